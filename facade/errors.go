@@ -1,0 +1,208 @@
+package facade
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Sentinels for errors.Is. They classify an [*APIError] by status so callers
+// need not remember which platform answers 400 and which 422 to a bad
+// request; they are never returned bare.
+var (
+	// ErrNotFound matches a 404 Not Found answer.
+	ErrNotFound = errors.New("not found")
+	// ErrUnauthorized matches a 401: the credentials are missing or wrong.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden matches a 403: the credentials are valid but not allowed.
+	ErrForbidden = errors.New("forbidden")
+	// ErrConflict matches a 409, e.g. creating something that already exists.
+	ErrConflict = errors.New("conflict")
+	// ErrValidation matches 400 and 422: platforms disagree on which of the
+	// two means "your input is wrong", callers should not have to care.
+	ErrValidation = errors.New("validation failed")
+	// ErrRateLimited matches a 429 that was still there after the client's
+	// own retries.
+	ErrRateLimited = errors.New("rate limited")
+)
+
+// APIError is a non-2xx answer from a platform's server.
+//
+// All string fields are safe to log: URL has its credentials replaced by
+// "[REDACTED]", Body is a scrubbed excerpt of at most 1 KiB.
+type APIError struct {
+	// Platform is the platform's short name, e.g. "cachet".
+	Platform string
+	// Operation is the API operation that failed, e.g. "GetComponent".
+	Operation string
+	// Method is the HTTP method of the request.
+	Method string
+	// URL is the redacted URL of the request that got the answer (after
+	// redirects).
+	URL string
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// RequestID is the server's request or correlation id, when it sent
+	// one; quote it to the platform's operators.
+	RequestID string
+	// Message is the server's own explanation, extracted from the body in
+	// the platform's error format, or the status text when there was none.
+	Message string
+	// Body is a redacted excerpt (at most 1 KiB) of the response body, for
+	// diagnostics the Message does not cover.
+	Body string
+}
+
+// Error renders one line without the body: error strings end up in logs and
+// terminals, where a body dump would be noise.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	writeRequest(&b, e.Platform, e.Operation, e.Method, e.URL)
+	writeStatus(&b, e.StatusCode)
+	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// Is lets errors.Is match the sentinels by status class, so callers write
+// errors.Is(err, facade.ErrNotFound) instead of comparing status codes.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrValidation:
+		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
+}
+
+// DecodeError is a 2xx answer whose body the client could not decode into
+// the documented result: a proxy's HTML page, an empty or truncated body, a
+// JSON null. It exists so that such an answer is never mistaken for success
+// with a nil result.
+type DecodeError struct {
+	// Platform is the platform's short name, e.g. "cachet".
+	Platform string
+	// Operation is the API operation, e.g. "GetComponent".
+	Operation string
+	// Method is the HTTP method of the request.
+	Method string
+	// URL is the redacted URL of the request.
+	URL string
+	// StatusCode is the (2xx) HTTP status of the answer.
+	StatusCode int
+	// ContentType is the Content-Type the server declared.
+	ContentType string
+	// Body is a redacted excerpt (at most 1 KiB) of the body received.
+	Body string
+	// Err is the decoder's error.
+	Err error
+}
+
+// Error names the content type because "invalid character '<'" alone does
+// not tell the reader that a proxy answered with HTML.
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	writeRequest(&b, e.Platform, e.Operation, e.Method, e.URL)
+	writeStatus(&b, e.StatusCode)
+	b.WriteString(": cannot decode response")
+	if e.ContentType != "" {
+		b.WriteString(" of type ")
+		b.WriteString(e.ContentType)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap exposes the decoder's error, e.g. a *json.SyntaxError.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// TransportError is a failure before any response arrived: name
+// resolution, connection, TLS handshake, timeout or cancellation.
+type TransportError struct {
+	// Platform is the platform's short name, e.g. "cachet".
+	Platform string
+	// Operation is the API operation, e.g. "GetComponent".
+	Operation string
+	// Method is the HTTP method of the request, when known.
+	Method string
+	// URL is the redacted URL of the request, when known.
+	URL string
+	// Err is the underlying error. A *url.Error in the chain carries the
+	// redacted URL too, so printing Err alone is also safe.
+	Err error
+}
+
+// Error avoids repeating the method and URL a *url.Error would print again.
+func (e *TransportError) Error() string {
+	var b strings.Builder
+	writeRequest(&b, e.Platform, e.Operation, e.Method, e.URL)
+	inner := e.Err
+	if ue, ok := inner.(*url.Error); ok && ue.Err != nil {
+		inner = ue.Err
+	}
+	if inner != nil {
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(inner.Error())
+	}
+	return b.String()
+}
+
+// Unwrap exposes the cause, so errors.Is(err, context.DeadlineExceeded)
+// and errors.As(err, &x509.UnknownAuthorityError{}) keep working.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// writeRequest writes "platform: Operation: METHOD url", skipping empty
+// parts, so the three error types read alike.
+func writeRequest(b *strings.Builder, platform, operation, method, url string) {
+	sep := func() {
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+	}
+	if platform != "" {
+		b.WriteString(platform)
+	}
+	if operation != "" {
+		sep()
+		b.WriteString(operation)
+	}
+	if method != "" || url != "" {
+		sep()
+		b.WriteString(method)
+		if method != "" && url != "" {
+			b.WriteByte(' ')
+		}
+		b.WriteString(url)
+	}
+}
+
+// writeStatus writes ": 404 Not Found", or just the number for a code Go
+// has no text for.
+func writeStatus(b *strings.Builder, code int) {
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(code))
+	if text := http.StatusText(code); text != "" {
+		b.WriteByte(' ')
+		b.WriteString(text)
+	}
+}

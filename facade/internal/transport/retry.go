@@ -1,0 +1,263 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
+)
+
+// maxDrain bounds how much of a discarded body is read so that its
+// connection can be reused; beyond that, closing is cheaper than reading.
+const maxDrain = 64 << 10
+
+// retryTransport retries idempotent requests on transient failures.
+type retryTransport struct {
+	next       http.RoundTripper
+	maxRetries int
+	base, cap  time.Duration
+	logger     *slog.Logger
+	scrub      *redact.Scrubber
+	sleep      func(context.Context, time.Duration) error
+	jitter     func(n int64) int64 // uniform in [0, n)
+}
+
+func newRetryTransport(next http.RoundTripper, o facade.Options, logger *slog.Logger, scrub *redact.Scrubber,
+	sleep func(context.Context, time.Duration) error, jitter func(int64) int64) *retryTransport {
+	t := &retryTransport{
+		next:       next,
+		maxRetries: max(o.MaxRetries, 0),
+		base:       o.RetryBaseDelay,
+		cap:        o.RetryMaxDelay,
+		logger:     logger,
+		scrub:      scrub,
+		sleep:      sleep,
+		jitter:     jitter,
+	}
+	if t.base <= 0 {
+		t.base = facade.DefaultRetryBaseDelay
+	}
+	if t.cap <= 0 {
+		t.cap = facade.DefaultRetryMaxDelay
+	}
+	t.cap = max(t.cap, t.base)
+	if t.sleep == nil {
+		t.sleep = sleepContext
+	}
+	if t.jitter == nil {
+		t.jitter = rand.Int64N
+	}
+	return t
+}
+
+// idempotent methods are safe to send twice. POST and PATCH are not: a
+// retried POST after a lost response may create a second incident.
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// RoundTrip sends req, then resends it while decide allows. Requests that
+// cannot be retried (unsafe method, body without GetBody, retries off) go
+// through once, untouched.
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	hasBody := req.Body != nil && req.Body != http.NoBody
+	if t.maxRetries == 0 || !idempotent(req.Method) || (hasBody && req.GetBody == nil) {
+		countAttempt(req.Context())
+		return t.next.RoundTrip(req)
+	}
+	ctx := req.Context()
+	for attempt := 1; ; attempt++ {
+		r := req
+		if attempt > 1 {
+			r = req.Clone(ctx)
+			if hasBody {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, err
+				}
+				r.Body = body
+			}
+		}
+		countAttempt(ctx)
+		resp, err := t.next.RoundTrip(r)
+		if attempt > t.maxRetries {
+			return resp, err
+		}
+		delay, again := t.decide(ctx, attempt, resp, err)
+		if !again {
+			return resp, err
+		}
+		t.logRetry(ctx, req, attempt, resp, err, delay)
+		if resp != nil {
+			drainAndClose(resp.Body)
+		}
+		if err := t.sleep(ctx, delay); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// decide returns whether to retry and after how long. It gives up early,
+// returning the current response or error, when the wait would outlast the
+// caller's deadline: a 503 with the server's message is a better answer
+// than "context deadline exceeded" after sleeping for nothing.
+func (t *retryTransport) decide(ctx context.Context, attempt int, resp *http.Response, err error) (time.Duration, bool) {
+	var delay time.Duration
+	if err != nil {
+		if ctx.Err() != nil || !transient(err) {
+			return 0, false
+		}
+		delay = t.backoff(attempt)
+	} else {
+		switch resp.StatusCode {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		default:
+			return 0, false
+		}
+		delay = t.backoff(attempt)
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			// The server knows better than our backoff, even beyond our
+			// cap: the deadline check below still bounds the wait.
+			delay = ra
+		}
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= delay {
+		return 0, false
+	}
+	return delay, true
+}
+
+// backoff is exponential with full jitter: uniform between the base delay
+// and min(cap, base*2^attempt), so that clients rejected together do not
+// come back together.
+func (t *retryTransport) backoff(attempt int) time.Duration {
+	ceiling := t.base
+	for range attempt {
+		if ceiling > t.cap/2 { // doubling would pass the cap, or overflow
+			ceiling = t.cap
+			break
+		}
+		ceiling *= 2
+	}
+	spread := int64(min(ceiling, t.cap) - t.base)
+	if spread <= 0 {
+		return t.base
+	}
+	return t.base + time.Duration(t.jitter(spread+1))
+}
+
+// transient reports whether a transport error may go away on retry.
+// Certificate and DNS "no such host" failures will not, and retrying them
+// only delays the useful message.
+func transient(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		record   tls.RecordHeaderError
+		dns      *net.DNSError
+	)
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname),
+		errors.As(err, &invalid), errors.As(err, &record):
+		return false
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return false
+	}
+	return true
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP-date (RFC 9110 10.2.3).
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) { // absurd; also avoids overflow
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	when, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(when.Sub(now), 0), true
+}
+
+func (t *retryTransport) logRetry(ctx context.Context, req *http.Request, attempt int, resp *http.Response, err error, delay time.Duration) {
+	if !t.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("url", t.scrub.URL(req.URL.String())),
+		slog.Int("attempt", attempt),
+		slog.Duration("delay", delay),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", t.scrub.String(err.Error())))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "http retry", attrs...)
+}
+
+// sleepContext waits d or until ctx is done, whichever comes first.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// drainAndClose lets the connection be reused when the rest of the body is
+// small, without reading an arbitrarily large one.
+func drainAndClose(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	_ = body.Close()
+}
+
+// attemptsKey carries a counter from the logging layer, above retries, to
+// the retry layer, so the response record can say how many attempts it
+// took.
+type attemptsKey struct{}
+
+func countAttempt(ctx context.Context) {
+	if n, ok := ctx.Value(attemptsKey{}).(*int); ok {
+		*n++
+	}
+}

@@ -1,0 +1,244 @@
+// Package transport builds the *http.Client under every platform facade.
+//
+// The client is a stack of http.RoundTripper layers, outermost first:
+//
+//	User-Agent -> debug logging -> retry -> host-bound credentials -> base
+//
+// The order matters. Credentials sit below logging so the logged request
+// never holds them (redaction is then a second line of defence, not the
+// only one), and below retry so a credential that refreshes itself is
+// applied afresh on each attempt. Credentials are added inside the stack,
+// on a clone of the request, because net/http copies the headers of the
+// original request onto redirects to other hosts: a token set by the
+// caller would follow a redirect anywhere, one set here never does.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
+)
+
+// maxRedirects matches net/http's own default, which the custom
+// CheckRedirect would otherwise lose.
+const maxRedirects = 10
+
+// Config is what a facade knows when it builds its client.
+type Config struct {
+	// Platform is the platform's short name ("cachet"), attached to log
+	// records.
+	Platform string
+	// BaseURL is the API's URL; only its scheme, host and port matter: the
+	// credentials are sent to that origin and nowhere else.
+	BaseURL string
+	// Credentials authenticate requests to BaseURL's origin; nil sends
+	// none.
+	Credentials Credentials
+	// Options are the user's settings; build them with facade.NewOptions.
+	// A zero Options means no timeout, no retries and no logging.
+	Options facade.Options
+	// Secrets are values to hide wherever they appear in logs and errors
+	// (the token, the password), besides what Credentials reports through
+	// [SecretSource].
+	Secrets []string
+}
+
+// Credentials authenticate a request. Apply receives a clone of the
+// caller's request that it may modify freely, and is called on every
+// attempt, so an implementation may refresh an expiring token.
+type Credentials interface {
+	Apply(ctx context.Context, req *http.Request) error
+}
+
+// SecretSource is implemented by Credentials that know their secret
+// values, so that NewClient can register them with the Scrubber without
+// the facade listing them twice.
+type SecretSource interface {
+	Secrets() []string
+}
+
+// HeaderCredential sets one static header, the scheme of Cachet
+// (X-Cachet-Token), StackStorm (St2-Api-Key) and bearer tokens.
+type HeaderCredential struct {
+	Name, Value string
+}
+
+// Apply sets the header.
+func (c HeaderCredential) Apply(_ context.Context, req *http.Request) error {
+	req.Header.Set(c.Name, c.Value)
+	return nil
+}
+
+// Secrets returns the value and, for "Scheme credentials" values such as
+// "Bearer abc", the credentials alone, which is what a server would echo.
+func (c HeaderCredential) Secrets() []string {
+	out := []string{c.Value}
+	if _, rest, ok := strings.Cut(c.Value, " "); ok && strings.TrimSpace(rest) != "" {
+		out = append(out, strings.TrimSpace(rest))
+	}
+	return out
+}
+
+// CredentialsFunc adapts a function to [Credentials], for schemes that
+// obtain or refresh a token at run time (OAuth, login sessions).
+type CredentialsFunc func(ctx context.Context, req *http.Request) error
+
+// Apply calls f.
+func (f CredentialsFunc) Apply(ctx context.Context, req *http.Request) error { return f(ctx, req) }
+
+// NewClient builds the HTTP client for one platform and the Scrubber that
+// hides its secrets; the facade passes that Scrubber on to its error
+// decoding so errors are scrubbed like logs are. The Scrubber accepts
+// secrets learned later (Add) and the client's logs use them at once.
+func NewClient(cfg Config) (*http.Client, *redact.Scrubber, error) {
+	return newClient(cfg, sleepContext, nil)
+}
+
+// newClient lets tests replace the retry layer's sleep and jitter.
+func newClient(cfg Config, sleep func(context.Context, time.Duration) error, jitter func(int64) int64) (*http.Client, *redact.Scrubber, error) {
+	opts := cfg.Options
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Platform != "" {
+		logger = logger.With(slog.String("platform", cfg.Platform))
+	}
+
+	scrub := redact.NewScrubber(cfg.Secrets...)
+	if src, ok := cfg.Credentials.(SecretSource); ok {
+		scrub.Add(src.Secrets()...)
+	}
+
+	rt, err := baseTransport(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cfg.Credentials != nil {
+		o, err := parseOrigin(cfg.BaseURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		rt = &credentialTransport{next: rt, origin: o, creds: cfg.Credentials}
+	}
+	rt = newRetryTransport(rt, opts, logger, scrub, sleep, jitter)
+	rt = &logTransport{next: rt, logger: logger, scrub: scrub}
+	rt = &userAgentTransport{next: rt, value: userAgent(opts.UserAgent)}
+
+	return &http.Client{
+		Transport:     rt,
+		Timeout:       opts.Timeout,
+		CheckRedirect: checkRedirect,
+	}, scrub, nil
+}
+
+// checkRedirect follows redirects of safe methods only. Following a
+// redirect of a POST or DELETE would repeat (or, after a 303, silently
+// transform) a state-changing call at an address the caller never chose;
+// returning the 3xx lets the facade report it instead.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	switch via[0].Method {
+	case http.MethodGet, http.MethodHead:
+		return nil
+	}
+	return http.ErrUseLastResponse
+}
+
+func userAgent(extra string) string {
+	ua := "switchboard/" + facade.Version
+	if extra = strings.TrimSpace(extra); extra != "" {
+		ua += " " + extra
+	}
+	return ua
+}
+
+// userAgentTransport identifies Switchboard to platform operators. A
+// User-Agent the caller set on the request wins.
+type userAgentTransport struct {
+	next  http.RoundTripper
+	value string
+}
+
+// RoundTrip sets the User-Agent on a clone of req.
+func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("User-Agent") != "" {
+		return t.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context()) // a RoundTripper must not modify its request
+	r.Header.Set("User-Agent", t.value)
+	return t.next.RoundTrip(r)
+}
+
+// origin is the scheme, host and port credentials are bound to, with the
+// default port made explicit so https://h and https://h:443 compare equal.
+type origin struct{ scheme, host, port string }
+
+func originOf(u *url.URL) origin {
+	o := origin{
+		scheme: strings.ToLower(u.Scheme),
+		host:   strings.ToLower(u.Hostname()),
+		port:   u.Port(),
+	}
+	if o.port == "" {
+		switch o.scheme {
+		case "http":
+			o.port = "80"
+		case "https":
+			o.port = "443"
+		}
+	}
+	return o
+}
+
+func parseOrigin(baseURL string) (origin, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return origin{}, fmt.Errorf("transport: base URL: %w", err)
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return origin{}, errors.New("transport: base URL " + redact.URL(u) + " needs a scheme and a host to bind credentials to")
+	}
+	return originOf(u), nil
+}
+
+// credentialTransport applies credentials only to requests for the
+// configured origin: a redirect, a pagination link or a download URL
+// pointing elsewhere gets no credentials.
+type credentialTransport struct {
+	next   http.RoundTripper
+	origin origin
+	creds  Credentials
+}
+
+// RoundTrip applies the credentials to a clone of req when req targets the
+// bound origin, and sends req untouched otherwise.
+func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if originOf(req.URL) != t.origin {
+		return t.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	if err := t.creds.Apply(r.Context(), r); err != nil {
+		closeRequestBody(req)
+		return nil, fmt.Errorf("applying credentials: %w", err)
+	}
+	return t.next.RoundTrip(r)
+}
+
+// closeRequestBody honours the RoundTripper contract of closing the body
+// even when the request is never sent.
+func closeRequestBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}

@@ -1,0 +1,302 @@
+// Package wire turns the (*http.Response, error) pair returned by the
+// generated oapi-codegen clients into a typed result or one of the facade's
+// error types. Facades call one of its three functions on every operation,
+// so no facade can forget a status check, leak an unclosed body or return a
+// nil result for an HTML error page.
+package wire
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
+)
+
+const (
+	// maxErrorBody bounds how much of an error body is read: enough for any
+	// real error document, not enough for a misrouted download to matter.
+	maxErrorBody = 64 << 10
+	// maxDrain bounds the read of an unwanted remainder before closing, so
+	// the connection can be reused when that is cheap.
+	maxDrain = 64 << 10
+	// maxExcerpt is the size of the Body and Message kept in errors.
+	maxExcerpt = 1 << 10
+	// excerptSlack is captured beyond maxExcerpt so a secret cut at the
+	// boundary is still whole when scrubbed; the excerpt is cut after.
+	excerptSlack = 1 << 10
+)
+
+// Call names an operation for its errors and says how to read the
+// platform's error bodies.
+type Call struct {
+	// Platform is the platform's short name, e.g. "cachet".
+	Platform string
+	// Operation is the API operation, e.g. "GetComponent".
+	Operation string
+	// Message extracts the server's explanation from an error body (at most
+	// 64 KiB); nil or an empty result falls back to the status text.
+	Message func(body []byte) string
+	// Scrubber hides the client's secrets in errors; nil applies only the
+	// name-based redaction.
+	Scrubber *redact.Scrubber
+}
+
+// Decode returns the JSON body of a 2xx response as a T. The body is
+// decoded as a stream, never read whole into memory first. An empty body,
+// a JSON null, trailing data or a body that does not decode into T is a
+// *facade.DecodeError: callers never get a zero T without an error.
+func Decode[T any](c Call, resp *http.Response, err error) (T, error) {
+	var v T
+	if err := c.check(resp, err); err != nil {
+		return v, err
+	}
+	defer drainAndClose(resp.Body)
+
+	capture := &prefixBuffer{limit: maxExcerpt + excerptSlack}
+	// A tiny buffer: json.Decoder buffers itself, and bufio passes its large
+	// reads straight through; this one only serves the first-byte check.
+	r := bufio.NewReaderSize(io.TeeReader(resp.Body, capture), 64)
+	if err := decodeInto(r, &v); err != nil {
+		// The decoder stops at the first bad byte; read on (through the
+		// tee) so the excerpt shows the reader what the body was.
+		_, _ = io.CopyN(io.Discard, r, int64(capture.room()))
+		var zero T
+		return zero, c.decodeError(resp, capture.Bytes(), err)
+	}
+	return v, nil
+}
+
+// decodeInto decodes exactly one JSON value from r into v. It looks at the
+// first byte itself to tell an empty body and a null apart from a value,
+// which the decoder would otherwise accept as a zero v without complaint.
+func decodeInto[T any](r *bufio.Reader, v *T) error {
+	for {
+		b, err := r.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return errEmptyBody
+		}
+		if err != nil {
+			return err
+		}
+		if b == ' ' || b == '\t' || b == '\r' || b == '\n' {
+			continue
+		}
+		if b == 'n' {
+			return errNullBody
+		}
+		_ = r.UnreadByte() // cannot fail right after ReadByte
+		break
+	}
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errTrailingData
+	}
+	return nil
+}
+
+var (
+	errEmptyBody    = errors.New("empty body")
+	errNullBody     = errors.New("null body")
+	errTrailingData = errors.New("unexpected data after the JSON value")
+)
+
+// NoContent checks a response whose body, if any, does not matter (204, or
+// a 2xx echoing what was sent), and discards that body.
+func NoContent(c Call, resp *http.Response, err error) error {
+	if err := c.check(resp, err); err != nil {
+		return err
+	}
+	drainAndClose(resp.Body)
+	return nil
+}
+
+// Check returns a 2xx response with its body open, for callers that stream
+// it (event streams, downloads); they must close it. Any other outcome is
+// turned into an error exactly as Decode would, with the body closed.
+func Check(c Call, resp *http.Response, err error) (*http.Response, error) {
+	if err := c.check(resp, err); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// check turns a transport error or a non-2xx response into the facade's
+// error types, closing the body in those cases; nil means the caller owns
+// a 2xx response.
+func (c Call) check(resp *http.Response, err error) error {
+	if err != nil {
+		if resp != nil {
+			drainAndClose(resp.Body) // net/http may return the last response with a redirect error
+		}
+		return c.transportError(resp, err)
+	}
+	if resp == nil {
+		return &facade.TransportError{Platform: c.Platform, Operation: c.Operation, Err: errors.New("no response")}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	defer drainAndClose(resp.Body)
+	return c.apiError(resp)
+}
+
+func (c Call) transportError(resp *http.Response, err error) error {
+	te := &facade.TransportError{Platform: c.Platform, Operation: c.Operation, Err: err}
+	if resp != nil && resp.Request != nil {
+		te.Method, te.URL = resp.Request.Method, c.Scrubber.URL(resp.Request.URL.String())
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		safe := c.Scrubber.URL(ue.URL)
+		if te.URL == "" {
+			te.URL = safe
+		}
+		if te.Method == "" {
+			te.Method = strings.ToUpper(ue.Op) // net/http writes "Get", "Post"...
+		}
+		// Rebuild rather than mutate: the error may be shared, and its
+		// original URL can hold a token in its query.
+		rebuilt := &url.Error{Op: ue.Op, URL: safe, Err: ue.Err}
+		te.Err = rebuilt
+		if ue != err {
+			msg := err.Error()
+			if ue.URL != "" {
+				msg = strings.ReplaceAll(msg, ue.URL, safe)
+			}
+			te.Err = &replacedURLError{msg: c.Scrubber.String(msg), inner: rebuilt}
+		}
+	}
+	return te
+}
+
+// replacedURLError stands for an error chain that wraps a *url.Error: it
+// prints the chain's message with the URL hidden, and unwraps to the
+// rebuilt *url.Error, so the original URL is unreachable even through
+// errors.As. The intermediate wrappers are lost; net/http never produces
+// them, only a caller-supplied Doer could.
+type replacedURLError struct {
+	msg   string
+	inner *url.Error
+}
+
+func (e *replacedURLError) Error() string { return e.msg }
+
+func (e *replacedURLError) Unwrap() error { return e.inner }
+
+func (c Call) apiError(resp *http.Response) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	ct := resp.Header.Get("Content-Type")
+	e := &facade.APIError{
+		Platform:   c.Platform,
+		Operation:  c.Operation,
+		StatusCode: resp.StatusCode,
+		RequestID:  requestID(resp.Header),
+		Body:       c.excerpt(ct, body),
+	}
+	e.Method, e.URL = c.request(resp)
+	if c.Message != nil {
+		e.Message = strings.TrimSpace(c.Message(body))
+	}
+	if e.Message != "" {
+		e.Message = redact.Truncate(c.Scrubber.String(e.Message), maxExcerpt)
+	} else {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	return e
+}
+
+func (c Call) decodeError(resp *http.Response, captured []byte, err error) error {
+	ct := resp.Header.Get("Content-Type")
+	e := &facade.DecodeError{
+		Platform:    c.Platform,
+		Operation:   c.Operation,
+		StatusCode:  resp.StatusCode,
+		ContentType: ct,
+		Body:        c.excerpt(ct, captured),
+		Err:         err,
+	}
+	e.Method, e.URL = c.request(resp)
+	// A *json.UnmarshalTypeError quotes numbers it could not store ("cannot
+	// unmarshal number 123456 into..."): scrub the message, keep the error.
+	if err != nil {
+		if msg := c.Scrubber.String(err.Error()); msg != err.Error() {
+			e.Err = &scrubbedError{msg: msg, err: err}
+		}
+	}
+	return e
+}
+
+// scrubbedError shows a cleaned message while keeping the original error
+// for errors.As.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+func (c Call) request(resp *http.Response) (method, u string) {
+	if resp.Request == nil {
+		return "", ""
+	}
+	return resp.Request.Method, c.Scrubber.URL(resp.Request.URL.String())
+}
+
+func (c Call) excerpt(contentType string, body []byte) string {
+	return redact.Truncate(string(c.Scrubber.Body(contentType, body)), maxExcerpt)
+}
+
+// requestIDHeaders are the names platforms and their proxies use; the
+// canonical form of X-Request-ID is X-Request-Id, so one lookup covers both.
+var requestIDHeaders = [...]string{"X-Request-Id", "Request-Id", "X-Correlation-Id"}
+
+func requestID(h http.Header) string {
+	for _, name := range requestIDHeaders {
+		if v := h.Get(name); v != "" {
+			return v
+		}
+	}
+	// A hand-built header map may hold the non-canonical spelling.
+	for name, values := range h {
+		if strings.EqualFold(name, "X-Request-ID") && len(values) > 0 && values[0] != "" {
+			return values[0]
+		}
+	}
+	return ""
+}
+
+// prefixBuffer keeps the first limit bytes written to it and discards the
+// rest, so a DecodeError can quote the start of a body that was streamed.
+type prefixBuffer struct {
+	buf   []byte
+	limit int
+}
+
+func (p *prefixBuffer) Write(b []byte) (int, error) {
+	if room := p.limit - len(p.buf); room > 0 {
+		p.buf = append(p.buf, b[:min(room, len(b))]...)
+	}
+	return len(b), nil
+}
+
+func (p *prefixBuffer) Bytes() []byte { return p.buf }
+
+func (p *prefixBuffer) room() int { return max(p.limit-len(p.buf), 0) }
+
+func drainAndClose(body io.ReadCloser) {
+	if body == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	_ = body.Close()
+}

@@ -1,0 +1,347 @@
+package wire
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
+)
+
+const secret = "sekret-token-123"
+
+type component struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+}
+
+// body tracks how much was read and whether it was closed.
+type body struct {
+	r      io.Reader
+	read   int
+	closed bool
+}
+
+func (b *body) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.read += n
+	return n, err
+}
+
+func (b *body) Close() error { b.closed = true; return nil }
+
+func response(status int, contentType, payload string, header ...string) (*http.Response, *body) {
+	b := &body{r: strings.NewReader(payload)}
+	req := httptest.NewRequest("GET", "https://cachet.example/api/v1/components/9?token="+secret, nil)
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		h.Set(header[i], header[i+1])
+	}
+	return &http.Response{StatusCode: status, Header: h, Body: b, Request: req}, b
+}
+
+// cachetMessage reads Cachet's {"errors":[{"detail":...}]} format.
+func cachetMessage(b []byte) string {
+	var doc struct {
+		Errors []struct {
+			Detail string `json:"detail"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(b, &doc) != nil || len(doc.Errors) == 0 {
+		return ""
+	}
+	return doc.Errors[0].Detail
+}
+
+func call() Call {
+	return Call{Platform: "cachet", Operation: "GetComponent", Message: cachetMessage, Scrubber: redact.NewScrubber(secret)}
+}
+
+func TestDecodeSuccess(t *testing.T) {
+	resp, b := response(200, "application/json", ` {"id":9,"name":"API"} `+"\n")
+	got, err := Decode[component](call(), resp, nil)
+	if err != nil || got != (component{9, "API"}) {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if !b.closed {
+		t.Error("body not closed")
+	}
+	// Mislabelled JSON still decodes: the body is what matters.
+	resp, _ = response(200, "text/html", `[{"id":1}]`)
+	list, err := Decode[[]component](call(), resp, nil)
+	if err != nil || len(list) != 1 {
+		t.Errorf("got %v, %v", list, err)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	cases := []struct {
+		name, ct, body, want string
+	}{
+		{"html page", "text/html; charset=utf-8", "<!doctype html><p>Login " + secret + "</p>", "invalid character '<'"},
+		{"empty", "application/json", "", "empty body"},
+		{"whitespace only", "application/json", " \n", "empty body"},
+		{"null", "application/json", "null", "null body"},
+		{"truncated", "application/json", `{"id":9,"na`, "unexpected EOF"},
+		{"trailing", "application/json", `{"id":9} {"id":10}`, "unexpected data"},
+		{"wrong shape", "application/json", `{"id":"nine"}`, "cannot unmarshal"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, b := response(200, c.ct, c.body)
+			got, err := Decode[*component](call(), resp, nil)
+			if got != nil {
+				t.Errorf("result %+v alongside an error", got)
+			}
+			var de *facade.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("err = %T %v, want *facade.DecodeError", err, err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %q, want it to mention %q", err, c.want)
+			}
+			if de.StatusCode != 200 || de.ContentType != c.ct || de.Method != "GET" || de.Operation != "GetComponent" {
+				t.Errorf("fields: %+v", de)
+			}
+			if strings.Contains(err.Error(), secret) || strings.Contains(de.Body, secret) || strings.Contains(de.URL, secret) {
+				t.Errorf("secret leaked: %q / %q", err, de.Body)
+			}
+			if !b.closed {
+				t.Error("body not closed")
+			}
+		})
+	}
+	resp, _ := response(200, "text/html", "<html>")
+	_, err := Decode[component](call(), resp, nil)
+	var syntax *json.SyntaxError
+	if !errors.As(err, &syntax) {
+		t.Errorf("DecodeError does not unwrap to the json error: %v", err)
+	}
+	if want := "cachet: GetComponent: GET https://cachet.example/api/v1/components/9?token=[REDACTED]: 200 OK: cannot decode response of type text/html: invalid character '<' looking for beginning of value"; err.Error() != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+	}
+}
+
+func TestDecodeErrorBodyExcerpt(t *testing.T) {
+	payload := "<html>" + strings.Repeat("é", 5000)
+	resp, _ := response(200, "text/html", payload)
+	_, err := Decode[component](call(), resp, nil)
+	var de *facade.DecodeError
+	if !errors.As(err, &de) {
+		t.Fatal(err)
+	}
+	if len(de.Body) > 1024 || len(de.Body) < 1000 || !utf8.ValidString(de.Body) || !strings.HasPrefix(de.Body, "<html>") {
+		t.Errorf("excerpt of %d bytes: %.40q", len(de.Body), de.Body)
+	}
+}
+
+func TestAPIError(t *testing.T) {
+	resp, b := response(404, "application/json",
+		`{"errors":[{"status":404,"title":"Not Found","detail":"Component 9 not found"}]}`,
+		"X-Request-ID", "req-42")
+	_, err := Decode[component](call(), resp, nil)
+	if !errors.Is(err, facade.ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	if errors.Is(err, facade.ErrValidation) {
+		t.Error("404 matches ErrValidation")
+	}
+	var ae *facade.APIError
+	if !errors.As(err, &ae) {
+		t.Fatal("not an APIError")
+	}
+	if ae.Message != "Component 9 not found" || ae.RequestID != "req-42" || ae.StatusCode != 404 {
+		t.Errorf("fields: %+v", ae)
+	}
+	if want := "cachet: GetComponent: GET https://cachet.example/api/v1/components/9?token=[REDACTED]: 404 Not Found: Component 9 not found"; err.Error() != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+	}
+	if !strings.Contains(ae.Body, "Component 9 not found") || !b.closed {
+		t.Errorf("body %q, closed %v", ae.Body, b.closed)
+	}
+}
+
+func TestAPIErrorStatuses(t *testing.T) {
+	cases := map[int]error{
+		401: facade.ErrUnauthorized, 403: facade.ErrForbidden, 409: facade.ErrConflict,
+		400: facade.ErrValidation, 422: facade.ErrValidation, 429: facade.ErrRateLimited,
+	}
+	for status, sentinel := range cases {
+		resp, _ := response(status, "", "")
+		err := NoContent(call(), resp, nil)
+		if !errors.Is(err, sentinel) {
+			t.Errorf("%d: %v does not match %v", status, err, sentinel)
+		}
+		var ae *facade.APIError
+		if errors.As(err, &ae) && ae.Message != http.StatusText(status) {
+			t.Errorf("%d: fallback message %q", status, ae.Message)
+		}
+	}
+	resp, _ := response(500, "text/plain", "boom")
+	err := NoContent(call(), resp, nil)
+	for _, s := range []error{facade.ErrNotFound, facade.ErrValidation, facade.ErrRateLimited} {
+		if errors.Is(err, s) {
+			t.Errorf("500 matches %v", s)
+		}
+	}
+	if err.Error() != "cachet: GetComponent: GET https://cachet.example/api/v1/components/9?token=[REDACTED]: 500 Internal Server Error" {
+		t.Errorf("Error() = %s", err)
+	}
+}
+
+func TestAPIErrorScrubsEchoedSecret(t *testing.T) {
+	resp, _ := response(401, "application/json",
+		`{"errors":[{"detail":"token `+secret+` is invalid"}],"token":"`+secret+`"}`)
+	err := NoContent(call(), resp, nil)
+	var ae *facade.APIError
+	if !errors.As(err, &ae) {
+		t.Fatal(err)
+	}
+	if strings.Contains(ae.Message+ae.Body+ae.URL+err.Error(), secret) {
+		t.Errorf("secret leaked: %+v", ae)
+	}
+	if ae.Message != "token [REDACTED] is invalid" {
+		t.Errorf("Message = %q", ae.Message)
+	}
+}
+
+func TestOversizedErrorBodyBounded(t *testing.T) {
+	huge := `{"errors":[{"detail":"` + strings.Repeat("x", 10<<20) + `"}]}`
+	resp, b := response(500, "application/json", huge)
+	err := NoContent(call(), resp, nil)
+	var ae *facade.APIError
+	if !errors.As(err, &ae) {
+		t.Fatal(err)
+	}
+	if b.read > maxErrorBody+maxDrain {
+		t.Errorf("read %d bytes of a 10 MiB error body", b.read)
+	}
+	if len(ae.Body) > 1024 || len(ae.Message) > 1024 || !b.closed {
+		t.Errorf("Body %d bytes, Message %d bytes, closed %v", len(ae.Body), len(ae.Message), b.closed)
+	}
+}
+
+func TestRequestIDHeaders(t *testing.T) {
+	for _, name := range []string{"X-Request-Id", "X-Request-ID", "Request-Id", "X-Correlation-Id"} {
+		resp, _ := response(409, "", "", name, "id-1")
+		var ae *facade.APIError
+		if !errors.As(NoContent(call(), resp, nil), &ae) || ae.RequestID != "id-1" {
+			t.Errorf("%s not read: %+v", name, ae)
+		}
+	}
+	resp, _ := response(409, "", "")
+	resp.Header["x-request-id"] = []string{"raw"}
+	var ae *facade.APIError
+	if !errors.As(NoContent(call(), resp, nil), &ae) || ae.RequestID != "raw" {
+		t.Errorf("non-canonical header not read: %+v", ae)
+	}
+}
+
+func TestNoContent(t *testing.T) {
+	resp, b := response(204, "", "")
+	if err := NoContent(call(), resp, nil); err != nil || !b.closed {
+		t.Errorf("err %v, closed %v", err, b.closed)
+	}
+	resp, b = response(200, "application/json", strings.Repeat("x", 1<<20))
+	if err := NoContent(call(), resp, nil); err != nil || !b.closed || b.read > maxDrain {
+		t.Errorf("err %v, closed %v, read %d", err, b.closed, b.read)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	resp, b := response(200, "text/event-stream", "data: 1\n\n")
+	got, err := Check(call(), resp, nil)
+	if err != nil || got != resp || b.closed || b.read != 0 {
+		t.Fatalf("got %v, %v; closed %v, read %d", got, err, b.closed, b.read)
+	}
+	resp, b = response(503, "text/plain", "down")
+	got, err = Check(call(), resp, nil)
+	if got != nil || err == nil || !b.closed {
+		t.Errorf("got %v, %v; closed %v", got, err, b.closed)
+	}
+	var ae *facade.APIError
+	if errors.As(err, &ae) && ae.Body != "down" {
+		t.Errorf("Body = %q", ae.Body)
+	}
+}
+
+func TestTransportError(t *testing.T) {
+	raw := "https://u:pw@cachet.example/api?token=" + secret
+	cause := errors.New("dial tcp 10.0.0.1:443: connect: connection refused")
+	_, err := Decode[component](call(), nil, &url.Error{Op: "Get", URL: raw, Err: cause})
+	var te *facade.TransportError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %T", err)
+	}
+	if te.Method != "GET" || te.URL != "https://u:[REDACTED]@cachet.example/api?token=[REDACTED]" {
+		t.Errorf("fields %+v", te)
+	}
+	if !errors.Is(err, cause) {
+		t.Error("cause lost")
+	}
+	var ue *url.Error
+	if !errors.As(err, &ue) || strings.Contains(ue.URL, secret) || strings.Contains(ue.Error(), secret) {
+		t.Errorf("*url.Error still holds the secret: %v", ue)
+	}
+	if want := "cachet: GetComponent: GET https://u:[REDACTED]@cachet.example/api?token=[REDACTED]: dial tcp 10.0.0.1:443: connect: connection refused"; err.Error() != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+	}
+
+	wrapped := errors.Join(errors.New("doer failed"), &url.Error{Op: "Post", URL: raw, Err: context.Canceled})
+	err = NoContent(call(), nil, wrapped)
+	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), ":pw@") {
+		t.Errorf("wrapped url.Error: %v", err)
+	}
+	if errors.As(err, &ue) && strings.Contains(ue.URL, secret) {
+		t.Error("wrapped *url.Error reachable with the secret")
+	}
+
+	plain := errors.New("building request: bad parameter")
+	err = NoContent(call(), nil, plain)
+	if !errors.Is(err, plain) || err.Error() != "cachet: GetComponent: building request: bad parameter" {
+		t.Errorf("plain error: %v", err)
+	}
+	if err := NoContent(call(), nil, nil); !errors.As(err, &te) {
+		t.Errorf("nil response and nil error: %v", err)
+	}
+}
+
+func TestWithRealClient(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/?api_key="+secret, nil)
+	resp, err := srv.Client().Do(req)
+	_, err = Decode[component](call(), resp, err)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if strings.Contains(err.Error(), secret) {
+		t.Errorf("secret in %v", err)
+	}
+
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/again?token="+secret, http.StatusFound)
+	}))
+	defer redirect.Close()
+	resp, err = redirect.Client().Get(redirect.URL)
+	_, err = Decode[component](call(), resp, err)
+	var te *facade.TransportError
+	if !errors.As(err, &te) || strings.Contains(err.Error(), secret) {
+		t.Errorf("redirect loop: %v", err)
+	}
+}

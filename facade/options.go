@@ -1,0 +1,145 @@
+package facade
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Version is the Switchboard release, sent in the User-Agent so platform
+// operators can tell which client version hits their servers.
+const Version = "0.1.0"
+
+// Defaults applied by [NewOptions]. They suit an interactive CLI talking to
+// a server on the same continent; long-running automation may want longer
+// timeouts.
+const (
+	// DefaultTimeout bounds a whole call, retries included.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxRetries is the number of retries after the first attempt.
+	DefaultMaxRetries = 4
+	// DefaultRetryBaseDelay is the shortest wait before a retry.
+	DefaultRetryBaseDelay = 200 * time.Millisecond
+	// DefaultRetryMaxDelay caps the backoff (a server's Retry-After may
+	// still ask for longer).
+	DefaultRetryMaxDelay = 10 * time.Second
+)
+
+// Options are the HTTP settings every platform client accepts. Build them
+// with [NewOptions] rather than as a literal, so the defaults apply.
+type Options struct {
+	// BaseTransport replaces the default transport at the bottom of the
+	// stack (tests, proxies, contract validation). Credentials, retries,
+	// logging and the User-Agent are still layered on top of it.
+	BaseTransport http.RoundTripper
+	// Logger receives debug records of each request and response, redacted.
+	// Never nil after NewOptions.
+	Logger *slog.Logger
+	// Timeout bounds a whole call, retries and body reading included; zero
+	// means no limit.
+	Timeout time.Duration
+	// InsecureSkipVerify turns off TLS certificate verification. Only
+	// [WithInsecureSkipVerify] sets it, so that it always shows up by name
+	// in the caller's code.
+	InsecureSkipVerify bool
+	// CACertFile is a PEM file of extra CAs trusted besides the system's,
+	// for platforms installed behind a private CA.
+	CACertFile string
+	// MaxRetries is the number of retries after the first attempt of an
+	// idempotent request; zero disables retrying.
+	MaxRetries int
+	// RetryBaseDelay and RetryMaxDelay bound the jittered exponential
+	// backoff between retries.
+	RetryBaseDelay, RetryMaxDelay time.Duration
+	// UserAgent is appended to "switchboard/<Version>".
+	UserAgent string
+}
+
+// Option changes one setting of [Options].
+type Option func(*Options)
+
+// NewOptions applies opts over the defaults: timeout 30s, 4 retries backing
+// off from 200ms up to 10s, and a logger that discards everything, so
+// clients never have to nil-check it.
+func NewOptions(opts ...Option) Options {
+	o := Options{
+		Timeout:        DefaultTimeout,
+		MaxRetries:     DefaultMaxRetries,
+		RetryBaseDelay: DefaultRetryBaseDelay,
+		RetryMaxDelay:  DefaultRetryMaxDelay,
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// WithBaseTransport sets the RoundTripper at the bottom of the client's
+// stack, e.g. an httptest server's transport or a recording one in tests.
+// TLS options then apply only if rt is an *http.Transport.
+func WithBaseTransport(rt http.RoundTripper) Option {
+	return func(o *Options) { o.BaseTransport = rt }
+}
+
+// WithLogger sends redacted debug records of the HTTP traffic to l.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *Options) { o.Logger = l }
+}
+
+// WithTimeout bounds each call, retries included; zero disables the limit
+// (the caller's context still applies).
+func WithTimeout(d time.Duration) Option {
+	return func(o *Options) { o.Timeout = max(d, 0) }
+}
+
+// WithInsecureSkipVerify disables TLS certificate verification. It takes no
+// argument so that verification can only be turned off explicitly, never by
+// a boolean threaded through from some configuration default.
+func WithInsecureSkipVerify() Option {
+	return func(o *Options) { o.InsecureSkipVerify = true }
+}
+
+// WithCACertFile trusts the CAs in the PEM file path in addition to the
+// system's, for servers behind a private CA; prefer it to
+// [WithInsecureSkipVerify].
+func WithCACertFile(path string) Option {
+	return func(o *Options) { o.CACertFile = path }
+}
+
+// WithRetry sets how often idempotent requests are retried and the bounds of
+// the backoff. maxRetries 0 disables retries; a non-positive delay keeps its
+// default.
+func WithRetry(maxRetries int, base, maxDelay time.Duration) Option {
+	return func(o *Options) {
+		o.MaxRetries = max(maxRetries, 0)
+		if base > 0 {
+			o.RetryBaseDelay = base
+		}
+		if maxDelay > 0 {
+			o.RetryMaxDelay = maxDelay
+		}
+		o.RetryMaxDelay = max(o.RetryMaxDelay, o.RetryBaseDelay)
+	}
+}
+
+// WithUserAgent appends extra (e.g. "my-bot/1.2") to the User-Agent.
+// Repeated calls accumulate, so the CLI and the caller can both identify
+// themselves.
+func WithUserAgent(extra string) Option {
+	return func(o *Options) {
+		extra = strings.TrimSpace(extra)
+		switch {
+		case extra == "":
+		case o.UserAgent == "":
+			o.UserAgent = extra
+		default:
+			o.UserAgent += " " + extra
+		}
+	}
+}
