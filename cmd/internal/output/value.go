@@ -1,0 +1,283 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Map is a JSON object that remembers the order of its keys.
+//
+// st2 prints nested objects in the get view with their keys in the order the
+// server sent them (Python dicts keep insertion order), and Go maps forget
+// that order; every object the package decodes is therefore a *Map. Callers
+// may also build items as *Map to fix the order of a synthetic object, since
+// *Map marshals back to JSON in its own order.
+type Map struct {
+	keys []string
+	vals map[string]any
+}
+
+// NewMap returns an empty ordered object, for callers that build a
+// synthetic item whose key order must show (the zero Map works as well).
+func NewMap() *Map { return &Map{vals: map[string]any{}} }
+
+// Len reports the number of keys, so callers can tell an empty object ({}),
+// which st2 renders differently from a missing one.
+func (m *Map) Len() int {
+	if m == nil {
+		return 0
+	}
+	return len(m.keys)
+}
+
+// Keys returns the keys in insertion order; the slice is a copy so callers
+// may sort it without disturbing the object.
+func (m *Map) Keys() []string {
+	if m == nil {
+		return nil
+	}
+	return append([]string(nil), m.keys...)
+}
+
+// Get returns the value stored under key and whether it exists, because a
+// JSON null (nil, true) and a missing key (nil, false) render differently.
+func (m *Map) Get(key string) (any, bool) {
+	if m == nil {
+		return nil, false
+	}
+	v, ok := m.vals[key]
+	return v, ok
+}
+
+// Set stores value under key. Like a Python dict, a new key goes to the end
+// and an existing key keeps its position, which is how json.loads treats
+// duplicate keys.
+func (m *Map) Set(key string, value any) {
+	if m.vals == nil {
+		m.vals = map[string]any{}
+	}
+	if _, ok := m.vals[key]; !ok {
+		m.keys = append(m.keys, key)
+	}
+	m.vals[key] = value
+}
+
+// MarshalJSON writes the object with its keys in insertion order, so a *Map
+// handed to List or Get (or to encoding/json) keeps its order.
+func (m *Map) MarshalJSON() ([]byte, error) {
+	if m == nil {
+		return []byte("null"), nil
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range m.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, err := marshalNoHTML(k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		vb, err := marshalNoHTML(m.vals[k])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// marshalNoHTML is json.Marshal without the \u003c-style escaping of <, >
+// and &, which is noise in terminal and pipe output.
+func marshalNoHTML(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// sortedKeys returns the keys in code point order, the order of Python's
+// sorted() on str keys (byte order of UTF-8 is code point order).
+func (m *Map) sortedKeys() []string {
+	ks := m.Keys()
+	sort.Strings(ks)
+	return ks
+}
+
+// Normalize converts any Go value into the generic form every renderer works
+// on: *Map for objects, []any for arrays, string, json.Number, bool and nil.
+//
+// The value goes through encoding/json, so struct json tags, omitempty and
+// custom marshalers apply exactly as on the wire. json.RawMessage (and
+// *Map) inputs keep their key order and number text; a Go map is marshaled
+// with sorted keys, and a float64 that is integral marshals without a
+// fraction, so pass the raw server JSON when the exact st2 look of numbers
+// and nested key order matters.
+func Normalize(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("output: cannot encode value: %w", err)
+	}
+	return decodeOrdered(raw)
+}
+
+func decodeOrdered(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	v, err := decodeValue(dec)
+	if err != nil {
+		return nil, fmt.Errorf("output: cannot decode value: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("output: trailing data after JSON value")
+	}
+	return v, nil
+}
+
+func decodeValue(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			m := NewMap()
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				k, ok := kt.(string)
+				if !ok {
+					return nil, fmt.Errorf("object key is %T", kt)
+				}
+				v, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				m.Set(k, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return m, nil
+		case '[':
+			list := []any{}
+			for dec.More() {
+				v, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				list = append(list, v)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return list, nil
+		default:
+			return nil, fmt.Errorf("unexpected delimiter %v", t)
+		}
+	default:
+		return tok, nil
+	}
+}
+
+// isEmptyCollection reports an empty object or array; st2 shows those as an
+// empty cell where it looks values up with its null-safe helpers.
+func isEmptyCollection(v any) bool {
+	switch t := v.(type) {
+	case *Map:
+		return t.Len() == 0
+	case []any:
+		return len(t) == 0
+	}
+	return false
+}
+
+// lookupKVP is st2client's jsutil.get_value for simple dotted keys: walk
+// objects only; anything else (or a missing key) yields (nil, false).
+func lookupKVP(doc any, path string) (any, bool) {
+	v := doc
+	for _, part := range strings.Split(path, ".") {
+		m, ok := v.(*Map)
+		if !ok {
+			return nil, false
+		}
+		v, ok = m.Get(part)
+		if !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// selectKVPs is st2client's jsutil.get_kvps: a new object holding only the
+// requested (possibly dotted) keys, re-nested, with null or missing values
+// dropped. An empty keys slice, or one containing "all", selects every
+// top-level key.
+func selectKVPs(doc any, keys []string) any {
+	m, ok := doc.(*Map)
+	if !ok {
+		return doc
+	}
+	if len(keys) == 0 || contains(keys, "all") {
+		keys = m.Keys()
+	}
+	out := NewMap()
+	for _, key := range keys {
+		v, found := lookupKVP(m, key)
+		if !found || v == nil {
+			continue
+		}
+		nested := out
+		for strings.Contains(key, ".") {
+			i := strings.Index(key, ".")
+			head := key[:i]
+			child, ok := nested.Get(head)
+			cm, isMap := child.(*Map)
+			if !ok || !isMap {
+				cm = NewMap()
+			} else {
+				// The object may come from the input (-a a a.b): copy it
+				// before writing into it so the caller's data is never
+				// changed; copying one of our own objects is harmless.
+				cm = cloneMap(cm)
+			}
+			nested.Set(head, cm)
+			nested = cm
+			key = key[i+1:]
+		}
+		nested.Set(key, v)
+	}
+	return out
+}
+
+func cloneMap(m *Map) *Map {
+	c := NewMap()
+	for _, k := range m.keys {
+		c.Set(k, m.vals[k])
+	}
+	return c
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
