@@ -1,4 +1,9 @@
+// Package switchboard is the root of the Switchboard module, a Go SDK and
+// command-line tool for StackStorm, Cachet, RightScale, Saagie and Exotrail
+// spacestudio. Users import the packages under facade/; this file only holds
+// the go:generate directives that rebuild gen/ from the hand-written specs.
 package switchboard
 
-// One directive per spec. The generator version is pinned in go.mod through tools.go.
+// One directive per spec. The generator's version is pinned in go.mod through
+// tools.go, so `go generate ./...` gives the same output on every machine.
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/cachet/oapi-codegen.yaml specs/cachet/openapi.yaml

@@ -1135,6 +1135,8 @@ type MetricPointResponse struct {
 
 // MetricPointUpdate defines model for MetricPointUpdate.
 type MetricPointUpdate struct {
+	// Timestamp Unix seconds, as on create. Unconfirmed: the update path of the real server was
+	// only read, not run, and its validation of this field may differ from create's.
 	Timestamp *int64   `json:"timestamp,omitempty"`
 	Value     *float64 `json:"value,omitempty"`
 }
@@ -6081,6 +6083,8 @@ type ListComponentsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ComponentList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
 	// JSON5XX the response for an HTTP 5XX `application/json` response
@@ -6090,6 +6094,11 @@ type ListComponentsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListComponentsResponse) GetJSON200() *ComponentList {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListComponentsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
@@ -6205,6 +6214,8 @@ type ListComponentGroupsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ComponentGroupList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
 	// JSON5XX the response for an HTTP 5XX `application/json` response
@@ -6214,6 +6225,11 @@ type ListComponentGroupsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListComponentGroupsResponse) GetJSON200() *ComponentGroupList {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListComponentGroupsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
@@ -6333,6 +6349,8 @@ type DeleteComponentGroupResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -6348,6 +6366,11 @@ func (r DeleteComponentGroupResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteComponentGroupResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteComponentGroupResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -6384,15 +6407,24 @@ type GetComponentGroupResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ComponentGroupResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetComponentGroupResponse) GetJSON200() *ComponentGroupResponse {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetComponentGroupResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -6403,6 +6435,11 @@ func (r GetComponentGroupResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetComponentGroupResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetComponentGroupResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -6519,6 +6556,8 @@ type DeleteComponentResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -6534,6 +6573,11 @@ func (r DeleteComponentResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteComponentResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteComponentResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -6570,15 +6614,24 @@ type GetComponentResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ComponentResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetComponentResponse) GetJSON200() *ComponentResponse {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetComponentResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -6589,6 +6642,11 @@ func (r GetComponentResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetComponentResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetComponentResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -6701,6 +6759,8 @@ type ListIncidentsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IncidentList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
 	// JSON5XX the response for an HTTP 5XX `application/json` response
@@ -6710,6 +6770,11 @@ type ListIncidentsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListIncidentsResponse) GetJSON200() *IncidentList {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListIncidentsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
@@ -6825,6 +6890,8 @@ type ListIncidentTemplatesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IncidentTemplateList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
 	// JSON5XX the response for an HTTP 5XX `application/json` response
@@ -6834,6 +6901,11 @@ type ListIncidentTemplatesResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListIncidentTemplatesResponse) GetJSON200() *IncidentTemplateList {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListIncidentTemplatesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
@@ -6880,15 +6952,24 @@ type GetIncidentTemplateResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IncidentTemplateResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetIncidentTemplateResponse) GetJSON200() *IncidentTemplateResponse {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetIncidentTemplateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -6899,6 +6980,11 @@ func (r GetIncidentTemplateResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetIncidentTemplateResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetIncidentTemplateResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -6939,6 +7025,8 @@ type DeleteIncidentResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -6954,6 +7042,11 @@ func (r DeleteIncidentResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteIncidentResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteIncidentResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -6990,15 +7083,24 @@ type GetIncidentResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IncidentResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetIncidentResponse) GetJSON200() *IncidentResponse {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetIncidentResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7009,6 +7111,11 @@ func (r GetIncidentResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetIncidentResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetIncidentResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7121,15 +7228,24 @@ type ListIncidentUpdatesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IncidentUpdateList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListIncidentUpdatesResponse) GetJSON200() *IncidentUpdateList {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListIncidentUpdatesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7140,6 +7256,11 @@ func (r ListIncidentUpdatesResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r ListIncidentUpdatesResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListIncidentUpdatesResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7184,6 +7305,8 @@ type CreateIncidentUpdateResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7209,6 +7332,11 @@ func (r CreateIncidentUpdateResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r CreateIncidentUpdateResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CreateIncidentUpdateResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7249,6 +7377,8 @@ type DeleteIncidentUpdateResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -7264,6 +7394,11 @@ func (r DeleteIncidentUpdateResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteIncidentUpdateResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteIncidentUpdateResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7300,15 +7435,24 @@ type GetIncidentUpdateResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *IncidentUpdateResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetIncidentUpdateResponse) GetJSON200() *IncidentUpdateResponse {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetIncidentUpdateResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7319,6 +7463,11 @@ func (r GetIncidentUpdateResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetIncidentUpdateResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetIncidentUpdateResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7363,6 +7512,8 @@ type UpdateIncidentUpdateResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7388,6 +7539,11 @@ func (r UpdateIncidentUpdateResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r UpdateIncidentUpdateResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UpdateIncidentUpdateResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7424,8 +7580,12 @@ type ListMetricsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MetricList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7433,9 +7593,19 @@ func (r ListMetricsResponse) GetJSON200() *MetricList {
 	return r.JSON200
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListMetricsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r ListMetricsResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListMetricsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7478,6 +7648,8 @@ type CreateMetricResponse struct {
 	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7498,6 +7670,11 @@ func (r CreateMetricResponse) GetJSON401() *Unauthorized {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r CreateMetricResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CreateMetricResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7538,6 +7715,8 @@ type DeleteMetricResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -7553,6 +7732,11 @@ func (r DeleteMetricResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteMetricResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteMetricResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7589,15 +7773,24 @@ type GetMetricResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MetricResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetMetricResponse) GetJSON200() *MetricResponse {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetMetricResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7608,6 +7801,11 @@ func (r GetMetricResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetMetricResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetMetricResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7652,6 +7850,8 @@ type UpdateMetricResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7677,6 +7877,11 @@ func (r UpdateMetricResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r UpdateMetricResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UpdateMetricResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7713,15 +7918,24 @@ type ListMetricPointsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MetricPointList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListMetricPointsResponse) GetJSON200() *MetricPointList {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListMetricPointsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7732,6 +7946,11 @@ func (r ListMetricPointsResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r ListMetricPointsResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListMetricPointsResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7776,6 +7995,8 @@ type CreateMetricPointResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7801,6 +8022,11 @@ func (r CreateMetricPointResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r CreateMetricPointResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CreateMetricPointResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7841,6 +8067,8 @@ type DeleteMetricPointResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -7856,6 +8084,11 @@ func (r DeleteMetricPointResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteMetricPointResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteMetricPointResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7900,6 +8133,8 @@ type UpdateMetricPointResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7925,6 +8160,11 @@ func (r UpdateMetricPointResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r UpdateMetricPointResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UpdateMetricPointResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -7963,6 +8203,8 @@ type PingResponse struct {
 	JSON200 *Pong
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7973,6 +8215,11 @@ func (r PingResponse) GetJSON200() *Pong {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r PingResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r PingResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8009,8 +8256,12 @@ type ListSchedulesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ScheduleList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8018,9 +8269,19 @@ func (r ListSchedulesResponse) GetJSON200() *ScheduleList {
 	return r.JSON200
 }
 
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSchedulesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r ListSchedulesResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListSchedulesResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8063,6 +8324,8 @@ type CreateScheduleResponse struct {
 	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8083,6 +8346,11 @@ func (r CreateScheduleResponse) GetJSON401() *Unauthorized {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r CreateScheduleResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CreateScheduleResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8123,6 +8391,8 @@ type DeleteScheduleResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -8138,6 +8408,11 @@ func (r DeleteScheduleResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteScheduleResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteScheduleResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8174,15 +8449,24 @@ type GetScheduleResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ScheduleResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetScheduleResponse) GetJSON200() *ScheduleResponse {
 	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetScheduleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -8193,6 +8477,11 @@ func (r GetScheduleResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetScheduleResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetScheduleResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8307,6 +8596,8 @@ type GetStatusResponse struct {
 	JSON200 *SystemStatusResponse
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8317,6 +8608,11 @@ func (r GetStatusResponse) GetJSON200() *SystemStatusResponse {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r GetStatusResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r GetStatusResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8357,6 +8653,8 @@ type ListSubscribersResponse struct {
 	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8372,6 +8670,11 @@ func (r ListSubscribersResponse) GetJSON401() *Unauthorized {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r ListSubscribersResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListSubscribersResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8414,6 +8717,8 @@ type CreateSubscriberResponse struct {
 	JSON401 *Unauthorized
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8434,6 +8739,11 @@ func (r CreateSubscriberResponse) GetJSON401() *Unauthorized {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r CreateSubscriberResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r CreateSubscriberResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8474,6 +8784,8 @@ type DeleteSubscriberResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -8489,6 +8801,11 @@ func (r DeleteSubscriberResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteSubscriberResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteSubscriberResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -8529,6 +8846,8 @@ type DeleteSubscriptionResponse struct {
 	JSON404 *NotFound
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *NotAcceptable
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *ServerError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -8544,6 +8863,11 @@ func (r DeleteSubscriptionResponse) GetJSON404() *NotFound {
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
 func (r DeleteSubscriptionResponse) GetJSON406() *NotAcceptable {
 	return r.JSON406
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r DeleteSubscriptionResponse) GetJSON5XX() *ServerError {
+	return r.JSON5XX
 }
 
 // GetBody returns the raw response body bytes
@@ -9477,6 +9801,13 @@ func ParseListComponentsResponse(rsp *http.Response) (*ListComponentsResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
 		var dest NotAcceptable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9570,6 +9901,13 @@ func ParseListComponentGroupsResponse(rsp *http.Response) (*ListComponentGroupsR
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
 		var dest NotAcceptable
@@ -9682,6 +10020,13 @@ func ParseDeleteComponentGroupResponse(rsp *http.Response) (*DeleteComponentGrou
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -9708,6 +10053,13 @@ func ParseGetComponentGroupResponse(rsp *http.Response) (*GetComponentGroupRespo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9721,6 +10073,13 @@ func ParseGetComponentGroupResponse(rsp *http.Response) (*GetComponentGroupRespo
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -9826,6 +10185,13 @@ func ParseDeleteComponentResponse(rsp *http.Response) (*DeleteComponentResponse,
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -9852,6 +10218,13 @@ func ParseGetComponentResponse(rsp *http.Response) (*GetComponentResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9865,6 +10238,13 @@ func ParseGetComponentResponse(rsp *http.Response) (*GetComponentResponse, error
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -9952,6 +10332,13 @@ func ParseListIncidentsResponse(rsp *http.Response) (*ListIncidentsResponse, err
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
 		var dest NotAcceptable
@@ -10047,6 +10434,13 @@ func ParseListIncidentTemplatesResponse(rsp *http.Response) (*ListIncidentTempla
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
 		var dest NotAcceptable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10087,6 +10481,13 @@ func ParseGetIncidentTemplateResponse(rsp *http.Response) (*GetIncidentTemplateR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10100,6 +10501,13 @@ func ParseGetIncidentTemplateResponse(rsp *http.Response) (*GetIncidentTemplateR
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10144,6 +10552,13 @@ func ParseDeleteIncidentResponse(rsp *http.Response) (*DeleteIncidentResponse, e
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10170,6 +10585,13 @@ func ParseGetIncidentResponse(rsp *http.Response) (*GetIncidentResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10183,6 +10605,13 @@ func ParseGetIncidentResponse(rsp *http.Response) (*GetIncidentResponse, error) 
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10271,6 +10700,13 @@ func ParseListIncidentUpdatesResponse(rsp *http.Response) (*ListIncidentUpdatesR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10284,6 +10720,13 @@ func ParseListIncidentUpdatesResponse(rsp *http.Response) (*ListIncidentUpdatesR
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10339,6 +10782,13 @@ func ParseCreateIncidentUpdateResponse(rsp *http.Response) (*CreateIncidentUpdat
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10382,6 +10832,13 @@ func ParseDeleteIncidentUpdateResponse(rsp *http.Response) (*DeleteIncidentUpdat
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10408,6 +10865,13 @@ func ParseGetIncidentUpdateResponse(rsp *http.Response) (*GetIncidentUpdateRespo
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10421,6 +10885,13 @@ func ParseGetIncidentUpdateResponse(rsp *http.Response) (*GetIncidentUpdateRespo
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10476,6 +10947,13 @@ func ParseUpdateIncidentUpdateResponse(rsp *http.Response) (*UpdateIncidentUpdat
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10502,12 +10980,26 @@ func ParseListMetricsResponse(rsp *http.Response) (*ListMetricsResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
 		var dest NotAcceptable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10556,6 +11048,13 @@ func ParseCreateMetricResponse(rsp *http.Response) (*CreateMetricResponse, error
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10599,6 +11098,13 @@ func ParseDeleteMetricResponse(rsp *http.Response) (*DeleteMetricResponse, error
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10625,6 +11131,13 @@ func ParseGetMetricResponse(rsp *http.Response) (*GetMetricResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10638,6 +11151,13 @@ func ParseGetMetricResponse(rsp *http.Response) (*GetMetricResponse, error) {
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10693,6 +11213,13 @@ func ParseUpdateMetricResponse(rsp *http.Response) (*UpdateMetricResponse, error
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10719,6 +11246,13 @@ func ParseListMetricPointsResponse(rsp *http.Response) (*ListMetricPointsRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -10732,6 +11266,13 @@ func ParseListMetricPointsResponse(rsp *http.Response) (*ListMetricPointsRespons
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10787,6 +11328,13 @@ func ParseCreateMetricPointResponse(rsp *http.Response) (*CreateMetricPointRespo
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10829,6 +11377,13 @@ func ParseDeleteMetricPointResponse(rsp *http.Response) (*DeleteMetricPointRespo
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10884,6 +11439,13 @@ func ParseUpdateMetricPointResponse(rsp *http.Response) (*UpdateMetricPointRespo
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10917,6 +11479,13 @@ func ParsePingResponse(rsp *http.Response) (*PingResponse, error) {
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -10943,12 +11512,26 @@ func ParseListSchedulesResponse(rsp *http.Response) (*ListSchedulesResponse, err
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
 		var dest NotAcceptable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -10997,6 +11580,13 @@ func ParseCreateScheduleResponse(rsp *http.Response) (*CreateScheduleResponse, e
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -11040,6 +11630,13 @@ func ParseDeleteScheduleResponse(rsp *http.Response) (*DeleteScheduleResponse, e
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -11066,6 +11663,13 @@ func ParseGetScheduleResponse(rsp *http.Response) (*GetScheduleResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest NotFound
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -11079,6 +11683,13 @@ func ParseGetScheduleResponse(rsp *http.Response) (*GetScheduleResponse, error) 
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -11174,6 +11785,13 @@ func ParseGetStatusResponse(rsp *http.Response) (*GetStatusResponse, error) {
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -11213,6 +11831,13 @@ func ParseListSubscribersResponse(rsp *http.Response) (*ListSubscribersResponse,
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -11261,6 +11886,13 @@ func ParseCreateSubscriberResponse(rsp *http.Response) (*CreateSubscriberRespons
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -11304,6 +11936,13 @@ func ParseDeleteSubscriberResponse(rsp *http.Response) (*DeleteSubscriberRespons
 		}
 		response.JSON406 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
 	}
 
 	return response, nil
@@ -11346,6 +11985,13 @@ func ParseDeleteSubscriptionResponse(rsp *http.Response) (*DeleteSubscriptionRes
 			return nil, err
 		}
 		response.JSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest ServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
 
 	}
 
@@ -11397,164 +12043,167 @@ func ParseGetVersionResponse(rsp *http.Response) (*GetVersionResponse, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rcuM2s+CrYHlO1di1tCR7nK9q7coPZzKZ+JzMjCszk3y70awJkbCEmAL0AaBlH5efYx9oX+wUGgAJ",
-	"XkXJsuxcftniBWw0Gn1H930Q8/mCM8KUDE7ugwUWeE4UEfDrjbt3/r3+mRAZC7pQlLPgJPg8Iyh/GdFk",
-	"EIQB1TcWWM2CMGB4ToKTYvwgDAT5V0YFSYITJTISBjKekTnWQ6u7hX6YMkWmRAQPD2FwzmKadHyb2vvt",
-	"n3ZPrPvl90QJGrd9dw53279q7q/7zY8iIaL+wU9cKJRQQWJ9YYA+svTOw/pU8Gwh0YwznglE1SkiN0Tc",
-	"Ia5mRKCUSoUkF0oiPSphCWXTHOp/ZUTcFWBzAMCH8t8FuQpOgn8bFiQyNHflUMNlQNbAX+ApqcN+eDDB",
-	"kiRogacEsWw+IWKAzszPBZYKqRlBhCVohiXCDJH5Qt2hKMEKRwP0Qc9ET3VCGUFLqmYIoyuaKiLapqBH",
-	"Ls1gThmdZ/Pg5DBswvkFEc2Qnysyl2hBBAB7CoBKIm6IeKVReYWzVCEq0dEIYZYgqpAkSiLGUbZYAOLn",
-	"VLVCScTlepA+aFqSC84kgW35HU5+Jv/KiFT6V8yZ0kR+ch/gxSKlMdazGP4u9VTue67nWyG4+I4nd+Zz",
-	"ZXT8glOawKjoCtOUJGhPY8T+L7KUSIQFAXojCaIMRXOi8CAhCtNURvsh4gKQqNdWE8WYCXKVaeLQV5eC",
-	"KoL2poQRvbPMa6FGpx1hfzBmwUMYfODqLI7JQuFJSnYzd73jhUH2K4nM19GM4IQIRG7jNEuIRP/x6eOH",
-	"gQXwB56xZDewfeBIZvEM8cnvJFZoL2PXjC+ZRrbkV+ogISmBBUnMCjD7vOCZIgDvJyBq+MhuQD5jd2pG",
-	"2RSRVJIThDVFaFZu6YCzKbriYo5ViKIbLGQ0BFKKkNTsDkvEsjQNc04wZpZBJIZDGL4HGw5dkzsZondU",
-	"/ZhNUMYEwfFM0w3iDEXDGyIk5SyylPWF4UzNuKD/RZLdEZbi14RpRjKnUmqscIEou9HbTUOJUYzTFKkZ",
-	"VogRkkjEmV63B8c5ykIa5LfgCyIUNYwiFgQrklxitQrUz3ROpMLzRQCAAt3Y13CafrwKTn7rPcDXMNCr",
-	"ZPaoFn3Vud9X7ucsTypB2VSDQJi+nXjCcsJ5SjAsFki9S5rUGfcILWfEEJOnmkhNYIwbaanZcpXDhgFN",
-	"muRyGKSUXfcCWFNpf2y91083IsoIifv6B7hTEOpASoVVJlctcU4nn8zj+YuX7psNBCowk6mmIZTiCUkR",
-	"v0KReSvyEFlAqfC0PyCf9cMPYZAtkvXJ9MFXsH7TC2iRl+OjPL8w13By8inILPS3SgkgO6Wv+VwNs9Vg",
-	"5/N4A+/Wt1+F6LuIvIz6742KIZHiSNOFh+qWbdBOuYadBidBJmjQQbiryXXHxOlIqUKVeIo0GBL9zoHv",
-	"T0AfnmOJ9qJx8APn4XdYjINo/1TrlFgIfKc5gNU3Goi2QkhlGupc93d6ARq4Lk9TvJBmYbsmDe+/yZ9+",
-	"CDdl2JaQLsu2XH07A8W8ksg+X/BIGWo8RrCMsLGp1oB7L9rPfAkrZjAFOG8G6zLlS6u21qGTeE5KIC25",
-	"0AYMrAS6okKqrYHWumsAvstZNsfssiDdOrA5OwTFxQPUaFpZmmpFBmGDc9BOeKYaMK+ntFK6bLLxNuKq",
-	"YXBDJbXa9Ura/UU/S1Oq7jr5sWO8xcYoPtNIvF2ks3pHtrHjR+zLTfC/JUTCp1dP+icqGxRAbW/pv+vt",
-	"GcPXGnZNH1mhATHyojIReDk0IK2ez8/W4G2f0zpTqYDSE4YvsIP+yITUPsFt0svzkcqWqGQDAtFypSYY",
-	"zjyrA0skFRckCXPmr0XFQhBtyoInidwqoS1ZkiYS7YE7hDJJEyuo5b6WDX85i+5v4yx7Wquoww7qJPlP",
-	"LerQCH2xjqe9o8Ex4iy92w/RIfq4IALcJjgN0RG6IAJsERYTdC5lRmSIXqMLLBTFKfqYKTwlITpG7/Hv",
-	"XNjfA4Atmwcnv43Cw/AofB0ef63Z72Fwe6CfOrjBAmwDPfUK2BbEoDYfD8r6TQ9mA3LDI2YCBt76bZiN",
-	"vfnVx+bnZvPG91y8kkgbQZqVRPcyzaYnYPo8RANk3JI4tW5pJAlLPCf6f3z6+MHYPmMW/fY10nxFEZxo",
-	"hTV/yLoNGzwmMwzObP3xwVjjjDPSh2Pg6Xus+c0Kt5j+OsifhxJG2sTtGmb0H9ZIpql14FUcARwxrrTt",
-	"Q0wQAmjqIJ5hNiX6Fr2yrslmF8GWje832tA+sIa3cpb4qSEhxtmBISyqkCCLFMdEGvNoxlMCz0uimi3w",
-	"GtcpiMRTR/RK4Ntz82tUVzoKh2uNiIi+JXvrNjDSxxya8ocqTNYO3cQ7YZj3lniqVA2hjTqSPzKC5kRK",
-	"CJMR4cIsN0UQRmQpKVnCdTdcFd5myOwEW2Br0m+u6C1JwBlPNB+/snEda6PHPCGNbsEmX+0ZEpglfI4g",
-	"RkuvKBHGnqYSAUoRj+NMCP2hwaabsliA0m6o70BFlVGxyS2eL/S/wQeukInmrPIZ5aLVjBI6BDaRRMUm",
-	"aJCmOF3iO60dLjBLtP54iHKLA03uXABSy9TiesZSIiXCFS6OGaJacFUFaU8hWgYWQrJBdQpnAG7t8hcA",
-	"CKQmCL6qedIw8ZRPpyQ5oAxlkggJmoQJNbqYK2fIaMCgYECse8KTu/Ls1plbAdBZpmaaDmOtdAU1eC+y",
-	"SUpjmIlLTGgyDC3uu4ITjJdjE1gpHM9KrkmPLl+Qwp8ZPakhSYHEnCVygEa5qWOUVy0aqJq5X8AqfK1l",
-	"TrDMBJHoSvC5vjtmLmfjlTQrrfmd0lJwifYwMmqmfXuSTfeNelJHW9WB18KRGmwNeSmI5OlN0978LDJS",
-	"6EupnpObah7iLtJSlCTpVRUjoV7yHzQXbZbYZtCaA3KliWPfo3FPc8w+X3yhH4042neaQhOh2KHNhO1O",
-	"aIHHQ7wVeY2L1Vf9+ihAbejUwnylSTbrjFburL3pFkTMsVMpax/up4tVEazfo/E1bdNvN/TyWmrsrQ85",
-	"sIyO3uJU11y793r39Gq5D/d0NeeSuPAv5/graKwr3FfaeWV+UKCtSbA7SNvdz13C4WczIYmi4rl6oNUX",
-	"DJXHNlDyvS1XBuY9FtcJX7IBsmB5+sUcqxgyOCJF5gu91yMks8UipUQiqgZPZj7Bxm3QG97OMU2NFppN",
-	"9I2J1h32nMqg6W+/mdeusc/P2SJTegc93U526GyQr2k2tZZ7Ll3c09b4ososjBYwalYYEBD5ZAnRSwhC",
-	"tmWFbrAxjnCSUOMMufCI1+zhiiy0AKAbLKje6tLl7EnCEhMB2ysS5xBmcqkX5pvRyF+OYv9sjyGsDuG6",
-	"QbbgBc+1wV07wd2HH+cDL8Dv6wKv0HWDmvtJq7MZ5AmmZIrju1N0NDh2XiUTOdWWI1Wgxp+zGyIVnWJF",
-	"2VRbNefOIEzCMXuNfrUcJ0THVnMCpW9Dv2AZ/BzUoDqxElT1uzmItVsO3NoNgL1kQXz2tvxL9fO3Kcqt",
-	"fFqm2bTZKdHK4D4v6RRJnokWS3/rrnANogdQF5m7Ndoiq8iX/blYhgNgO6yjmM66LKQ1wLoZ9W9u9Fl4",
-	"Wv3EXcZJSesv03U0zkaj17GkisB/ZOi+JIfmlneIwTzxb4bWD8xt8yO/GTVtjvW0EYPyR0aZSqp+Q2J9",
-	"bd/5CPaU9EIfr2jdBU5Xk89m+rbJ5CYJmmQK0SnjwjjXKi6K/rp3P2Zb08K/hpsCtoIsH0MWbe5N973V",
-	"i/I2oQ3c8gnhXQHPFrm3ZVrPxbutBV6c/6gHECc8udP2wsWXz8jjOPc0eRigT1o7t7p2iJxJAudYjIVl",
-	"jxApOidoTxITeOIuStqUk1DZaE9tq/bPjitMxj+S8beRcbZlc2ol+W1DcXA7aTO1oTkDh1lHq59/Q+YT",
-	"kiTmZJJvQ+8xsiRSmdTS7SXbPImWsSnZvQj5vnox24xJ91QRQsDXZIXNiAqTEXGRG42FybiZwegD2mYc",
-	"lp5pMhH9BxoMRf923VxcP3qmzesFRK42CpHVP1yNktWfKAXKHN9sCP5G//tgfpCgH09oZGUN40iaSNK+",
-	"OxGmNedXEv0XZ8T4tSAkSPW49pyYdzYTLbCQBBKqiyDu0ejo+GD0zcHoEB0enYxGepNjpYjQUPzf8Ti5",
-	"P3440H+O3B9k/pyYP//epHL/BBGOn0lKcCMPFPhKNfP5hSheqjj5FiRN4UAklWiJ75zOV9NDfamBp5ct",
-	"wq+Jh+e6Rw3iBZ5Slkf3urjERfFklRN4gzRtePfl/i7GHwQh6JrcDW9wmhG0wFQU4VKkeCnazUWZtx8N",
-	"jpv9jH6gqLYK/5l/TetjoR21mlSFIKfKBQIFuFkZnM3rmyplvd1rJUqZY+kNhg5O40szzZUfFTR+g9P4",
-	"s376MdFl8K1fAqaaZVn+CCXLfnD9op+svHnZqtqtm36aULlI8d1lPMOiZW+u7enqSOgy2U9g8+Bbc7L7",
-	"OCxOeY+arEqZXV3R22bX2UwQOeNpgyH7nrJMGa636zMgbt36RebM7KrEE3rkW12lHI0VcvLxUaSzOqBb",
-	"eI9P+U0+62yuheXZDRG1vNOe0rL4yKdsHvgftaMGxS5udVpsvpefeFN252DWtlelFASSM740CSDwSB6f",
-	"21+F6j/KBvSrRCByuyCxkgijhN5QySGz7R+j5k26rd3WvdHat8UWfCNWNO3aJ2I+e8FpYzIWTuMMzi4X",
-	"W6K8ckbQ////h2KeMVtXJM8ETnhm8gfsV00BE+PNgKfr4/3Il2iO2Z3NaIxxiuATEi21knDFU2OEKm60",
-	"vIUGfKtpX+2WpUZUq+G5qZhwaF2JtCa5UMDkRipQG9ZXr4STFcTQxl1VDn1t7b4weuvMj1OXbyht6lmJ",
-	"MChT/zhu3sib4mPVDoVJbW2bmv3yjHv1cd6j0iT6uo68l9qCTiXi2PZqtwC0DUysi4TWoNufRfX4g2kT",
-	"21UIWhb9F4v2qtr7E5YK/cgzoZVf+HF4BL9liI7Qr4Rch+g1es+ZmtXPYq2lF2sI9Af04EFYuXh4BN8s",
-	"XdcfL10AKDwdei13WClfXM/NZtnPaJIQtmF6fBWOqneset/6xuo3fgQoYG4XJVdMNdKSNZ0SMuXKOLNa",
-	"hbVfGpQKOE2hTPWx1vNQsr8L6Cd43MTAO0ZVXOG04xa82uD8NelkE5LyJToM9fIxU1TBeWRSKhv1pwpD",
-	"NN+32kUQ+hXYSigpg+Ow0cRJqyiorRQjtwWeK67PieRppgj68vNProCEfhwWLkQxFuKOsqkN+LrKY35l",
-	"q6JIY6/iEQtBbijPZA7PijeqZkU+lepQjZjhbNouzQq/rH7uf6w8WNMqylzeVnPY/7FJUE0l4LyzloUp",
-	"a6jH+K/BEZgfDlhSlvCly3kjLKkvlR8Y7Z+J7Wbeefr+5aSPbZyT4wXDNi+PIl1637qY6Bduc2uxg0Pb",
-	"lQSZ0sRKdNS1W7pKxe0iiL9lq9YhYbt2bdNq+F8Ky7hqQEznEnRkK/mbr3c+QlfNpzWSnKpnSX0ZXTMT",
-	"H5WKUa1hCTknjan7VziVbbn76+zsDfI3qju7M8O8Ak3X8m/BiM9F364tePfhxxmtBfjryvqO+hOLmM8h",
-	"EeAQnTN0IfhUEAkmzBu7rzbU8Mvfdt8JqkCdM/fN2i0HACj37lZ7ZaENucBGe3L3e6i+tnkd6cJwD7CM",
-	"A6OEefRgwW5eJTfKGbyZ//wehtCfydnL1pKNydweka+hdZryCW44PZ8DAbFrk2WXf6WZy7UJtsWMM3Jp",
-	"/Ut9NCSZ4vj6ckkmM86vLzOR9nvLQLzIz0r2Y1DeW43HBDf0NhMB2TT2vUqqAPjglKsD7OWO5BkBkBVm",
-	"k0b2imP0KKXXZMyiHwRN8B06OlYz9F7/Mzr8X+hwdDI6PDk+jvZDKMSBjd5vjLHcYShr9VjGrMtIsDZs",
-	"xtyUPPFnzrasXBl48+4y5klL8kdNhTH0Wn4zp9XqUjey4RzGlRnXzaVD8k4B8tQcD+MC8TmFVcsRIFv2",
-	"Rod+0oKsogyl26m5o9bhogWtzQciUb5aWCHOYuIX1ZGmuD7C9ilzvhjBh5q2drWEyLytXESB9W2oDgUb",
-	"3LnykH/6keqDN4XeCoTPkDaxfLZstuRT2IHhUvpWxXRpxNWdVGReqFqtCfyFK8e8UqSI47T7mIoT8zKL",
-	"Y6MxUXbFgXiYnn9Pme8B+ikfyb96bkb1L31vv7DRCQd/oEcSsY/k3mRsy2u1ptC11wHyxmiPgPopmSfS",
-	"JmW66hXY5mCW8zL3bM2LSA978H84I5HtjfBK7sMb3cmYG+RjdqVl/mJq+jenOJqqFCv5Wymz8yEMOLss",
-	"3myoBgIJqbnXT2SMaTFguwuACMOCSKSBjFV6h6bASzTacKmKiMLTHnKigMaV2WikFIuI1UTa4OgszyBE",
-	"ZDAdoOhocDwYHSTkJtr4gL+/OutJD809SJwJqu60TTF38cp4RtRnfk1Y81TOLs5thwV+hTB6A8+jBMvZ",
-	"hGORQFxogH78/PkCfYcljRHO1MykciooacCFMv6So8Ft3s3F0HfRzuWfB2bgAwNJIVYX9D+J7fwA/K0R",
-	"RsgpBUBnWDkQjwa3Ro+UKGMJEah+jhAv6PDmMAq1Rpq/dQwqaHqHJmSGb4gcjNmvQutXTE9ihlkCquen",
-	"JVWxxQHUBFjqb1Npq+vYkIR1du9BsxAZopgzJXiaEiHDMatUI5NwfiivbSrdIBqmicAsnu2farRCTr7L",
-	"mIV+L9BbQEMxZmYeryTSUMz1LqE4HYzZmL3h7IYwUE3dyL5DHnCHUZxSrV/OM6lgKidjdoC8kJwGlhqd",
-	"PCqvmuNaaMZTq8aVyeSVLKhpMGYIvQUN9d3bz4jcQkuYSP8/9NxYEVpycS1zDkrVqUlQNu09LGEy05EF",
-	"66H0uFTmfjqNUbAfsEY6QG70EL3mGE0zItUA/WoaI3mDhhAWkwinkkOsQo+bUFkv+b4Q9EYbRbV+UvrT",
-	"JjCam09ygM4YaLw4TWFSethxYMOo2It8jgOkMsEI9DARrq6JyvudgHa/BCqwyFuA78ayHD2uBsDI5IFe",
-	"RHvaTZq1xaYJj946JxqlkXFz5osI5JD35omq/VsiNCVKouPRP2BsY8xIW58CHY1GaI9B4PFodLgPkJiw",
-	"iPfIse1H5eKQUINMD/aJsmlKbGVNqRFLTPXOMfC2cXCCBoPBQ3Tq1ihJbK+kInk+soPbMKFGRwSRyGiA",
-	"ogWekkjTgmuupeGLvLAl3GR+4BQAy+W+6dRUlvSGj8sVwh70AX3DiX0NGfzWnDD3K/u6gA1f2oXZHyDw",
-	"ItlDPP4BEP/sx6khANfEzFrsVNP8N6ORpqk5l8o0MTLk8Z2RlvIERbYWaBSiyB240/+XckT0BWP3RmaF",
-	"Jji+1ssEzNiKXs3kEFrOaEpQZBMyIoPtvOhe5XWrv8sB+sjsGRWNEMsqtc0PdCphRbWpOgQH93A0PByO",
-	"g9E4GI6Dw3EQgbdey6BoHOjHxoHm83pH6GXFqS2BhxZYzSSKXSc1s4ow+DiAkfVYtoPIianKUpphUbHM",
-	"wI1Gw0PQZwCpUDnRUsv92Ba5HAcnv92PA5qMg3BstWb4Fwofwn+m9OE4ePiqydyTE8QOmCQAY6lDGHzx",
-	"DCLi1pCmDEXDyNSvMf3vnG/n9egwPxujeHyNlmTiJAHIohNL/3pzYf0tJTBN9aAyxXJmcGkeueKp3iM4",
-	"/4hpuwQNyYwnJqUxsSqUFfhnCy05Do4GWncFT1owU2ohT4bD5XI5wHB7wMV0aN+Vw5/O37z98OktvFPU",
-	"mgys4NaS5eYQ7RVyfN/4aaTRE44Gx6CJLgjDCxqcBK8Ho8FrozjPQBUalj0vU9Kgrb4zHFQS0tCEwiw7",
-	"OmN3trFWkWMAvFyW+grm/bXGzEk/yc2+Mh1EzD5xaRaRSXnV3PIWx+oAChWhmKfZnNnPhUjyvKkXScYM",
-	"WhfGmOltMCGQGpGYpoHQPvAQ7TmPi2WJpQaBObfYP0FYXhuH25ilWExJGS5w4AzQmRWgZh7wupVrUNgq",
-	"8fonhqAuAfW42Up85+okOxv4PAlO4LzVG7+rhd9dsyWsXjwyhN6EbWeE/OdsG0P9aNXpBjhWHLpA6l2z",
-	"Z+flz0eTBJ7wG7I/yCt5m9Ux298qJG39DPXQpV6Gzr7fvPh4l91fhJW5UOfflypuc6E+mO+Vrn1yHy9d",
-	"/WghKV2Eqp/1Ud86EB96rIfti1lbjbce9Xc3ssxjzm3tQjcf2q1HdfDCdbz52KVw6ByvnSDQ59unaITm",
-	"IL3GgWvpNg7aIPKo7HHoRHsjLS4P99u+VHQSq22E5kTUpt2as+M8CQz0ILB4pK2gnWZTWZxuJLeLFGIA",
-	"xvXdBJnCU/nb1xJgfQtH6317B6JKa2GQ4FNqRHo0Gm2tWWK5M0lT60jD+vlVqXnSQxgcj/7RNngO7bDc",
-	"OvQhDL755z9Xv+X3xwQ3RDafY3FneXuli5Opme5xKAmxxwU3zqOybDBmx5tKc2QilStfvl2k2pDNQ9nx",
-	"YnO0nn5Nc09USyNMRpaeFeo0IVcy8Gg0MuE3bZHZJR+tXjyvTS68crj6lVIb0B2TlvVwgWZQ8m399lVv",
-	"vIL0zFr6h59bqe8h9HXDoTHv+6iI4NY0lQOcU2DPmUHfHkb7A/QD8EVpfU3a/rH+TsvC9oyiNmaFh9Sw",
-	"UsqmoGik9Jp40VQwiJ0G+S2WsXOgzIggK7Wrd2Zmu1CxNtaButqg9dN9YJa53pP/sjpP/ttpNvmFN94X",
-	"84u/uE+vp9NsqK9sqos0vecjsB8jqjbiahvZqxrcf9zSCYydiMii41s/OWm38EuRljk4DVzL3usvOU2H",
-	"tycWn35fweeSoeW2eB2C1LY5/ltMVsWk1wC6newaRebwHv4+GJkJ6Xw1uvwerjfQZYkwjpu6/ULK3+AR",
-	"6D/uhX7TzGTD9VoL92ZKa+M+dHpJGbPviFqF1ufab/5e29Ei5Eh+RxTirBa+AWf6TS6TUDwj8bXxa0oT",
-	"noDH9lez37Iq1dGozH6YFj6iBVazihkeVLlmp8rwNQwWWQMt2Jqfu+f+ebG6F8z9bdrQs0iAHVD/k4uM",
-	"L7Z0YJWyT/M8Rdus85qQhbZdqDAVHtaTKff5/+sIlL+4LNmT/EodGFzt9zJ+w2Yr96whGI5izJBUNE3R",
-	"BHILIJxJE3vodHKXB9xrZqgvnIKX4EvxEPMyxFKXb2wtaz1/+fz7wBMQlUxws0NNTogg+c6tblm0Rxk6",
-	"GhyfoqPBayTIgfHglluoLWdckjHLw8qISjfg/gCdeT0PIz3DqNz30HY8PPVabjKCUoJviBwzqhBOIc4u",
-	"TatNL94VpwQLKAYoeDY1+exnF+cDEzatfMaUOYWCdU1+korEfGph+cxysq+IrO6Sv8XkY8RkpwMyTyHq",
-	"43jMHzYRXedzRCbv7Vt0GD3a9bhGsLfN73ieT+llehxd+d61+2L5VbH7+STzksPOLelf+CKJqF207kr/",
-	"Uh6h9S/+koNafjQH27/8Pp+Cf/Wjnc6ZekY3Z7EY679bOWq8Ox/rmrHcauHpbTlYm8uTbyFe61F/34Dt",
-	"U7p2Sw2pOp26RULm83pzPTgK3l/wxVX+27zv1NOoI5VmfDvWRmqtuTq8tQ6PfztsfyYLLpRfxTlEfGHO",
-	"uaR3CJqem+Rsv0O+TRNuIcKS/jF0XRbaNZEP3DIQaTplQIZZoSe4DNRqBjo0upvzhKSu4gskXMmYL0wB",
-	"g3YV4nMO05OrErtgYKV2WZ2MLF+MF8LICoAgvebU+63tSHsI0CVFF+cDtJK530R/xQDthDi8d/8+eDRZ",
-	"8zDUWm3tcCVXMTE3gWd2N9SWceWS9PBwu8fbXdvKX5H+3u0yOdy7f3v4A0uC8293oHUHMk+OtqkjqzZX",
-	"8AI0goo28NybqUO3W0tUuXe7HHefBV6cGGs9P3DhH+PQ+nxkyghFJc+ed1pNEEkUeMXmSPExyzOWik5X",
-	"38LRCK/f1bewW00C+gILRXHqegjN8TU4BCtnocbMZkbpQTIGI0PvY3RmHAlw1gKnKVIzQUjutbNHC52b",
-	"gbteRe1eux1pyeWeYi9UWXaeu2dSmP9MjrvV3LJNPg29xvHN0RWzAyDXzRwKA8WJaqWZzkmI/J5bp063",
-	"BkfdRBB8LZGiRA6KQ62vx8yq1LTaC0pvP5cjejw6XuWs+2JBf5kuu9zh4txF67nfbOeoqhOuuFxzsRW3",
-	"rJduHQ/ZLkwJr3NjpyFhyeGZRCbYECrnT7LSqL1M8F5boqpm6jbW44VrD6+LDdLsQqo8rwem0q6www9j",
-	"RfGfTqisJSAuuAQHjNV/eKlf4qk9LepMKVCOCsrv9MV45L1KtAzvzT9r2EIeOf+Fk+1YVUKu5DONEvxz",
-	"oU4nnBiV1eSQQUy9WHA4YM6mULGrRBnWRaIN5cZ8iVXL9lxsoMQCnt2P0XMNN5cV4X2HAYry1uMtjo/M",
-	"FyFbSep7BuEEbapftGgCrzdJ/hZPkNINyCgEVC5yEBfIBrFPEVWmHgkXaEJiPrdSytRR6SGcTGMi2eqP",
-	"tTXw4JkXfeCo2k2vq/Neexe9LuvDoCG3OoqfNsZfXPjewPLGguLdMED9YmEqbuQNZvyL7mhTcWWTY0xP",
-	"ab14PdU6rRZLZYPtGSF2RMj/tkGsU5O1aMs+QAkH81RXGoyX/uJtFkfxqwK7tinR03DvUvPEHfPtSsem",
-	"DlPCoPjFB3Q3O03jJtdEGR73HN6bf3po8R7F/JWPyhh8GadWmoIUgwaBsm0XtsUz2vC5661Q2gbPpU53",
-	"keu6wtu8WY5hNCmyO2CBz5Nl22/dnaP+WdjgS9veea6swcZaJ0m6GevQcIceauqFefAPnV9SbYTZqVs5",
-	"vvl8DmG33q8cE6/6gW2KUIgKZW2/vvb25UfzKt5UvzYq6lqbQmsaBaY5gelJhoUG+PXIleYboF9nhCFs",
-	"oPIq7eM5MdQ7Zkss3YEEfd+6gnJk5J0PXYOsPdPyNTFV9KAcKeNLU+4DfkGhwSm9IawouA/V+EHVMpBQ",
-	"ieY4ISfGQwXXXkkU2W6yEZpyIlG2QBNzAkOLWKrGDIrL2VKVMBktc/mSIZo0xZJ8/da0H31KDu83sn0W",
-	"Nl9u1dqh7u5xYTsoJwfZYt+1Nf5Ls/2zJMn3ieIdanOxwzt4/PAe/vbWpQvq/Csr1IYO0WdXb5hxKNgL",
-	"xQDdUeiiBffW+W6je3XuDd/uW1143GVt12pTVo2XIhNjqSSKgF1HhjZNHxmTAsNyBcWcknMetFE5uYU2",
-	"nIT0ld8d8cfnVIN78Ufnvv2bJxbe29WbTrPCBTWNRLuyTFzyh1dfeWw6i46Dhyg0Qp0Lr7CxqeBdI90L",
-	"4+F8MoqBrqgtJHJ2ca65U35g/5Hq55tyqE6PbtHkY/wd1F5PLa5dI7BuY+JT/tSL9np39cjMe6uVmrqU",
-	"+q307D7ieps517d/wTq//Ut59k3pogPwTFXuuKZxDXcM2LXrhhOue9DtKS22UsvDTnMtJ78tOsPzxUdz",
-	"rKUkwyx2XXld/Uz0wXOU4/Xc4cVm8B3i1RlOcJLe2RLmWqaakKpEGB2bgyS2lPceeP3c6RJDjQ3nRszi",
-	"5x0Un0a8VjqV7li21ppMdhgebo3/XJ52hwFtNNRIt40ES1x8eO/+7WExlKjp7/MErrxIQVtte77N/d6O",
-	"0N3vksoOeS4n/GpkrjyJ44ZoN5pkmS1uJSVlR6z2ecyYvkTk/PnPxG7/VBUzHA7XigPUGH3eSq/ROLow",
-	"bZiQqW8D3s4Jjq9tOyvFoeWYrXoDfc5s/1LrIND2vRyzCDLwD96Ytk8nthhwOMe3B3hKvjUdqTJGb01j",
-	"mP+JXo9MjY7InoY1D2ptZyk4m6Z32vzKPbhNDlbNPJ2e/HRU39TFr4XyOfRbSfO81m3wxNK4pnOizWGS",
-	"M2i/ZZvumGtaRe6w24p2U92Wm/fcHzoKVOmG2m1VFJMevFxtzxgrfvd7KInNUtNdDOx4RkginfOiZLYg",
-	"LiCMVOIW3mK32ybnpo0aThJBpDTmjiA48VrxJyE8Qm6pVNA9Jx8YGZ8ghGwyZn1cYwbulqPRaIA+WubG",
-	"hen0GxV4i1b0+kVn0LAIRaYXbzRmcyyubaWrAoJqM95TU0Z8SSXxvZ3QWFdW2/KmlF2PmTYC0RVOUzsT",
-	"G/eSVOnXFcx5HMhruqh/2Aw0DvbbA0Vep9on0h6qDZl3rT/UW/p2GGtcNFHSn8x0c/MyFd8wTd0Ga9+g",
-	"FT4+vC9+9LHeykT2F7TffiZzfgOqVUFUtZgPF+jiiwn9gD3i0V8H41xpkxRcod0qqXKBdSoElJqy55QB",
-	"P/vThoH4r00d5UU/KAo8akkwQD6m/DKMKZXKNL56LI0sTPfRBO11grLfTUXFUq5HR3kvufuVR36wvJbo",
-	"HVU/ZhPYLl6LYmstoD3AuOkle3iEZjwTcv9U78CiHeuYWSwKguOZG9DFa77ROsLZDabQtx9JymJSnPg9",
-	"arENbAPhpzQOqo2TW+RZpUny8xWw0cBYvLmW09rcW84I9FShyjW8LS9hi0VR2Vla6W/aXABNE72flRoY",
-	"U0VOixCU8aWn1Gtq7JoYD2p9FK29ZRuHD2I+t8+CdWEhzxsyuhloeO0lrwZl01VXmdm7Vxx+b7jolY1p",
-	"uuuOj3j3XOpe7ZILcno3CvPev+gxmoevD/8dAAD//w==",
+	"7H3tctu4suCrYHlvVexaWpIdz6lau+aHTyaT8b2TxDVxZs7uKGtCJCzhmAJ0ANCyrsvPsQ+0L3YLDYAE",
+	"P0XJX0nGv2zxC41Go7/RfRvEfL7gjDAlg6PbYIEFnhNFBPx64+6d/qR/JkTGgi4U5Sw4Cs5nBOUvI5oM",
+	"gjCg+sYCq1kQBgzPSXBUfD8IA0H+lVFBkuBIiYyEgYxnZI71p9VqoR+mTJEpEcHdXRicspgmHWNTe799",
+	"aPfEpiO/J0rQuG3cOdxtH9Xc33TMjyIhoj7gJy4USqggsb4wQB9ZuvKwPhU8W0g044xnAlF1jMg1ESvE",
+	"1YwIlFKpkORCSaS/SlhC2TSH+l8ZEasCbA4A+FD+uyCXwVHwb8OCRIbmrhxquAzIGvgzPCV12Pf3JliS",
+	"BC3wlCCWzSdEDNCJ+bnAUiE1I4iwBM2wRJghMl+oFYoSrHA0QB/0TPRUJ5QRtKRqhjC6pKkiom0K+sul",
+	"Gcwpo/NsHhzth004PyOiGfJTReYSLYgAYI8BUEnENRGvNCovcZYqRCU6GCHMEkQVkkRJxDjKFgtA/Jyq",
+	"ViiJuNgM0jtNS3LBmSSwLf+Ok9/IvzIilf4Vc6Y0kR/dBnixSGmM9SyG/5R6Krc91/OtEFz8nScrM1wZ",
+	"Hb/jlCbwVXSJaUoStKMxYv8XWUokwoIAvZEEUYaiOVF4kBCFaSqj3RBxAUjUa6uJYswEucw0ceirS0EV",
+	"QTtTwojeWea1UKPTfmF3MGbBXRh84OokjslC4UlKnmbuescLg+xXEpnR0YzghAhEbuI0S4hE//Hp44eB",
+	"BfBnnrHkaWD7wJHM4hnik3+SWKGdjF0xvmQa2ZJfqr2EpAQWJDErwOzzgmeKALyfgKhhkKcB+YSt1Iyy",
+	"KSKpJEcIa4rQrNzSAWdTdMnFHKsQRddYyGgIpBQhqdkdlohlaRrmnGDMLINIDIcwfA82HLoiKxlqvuLQ",
+	"Ep3TOdn7P5yRyK5giN5R9Us2QRkTBMczTVaIszGLhtdESMpZNEBngt9QIjWQl4IzhfgleoPjGVEIM7kk",
+	"Av0wOtj7YXRoQFAzQgXS4014Qom0pPuZ4UzNuKD/RZKno1zFrwjTnGpOpdRo5wJRdq33M+IMYRTjNEVq",
+	"hhVihCQScUYG6CybpDRGguBEujkejvaR4nzMljNiVkvqTatZ9zjA6RKvJNIzJEzpuZBxgFQm9MJwBii4",
+	"c+yurFmA0iH4gghFDXeLBcGKJBdYrZu+Xk+p8HwRwOSB2O1rOE0/XgZHf/b+wJcw0KRlGIuW11V83lbu",
+	"53xaKkHZVINAmL6deBJ+wnlKMBAAiOoLmtSlzQjlOPX0KSA4xo2I17KkKhbCgCZNykQYpJRd9QJYb63+",
+	"2Hqvn25ElJFst/UBuNNq6kBKhVUm1y1xTiefzOP5ixduzAaiF5jJVNMQSvGEpHrDRuatyENkAaXC0/6A",
+	"nOuH78IgWySbk+mdrxX+qRfQIi/HR3l+Ya6W5eRTkFnob5USQHZKX/K5Ggmhwc7n8QberW+/CtF3EXkZ",
+	"9T8ZvUgixZGmCw/VLdugnXKNDAiOgkzQoINw15PrExOnI6UKVeIp0mBI9E8OwmoCSvwcS7QTjYOfOQ//",
+	"jsU4iHaPtcDCQuCV5gBWSWog2gohlWmoc93f6QVo4Lo8TfFCmoXtmjS8/yZ/+i7clmFbQrooG6D17QwU",
+	"80oi+3zBI2Wo8RjBMsLGplpt771ov/ElrJjBFOC8GayLlC+trl2HTuI5KYG05EJbXbAS6JIKqR4MtNZd",
+	"A/BdzLI5ZhcF6daBzdkhaFseoEY9zNJUa18IG5yDPsMz1YB5PaW10mWbjbcVVw2DayqpNQnW0u7v+lma",
+	"UrXq5MeO8RYboximkXi7SGf9jmxjx/fYl9vg/4EQCUOvn/SvVDYogNpI1H832zOGrzXsmj6yQgNi5EVl",
+	"IvByaEBaP5/frJXePqdNplIBpScMn2EHfcuE1D7Bh6SX5yOVB6KSLQhEy5WaYDjxrA4skVRckCTMmb8W",
+	"FQtBtP0N7i9yo4Q2v0maSLQDPhzKJE2soJa7Wjb85Sy6F+Mse1yrqMMO6iT5Ty3q0Ah9tm6hnYPBIeIs",
+	"Xe2GaB99XBABrhichugAnREBtgiLCTqVMiMyRK/RGRaK4hR9zBSekhAdovf4n1zY3wOALZsHR3+Owv3w",
+	"IHwdHn6p2e9hcLOnn9q7xgJsAz31CtgWxKA2Hw/K+k0PZgNywyNmAgbe+m2Yjb35xcfmebN543suXkmk",
+	"jSDNSqJbmWbTIzB97qIBMr5UnFpfOpKEJZ7n/z8+ffxgbJ8xi/78Emm+oghOtMKaP2R9nQ0ekxkGD7we",
+	"fDDWOOOM9OEYePoea36zxtWmRwf5c1fCSJu43cCM/maNZJpaB17FEcAR40rbPsQ4CoGm9uIZZlOib9FL",
+	"6+5sdhE8sPH9Rhvae9bwVs4SPzYkxDjbM4RFFRJkkeKYSGMezXhK4HlJVLMFXuM6BZF46oheCXxzan6N",
+	"6kpH4cStERHRt2Rv3Qa+9DGHpjxQhcnaTzfxTvjMe0s8VaqGeEwdyR8ZQXMiJcT2iHCxoesiciSylJQs",
+	"4bobrgpvM2R2gi2wNek3l/SGJBBBIJqPX9pglLXRY56QRrdgk6/2BAnMEj5HEFiml5QIY09TiQCliMdx",
+	"JoQeaLDtpiwWoLQb6jtQUWVUbHKD5wv9b/CBK2RCUOt8RrloNV8JHQKbSKJiEzRIUxsCIDcLzBKtP+6j",
+	"3OJAk5WLmmqZWlzPWEqkRLjCxTFDVAuuqiDtKUTLwEIcOahO4QTArV3+DACB1ATBVzVPGiae8umUJHuU",
+	"oUwSIUGTMPFRFyjmDBkNGBQMCNBPeLIqz26TuRUAnXgRlySowWsCOTATl03RZBha3HcFJxgvxyawUjie",
+	"lVyTHl1+RQp/ZvSkhswKEnOWyAEa5aaOUV61aKBq5n4Bq/C1ljnBMhNEokvB5/rumLlEk1fSrLTmd0pL",
+	"wSXawciomfbtSTbdNepJHW1VB14LR2qwNeSFIJKn101781xkpNCXUj0nN9U8Ll/k0ihJ0ssqRkK95D9r",
+	"Ltossc1Haw7ItSaOfY/GPc0x+3wxQj8acbTvNIUmQrGfNhO2O6EFHg/xVuQ1LlZf9eujALWhUwvzlSbZ",
+	"rDNaubPxplsQMcdOpawN3E8XqyJYv0fjK9qm327p5bXU2FsfcmAZHb3Fqa65du/17unVcgP3dDXnkrjw",
+	"L+f4K2isK9xX2nllflCgrUmwO0jb3c9dwuE3MyGJouK5eqDVFwyVx7ZQ8r0tVwbmPRZXCV+yAbJgefrF",
+	"HKsY0k4iReYLvdcjJLPFIoXEDjV4NPMJNm6D3vB2jmlqtNBsom9MtO6w41QGTX+7zbx2g31+yhaZ0jvo",
+	"8XayQ2eDfE2zqbXcc+ninrbGF1VmYbSAUbPCgIDIJ0uIXkIQsi0rdI2NcYSThBpnyJlHvGYPV2ShBQBd",
+	"Y0H1Vpcu0VASlpgI2E6R7WeTXyT6YTTyl6PYPw/HENaHcN1HHsALnmuDT+0EdwPfzwdegN/XBV6h6wY1",
+	"95NWZzNIbkzJFMerY3QwOHReJRM51ZYjVaDGn7JrIhWdYkXZVFs1p84gTMIxe43+sBwnRIdWcwKlb0u/",
+	"YBn8HNSgOrESVPW7OYi1Ww7c2g2AvWRBnHtb/mv187cpyq18WqbZtNkp0crgzpd0iiTPRIul/+CucA2i",
+	"B1AXmbs1ekBWkS/7c7EMB8DDsI5iOpuykNYA63bUv73RZ+Fp9RN3GSclrb9M19E4G41ex5IqAv+RoRtJ",
+	"Ds0t7+SFeeLfDK3vmdvmR34zatocm2kjBuX3jDKVVP2G0wC1fecj2FPSC328onUXOF1PPtvp2yb9nCRo",
+	"kilEp4wL41yruCj66979mG1NC/8SbgvYGrK8D1m0uTfdeOsX5W1CG7jlI8K7Bp4H5N6WaT0X77YWeHFo",
+	"pR5AnPBkpe2Fs8/nyOM4tzS5G6BPWju3unaInEkCh2+MhWXPPSk6J2hHEhN44i5K2pSTUNloj22r9s+O",
+	"K0zGb8n428o4e2Bzai35PYTi4HbSdmpDcwYOs45WP/+GzCckScxxKt+G3mFkSaQyqaUPl2zzKFrGtmT3",
+	"Vcj39YvZZky6p4oQAr4ia2xGVJiMiIvcaCxMxu0MRh/QNuOw9EyTieg/0GAo+rfr5uLm0TNtXi8gcrVV",
+	"iKw+cDVKVn+iFChzfLMh+Bv97735XoJ+OaKRlTWMI2kiSbvuGJvWnF9J9F+cEePXgpAg1d+1h9u8A6Vo",
+	"gYUkkFBdBHEPRgeHe6Mf9kb7aP/gaDTSmxwrRYSG4v+Ox8nt4d2e/nPg/iDz58j8+fcmlftXiHD8RlKC",
+	"G3mgwJeqmc8vRPFSxcm3IGkKpzipREu8cjpfTQ/1pQaeXrQIvyYenuseNYgXeEpZHt3r4hJnxZNVTuB9",
+	"pGnDu5H7uxh/FoSgK7IaXuM0I2iBqSjCpUjxUrSbizJvPxgcNvsZ/UBRbRX+Mx9N62Oh/Wo1qQpBTpUL",
+	"BApwszLOwHnRL1XKers3SpQyZ+kbDB2cxhdmmmsHFTR+g9P4XD99n+gy+NYvAFPNsix/hJJlP7h+109W",
+	"3rxoVe02TT9NqFykeHURz7Bo2Zsbe7o6ErpM9hPYPPjGHEc/DIuj6aMmq1Jml5f0ptl1NhNEznjaYMi+",
+	"pyxThus99RkQt279InNmdlXiCT3yra5SjsYKOfn4KNJZHdAtvMen/CafdTbXwvLkmoha3mlPaVkM8imb",
+	"B/6g9qtBsYtbnRbb7+VH3pTdOZi17VWpX4HkjC9NAgg8ksfndteh+lvZgH5pC0RuFiRWEmGU0GsqOWS2",
+	"/W3UvEkfard1b7T2bfEAvhErmp7aJ2KGPeO0MRkLp3EGZ5eLLVFeOSPo////QzHPmC2GkmcCJzwz+QN2",
+	"VFN1xXgz4On6937hSzTHbGUzGmOcIhhCoqVWEi55aoxQxY2Wt9CAP2jaV7tlqRHVanhuKyYcWtcirUku",
+	"FDC5LxWoDeurV8LJGmJo464qh762dp8ZvXHmx7HLN5Q29axEGJSpvx02b+Rt8bFuh8KkHmybmv3yjHv1",
+	"ft6j0iT6uo68l9qCTj2JI0RYFnmoA/SZxZxdUjEnyRGIAOt/WmA1c+eD/ZzHJZZjBmasIDgJIb9fZCy0",
+	"5Y+kn+jt0qHhiBia4xVK6OUlESaVw0Dwyh7ReGj6bEHhQ6zdpsvWGib8XpSlb0z/eVgVpmXRf7doryrq",
+	"v2Kp0C88E1pdhx/7B/BbhugA/UHIVYheo/ecqVn99NhGmryGQA+gPx6ElYv7BzBm6boevHQBoPC0/o0c",
+	"eKUMdz03ey5gRpOEsC0T+qtwVP151fvWm1e/8QtAAXM7KzmPqrGhrOlck6kKx5nVg6zF1aAGwfkPZYq8",
+	"tZ7gkv2dVr/C4yZq3/FVxRVOO27Bqw3uapMANyEpX6L9UC8fM2UgnA8ppbJR46swRDO+1YeC0C90V0JJ",
+	"GRyHjSZOWkVBbaUYuSnwXHHWTiRPM0XQ599+dSJNPw4LF6IYC7GibGpFnSvw5hcQK2ph9ip3sRDkmvJM",
+	"5vCseaNqCOVTqX6qETOcTdulWeFJ1s/9j7VHgVpFmcs0a05UuG/aVlOlPe90aGF8G+oxHndwXebHGZaU",
+	"JXzpsvQIS+pL5Ydy++eOu5l31gv4ehLets4i8sJ32xd0kS4hcVNM9AsQurV4gmPmlZSe0sRKdNS1W7qK",
+	"2z1F2sED2+EOCQ9riTethj9SWMZVA2I6l6Ajv8rffL0zKLqqVG2QllU9/erL6Jphe6/kkWqpUMiSaTxs",
+	"cIlT2XbaYJOdvUXGSXVnd+bEV6DpWv4HcDvkou+pfQ5u4PsZrQX4m8r6jooZi5jPIXVhH50ydCb4VBAJ",
+	"Jswbu6+21PDLY7txgipQp8yNWbvlAADl3t1qr4W0JRfYak8+/R6qr21errsw3AMs48AoYR49WLCbV8l9",
+	"5QTezH/+BJ/Qw+Ts5cHSo8ncHuqvoXWa8gluOO+fAwHRdpMXmI/SzOXaBNtixhm5sP6lPhqSTHF8dbEk",
+	"kxnnVxeZSPu9ZSBe5Kc7+zEo763Gg41b+seJgPwf+14luQF8cMqVW/ayXfIcBvAj2jSXneLgP0rpFRmz",
+	"6GdBE7xCB4dqht7rf0b7/wvtj45G+0eHh9GucS1io/cbYyx3ccpaBZkx6zISrA2bMTclT/wZ9+PalYE3",
+	"VxcxT1rSVWoqjKHX8ps5rVaXupEN5zCuzRFvLnaSN2SQx+ZAGxeIzymsWo4A2bI3OvSTFmQVhTPdTs0d",
+	"tQ4XLWhtPsKJ8tXCCnEWE78MkDQ9DBC2T5kT0QgGatra1aIn87YCFwXWH0J1KNjgkysP+dD3VB+8KfRW",
+	"IHyGtI3l88BmSz6FJzBcSmNVTJdGXK2kIvNC1Wo9clC4cswrRVI7TrsP1jgxL7M4NhoTZZcciIfp+feU",
+	"+R6gn/Iv+VdPzVf9Sz/ZEbY6k+F/6J5E7CO5NxnbgmCtSX/tlYu8b7SH5fwk0iNp00hdvQ1ss0bLmaQ7",
+	"tkpHvYHBK7kLb3Snj26RQdqVSPq7aY3QnJRp6mis5W+lXNS7MODsonizoX4JxB5zr5/IGNNiwDZpABGG",
+	"BZFIAxmrdIWmwEs02nCp7onC0x5yooDGFQZppBSLiPVE2uDoLM8gRGQwHaDoYHA4GO0l5DrauiSBvzqb",
+	"SQ/NPUicCapW2qaYu3hlPCPqnF8R1jyVk7NT22eCXyLsWmMkWM4mHIsE4kID9Mv5+Rn6O5Y0hjYRJvlU",
+	"QREGLpTxlxwMbvKmOYa+i645/9gzH94zkBRidUH/k9j+F8DfGmGELFgAdIaVA/FgcGP0SIkylhCB6icf",
+	"8YIOr/cjCJ/nbx2CCpqu0ITM8DV0+PhDaP2K6UnMMEtA9fy0pCq2OIDQ91KPTaWtB2RDEtbZvQM9WWSI",
+	"Ys6U4GlKhAzHrFI/TUK8Pa/GKt1HNEwTgVk82z3WaIVTBC7HF9rqQDcEDcWYmXm8ktCjZK53CcXpYMzG",
+	"7A1n14SBatqUBAC4wyhOqdYv55lUMJWjMdtDXkhOA0uNTh6VV81xLTTjqVXjymTyShbUNBgzhN6Chvru",
+	"7TkiN9B5J9L/Dz03VoSWXFzJnINSdWxSqk2TE0uYzDS+wfpT+rtU5n46jVGwH7BGOkBu9BC95hhNMyLV",
+	"AP1h+k95Hw0hLCYRTiWHWIX+bkJlvUj9QtBrbRTV2nbpoU1gNDef5ACdMNB4cZrCpPRn13ZYQcJVYlF5",
+	"1xfQ7pdABRZ5C/DdWJajv6sBMDJ5oBfRns+TZm2x6XWkt86RRmlk3Jz5IgI55C2QomoXmwhNiZLocPQ3",
+	"+LYxZvJ2MgejEdphEHg8GO3vAiQmLOI9Yjvq5HFIqJqmP/aJsmlKbC1QqRFLTL3RMfC2cXCEBoPBXXTs",
+	"1ihJbEuqIt0/sh+3YUKNjggikdEARQs8JZGmBdfDTMMXeWFLuMn8wCkAlst90xCrLOkNH5drhD3oA/qG",
+	"E/saMvitOWHuV/Z1ARu+tAuzO0DgRbLHjvwjK/5plWNDAK5XnLXYqab5H0YjTVNzLpXpFWXI4+9GWsoj",
+	"FNnqpVGIIndEUP9fyhHRF4zdG5kVmuD4Si8TMGMrejWTQ2g5oylBkU3IiAy28zKBldet/i4H6COzp2o0",
+	"Qiyr1DY/0KmEFdWm6hAc3MPRcH84DkbjYDgO9sdBBN56LYOicaAfGweRyWeSellxalOVICdKotg1rDOr",
+	"CB8fB/Bl/S3b8+TI1JEpzbCosWbgRqPhPugzgFSo9Wip5XZsy3KOg6M/b8cBTcZBOLZaM/wLpRrhP1Os",
+	"cRzcfdFk7skJYj+YJABjqREbjHgCEXFrSFOGomFkKu6YNoPOt/N6tJ+f5lE8vkJLMnGSAGTRkaV/vbmw",
+	"HksJTFP9UZliOTO4NI9c8lTvEZwPYppPQd8344lJaUysCmUF/slCS469g4HWXcGTFsyUWsij4XC5XA4w",
+	"3B5wMR3ad+Xw19M3bz98egvvFNUxAyu4tWS53kc7hRzfNX4aafSEg8EhaKILwvCCBkfB68Fo8NoozjNQ",
+	"hYZlz8uUNGir7wwHlYQ0tM0wy45O2Mr2LytyDICXy1L7xryN2Zg56Se52Vem54nZJy7NIjJJuppb3uBY",
+	"7UFpJRTzNJszO1yIJM97p5FkzKBDZIyZ3gYTAqkRienNCF0a99GO87hYlljqw5hzi90jhOWVcbiNWYrF",
+	"lJThAgfOAJ1YAWrmAa9buQaluBKvTWUI6hJQj5utxCtX2dnZwKdJcAQnxN74fTj8JqYtYfXikSG0gGw7",
+	"1eQ/Z7tF6kerTjfAseLQbFPvmh07L38+miTwhF+T3UFee9ysjtn+ViFpaxupP11qGens++3LpXfZ/UVY",
+	"mQt1+lOpRjgX6oMZr3Ttkxu8dPWjhaR0EeqU1r/61oF412M9bPvR2mq89ai/u19oHnNu68q6/afdelQ/",
+	"XriOt/92KRw6xxsnCPQZ+xiN0Byk1zhwTejGQRtEHpXdD51oZ6TF5f5u20hF77PaRmhORG3arTk7zpPA",
+	"QA8Ci0famt9pNpXFeUxys0ghBmBc302QKTyVf34pAda31LXetysQVVoLgwSfUr/Xg9HowVpGlnupNHXo",
+	"NKyfX5baPd2FweFov+3jObTDUptLeOlv618qt3W9C4Mf/vGP9W/5vUvBd5HN51isrECoNKsypeE9tiYh",
+	"YLngxuNUFijGVnlTaVxNpHJV2h92JWyc567srbGJXY9PCLn7qqWHKCNLz3TdKbU+ldqQMzE7bcZZOhmt",
+	"XzyvhfG3QFrWLQbqRMkh9ucXvVsL0jNr6Z/xbqW+u9BXKIfGJ9BHrwRfqCmQ4DwJO852+nE/2h2gn4GZ",
+	"Suugcmc/Cr63Y7Q7e6QD3KqG/1I2Be0kpVfEC8GCFe3Uzh+xjJ3XZUYEWauSvTMzewq9bGvFqavbWz+F",
+	"CWaZK0v5L6so5b+dOpRfeOONmF/83Q29mSK0pZKzrQLT9J6PwH6MqNpvrO3LXnHk/t8tHdt4ErlaNLbr",
+	"J1ztFv6mRWw+hwZWZ+/1F7em+90jy1y/5+JzCd5yy8AO6WtbQL/I1qps9Zpjt5Ndo5wd3sLfOyNoIXGw",
+	"Rpc/wfUGuiwRxmFTJ2RILrzPlj7shX7T6OVrXS+Dho3XK3QKUHk13hG1bimea4/6+/N7W+18Nd8RhTir",
+	"RbEgpnCdS1kUz0h8Zdy70kRp4LHd9bKhrBx2dJizA9PCVbbAalbxRgRVlt6pBH0Jg0XWQHS2WOvTi6a8",
+	"yuBXLJps9tSziKfvgT9+tjUfq5R9nKdr2i6rV4QstDVGhSnNsZnAu83/30TavQi6jQXdjuSXas/gd7eX",
+	"CyBstvVPGvIIUIwZkoqmKZpAWgZEgmliz+tOVnmuQs0Y9yVn8DV4lDzE/MVkZpcrciPnSP7y6U+BJ70q",
+	"2fqGfZi8HUFytlLlJ2iHMnQwODxGB4PXSJA942UvN+ZbzrgkY5aH/hGV7oO7A3TiddKM9AyjcjdN20fz",
+	"2GvkyghKCb4mcsyoQjiFXAhpGrh6Mck4JVhAiUnBs6k5c3Bydjowoe3KMKZ4LpRBbHJLVcT5Y0vyZxbi",
+	"feV3dTu+yPD7yPBOf2+e5tXHz5s/bKLuzsWLTG7ij2g/urend4OAfJub9zSf0tfp4HVFoTfutubXWu/n",
+	"As4LWTsvsH/hsySidtF6h/1LeRTdv/h7Dmr50Rxs//L7fAr+1Y92OifqGb3KxWJs/m7lOPjTubQ3jLdX",
+	"y5k/lD+7uej9A8TUPervG1R/TE96qc1Zpw+9SJr9Bp3nHvCFwCiY6Tp3ed4C7XF0mEpfyCdWYWpd4jqc",
+	"4w6PL/7x38iCC+UXFA8RX5gDTOkKQf99k3WfD/xKuvzvFiIsKS1D1/CjXX35wC3XkaZpC6QOFsqFSy2u",
+	"Hi2AnotznpDUlfKBTDoZ84WpTNGud5znMD26/vEUXK/Uua2T++WL8S1zv2IWkGx17P3WFqs9EupS5IvT",
+	"Ilqd3W0i2uID7dQ7vHX/3nmEXHOa1FrFPeHyr+N8bgJ/FQ9KjV7Wrn2PiIJ7vD2UoPyl7x9NKNPdrfu3",
+	"h/+1JNZf3K/3cL8yTzNoU7DW7fzgK9BxKvrNX2and6jFG0l5926Xo/Rc4MWR8Y7kh5D8o03afopMaa2o",
+	"5En1TnAKIokCL+QcKT5meUJe0a/uRzgu5HWt+xFYiTmUscBCUZy6SsxzfAUO2Mr5wDGziX/6IxmDL0MH",
+	"c3RiHDdw/ginKVIzQUjuJbXHbZ1bh7uOY+1e0icyMMqdAb9SO8N5Sp/J1vieHKXr2XKb8Bzabmqttofd",
+	"AZDKaQ5KgvpItb1B5yREfue8Y2eWgGN0Igi+kkhRIgfFQe/XY2atEVrt6Ka3n0uBPhwdrnOOfragf50u",
+	"0tzB5dxzm7k7bf+3qtOzuFxzaRa3rFd0E4/kU1hhXv/VThvMksP3LpvBZCvaBEB1gJKbwd9ZXhezqn7u",
+	"dvD9pXgPz5iNvj2F+HpeL1mlu2mHr8zK/Bfptan0OuMSHGtWOeOllqzH9ni3M0JBcyt2S6ePzdsS6+Te",
+	"8Nb8s4EV6W2BF1tyo5xVVhX5a/lZo0pyXtgHCSdGBzcZkpCU4XVemZCUsymU5StRk/V8LbDpDNFqqrYt",
+	"9XOxmxKr+eu4p3oSy/bCL7zt8BE4Ymr1Z2W+THyQ3NhnkLbQpv+rlrUQaiHJi7zd+qgHILCQuLkMRVwg",
+	"m6JxDI2nzOzRhMR8bsWuqeTUQ9qaZm6yNQZgq3DCM1/16cVqB9KubqXtnUe7bD2DhtzGK37aDJbiwk8G",
+	"ljcWFO+GAep3C1NxI29x5V905ySLK9uciXxMW9HrQ9lpI1oq+xajdBZ0OONhw7rHJsvYVriBajXmqa5s",
+	"Mi+LzNuVbmutS3Ww/dceR7SUOts+sVCpNKfrMNwMil9SHPIjgA4hTdTksfbhrfmnh83kUdmLrbTZ+T6D",
+	"Y+MTTVMQy9AlVrbt9ra4W9saPPWWK22379546dpLm6o95s1yrK3JbHgCnv482ff9CMwFlJ6Fr39XefcG",
+	"gxsdmeuWFEPDunoYBWfmwW867azaqrlTk3VM/S8Q7HCE9cqJsmqMw6YohqhQjXfrRGZfvjcj5U2F0aOi",
+	"YYKp4KnRZrremGaXWGiAX49czdcB+mNGGMIGKq+FC54Ts03GbImlO0Wl71v3Y46MvKWu67y4Y7qfJ6Y8",
+	"K9S5ZnxpSkLBL6hgO6XXhBWdXKDNCyi2BhIq0Rwn5Mh4ReHaK4ki21g9QlNOJMoWaGKOjZmm02MGVUtt",
+	"DWSYjNY8+JIhmjQFZH1rwnTifkzx4/d0fxYZVO5a3mFc7HCB7CruZYtd1+H/RSZtKJNOkiTfW4p3GCkF",
+	"V+gQQMNb+Nvbciko+sV82cx8MfSOzl3BfMah4jxUs3VFLOyeeAz+3ujRn3ufb3fnLzwutrE3vykFzstn",
+	"i7FUEkUgFiJDz6YRmslXY7nGZY4QOwfsqJyJRhvOo/sWwBPx4ee0BXrxYRcxeOG99wsYrN+omuUuqOme",
+	"3ZVG5rK7vKYCY9NOexzcRaFROLjwqvmbthU1cj8zTvVHozJoBd5CVidnp5qj5eVZnkGdflMOd2uILGr9",
+	"VXoHTUpSuz6uY2a3FfYpf+qrDs50NZPOm5CWup+VGpP1bNPlmoC6CI1/wcZo/Et5Sl7pogPwRFXuuO6q",
+	"DXcM2LXrhuNuetr4MU3dUm/gTjs3J79vMWaTUxmaYy32GWax65PvKlqjD148B28WtSl2nR+3qaJygpN0",
+	"ZZuKaCXBpCVIhNGhOQFom2vsgNPYHQs0ZN9w4M9QWd7T+HH0hUrv8CdWFmptnzssNrfGLwEhhzVtbdXI",
+	"vY1sSyJmeOv+7WFqlSjwxc66T3WsgobbeEtblKh9EZ5+N1Z24ncfK1q/amtPXbpPtJu1ssznHyRP7Ylk",
+	"x/MYmn2p1YWdnkl+fFeBJ4fDjUJPNSmUd+ttNEXPTKdHZMqzgd97guMr2zFTcehqaou2QStV2yLdunAk",
+	"YYkcswgONO29MZ0lj2zrgHCOb/bwlPxoml5mjN6Y3nP/E70emRJTka3LYB7U6ttScDZNV9rYzX35Ta52",
+	"zaWdhfF4VN/UKLiF8jm0dEvzTPzn4qMlWExDZ5vYKGfQFdT2AjTXtEHSYSUXXTC77WTvuW86WFlp0t5t",
+	"wxWTHnxfKq+x8orpmU0KxxjfvT03nhZGSCKdS6pk7yEuIHBZ4koegbQbdaemIyxOEkGkNHaiIDhZFcAk",
+	"ITxCbqhU0Agw/zAy3mEIEmbMejvHDJxoB6PRAH20TJQLxLI0RVGBtaj4DpyPMFmHRcE9dAK9F1F0TQS9",
+	"XEVjNsfiyhaELCCAu5QkCGtVJtaMW82IWFJJfL83mWOaatyZ521D25SyqzHT1jO6xGlqZ2IjrZIq/bqC",
+	"OY8DeUUX9YHNh8bBbnto0mu6/0haSj7AM9m4+fh9rFwumijpxebNsWiKqWKauk3Zvqkr8mJ4W/zoY/aW",
+	"CfPF8O1Zj2vOr0FVLIi3FmXkAp19NsFGsK88Ou9g0GttrIL7tFtZVW6zSXUb+zKMWVAT/OxPTwbiF4ra",
+	"lKLKhLJX1GjWUmqAfOz6lZRTKpXpL3pfulqYJu8J2ukEZbeb8orl34z28pa9t2sPXWJ5JdE7qn7JJrDF",
+	"tLSGAlHKWUxoBzBuWvbvH6AZz4TcPda7tuh6P2YWi4LgeOY+6CKEP2j95eQa01STAZKUxaQoInHQYh/9",
+	"bmfxiOLWDrFO1oqMMS1jLV6f1ziyeLOwgMm7nBHoQkchUay+hC0WUmVnaSOmaXMBNE30flKs4Q2oeMdF",
+	"ANMESFJ6TSTKWEIEioZ4QYfX+9Gg1q7a2pzkBs8XKRnEfG6fBWvJQp73vXYz0PDaS14Z6aarrvODd6+o",
+	"p9Jw0SuT1nTXnZHz7rmM2dolF1b3bhQuDv+ix2juvtz9dwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
