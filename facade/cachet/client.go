@@ -1,0 +1,313 @@
+package cachet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
+	"github.com/switchboard-go/switchboard/facade/internal/transport"
+	"github.com/switchboard-go/switchboard/facade/internal/wire"
+	"github.com/switchboard-go/switchboard/gen/cachetapi"
+)
+
+// platform names Cachet in errors and logs.
+const platform = "cachet"
+
+// Environment variables read by [NewFromEnv], the same as cachet-client's.
+const (
+	EnvEndpoint = "CACHET_ENDPOINT"
+	EnvToken    = "CACHET_API_TOKEN"
+)
+
+// tokenHeader carries the API token of a dashboard user.
+const tokenHeader = "X-Cachet-Token"
+
+// Sentinels for errors.Is on a [*ConfigError].
+var (
+	// ErrNoEndpoint: no endpoint was given (or CACHET_ENDPOINT is unset).
+	ErrNoEndpoint = errors.New("no Cachet API endpoint")
+	// ErrInvalidEndpoint: the endpoint is not an absolute http(s) URL
+	// ending in /v1.
+	ErrInvalidEndpoint = errors.New("invalid Cachet API endpoint")
+	// ErrInvalidTimeZone: the zone has no IANA name the server knows.
+	ErrInvalidTimeZone = errors.New("invalid time zone")
+)
+
+// ConfigError is a client that cannot be built from what it was given. It
+// is returned before any request is made, so a wrong endpoint fails at
+// start-up, not at the first call.
+type ConfigError struct {
+	// Setting is what was wrong: "endpoint", "CACHET_ENDPOINT", "time zone".
+	Setting string
+	// Value is the value given, with any credentials redacted.
+	Value string
+	// Reason explains what is expected.
+	Reason string
+	// Err is one of ErrNoEndpoint, ErrInvalidEndpoint, ErrInvalidTimeZone.
+	Err error
+}
+
+// Error reads "cachet: endpoint "…": reason".
+func (e *ConfigError) Error() string {
+	msg := platform + ": " + e.Setting
+	if e.Value != "" {
+		msg += " " + fmt.Sprintf("%q", e.Value)
+	}
+	if e.Reason != "" {
+		msg += ": " + e.Reason
+	} else if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap lets errors.Is match the sentinels.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Client talks to one Cachet site through its API v1. It is safe for
+// concurrent use; build it once and share it.
+//
+// The managers are the entry points, one per kind of object:
+//
+//	c.Components.Get(ctx, 1)
+//	for inc, err := range c.Incidents.List(ctx, cachet.IncidentListOptions{}) { … }
+type Client struct {
+	// Components manages the services shown on the page.
+	Components *ComponentManager
+	// ComponentGroups manages the groups components are shown in.
+	ComponentGroups *ComponentGroupManager
+	// Incidents manages reported problems.
+	Incidents *IncidentManager
+	// IncidentUpdates manages the follow-ups of an incident (2.4).
+	IncidentUpdates *IncidentUpdateManager
+	// IncidentTemplates reads the dashboard's incident templates (2.4).
+	IncidentTemplates *IncidentTemplateManager
+	// Metrics manages the charts.
+	Metrics *MetricManager
+	// MetricPoints manages the values of a metric.
+	MetricPoints *MetricPointManager
+	// Schedules manages maintenance windows (2.4).
+	Schedules *ScheduleManager
+	// Subscribers manages email subscribers; every call needs a token.
+	Subscribers *SubscriberManager
+	// Subscriptions removes single subscriber-component links.
+	Subscriptions *SubscriptionManager
+
+	endpoint string
+	http     *http.Client
+	api      *cachetapi.Client
+	scrub    *redact.Scrubber
+	loc      *time.Location
+}
+
+// New returns a client for the API at endpoint, the site URL followed by
+// "/api/v1" (e.g. "https://status.example.com/api/v1", without a trailing
+// slash, as cachet-client requires too: the stock web server rules
+// redirect URLs ending in "/", which turns a POST into a GET).
+//
+// token is the API token of a dashboard user, sent as X-Cachet-Token to
+// the endpoint's host only. An empty token makes a guest client: it can
+// read what the public status page shows (ping, version, status,
+// components, public groups and incidents, metrics, schedules), every
+// write and the subscriber list answer 401 (facade.ErrUnauthorized).
+//
+// opts are the HTTP settings shared by every Switchboard platform
+// (timeouts, retries, logging, TLS). Certificate checks can only be
+// turned off with facade.WithInsecureSkipVerify(), by name in the code;
+// there is deliberately no environment variable for it.
+//
+// The client reads and writes times in UTC and says so to the server with
+// the Time-Zone header, so time.Time values are right whatever the site's
+// zone; see [Client.WithTimeZone] to use another zone.
+func New(endpoint, token string, opts ...facade.Option) (*Client, error) {
+	return newClient("endpoint", endpoint, token, opts)
+}
+
+// NewFromEnv is [New] with the endpoint and token read from the
+// environment, the variables cachet-client reads:
+//
+//	CACHET_ENDPOINT    the API endpoint, ending in /api/v1 (required)
+//	CACHET_API_TOKEN   a dashboard user's API token (unset: guest client)
+//
+// TLS verification cannot be turned off from the environment; pass
+// facade.WithInsecureSkipVerify() explicitly if you must.
+func NewFromEnv(opts ...facade.Option) (*Client, error) {
+	return newClient(EnvEndpoint, os.Getenv(EnvEndpoint), os.Getenv(EnvToken), opts)
+}
+
+func newClient(setting, endpoint, token string, opts []facade.Option) (*Client, error) {
+	if err := validateEndpoint(setting, endpoint); err != nil {
+		return nil, err
+	}
+	cfg := transport.Config{
+		Platform: platform,
+		BaseURL:  endpoint,
+		Options:  facade.NewOptions(opts...),
+	}
+	if token != "" {
+		cfg.Credentials = transport.HeaderCredential{Name: tokenHeader, Value: token}
+		cfg.Secrets = []string{token}
+	}
+	hc, scrub, err := transport.NewClient(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", platform, err)
+	}
+	return build(endpoint, hc, scrub, time.UTC)
+}
+
+// validateEndpoint applies cachet-client's rule (the endpoint ends in /v1,
+// which also gives the API version) plus what a Go URL needs.
+func validateEndpoint(setting, endpoint string) error {
+	if strings.TrimSpace(endpoint) == "" {
+		return &ConfigError{Setting: setting, Reason: "no Cachet API endpoint given (e.g. https://status.example.com/api/v1)", Err: ErrNoEndpoint}
+	}
+	bad := func(reason string) error {
+		return &ConfigError{Setting: setting, Value: redact.URL(endpoint), Reason: reason, Err: ErrInvalidEndpoint}
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return bad("not a URL")
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return bad("must be an absolute http or https URL")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return bad("must not carry a query or a fragment")
+	}
+	if strings.HasSuffix(u.Path, "/v1/") {
+		return bad("must not end with a slash: Cachet's web server redirects such URLs, turning writes into reads; remove the trailing /")
+	}
+	if !strings.HasSuffix(u.Path, "/v1") {
+		return bad("must end with /v1, the only API version Cachet 2.x serves (e.g. https://status.example.com/api/v1)")
+	}
+	return nil
+}
+
+// build wires the generated client and the managers around an HTTP
+// client; WithTimeZone calls it again to share the connection pool.
+func build(endpoint string, hc *http.Client, scrub *redact.Scrubber, loc *time.Location) (*Client, error) {
+	c := &Client{endpoint: endpoint, http: hc, scrub: scrub, loc: loc}
+	zone := loc.String()
+	api, err := cachetapi.NewClient(endpoint,
+		cachetapi.WithHTTPClient(hc),
+		cachetapi.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+			// Cachet answers 406 to requests that do not accept JSON.
+			req.Header.Set("Accept", "application/json")
+			if req.Header.Get("Content-Type") == "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			req.Header.Set("Time-Zone", zone)
+			return nil
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", platform, err)
+	}
+	c.api = api
+	c.Components = &ComponentManager{c: c}
+	c.ComponentGroups = &ComponentGroupManager{c: c}
+	c.Incidents = &IncidentManager{c: c}
+	c.IncidentUpdates = &IncidentUpdateManager{c: c}
+	c.IncidentTemplates = &IncidentTemplateManager{c: c}
+	c.Metrics = &MetricManager{c: c}
+	c.MetricPoints = &MetricPointManager{c: c}
+	c.Schedules = &ScheduleManager{c: c}
+	c.Subscribers = &SubscriberManager{c: c}
+	c.Subscriptions = &SubscriptionManager{c: c}
+	return c, nil
+}
+
+// WithTimeZone returns a client that works in loc: it sends loc's name in
+// the Time-Zone header, so the server reads the dates it is given and
+// formats the dates it returns in that zone, and it places the time.Time
+// values it returns in loc. The two clients share their connections.
+//
+// The default, UTC, is right for almost every use: instants are the same
+// in every zone. Use a site's own zone when its Cachet ignores the header
+// (2.3), or to get times back in the zone the status page shows. loc must
+// have an IANA name ("Europe/Paris"): time.Local and fixed zones are
+// refused, as the server would not know them.
+func (c *Client) WithTimeZone(loc *time.Location) (*Client, error) {
+	if loc == nil {
+		return nil, &ConfigError{Setting: "time zone", Reason: "nil location", Err: ErrInvalidTimeZone}
+	}
+	name := loc.String()
+	if name == "Local" || name == "" {
+		return nil, &ConfigError{Setting: "time zone", Value: name, Reason: "the local zone has no name the server knows; use time.LoadLocation with an IANA name", Err: ErrInvalidTimeZone}
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return nil, &ConfigError{Setting: "time zone", Value: name, Reason: "not an IANA time zone name", Err: ErrInvalidTimeZone}
+	}
+	return build(c.endpoint, c.http, c.scrub, loc)
+}
+
+// Endpoint returns the API endpoint the client was built with.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// APIVersion returns the API version, derived from the endpoint as
+// cachet-client does; Cachet 2.x only has version "1".
+func (c *Client) APIVersion() string { return "1" }
+
+// TimeZone returns the zone the client reads and writes times in.
+func (c *Client) TimeZone() *time.Location { return c.loc }
+
+// Ping checks that the API answers: it returns nil only when the server
+// answered "Pong!", so a proxy's placeholder page does not pass for a
+// working Cachet. It needs no token.
+func (c *Client) Ping(ctx context.Context) error {
+	const op = "Ping"
+	resp, err := c.api.Ping(ctx)
+	pong, err := wire.Decode[cachetapi.Pong](c.call(op), resp, err)
+	if err != nil {
+		return err
+	}
+	if pong.Data != "Pong!" {
+		return c.decodeError(op, resp, fmt.Errorf("expected \"Pong!\", got %q", redact.Truncate(pong.Data, 64)))
+	}
+	return nil
+}
+
+// Version returns the Cachet version. The server asks GitHub for the
+// latest release to fill Latest and OnLatest; a server without Internet
+// access answers 500 here, which says nothing about its health: use Ping
+// for that.
+func (c *Client) Version(ctx context.Context) (*Version, error) {
+	const op = "GetVersion"
+	resp, err := c.api.GetVersion(ctx)
+	v, err := wire.Decode[cachetapi.VersionResponse](c.call(op), resp, err)
+	if err != nil {
+		return nil, err
+	}
+	if v.Data == "" {
+		return nil, c.decodeError(op, resp, errors.New("data: no version"))
+	}
+	return &Version{
+		Value:    v.Data,
+		OnLatest: v.Meta.OnLatest,
+		Latest: Release{
+			TagName:    deref(v.Meta.Latest.TagName),
+			Prerelease: deref(v.Meta.Latest.Prelease),
+			Draft:      deref(v.Meta.Latest.Draft),
+		},
+	}, nil
+}
+
+// Status returns the site's overall state, the banner of the status page.
+func (c *Client) Status(ctx context.Context) (*SystemStatus, error) {
+	const op = "GetStatus"
+	resp, err := c.api.GetStatus(ctx)
+	s, err := wire.Decode[cachetapi.SystemStatusResponse](c.call(op), resp, err)
+	if err != nil {
+		return nil, err
+	}
+	if s.Data.Status == "" {
+		return nil, c.decodeError(op, resp, errors.New("data.status: missing"))
+	}
+	return &SystemStatus{Level: SystemLevel(s.Data.Status), Message: s.Data.Message}, nil
+}

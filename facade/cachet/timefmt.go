@@ -1,0 +1,106 @@
+package cachet
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Layouts of the server. Output timestamps carry seconds; input dates must
+// not: Cachet parses them with exactly "Y-m-d H:i" and answers a 500 (or a
+// 400 on schedule creation) to anything else.
+const (
+	outputLayout = "2006-01-02 15:04:05"
+	inputLayout  = "2006-01-02 15:04"
+	// longLayout is PHP's "l jS F Y H:i:s" with the ordinal suffix of
+	// the day removed, the default "incident date format" that the
+	// server applies to subscribers' verified_at.
+	longLayout = "Monday 2 January 2006 15:04:05"
+)
+
+// formatInput renders t as the server's input format in the client's
+// zone. Seconds and below are dropped: Cachet has minute precision.
+func formatInput(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format(inputLayout)
+}
+
+// decoder converts generated models into the domain types. It remembers
+// the first value it could not convert, so a malformed timestamp becomes a
+// DecodeError for the whole response rather than a silent zero time that
+// would read as "January 1, year 1".
+type decoder struct {
+	loc *time.Location
+	err error
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf(format, args...)
+	}
+}
+
+// time parses a required "Y-m-d H:i:s" timestamp; an empty string is a
+// decoding error too, since the server always sends these fields.
+func (d *decoder) time(field, s string) time.Time {
+	t, err := time.ParseInLocation(outputLayout, s, d.loc)
+	if err != nil {
+		d.fail("%s: %q is not a Cachet timestamp (Y-m-d H:i:s)", field, s)
+		return time.Time{}
+	}
+	return t
+}
+
+// optTime parses a timestamp the server may omit or send as null (both
+// give the zero time); a present but malformed value is still an error.
+func (d *decoder) optTime(field string, s *string) time.Time {
+	if s == nil || *s == "" {
+		return time.Time{}
+	}
+	return d.time(field, *s)
+}
+
+// minuteTime parses a time the server took as "Y-m-d H:i" input
+// (occurred_at, scheduled_at, completed_at) and drops its seconds: PHP's
+// createFromFormat fills the seconds the format lacks from the clock at
+// the time of the request, so they are noise, and without them a time
+// written is read back equal.
+func (d *decoder) minuteTime(field string, s *string) time.Time {
+	return d.optTime(field, s).Truncate(time.Minute)
+}
+
+// longTime parses the subscriber's verified_at, which the server formats
+// with the site's human date format ("Friday 24th May 2019 10:01:44") and
+// not as the other timestamps. The usual format is accepted as well, as a
+// site may have set its date format to it.
+func (d *decoder) longTime(field string, s *string) time.Time {
+	if s == nil || *s == "" {
+		return time.Time{}
+	}
+	if t, err := time.ParseInLocation(outputLayout, *s, d.loc); err == nil {
+		return t
+	}
+	if t, ok := parseLong(*s, d.loc); ok {
+		return t
+	}
+	d.fail("%s: %q is neither a Cachet timestamp nor in the form \"Friday 24th May 2019 10:01:44\"", field, *s)
+	return time.Time{}
+}
+
+// parseLong reads "Friday 24th May 2019 10:01:44": Go layouts have no
+// ordinal day, so the suffix is cut before parsing.
+func parseLong(s string, loc *time.Location) (time.Time, bool) {
+	fields := strings.Fields(s)
+	if len(fields) != 5 {
+		return time.Time{}, false
+	}
+	day := fields[1]
+	for _, suffix := range []string{"st", "nd", "rd", "th"} {
+		if d, ok := strings.CutSuffix(day, suffix); ok {
+			day = d
+			break
+		}
+	}
+	fields[1] = day
+	t, err := time.ParseInLocation(longLayout, strings.Join(fields, " "), loc)
+	return t, err == nil
+}
