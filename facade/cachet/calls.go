@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 	"github.com/switchboard-go/switchboard/gen/cachetapi"
 )
@@ -40,21 +39,7 @@ func errorMessage(body []byte) string {
 // turn into its result (a malformed timestamp, a missing id), after the
 // shared decoding succeeded and the body was consumed.
 func (c *Client) decodeError(op string, resp *http.Response, err error) error {
-	e := &facade.DecodeError{Platform: platform, Operation: op, Err: err}
-	if resp != nil {
-		e.StatusCode = resp.StatusCode
-		e.ContentType = resp.Header.Get("Content-Type")
-		if resp.Request != nil {
-			e.Method = resp.Request.Method
-			e.URL = c.scrub.URL(resp.Request.URL.String())
-		}
-	}
-	if err != nil {
-		if msg := c.scrub.String(err.Error()); msg != err.Error() {
-			e.Err = errors.New(msg)
-		}
-	}
-	return e
+	return c.call(op).ConversionError(resp, err)
 }
 
 // decoder starts a conversion in the client's zone.

@@ -235,6 +235,17 @@ func (c Call) decodeError(resp *http.Response, captured []byte, err error) error
 	return e
 }
 
+// ConversionError reports a 2xx answer that decoded as JSON but whose
+// content the facade could not turn into its result (a malformed timestamp,
+// a missing id). The body has already been consumed by then, so the error
+// carries no excerpt; everything else matches a decoding failure.
+func (c Call) ConversionError(resp *http.Response, err error) error {
+	if resp == nil {
+		return &facade.DecodeError{Platform: c.Platform, Operation: c.Operation, Err: err}
+	}
+	return c.decodeError(resp, nil, err)
+}
+
 // scrubbedError shows a cleaned message while keeping the original error
 // for errors.As.
 type scrubbedError struct {

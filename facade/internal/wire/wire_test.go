@@ -345,3 +345,23 @@ func TestWithRealClient(t *testing.T) {
 		t.Errorf("redirect loop: %v", err)
 	}
 }
+
+func TestConversionErrorIsDecodeError(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodGet, "https://h.example/api/v1/components/1?token=s3cr3t-value", nil)
+	resp := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Request: req}
+	c := Call{Platform: "cachet", Operation: "GetComponent", Scrubber: redact.NewScrubber("s3cr3t-value")}
+	err := c.ConversionError(resp, errors.New("created_at: bad time"))
+	var de *facade.DecodeError
+	if !errors.As(err, &de) {
+		t.Fatalf("got %T, want *facade.DecodeError", err)
+	}
+	if de.StatusCode != 200 || de.Method != http.MethodGet || de.Operation != "GetComponent" {
+		t.Errorf("DecodeError = %+v", de)
+	}
+	if strings.Contains(de.URL, "s3cr3t-value") {
+		t.Errorf("URL leaks the secret: %s", de.URL)
+	}
+	if err := c.ConversionError(nil, errors.New("x")); !errors.As(err, &de) || de.Operation != "GetComponent" {
+		t.Errorf("nil response: %v", err)
+	}
+}
