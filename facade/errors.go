@@ -206,3 +206,61 @@ func writeStatus(b *strings.Builder, code int) {
 		b.WriteString(text)
 	}
 }
+
+// ConfigError is a client that cannot be built from what it was given: a
+// missing or malformed setting, or a configuration file that cannot be
+// read. It is returned before any request is made, so a wrong setting fails
+// at start-up rather than at the first call. Err is a sentinel of the
+// platform's package (cachet.ErrNoEndpoint, ...) for errors.Is.
+type ConfigError struct {
+	// Platform is the platform's short name ("cachet").
+	Platform string
+	// Setting names what was wrong, as the user wrote it: an option, an
+	// environment variable ("CACHET_ENDPOINT") or a file key.
+	Setting string
+	// Value is the value given, with any credentials redacted; empty when
+	// nothing was given or when the value itself is secret.
+	Value string
+	// File and Line locate the setting when it came from a file.
+	File string
+	Line int
+	// Reason explains what is expected.
+	Reason string
+	// Err is the underlying cause or sentinel.
+	Err error
+}
+
+// Error reads `cachet: CACHET_ENDPOINT "…": reason`, with `file:line:` in
+// front of the setting when it came from a file.
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	if e.Platform != "" {
+		b.WriteString(e.Platform)
+		b.WriteString(": ")
+	}
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(e.Line))
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Setting)
+	if e.Value != "" {
+		b.WriteString(" ")
+		b.WriteString(strconv.Quote(e.Value))
+	}
+	switch {
+	case e.Reason != "":
+		b.WriteString(": ")
+		b.WriteString(e.Reason)
+	case e.Err != nil:
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap lets errors.Is match the platform's sentinel.
+func (e *ConfigError) Unwrap() error { return e.Err }

@@ -29,7 +29,7 @@ const (
 // tokenHeader carries the API token of a dashboard user.
 const tokenHeader = "X-Cachet-Token"
 
-// Sentinels for errors.Is on a [*ConfigError].
+// Sentinels for errors.Is on the [*facade.ConfigError] that New returns.
 var (
 	// ErrNoEndpoint: no endpoint was given (or CACHET_ENDPOINT is unset).
 	ErrNoEndpoint = errors.New("no Cachet API endpoint")
@@ -39,37 +39,6 @@ var (
 	// ErrInvalidTimeZone: the zone has no IANA name the server knows.
 	ErrInvalidTimeZone = errors.New("invalid time zone")
 )
-
-// ConfigError is a client that cannot be built from what it was given. It
-// is returned before any request is made, so a wrong endpoint fails at
-// start-up, not at the first call.
-type ConfigError struct {
-	// Setting is what was wrong: "endpoint", "CACHET_ENDPOINT", "time zone".
-	Setting string
-	// Value is the value given, with any credentials redacted.
-	Value string
-	// Reason explains what is expected.
-	Reason string
-	// Err is one of ErrNoEndpoint, ErrInvalidEndpoint, ErrInvalidTimeZone.
-	Err error
-}
-
-// Error reads "cachet: endpoint "…": reason".
-func (e *ConfigError) Error() string {
-	msg := platform + ": " + e.Setting
-	if e.Value != "" {
-		msg += " " + fmt.Sprintf("%q", e.Value)
-	}
-	if e.Reason != "" {
-		msg += ": " + e.Reason
-	} else if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	return msg
-}
-
-// Unwrap lets errors.Is match the sentinels.
-func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Client talks to one Cachet site through its API v1. It is safe for
 // concurrent use; build it once and share it.
@@ -166,10 +135,10 @@ func newClient(setting, endpoint, token string, opts []facade.Option) (*Client, 
 // which also gives the API version) plus what a Go URL needs.
 func validateEndpoint(setting, endpoint string) error {
 	if strings.TrimSpace(endpoint) == "" {
-		return &ConfigError{Setting: setting, Reason: "no Cachet API endpoint given (e.g. https://status.example.com/api/v1)", Err: ErrNoEndpoint}
+		return &facade.ConfigError{Platform: platform, Setting: setting, Reason: "no Cachet API endpoint given (e.g. https://status.example.com/api/v1)", Err: ErrNoEndpoint}
 	}
 	bad := func(reason string) error {
-		return &ConfigError{Setting: setting, Value: redact.URL(endpoint), Reason: reason, Err: ErrInvalidEndpoint}
+		return &facade.ConfigError{Platform: platform, Setting: setting, Value: redact.URL(endpoint), Reason: reason, Err: ErrInvalidEndpoint}
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil {
@@ -235,14 +204,14 @@ func build(endpoint string, hc *http.Client, scrub *redact.Scrubber, loc *time.L
 // refused, as the server would not know them.
 func (c *Client) WithTimeZone(loc *time.Location) (*Client, error) {
 	if loc == nil {
-		return nil, &ConfigError{Setting: "time zone", Reason: "nil location", Err: ErrInvalidTimeZone}
+		return nil, &facade.ConfigError{Platform: platform, Setting: "time zone", Reason: "nil location", Err: ErrInvalidTimeZone}
 	}
 	name := loc.String()
 	if name == "Local" || name == "" {
-		return nil, &ConfigError{Setting: "time zone", Value: name, Reason: "the local zone has no name the server knows; use time.LoadLocation with an IANA name", Err: ErrInvalidTimeZone}
+		return nil, &facade.ConfigError{Platform: platform, Setting: "time zone", Value: name, Reason: "the local zone has no name the server knows; use time.LoadLocation with an IANA name", Err: ErrInvalidTimeZone}
 	}
 	if _, err := time.LoadLocation(name); err != nil {
-		return nil, &ConfigError{Setting: "time zone", Value: name, Reason: "not an IANA time zone name", Err: ErrInvalidTimeZone}
+		return nil, &facade.ConfigError{Platform: platform, Setting: "time zone", Value: name, Reason: "not an IANA time zone name", Err: ErrInvalidTimeZone}
 	}
 	return build(c.endpoint, c.http, c.scrub, loc)
 }

@@ -47,7 +47,7 @@
 //     that does not parse (never a silent zero time);
 //   - *facade.TransportError when no answer arrived;
 //   - *ArgumentError for an argument refused before sending (it matches
-//     facade.ErrValidation too), and *ConfigError from New.
+//     facade.ErrValidation too), and *facade.ConfigError from New.
 //
 // # The real server's traps, and what the facade does about them
 //

@@ -167,7 +167,7 @@ func TestTransportError(t *testing.T) {
 func TestConfigErrors(t *testing.T) {
 	for _, ep := range []string{"https://status.example.com/api/v1/", "https://status.example.com"} {
 		_, err := cachet.New(ep, "t")
-		var ce *cachet.ConfigError
+		var ce *facade.ConfigError
 		if !errors.As(err, &ce) || !errors.Is(err, cachet.ErrInvalidEndpoint) || ce.Setting != "endpoint" {
 			t.Errorf("New(%q) = %v", ep, err)
 		}
@@ -175,7 +175,7 @@ func TestConfigErrors(t *testing.T) {
 	t.Setenv(cachet.EnvEndpoint, "")
 	t.Setenv(cachet.EnvToken, "")
 	_, err := cachet.NewFromEnv()
-	var ce *cachet.ConfigError
+	var ce *facade.ConfigError
 	if !errors.Is(err, cachet.ErrNoEndpoint) || !errors.As(err, &ce) || ce.Setting != cachet.EnvEndpoint {
 		t.Errorf("NewFromEnv without CACHET_ENDPOINT = %v", err)
 	}

@@ -236,9 +236,9 @@ func TestValidateEndpoint(t *testing.T) {
 		"https://status.example.com/api/v1#frag": ErrInvalidEndpoint,
 	} {
 		err := validateEndpoint("endpoint", in)
-		var ce *ConfigError
+		var ce *facade.ConfigError
 		if !errors.Is(err, want) || !errors.As(err, &ce) {
-			t.Errorf("validateEndpoint(%q) = %v, want a *ConfigError matching %v", in, err, want)
+			t.Errorf("validateEndpoint(%q) = %v, want a *facade.ConfigError matching %v", in, err, want)
 			continue
 		}
 		if strings.Contains(err.Error(), "secret") {
