@@ -1,0 +1,116 @@
+// Package cli assembles the switchboard command tree: global flags, one
+// subtree per platform, `sandbox serve`, version and shell completion.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchboard-go/switchboard/cmd/internal/app"
+	"github.com/switchboard-go/switchboard/cmd/internal/cachetcmd"
+	"github.com/switchboard-go/switchboard/cmd/internal/output"
+	"github.com/switchboard-go/switchboard/facade"
+)
+
+// multiValueFlags are the flags that, as in the st2 CLI, take several
+// space-separated values (`-a id name status`).
+var multiValueFlags = map[string]bool{"-a": true, "--attr": true, "-w": true, "--width": true}
+
+// Main runs switchboard with args (without the program name) and returns the
+// process exit code. It never calls os.Exit, so tests can run it in-process.
+func Main(ctx context.Context, args []string, streams app.IO) int {
+	a := app.New(streams)
+	defer a.Close()
+	root := NewRoot(a)
+	root.SetArgs(output.NormalizeArgs(args, multiValueFlags))
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintf(a.Err, "ERROR: %s\n", err)
+		if app.ExitCode(err) == app.ExitUsage {
+			fmt.Fprintf(a.Err, "Run '%s --help' for usage.\n", commandPath(root, args))
+		}
+	}
+	return app.ExitCode(err)
+}
+
+// NewRoot builds the whole command tree around a.
+func NewRoot(a *app.App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "switchboard",
+		Short: "One CLI for StackStorm, Cachet, RightScale, Saagie and spacestudio",
+		Long: `switchboard drives five operations and data platforms from one command line.
+
+Every command can run against a built-in emulator instead of a real server:
+add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
+		Version:       facade.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.Output.Validate(); err != nil {
+				return &app.UsageError{Err: err}
+			}
+			return nil
+		},
+	}
+	root.SetIn(a.In)
+	root.SetOut(a.Out)
+	root.SetErr(a.Err)
+	root.SetVersionTemplate("switchboard {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &app.UsageError{Err: err} })
+
+	pf := root.PersistentFlags()
+	pf.BoolVar(&a.Sandbox, "sandbox", false, "run against in-process emulators instead of real servers")
+	pf.BoolVar(&a.Debug, "debug", false, "log every request and response (secrets redacted) to stderr")
+	output.AddFlags(pf, &a.Output)
+
+	root.AddCommand(
+		cachetcmd.New(a),
+		newSandboxCmd(a),
+	)
+	// The root too: an unknown platform (`switchboard foo`) is a usage
+	// error, where cobra's own check would exit 1.
+	enforceUsageErrors(root)
+	return root
+}
+
+// enforceUsageErrors makes wrong positional arguments exit with code 2 on
+// every command, as flag errors already do.
+func enforceUsageErrors(c *cobra.Command) {
+	if c.Args != nil {
+		check := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return &app.UsageError{Err: err}
+			}
+			return nil
+		}
+	}
+	if c.HasSubCommands() && c.RunE == nil && c.Run == nil {
+		// A bare group (`switchboard cachet`) prints its help; an unknown
+		// subcommand is a usage error rather than silently printing help.
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return &app.UsageError{Err: fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
+			}
+			return nil
+		}
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
+	for _, sub := range c.Commands() {
+		enforceUsageErrors(sub)
+	}
+}
+
+// commandPath names the deepest command that args reach, for the usage hint.
+func commandPath(root *cobra.Command, args []string) string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == nil {
+		return root.Name()
+	}
+	return cmd.CommandPath()
+}
+
+func joinPlatforms(p []string) string { return strings.Join(p, ", ") }

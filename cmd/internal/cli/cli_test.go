@@ -1,0 +1,228 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-go/switchboard/cmd/internal/app"
+	"github.com/switchboard-go/switchboard/cmd/internal/cli"
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/cachet"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the command's goroutine
+// while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// main runs the CLI in-process and returns its exit code and output.
+func main(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = cli.Main(context.Background(), args, app.IO{
+		Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] },
+	})
+	return code, out.String(), errOut.String()
+}
+
+// serve starts `switchboard sandbox serve` in the background and returns
+// the NAME=value lines it printed first, a stop function returning the
+// exit code, and the rest of stdout after the stop.
+func serve(t *testing.T, args ...string) (env map[string]string, stop func() (code int, rest, stderr string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		code := cli.Main(ctx, append([]string{"sandbox", "serve"}, args...), app.IO{Out: pw, Err: &errOut})
+		pw.Close()
+		done <- code
+	}()
+
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	env = map[string]string{}
+	var order []string
+	for len(order) < 2 {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				cancel()
+				t.Fatalf("sandbox serve ended after %q; stderr: %s", order, errOut.String())
+			}
+			name, value, found := strings.Cut(line, "=")
+			if !found {
+				cancel()
+				t.Fatalf("line %q is not NAME=value", line)
+			}
+			env[name] = value
+			order = append(order, name)
+		case <-time.After(10 * time.Second):
+			cancel()
+			t.Fatal("sandbox serve printed nothing for 10s")
+		}
+	}
+	if want := []string{"CACHET_ENDPOINT", "CACHET_API_TOKEN"}; strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("variables %v, want %v", order, want)
+	}
+	return env, func() (int, string, string) {
+		cancel()
+		var rest []string
+		for l := range lines {
+			rest = append(rest, l)
+		}
+		return <-done, strings.Join(rest, "\n"), errOut.String()
+	}
+}
+
+func TestSandboxServeCachet(t *testing.T) {
+	t.Parallel()
+	env, stop := serve(t, "cachet")
+	ctx := context.Background()
+
+	// Any client reading the variables works against it: here the facade.
+	c, err := cachet.New(env["CACHET_ENDPOINT"], env["CACHET_API_TOKEN"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err := c.Components.Count(ctx, cachet.ComponentListOptions{})
+	if err != nil || n != 0 {
+		t.Errorf("a server without --seed has %d components (%v), want 0", n, err)
+	}
+	if _, err := c.Components.Create(ctx, cachet.ComponentCreate{Name: "API", Status: cachet.ComponentOperational}); err != nil {
+		t.Fatal(err)
+	}
+
+	// So does the CLI itself, through the same variables.
+	code, out, stderr := main(t, env, "cachet", "component", "list", "-a", "name")
+	if code != 0 || out != "name\nAPI\n" {
+		t.Errorf("component list: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+
+	code, rest, stderr := stop()
+	if code != 0 {
+		t.Errorf("exit %d after cancel; stderr: %s", code, stderr)
+	}
+	if rest != "" {
+		t.Errorf("stdout after the variables: %q", rest)
+	}
+	if !strings.Contains(stderr, "cachet emulator listening on http://127.0.0.1:") {
+		t.Errorf("stderr: %q", stderr)
+	}
+	// Without retries: a refused connection is the expected answer.
+	once, err := cachet.New(env["CACHET_ENDPOINT"], "", facade.WithRetry(0, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := once.Ping(ctx); err == nil {
+		t.Error("the emulator still answers after the command returned")
+	}
+}
+
+func TestSandboxServeSeed(t *testing.T) {
+	t.Parallel()
+	env, stop := serve(t, "cachet", "--seed")
+	defer stop()
+	code, out, stderr := main(t, env, "cachet", "component", "list", "-a", "name")
+	if code != 0 || out != "name\nWebsite\nAPI\nDatabase\nLegacy FTP\n" {
+		t.Errorf("seeded components: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+func TestSandboxServeErrors(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"sandbox", "serve", "nope"}, app.ExitUsage, `ERROR: no emulator for this platform: "nope" (have: cachet)`},
+		{[]string{"sandbox", "serve"}, app.ExitUsage, "ERROR: accepts 1 arg(s), received 0"},
+		{[]string{"sandbox", "serve", "cachet", "--addr", "localhost"}, app.ExitUsage, `ERROR: --addr "localhost"`},
+		{[]string{"sandbox", "serve", "cachet", "--addr", busy.Addr().String()}, app.ExitFailed, "address already in use"},
+	} {
+		code, out, stderr := main(t, nil, tc.args...)
+		if code != tc.code || out != "" || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, stderr, tc.code, tc.stderr)
+		}
+	}
+}
+
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stdout string // substring
+		stderr string // substring
+	}{
+		{[]string{}, app.ExitOK, "switchboard drives five", ""},
+		{[]string{"--version"}, app.ExitOK, "switchboard 0.1.0\n", ""},
+		{[]string{"nope"}, app.ExitUsage, "", "ERROR: unknown command \"nope\" for \"switchboard\"\nRun 'switchboard --help' for usage.\n"},
+		{[]string{"--nope"}, app.ExitUsage, "", "ERROR: unknown flag: --nope"},
+		{[]string{"cachet"}, app.ExitOK, "Manage a Cachet 2.x status page", ""},
+		{[]string{"cachet", "component"}, app.ExitOK, "Available Commands:", ""},
+		{[]string{"cachet", "component", "list"}, app.ExitUsage, "",
+			"ERROR: no Cachet endpoint: set CACHET_ENDPOINT or --endpoint to the API URL (e.g. https://status.example.com/api/v1), " +
+				"or add --sandbox to use the built-in emulator\nRun 'switchboard cachet component list --help' for usage.\n"},
+		{[]string{"--sandbox", "cachet", "ping", "-j", "-y"}, app.ExitUsage, "", "only one of -j/--json and -y/--yaml"},
+		{[]string{"--sandbox", "cachet", "component", "get", "404"}, app.ExitFailed, "", "404 Not Found"},
+		{[]string{"--sandbox", "cachet", "ping"}, app.ExitOK, "Pong!\n", ""},
+	} {
+		code, out, stderr := main(t, nil, tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.stdout) || !strings.Contains(stderr, tc.stderr) || (tc.stderr == "" && stderr != "") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+				tc.args, code, out, stderr, tc.code, tc.stdout, tc.stderr)
+		}
+	}
+}
+
+// TestSandboxPerInvocation: each --sandbox invocation gets its own
+// emulator, so a write is gone by the next command.
+func TestSandboxPerInvocation(t *testing.T) {
+	t.Parallel()
+	if code, _, stderr := main(t, nil, "--sandbox", "cachet", "component", "delete", "1"); code != 0 {
+		t.Fatalf("delete: exit %d: %s", code, stderr)
+	}
+	code, out, _ := main(t, nil, "--sandbox", "cachet", "component", "get", "1", "-a", "name")
+	if code != 0 || out != "name\tWebsite\n" {
+		t.Errorf("component 1 after a delete in another invocation: exit %d, %q", code, out)
+	}
+}

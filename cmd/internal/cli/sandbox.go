@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchboard-go/switchboard/cmd/internal/app"
+	"github.com/switchboard-go/switchboard/cmd/internal/sandbox"
+)
+
+func newSandboxCmd(a *app.App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run the built-in platform emulators",
+	}
+	var addr string
+	var seed bool
+	serve := &cobra.Command{
+		Use:   "serve <platform>",
+		Short: "Serve a platform emulator over HTTP for any client in any language",
+		Long: fmt.Sprintf(`Serve a stateful in-memory emulator of a platform as a real HTTP server.
+
+It listens on loopback unless --addr names another interface, then prints the
+environment variables the platform's own tools read, one NAME=value per line,
+so that eval-ing them points any client at the emulator. It runs until
+interrupted.
+
+Platforms: %s`, joinPlatforms(sandbox.Platforms())),
+		Example: `  switchboard sandbox serve cachet > cachet.env &
+  sleep 1; set -a; . ./cachet.env; set +a
+  curl -s "$CACHET_ENDPOINT/ping"`,
+		Args: cobra.ExactArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return sandbox.Platforms(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				return app.Usagef("--addr %q: %v", addr, err)
+			}
+			inst, err := sandbox.Start(cmd.Context(), args[0], sandbox.Options{Addr: addr, Seed: seed, Now: a.Now})
+			if err != nil {
+				if sandbox.IsUnknownPlatform(err) {
+					return &app.UsageError{Err: err}
+				}
+				return err
+			}
+			defer inst.Close()
+			for _, v := range inst.Env {
+				fmt.Fprintf(a.Out, "%s=%s\n", v.Name, v.Value)
+			}
+			fmt.Fprintf(a.Err, "%s emulator listening on %s (Ctrl-C to stop)\n", inst.Platform, inst.URL)
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	serve.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "listen address (host:port); loopback unless you name another interface")
+	serve.Flags().BoolVar(&seed, "seed", false, "start with a small demo data set instead of an empty server")
+	cmd.AddCommand(serve)
+	return cmd
+}

@@ -1,0 +1,98 @@
+// Package sandbox starts the platform emulators for the CLI: in-process for
+// --sandbox, and as long-running loopback servers for `switchboard sandbox
+// serve`. Each platform reports the environment variables its own tools read,
+// so any client can be pointed at the emulator.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// EnvVar is one NAME=value pair a platform's own tools read.
+type EnvVar struct {
+	Name  string
+	Value string
+}
+
+// Options tune a sandbox.
+type Options struct {
+	// Addr is the listen address; empty means 127.0.0.1 on a free port.
+	Addr string
+	// Seed fills the emulator with a small demo data set, so that read
+	// commands under --sandbox show something.
+	Seed bool
+	// Now is the emulator's clock; nil means the real time. Tests freeze
+	// it so that timestamps in the output are reproducible.
+	Now func() time.Time
+}
+
+// Instance is a running emulator.
+type Instance struct {
+	// Platform is the platform's name as the CLI spells it.
+	Platform string
+	// URL is the emulator's base URL.
+	URL string
+	// Env lists the variables that point the platform's tools at it.
+	Env   []EnvVar
+	close func()
+}
+
+// Close stops the emulator.
+func (i *Instance) Close() {
+	if i.close != nil {
+		i.close()
+	}
+}
+
+// Lookup returns the value of one of the instance's environment variables.
+func (i *Instance) Lookup(name string) string {
+	for _, v := range i.Env {
+		if v.Name == name {
+			return v.Value
+		}
+	}
+	return ""
+}
+
+type starter func(ctx context.Context, opts Options) (*Instance, error)
+
+// starters is the list of emulated platforms. It is a function rather than a
+// package variable so that no state is shared between invocations.
+func starters() map[string]starter {
+	return map[string]starter{
+		"cachet": startCachet,
+	}
+}
+
+// Platforms lists the platforms that have an emulator, sorted.
+func Platforms() []string {
+	names := make([]string, 0, len(starters()))
+	for name := range starters() {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ErrUnknownPlatform is returned by Start for a platform without an emulator.
+var ErrUnknownPlatform = errors.New("no emulator for this platform")
+
+// IsUnknownPlatform reports whether err says the platform has no emulator.
+func IsUnknownPlatform(err error) bool { return errors.Is(err, ErrUnknownPlatform) }
+
+// Start starts the emulator of platform.
+func Start(ctx context.Context, platform string, opts Options) (*Instance, error) {
+	start, ok := starters()[strings.ToLower(platform)]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q (have: %s)", ErrUnknownPlatform, platform, strings.Join(Platforms(), ", "))
+	}
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	return start(ctx, opts)
+}

@@ -1,0 +1,20 @@
+// Command switchboard is one command line for StackStorm, Cachet, RightScale,
+// Saagie and spacestudio, with built-in emulators of all five (--sandbox).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/switchboard-go/switchboard/cmd/internal/app"
+	"github.com/switchboard-go/switchboard/cmd/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], app.OSIO())
+	stop()
+	os.Exit(code)
+}
