@@ -120,6 +120,7 @@ var componentList = &listDef[component]{
 
 func (s *Server) listComponents(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	rows := s.st.components.all()
 	if !c.authed {
 		rows = slices.DeleteFunc(rows, func(x *component) bool { return !x.enabled })
@@ -127,17 +128,7 @@ func (s *Server) listComponents(c *reqCtx) (int, any, error) {
 	if tags := c.in.get("tags", nil); phpBool(tags) {
 		rows = withAnyTag(rows, tags)
 	}
-	page, meta, err := list(c, rows, componentList)
-	if err != nil {
-		s.mu.RUnlock()
-		return 0, nil, err
-	}
-	out := make([]componentOut, len(page))
-	for i, x := range page {
-		out[i] = c.componentOut(x)
-	}
-	s.mu.RUnlock()
-	return 200, listEnvelope[componentOut]{meta, out}, nil
+	return listPage(c, rows, componentList, c.componentOut)
 }
 
 // withAnyTag keeps the components carrying one of the slugs (2.4's
@@ -168,14 +159,9 @@ func withAnyTag(rows []*component, tags any) []*component {
 
 func (s *Server) getComponent(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
-	x := s.st.components.get(c.ids[0])
-	if x == nil {
-		s.mu.RUnlock()
-		return gone()
-	}
-	out := c.componentOut(x) // a disabled component is shown even to guests
-	s.mu.RUnlock()
-	return single(out)
+	defer s.mu.RUnlock()
+	// A disabled component is shown even to guests.
+	return one(s.st.components.get(c.ids[0]), c.componentOut)
 }
 
 func (s *Server) createComponent(c *reqCtx) (int, any, error) {
@@ -215,21 +201,11 @@ func (s *Server) insertComponent(c *reqCtx, in *input) (*component, error) {
 		createdAt: c.now,
 		updatedAt: c.now,
 	}
-	if desc != nil {
-		x.description = phpString(desc)
-	}
-	if link != nil {
-		x.link = phpString(link)
-	}
-	if order != nil {
-		x.order = phpToInt(order)
-	}
-	if groupID != nil {
-		x.groupID = phpToInt(groupID)
-	}
-	if meta != nil {
-		x.meta = jsonColumn(meta)
-	}
+	fill(&x.description, desc, phpString)
+	fill(&x.link, link, phpString)
+	fill(&x.order, order, phpToInt)
+	fill(&x.groupID, groupID, phpToInt)
+	fill(&x.meta, meta, jsonColumn)
 	if phpBool(tags) {
 		x.setTags(splitTags(phpString(tags)), false)
 	} else {
@@ -292,30 +268,14 @@ func (s *Server) updateComponent(c *reqCtx) (int, any, error) {
 	}
 
 	before := *x
-	if name != nil {
-		x.name = phpString(name)
-	}
-	if desc != nil {
-		x.description = phpString(desc)
-	}
-	if link != nil {
-		x.link = phpString(link)
-	}
-	if status != nil {
-		x.status = phpToInt(status)
-	}
-	if enabled != nil {
-		x.enabled = phpBool(enabled)
-	}
-	if order != nil {
-		x.order = phpToInt(order)
-	}
-	if groupID != nil {
-		x.groupID = phpToInt(groupID)
-	}
-	if meta != nil {
-		x.meta = jsonColumn(meta)
-	}
+	fill(&x.name, name, phpString)
+	fill(&x.description, desc, phpString)
+	fill(&x.link, link, phpString)
+	fill(&x.status, status, phpToInt)
+	fill(&x.enabled, enabled, phpBool)
+	fill(&x.order, order, phpToInt)
+	fill(&x.groupID, groupID, phpToInt)
+	fill(&x.meta, meta, jsonColumn)
 	// Eloquent only saves (and touches updated_at) when an attribute changed.
 	if x.name != before.name || x.description != before.description || x.link != before.link ||
 		x.status != before.status || x.enabled != before.enabled || x.order != before.order ||

@@ -33,9 +33,14 @@
 // time, WithTimeZone sets the site zone, WithAlwaysAuthenticate the site
 // setting of that name, WithLatency a per-request delay, FailNext injects
 // errors, WithTLS serves HTTPS (Server.Client and Server.Certificate trust
-// it) and WithAddr listens elsewhere, e.g. for `sandbox serve`:
+// it) and WithAddr listens elsewhere. NewServer panics when it cannot
+// listen, like httptest; a long-running server such as `sandbox serve`
+// uses Listen, which returns that error instead:
 //
-//	srv := cachettest.NewServer(cachettest.WithAddr("127.0.0.1:8000"))
+//	srv, err := cachettest.Listen(cachettest.WithAddr("127.0.0.1:8000"))
+//	if err != nil {
+//		log.Fatal(err) // e.g. the address is in use
+//	}
 //	fmt.Printf("CACHET_ENDPOINT=%s\nCACHET_API_TOKEN=%s\n", srv.URL, srv.Token)
 //
 // Server.Handler is the bare handler (full /api/v1 paths), for

@@ -2,6 +2,9 @@ package cachettest_test
 
 import (
 	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -270,6 +273,52 @@ func TestHandlerAndAddr(t *testing.T) {
 	if strings.HasSuffix(srv.URL, "/") || !strings.HasSuffix(srv.URL, "/api/v1") {
 		t.Errorf("URL %s", srv.URL)
 	}
+}
+
+// Listen serves like NewServer, and reports an address it cannot bind
+// as an error where NewServer panics.
+func TestListen(t *testing.T) {
+	for name, opts := range map[string][]cachettest.Option{
+		"default": nil,
+		"addr":    {cachettest.WithAddr("127.0.0.1:0")},
+		"tls":     {cachettest.WithTLS()},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv, err := cachettest.Listen(opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			if !strings.HasPrefix(srv.URL, "http") || !strings.Contains(srv.URL, "://127.0.0.1:") || !strings.HasSuffix(srv.URL, "/api/v1") {
+				t.Errorf("URL %s", srv.URL)
+			}
+			resp, err := srv.Client().Get(srv.URL + "/ping")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			eq(t, "status", resp.StatusCode, 200)
+		})
+	}
+
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := busy.Addr().String()
+	srv, err := cachettest.Listen(cachettest.WithAddr(addr))
+	var opErr *net.OpError
+	if srv != nil || !errors.As(err, &opErr) || !strings.Contains(err.Error(), addr) {
+		t.Errorf("Listen on a busy address = %v, %v; want a *net.OpError naming %s", srv, err, addr)
+	}
+
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), addr) {
+			t.Errorf("NewServer on a busy address: recovered %v; want a panic naming %s", r, addr)
+		}
+	}()
+	cachettest.NewServer(cachettest.WithAddr(addr)).Close()
 }
 
 func TestLatencyAndFaults(t *testing.T) {

@@ -95,27 +95,15 @@ func (s *Server) listGroups(c *reqCtx) (int, any, error) {
 	if !c.authed {
 		rows = slices.DeleteFunc(rows, func(g *group) bool { return g.visible != 1 })
 	}
-	page, meta, err := list(c, rows, groupList)
-	if err != nil {
-		return 0, nil, err
-	}
 	members := s.groupMembers()
-	out := make([]groupOut, len(page))
-	for i, g := range page {
-		out[i] = c.groupOut(g, members[g.id])
-	}
-	return 200, listEnvelope[groupOut]{meta, out}, nil
+	return listPage(c, rows, groupList, func(g *group) groupOut { return c.groupOut(g, members[g.id]) })
 }
 
 func (s *Server) getGroup(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	g := s.st.groups.get(c.ids[0])
-	if g == nil {
-		return gone()
-	}
 	// No visibility check on a single group, even for guests.
-	return single(c.groupOut(g, s.groupMembers()[g.id]))
+	return one(s.st.groups.get(c.ids[0]), func(g *group) groupOut { return c.groupOut(g, s.groupMembers()[g.id]) })
 }
 
 func (s *Server) createGroup(c *reqCtx) (int, any, error) {
@@ -175,18 +163,10 @@ func (s *Server) updateGroup(c *reqCtx) (int, any, error) {
 		return 0, nil, errValidation("The name field is required.") // the model's rule
 	}
 	before := *g
-	if name != nil {
-		g.name = phpString(name)
-	}
-	if order != nil {
-		g.order = phpToInt(order)
-	}
-	if collapsed != nil {
-		g.collapsed = phpToInt(collapsed)
-	}
-	if visible != nil {
-		g.visible = phpToInt(visible)
-	}
+	fill(&g.name, name, phpString)
+	fill(&g.order, order, phpToInt)
+	fill(&g.collapsed, collapsed, phpToInt)
+	fill(&g.visible, visible, phpToInt)
 	if *g != before {
 		g.updatedAt = c.now
 	}

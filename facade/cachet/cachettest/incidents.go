@@ -205,25 +205,19 @@ func (s *Server) listIncidents(c *reqCtx) (int, any, error) {
 	if !c.authed {
 		rows = slices.DeleteFunc(rows, func(x *incident) bool { return !x.visible })
 	}
-	page, meta, err := list(c, rows, incidentList)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]incidentOut, len(page))
-	for i, x := range page {
-		out[i] = c.incidentOut(x, s.st.updatesOf(x.id))
-	}
-	return 200, listEnvelope[incidentOut]{meta, out}, nil
+	return listPage(c, rows, incidentList, s.incidentView(c))
 }
 
 func (s *Server) getIncident(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	x := s.st.incidents.get(c.ids[0])
-	if x == nil {
-		return gone()
-	}
-	return single(c.incidentOut(x, s.st.updatesOf(x.id)))
+	return one(s.st.incidents.get(c.ids[0]), s.incidentView(c))
+}
+
+// incidentView renders incidents with their updates, for reads; the
+// caller holds the lock.
+func (s *Server) incidentView(c *reqCtx) func(*incident) incidentOut {
+	return func(x *incident) incidentOut { return c.incidentOut(x, s.st.updatesOf(x.id)) }
 }
 
 // isPHPArray reports whether v would pass an "array" parameter type.
@@ -465,19 +459,11 @@ func (s *Server) updateIncident(c *reqCtx) (int, any, error) {
 		}, compID))
 	}
 	next := *x
-	if name != nil {
-		next.name = phpString(name)
-	}
-	if status != nil {
-		next.status = phpToInt(status)
-	}
-	if message != nil {
-		next.message = phpString(message)
-	}
+	fill(&next.name, name, phpString)
+	fill(&next.status, status, phpToInt)
+	fill(&next.message, message, phpString)
 	next.visible, next.stickied = visible, stickied
-	if compID != nil {
-		next.componentID = phpToInt(compID)
-	}
+	fill(&next.componentID, compID, phpToInt)
 	if phpBool(occurredAt) {
 		t, perr := parseInputTime(phpString(occurredAt), c.loc, c.now)
 		if perr != "" {
@@ -530,25 +516,13 @@ var templateList = &listDef[incidentTemplate]{sort: sortBroken}
 func (s *Server) listTemplates(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page, meta, err := list(c, s.st.templates.all(), templateList)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]templateOut, len(page))
-	for i, t := range page {
-		out[i] = templateRow(t)
-	}
-	return 200, listEnvelope[templateOut]{meta, out}, nil
+	return listPage(c, s.st.templates.all(), templateList, templateRow)
 }
 
 func (s *Server) getTemplate(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	t := s.st.templates.get(c.ids[0])
-	if t == nil {
-		return gone()
-	}
-	return single(templateRow(t))
+	return one(s.st.templates.get(c.ids[0]), templateRow)
 }
 
 // --- incident updates ---------------------------------------------------
@@ -574,26 +548,14 @@ var updateList = &listDef[incidentUpdate]{
 func (s *Server) listUpdates(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page, meta, err := list(c, s.st.updatesOf(c.ids[0]), updateList)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]cachetapi.IncidentUpdate, len(page))
-	for i, u := range page {
-		out[i] = c.updateOut(u)
-	}
-	return 200, listEnvelope[cachetapi.IncidentUpdate]{meta, out}, nil
+	return listPage(c, s.st.updatesOf(c.ids[0]), updateList, c.updateOut)
 }
 
 func (s *Server) getUpdate(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	// The controller never checks that the update belongs to the incident.
-	u := s.st.updates.get(c.ids[1])
-	if u == nil {
-		return gone()
-	}
-	return single(c.updateOut(u))
+	return one(s.st.updates.get(c.ids[1]), c.updateOut)
 }
 
 func (s *Server) createUpdate(c *reqCtx) (int, any, error) {
@@ -657,12 +619,8 @@ func (s *Server) editUpdate(c *reqCtx) (int, any, error) {
 		return 0, nil, errValidation("The message field is required.") // the model's rule
 	}
 	before := *u
-	if status != nil {
-		u.status = phpToInt(status)
-	}
-	if message != nil {
-		u.message = phpString(message)
-	}
+	fill(&u.status, status, phpToInt)
+	fill(&u.message, message, phpString)
 	u.userID = UserID // the editor becomes the author
 	if *u != before {
 		u.updatedAt = c.now

@@ -333,6 +333,14 @@ func trimDeep(v any) any {
 
 // --- PHP value semantics ----------------------------------------------------
 
+// fill sets *dst to conv(v) when the request gave the field (v is not
+// nil): how an update applies only the attributes it is given.
+func fill[T any](dst *T, v any, conv func(any) T) {
+	if v != nil {
+		*dst = conv(v)
+	}
+}
+
 // phpBool is PHP's (bool) cast: false, 0, 0.0, "", "0", null and empty
 // arrays are false, everything else (including the string "false") true.
 func phpBool(v any) bool {

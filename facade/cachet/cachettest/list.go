@@ -3,6 +3,7 @@ package cachettest
 import (
 	"cmp"
 	"math"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -360,6 +361,21 @@ func rawURLEncode(s string) string {
 		b.WriteByte(hexDigits[c&15])
 	}
 	return b.String()
+}
+
+// listPage answers a list request: the page of rows that def and the
+// request select, each rendered with out, in the list envelope. The caller
+// holds the read lock.
+func listPage[T, O any](c *reqCtx, rows []*T, def *listDef[T], out func(*T) O) (int, any, error) {
+	page, meta, err := list(c, rows, def)
+	if err != nil {
+		return 0, nil, err
+	}
+	data := make([]O, len(page))
+	for i, x := range page {
+		data[i] = out(x)
+	}
+	return http.StatusOK, listEnvelope[O]{meta, data}, nil
 }
 
 // listEnvelope is the {"meta":...,"data":[...]} of every list.

@@ -121,25 +121,13 @@ func (s *Server) listMetrics(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	// No visibility filter for guests: the controller lists every metric.
-	page, meta, err := list(c, s.st.metrics.all(), metricList)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]metricOut, len(page))
-	for i, m := range page {
-		out[i] = c.metricOut(m)
-	}
-	return 200, listEnvelope[metricOut]{meta, out}, nil
+	return listPage(c, s.st.metrics.all(), metricList, c.metricOut)
 }
 
 func (s *Server) getMetric(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m := s.st.metrics.get(c.ids[0])
-	if m == nil {
-		return gone()
-	}
-	return single(c.metricOut(m))
+	return one(s.st.metrics.get(c.ids[0]), c.metricOut)
 }
 
 func (s *Server) createMetric(c *reqCtx) (int, any, error) {
@@ -276,39 +264,19 @@ func (s *Server) updateMetric(c *reqCtx) (int, any, error) {
 		return 0, nil, errBadRequest
 	}
 	before := *m
-	if name != nil {
-		m.name = phpString(name)
-	}
-	if suffix != nil {
-		m.suffix = phpString(suffix)
-	}
-	if desc != nil {
-		m.description = optString(desc)
-	}
+	fill(&m.name, name, phpString)
+	fill(&m.suffix, suffix, phpString)
+	fill(&m.description, desc, optString)
 	if defValue != nil {
 		m.defaultValue = round3(phpToFloat(defValue))
 	}
-	if calcType != nil {
-		m.calcType = phpToInt(calcType)
-	}
-	if displayChart != nil {
-		m.displayChart = phpBool(displayChart)
-	}
-	if places != nil {
-		m.places = phpToInt(places)
-	}
-	if view != nil {
-		m.defaultView = phpToInt(view)
-	}
-	if threshold != nil {
-		m.threshold = phpToInt(threshold)
-	}
-	if order != nil {
-		m.order = phpToInt(order)
-	}
-	if visible != nil {
-		m.visible = phpToInt(visible)
-	}
+	fill(&m.calcType, calcType, phpToInt)
+	fill(&m.displayChart, displayChart, phpBool)
+	fill(&m.places, places, phpToInt)
+	fill(&m.defaultView, view, phpToInt)
+	fill(&m.threshold, threshold, phpToInt)
+	fill(&m.order, order, phpToInt)
+	fill(&m.visible, visible, phpToInt)
 	if metricChanged(&before, m) {
 		m.updatedAt = c.now
 	}
@@ -346,15 +314,7 @@ var pointList = &listDef[metricPoint]{sort: sortIgnored}
 func (s *Server) listPoints(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page, meta, err := list(c, s.st.pointsOf(c.ids[0]), pointList)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]pointOut, len(page))
-	for i, p := range page {
-		out[i] = c.pointOut(p)
-	}
-	return 200, listEnvelope[pointOut]{meta, out}, nil
+	return listPage(c, s.st.pointsOf(c.ids[0]), pointList, c.pointOut)
 }
 
 func (s *Server) createPoint(c *reqCtx) (int, any, error) {

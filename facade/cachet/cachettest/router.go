@@ -404,6 +404,15 @@ func acceptsJSON(values []string) bool {
 // gone is the 404 of a row deleted between binding and handling.
 func gone() (int, any, error) { return 0, nil, errNotFound }
 
+// one answers a read by id: the row x rendered with out, or 404 when the
+// table has no such row (x is nil).
+func one[T, O any](x *T, out func(*T) O) (int, any, error) {
+	if x == nil {
+		return gone()
+	}
+	return single(out(x))
+}
+
 // single answers 200 with one object in the {"data": ...} envelope.
 func single[T any](v T) (int, any, error) { return http.StatusOK, dataEnvelope[T]{v}, nil }
 

@@ -79,25 +79,13 @@ var scheduleList = &listDef[schedule]{
 func (s *Server) listSchedules(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page, meta, err := list(c, s.st.schedules.all(), scheduleList)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]scheduleOut, len(page))
-	for i, x := range page {
-		out[i] = c.scheduleOut(x)
-	}
-	return 200, listEnvelope[scheduleOut]{meta, out}, nil
+	return listPage(c, s.st.schedules.all(), scheduleList, c.scheduleOut)
 }
 
 func (s *Server) getSchedule(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	x := s.st.schedules.get(c.ids[0])
-	if x == nil {
-		return gone()
-	}
-	return single(c.scheduleOut(x))
+	return one(s.st.schedules.get(c.ids[0]), c.scheduleOut)
 }
 
 func (s *Server) createSchedule(c *reqCtx) (int, any, error) {
@@ -194,16 +182,12 @@ func (s *Server) updateSchedule(c *reqCtx) (int, any, error) {
 		return 0, nil, errValidation("The name field is required.") // the model's rule
 	}
 	before := *x
-	if name != nil {
-		x.name = phpString(name)
-	}
+	fill(&x.name, name, phpString)
 	if message != nil {
 		msg := phpString(message)
 		x.message = &msg
 	}
-	if status != nil {
-		x.status = phpToInt(status)
-	}
+	fill(&x.status, status, phpToInt)
 	if scheduled != nil {
 		x.scheduledAt = *scheduled
 	}

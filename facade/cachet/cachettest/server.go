@@ -141,17 +141,53 @@ func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
 
 // NewServer starts an emulator on a loopback port (or the WithAddr
 // address). Close it when done, typically with t.Cleanup(srv.Close). It
-// panics when it cannot listen, as httptest.NewServer does.
+// panics when it cannot listen, as httptest.NewServer does; long-running
+// servers, whose address comes from a user, use Listen instead.
 func NewServer(opts ...Option) *Server {
 	s := newUnstarted(opts...)
-	ts := httptest.NewUnstartedServer(s.handler)
+	var l net.Listener // nil: httptest's own loopback listener
 	if s.cfg.addr != "" {
-		l, err := net.Listen("tcp", s.cfg.addr)
-		if err != nil {
-			panic(fmt.Sprintf("cachettest: listen on %s: %v", s.cfg.addr, err))
+		var err error
+		if l, err = listen(s.cfg.addr); err != nil {
+			panic(err.Error())
 		}
-		_ = ts.Listener.Close()
-		ts.Listener = l
+	}
+	s.start(l)
+	return s
+}
+
+// Listen is NewServer returning an error instead of panicking when the
+// address (WithAddr, default "127.0.0.1:0") cannot be bound, e.g. because
+// it is already in use.
+func Listen(opts ...Option) (*Server, error) {
+	s := newUnstarted(opts...)
+	addr := s.cfg.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := listen(addr)
+	if err != nil {
+		return nil, err
+	}
+	s.start(l)
+	return s, nil
+}
+
+func listen(addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cachettest: listen on %s: %w", addr, err)
+	}
+	return l, nil
+}
+
+// start serves on l, or on httptest's loopback listener when l is nil.
+func (s *Server) start(l net.Listener) {
+	var ts *httptest.Server
+	if l == nil {
+		ts = httptest.NewUnstartedServer(s.handler)
+	} else {
+		ts = &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler}}
 	}
 	if !s.cfg.errorLog {
 		ts.Config.ErrorLog = discardLogger
@@ -163,7 +199,6 @@ func NewServer(opts ...Option) *Server {
 	}
 	s.ts = ts
 	s.URL = baseURL(ts) + BasePath
-	return s
 }
 
 // newUnstarted builds the server state and handler without listening.

@@ -47,15 +47,9 @@ var subscriberList = &listDef[subscriber]{sort: sortIgnored}
 func (s *Server) listSubscribers(c *reqCtx) (int, any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page, meta, err := list(c, s.st.subscribers.all(), subscriberList)
-	if err != nil {
-		return 0, nil, err
-	}
-	out := make([]subscriberOut, len(page))
-	for i, x := range page {
-		out[i] = c.subscriberOut(x, s.st.subscriptionsOf(x.id))
-	}
-	return 200, listEnvelope[subscriberOut]{meta, out}, nil
+	return listPage(c, s.st.subscribers.all(), subscriberList, func(x *subscriber) subscriberOut {
+		return c.subscriberOut(x, s.st.subscriptionsOf(x.id))
+	})
 }
 
 func (s *Server) createSubscriber(c *reqCtx) (int, any, error) {
