@@ -83,7 +83,8 @@ type IncidentChanges struct {
 	Notify bool
 	// Component also changes a component's status.
 	Component *ComponentChange
-	// OccurredAt moves the start of the problem (to the minute).
+	// OccurredAt moves the start of the problem (to the minute); nil or
+	// the zero time keeps it.
 	OccurredAt *time.Time
 	// Template re-renders the message from a template with Vars.
 	Template *string
@@ -151,21 +152,18 @@ func (m *IncidentManager) Create(ctx context.Context, in IncidentCreate) (*Incid
 		vars = map[string]any{}
 	}
 	body := cachetapi.IncidentCreate{
-		Name:     in.Name,
-		Status:   cachetapi.IncidentStatus(in.Status),
-		Message:  ptrIf(in.Message),
-		Visible:  (*cachetapi.IncidentVisibility)(in.Visible),
-		Stickied: &in.Stickied,
-		Notify:   &in.Notify,
-		Template: ptrIf(in.Template),
-		Vars:     &vars,
-		Meta:     meta(in.Meta),
+		Name:       in.Name,
+		Status:     cachetapi.IncidentStatus(in.Status),
+		Message:    ptrIf(in.Message),
+		Visible:    (*cachetapi.IncidentVisibility)(in.Visible),
+		Stickied:   &in.Stickied,
+		Notify:     &in.Notify,
+		OccurredAt: optInput(&in.OccurredAt, m.c.loc),
+		Template:   ptrIf(in.Template),
+		Vars:       &vars,
+		Meta:       meta(in.Meta),
 	}
 	body.ComponentID, body.ComponentStatus = componentFields(in.Component)
-	if !in.OccurredAt.IsZero() {
-		at := formatInput(in.OccurredAt, m.c.loc)
-		body.OccurredAt = &at
-	}
 	resp, err := m.c.api.CreateIncident(ctx, body)
 	return incidentOne(m.c, "CreateIncident", resp, err)
 }
@@ -181,23 +179,20 @@ func (m *IncidentManager) Get(ctx context.Context, id int) (*Incident, error) {
 // stored.
 func (m *IncidentManager) Update(ctx context.Context, id int, u IncidentChanges) (*Incident, error) {
 	body := cachetapi.IncidentUpdateRequest{
-		Name:     u.Name,
-		Status:   (*cachetapi.IncidentStatus)(u.Status),
-		Message:  u.Message,
-		Visible:  (*cachetapi.IncidentVisibility)(u.Visible),
-		Stickied: u.Stickied,
-		Notify:   &u.Notify,
-		Template: u.Template,
+		Name:       u.Name,
+		Status:     (*cachetapi.IncidentStatus)(u.Status),
+		Message:    u.Message,
+		Visible:    (*cachetapi.IncidentVisibility)(u.Visible),
+		Stickied:   u.Stickied,
+		Notify:     &u.Notify,
+		OccurredAt: optInput(u.OccurredAt, m.c.loc),
+		Template:   u.Template,
 	}
 	if u.Vars != nil {
 		vars := u.Vars
 		body.Vars = &vars
 	}
 	body.ComponentID, body.ComponentStatus = componentFields(u.Component)
-	if u.OccurredAt != nil {
-		at := formatInput(*u.OccurredAt, m.c.loc)
-		body.OccurredAt = &at
-	}
 	if body.Visible == nil || body.Stickied == nil {
 		cur, err := m.Get(ctx, id)
 		if err != nil {

@@ -36,6 +36,12 @@ func TestIncidentsCRUD(t *testing.T) {
 		in.Stickied || in.ComponentID != comp.ID || in.HumanStatus == "" || in.IsResolved {
 		t.Errorf("Create = %+v", in)
 	}
+	// Without updates, the latest status is the incident's own.
+	if in.LatestUpdateID != 0 || in.LatestStatus != cachet.IncidentInvestigating || in.LatestHumanStatus != "Investigating" ||
+		in.LatestIcon != "icon ion-flag oranges" || in.Duration != 0 {
+		t.Errorf("latest fields without updates: id %d, status %v, %q, icon %q, duration %v",
+			in.LatestUpdateID, in.LatestStatus, in.LatestHumanStatus, in.LatestIcon, in.Duration)
+	}
 	if !in.OccurredAt.Truncate(time.Minute).Equal(occurred) {
 		t.Errorf("OccurredAt = %v, want %v (to the minute)", in.OccurredAt, occurred)
 	}

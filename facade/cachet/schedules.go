@@ -41,9 +41,9 @@ type ScheduleChanges struct {
 	Message *string
 	// Status moves the window on (Cachet never does it by itself).
 	Status *ScheduleStatus
-	// ScheduledAt moves the start.
+	// ScheduledAt moves the start; nil or the zero time keeps it.
 	ScheduledAt *time.Time
-	// CompletedAt moves the end.
+	// CompletedAt moves the end; nil or the zero time keeps it.
 	CompletedAt *time.Time
 }
 
@@ -64,11 +64,8 @@ func (m *ScheduleManager) Create(ctx context.Context, in ScheduleCreate) (*Sched
 		Message:     ptrIf(in.Message),
 		Status:      cachetapi.ScheduleStatus(in.Status),
 		ScheduledAt: formatInput(in.ScheduledAt, m.c.loc),
+		CompletedAt: optInput(&in.CompletedAt, m.c.loc),
 		Notify:      &in.Notify,
-	}
-	if !in.CompletedAt.IsZero() {
-		at := formatInput(in.CompletedAt, m.c.loc)
-		body.CompletedAt = &at
 	}
 	resp, err := m.c.api.CreateSchedule(ctx, body)
 	return scheduleOne(m.c, "CreateSchedule", resp, err)
@@ -82,20 +79,13 @@ func (m *ScheduleManager) Get(ctx context.Context, id int) (*Schedule, error) {
 
 // Update changes the fields set in u and returns the schedule as stored.
 func (m *ScheduleManager) Update(ctx context.Context, id int, u ScheduleChanges) (*Schedule, error) {
-	body := cachetapi.ScheduleUpdate{
-		Name:    u.Name,
-		Message: u.Message,
-		Status:  (*cachetapi.ScheduleStatus)(u.Status),
-	}
-	if u.ScheduledAt != nil {
-		at := formatInput(*u.ScheduledAt, m.c.loc)
-		body.ScheduledAt = &at
-	}
-	if u.CompletedAt != nil {
-		at := formatInput(*u.CompletedAt, m.c.loc)
-		body.CompletedAt = &at
-	}
-	resp, err := m.c.api.UpdateSchedule(ctx, id, body)
+	resp, err := m.c.api.UpdateSchedule(ctx, id, cachetapi.ScheduleUpdate{
+		Name:        u.Name,
+		Message:     u.Message,
+		Status:      (*cachetapi.ScheduleStatus)(u.Status),
+		ScheduledAt: optInput(u.ScheduledAt, m.c.loc),
+		CompletedAt: optInput(u.CompletedAt, m.c.loc),
+	})
 	return scheduleOne(m.c, "UpdateSchedule", resp, err)
 }
 

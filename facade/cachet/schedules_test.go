@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,6 +134,31 @@ func TestSubscribers(t *testing.T) {
 	}
 	if n, _ := e.c.Subscribers.Count(ctx); n != 1 {
 		t.Errorf("Count after Delete = %d", n)
+	}
+}
+
+// A malformed address is refused before sending, as an argument error
+// rather than a failed call; so is a display name, which the generated
+// model would drop without a word.
+func TestSubscriberEmailChecked(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, email := range []string{"", "not-an-email", "ops@", "Ops <ops@example.com>", "<ops@example.com>", " ops@example.com", "a@example.com, b@example.com"} {
+		s, err := e.c.Subscribers.Create(ctx, email, cachet.SubscriberOptions{})
+		var arg *cachet.ArgumentError
+		if !errors.As(err, &arg) || !errors.Is(err, facade.ErrValidation) || s != nil {
+			t.Errorf("Create(%q) = %+v, %v; want an *ArgumentError matching ErrValidation", email, s, err)
+			continue
+		}
+		if arg.Operation != "Subscribers.Create" || arg.Argument != "email" || !strings.Contains(arg.Reason, email) {
+			t.Errorf("Create(%q): %+v", email, arg)
+		}
+	}
+	if n := len(e.rec.requests("", "")); n != 0 {
+		t.Errorf("%d requests sent for malformed addresses", n)
+	}
+	if _, err := e.c.Subscribers.Create(ctx, "first.last+tag@sub.example.com", cachet.SubscriberOptions{}); err != nil {
+		t.Errorf("a plain address with a tag: %v", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package cachet
 import (
 	"context"
 	"iter"
+	"net/mail"
 	"slices"
 
 	apitypes "github.com/oapi-codegen/runtime/types"
@@ -26,7 +27,9 @@ type SubscriberOptions struct {
 	Verify bool
 }
 
-// Create subscribes email.
+// Create subscribes email, a bare address such as "ops@example.com" (not
+// "Ops <ops@example.com>"). An address net/mail cannot parse is refused
+// with an [*ArgumentError] before anything is sent.
 //
 // If the address is already subscribed, the server returns the existing
 // subscriber unchanged, with the same 200 as a creation: Components and
@@ -34,6 +37,9 @@ type SubscriberOptions struct {
 // apart from the answer (compare CreatedAt with the time of the call if
 // it matters).
 func (m *SubscriberManager) Create(ctx context.Context, email string, opts SubscriberOptions) (*Subscriber, error) {
+	if err := checkEmail(email); err != nil {
+		return nil, err
+	}
 	body := cachetapi.SubscriberCreate{Email: apitypes.Email(email)}
 	if len(opts.Components) > 0 {
 		ids := slices.Clone(opts.Components)
@@ -47,6 +53,21 @@ func (m *SubscriberManager) Create(ctx context.Context, email string, opts Subsc
 		func(e cachetapi.SubscriberResponse) cachetapi.Subscriber { return e.Data },
 		func(s cachetapi.Subscriber) int { return s.ID },
 		(*decoder).subscriber)
+}
+
+// checkEmail accepts a bare address only. The generated model would
+// otherwise fail while encoding the request (reported as a failed call),
+// or quietly send the address part of "Name <address>".
+func checkEmail(email string) error {
+	a, err := mail.ParseAddress(email)
+	switch {
+	case err != nil:
+		return &ArgumentError{Operation: "Subscribers.Create", Argument: "email", Reason: quote(email) + " is not an email address"}
+	case a.Name != "" || a.Address != email:
+		return &ArgumentError{Operation: "Subscribers.Create", Argument: "email",
+			Reason: quote(email) + " is not a bare address; give " + quote(a.Address) + " alone"}
+	}
+	return nil
 }
 
 // Delete unsubscribes a subscriber from everything.

@@ -24,6 +24,16 @@ func formatInput(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format(inputLayout)
 }
 
+// optInput is formatInput for an optional field of a request: nil, not
+// sent, when t is nil or the zero time.
+func optInput(t *time.Time, loc *time.Location) *string {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	s := formatInput(*t, loc)
+	return &s
+}
+
 // decoder converts generated models into the domain types. It remembers
 // the first value it could not convert, so a malformed timestamp becomes a
 // DecodeError for the whole response rather than a silent zero time that

@@ -161,6 +161,25 @@ type Incident struct {
 	// IsResolved is true when the latest update, or the incident itself
 	// when it has none, is Fixed.
 	IsResolved bool `json:"is_resolved"`
+	// LatestUpdateID is the newest update's id, 0 when the incident has
+	// no updates (the API's null).
+	LatestUpdateID int `json:"latest_update_id"`
+	// LatestStatus is the newest update's status, or Status when the
+	// incident has no updates: the status the page shows. The server
+	// computes it so; should it send null, the facade falls back on
+	// Status the same way.
+	LatestStatus IncidentStatus `json:"latest_status"`
+	// LatestHumanStatus is the server's label of LatestStatus (or
+	// HumanStatus, with the same fallback).
+	LatestHumanStatus string `json:"latest_human_status"`
+	// LatestIcon is the CSS class of the page's icon for LatestStatus,
+	// e.g. "icon ion-flag oranges"; "" when the server sends none.
+	LatestIcon string `json:"latest_icon"`
+	// Duration is the server's duration, sent in seconds: 0 without
+	// updates. With updates it is meant to run from creation to the
+	// latest update, but the real server measures from creation to now
+	// (a server bug), so it grows with every read.
+	Duration time.Duration `json:"duration"`
 	// Meta holds the key/value pairs given at creation (2.4).
 	Meta map[string]any `json:"meta,omitempty"`
 	// Updates are the incident's updates, newest first. The server
@@ -357,8 +376,9 @@ type Version struct {
 type Release struct {
 	// TagName is the release's tag, e.g. "v2.3.18".
 	TagName string `json:"tag_name"`
-	// Prerelease is the server's "prelease" (sic) flag.
-	Prerelease bool `json:"prerelease"`
+	// Prerelease is the server's "prelease" flag; the JSON tag keeps
+	// the API's spelling, as every tag here does.
+	Prerelease bool `json:"prelease"`
 	// Draft marks an unpublished release.
 	Draft bool `json:"draft"`
 }
@@ -489,23 +509,31 @@ func (d *decoder) group(m cachetapi.ComponentGroup) ComponentGroup {
 
 func (d *decoder) incident(m cachetapi.Incident) Incident {
 	in := Incident{
-		ID:            m.ID,
-		UserID:        deref(m.UserID),
-		ComponentID:   deref(m.ComponentID),
-		Name:          m.Name,
-		Status:        IncidentStatus(m.Status),
-		HumanStatus:   m.HumanStatus,
-		Visible:       Visibility(m.Visible),
-		Stickied:      m.Stickied,
-		Notifications: deref(m.Notifications),
-		Message:       m.Message,
-		OccurredAt:    d.minuteTime("occurred_at", m.OccurredAt),
-		CreatedAt:     d.time("created_at", m.CreatedAt),
-		UpdatedAt:     d.time("updated_at", m.UpdatedAt),
-		IsResolved:    m.IsResolved,
-		Meta:          d.metaOrEmpty(m.Meta),
-		Updates:       make([]IncidentUpdate, 0, len(m.Updates)),
-		Permalink:     deref(m.Permalink),
+		ID:                m.ID,
+		UserID:            deref(m.UserID),
+		ComponentID:       deref(m.ComponentID),
+		Name:              m.Name,
+		Status:            IncidentStatus(m.Status),
+		HumanStatus:       m.HumanStatus,
+		Visible:           Visibility(m.Visible),
+		Stickied:          m.Stickied,
+		Notifications:     deref(m.Notifications),
+		Message:           m.Message,
+		OccurredAt:        d.minuteTime("occurred_at", m.OccurredAt),
+		CreatedAt:         d.time("created_at", m.CreatedAt),
+		UpdatedAt:         d.time("updated_at", m.UpdatedAt),
+		IsResolved:        m.IsResolved,
+		LatestUpdateID:    deref(m.LatestUpdateID),
+		LatestStatus:      IncidentStatus(deref(m.LatestStatus)),
+		LatestHumanStatus: deref(m.LatestHumanStatus),
+		LatestIcon:        deref(m.LatestIcon),
+		Duration:          time.Duration(deref(m.Duration)) * time.Second,
+		Meta:              d.metaOrEmpty(m.Meta),
+		Updates:           make([]IncidentUpdate, 0, len(m.Updates)),
+		Permalink:         deref(m.Permalink),
+	}
+	if m.LatestStatus == nil {
+		in.LatestStatus, in.LatestHumanStatus = in.Status, in.HumanStatus
 	}
 	for _, u := range m.Updates {
 		in.Updates = append(in.Updates, IncidentUpdate{

@@ -79,6 +79,15 @@ func TestFormatInput(t *testing.T) {
 	if got := formatInput(at, paris); got != "2020-09-01 20:00" {
 		t.Errorf("Paris: %q", got)
 	}
+	if got := optInput(&at, paris); got == nil || *got != "2020-09-01 20:00" {
+		t.Errorf("optInput: %v", got)
+	}
+	if got := optInput(nil, paris); got != nil {
+		t.Errorf("optInput(nil) = %q, want nil", *got)
+	}
+	if got := optInput(&time.Time{}, paris); got != nil {
+		t.Errorf("optInput(zero) = %q, want nil", *got)
+	}
 }
 
 func TestEnumStrings(t *testing.T) {

@@ -48,6 +48,13 @@ func TestIncidentUpdates(t *testing.T) {
 	if err != nil || parent.Status != cachet.IncidentFixed || !parent.IsResolved || len(parent.Updates) != 4 {
 		t.Fatalf("incident after updates: %+v, %v", parent, err)
 	}
+	// The server measures the duration to now: the clock ticked a minute
+	// at least once since the incident was made.
+	if parent.LatestUpdateID != want[3] || parent.LatestStatus != cachet.IncidentFixed || parent.LatestHumanStatus != "Fixed" ||
+		parent.LatestIcon != "icon ion-checkmark greens" || parent.Duration < time.Minute || parent.Duration%time.Minute != 0 {
+		t.Errorf("latest fields after updates: id %d (want %d), status %v, %q, icon %q, duration %v",
+			parent.LatestUpdateID, want[3], parent.LatestStatus, parent.LatestHumanStatus, parent.LatestIcon, parent.Duration)
+	}
 
 	newest := ids(collect(t, e.c.IncidentUpdates.List(ctx, in.ID, cachet.ListOptions{PerPage: 3})), updID)
 	rev := slices.Clone(want)

@@ -83,6 +83,28 @@ func scriptedClient(t *testing.T, answers map[string]canned) (*cachet.Client, *s
 
 const componentJSON = `{"data":{"id":1,"name":"API","description":"","link":"","status":1,"status_name":"Operational","order":0,"group_id":0,"enabled":true,"meta":null,"created_at":%q,"updated_at":"2024-05-01 12:00:00","deleted_at":null,"tags":[]}}`
 
+// An incident without the derived latest_* fields (or with nulls) takes
+// the server's own fallback: the incident's status, no update, no icon.
+func TestIncidentLatestFallback(t *testing.T) {
+	const base = `"id":3,"name":"Down","status":2,"human_status":"Identified","visible":1,"stickied":false,` +
+		`"message":"m","created_at":"2024-05-01 12:00:00","updated_at":"2024-05-01 12:00:00","is_resolved":false,"updates":[]`
+	for name, extra := range map[string]string{
+		"absent": "",
+		"null":   `,"latest_update_id":null,"latest_status":null,"latest_human_status":null,"latest_icon":null`,
+	} {
+		c, _ := scriptedClient(t, map[string]canned{"GET /api/v1/incidents/3": {status: 200, ctype: "application/json",
+			body: `{"data":{` + base + extra + `}}`}})
+		in, err := c.Incidents.Get(context.Background(), 3)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if in.LatestUpdateID != 0 || in.LatestStatus != cachet.IncidentIdentified || in.LatestHumanStatus != "Identified" ||
+			in.LatestIcon != "" || in.Duration != 0 {
+			t.Errorf("%s: latest fields %d %v %q %q %v", name, in.LatestUpdateID, in.LatestStatus, in.LatestHumanStatus, in.LatestIcon, in.Duration)
+		}
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	ctx := context.Background()
 	cases := map[string]canned{
