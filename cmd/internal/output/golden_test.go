@@ -63,7 +63,7 @@ func TestGoldenAgainstSt2(t *testing.T) {
 					t.Fatal(err)
 				}
 				if c.Note != nil {
-					if err := p.LimitNote(c.Note.Plural, c.Note.Limit); err != nil {
+					if err := p.LimitNote(c.Note.Plural, c.Note.Limit, ST2LimitFlag); err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -369,7 +369,7 @@ func TestPrinter(t *testing.T) {
 	if err := p.List(json.RawMessage(`[{"id":"1"}]`), []string{"id"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.LimitNote("executions", 1); err != nil || errOut.Len() != 0 {
+	if err := p.LimitNote("executions", 1, ST2LimitFlag); err != nil || errOut.Len() != 0 {
 		t.Errorf("note in JSON mode: %q %v", errOut.String(), err)
 	}
 	if np := NewPrinter(Options{}, &out, &errOut, false); np.Color {

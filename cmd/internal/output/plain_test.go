@@ -51,10 +51,17 @@ func TestPlainGoldens(t *testing.T) {
 			return Options{Plain: true, Attrs: []string{"result.stdout", "id", "missing"}}.Get(b, items[0], []string{"id"})
 		}},
 		{"plain_note", func(b *bytes.Buffer) error {
-			return Options{Plain: true}.LimitNote(b, "executions", 50, 0)
+			return Options{Plain: true}.LimitNote(b, "executions", 50, ST2LimitFlag, 0)
 		}},
 		{"table_note_narrow", func(b *bytes.Buffer) error {
-			return Options{}.LimitNote(b, "rules", 2, 10)
+			return Options{}.LimitNote(b, "rules", 2, ST2LimitFlag, 10)
+		}},
+		// switchboard names its own flag in the same box.
+		{"table_note_limit_flag", func(b *bytes.Buffer) error {
+			return Options{}.LimitNote(b, "components", 1, "-n/--limit", 90)
+		}},
+		{"plain_note_limit_flag", func(b *bytes.Buffer) error {
+			return Options{Plain: true}.LimitNote(b, "components", 20, "-n/--limit", 0)
 		}},
 		{"table_transformed_status", func(b *bytes.Buffer) error {
 			o := Options{Columns: 80, Transforms: map[string]func(any) any{

@@ -68,11 +68,12 @@ func (p *Printer) Get(item any, order []string) error {
 
 // LimitNote prints st2's "Only first N <plural> are displayed" box on
 // Stderr, sized to the last table List printed; nothing in -j/-y mode.
-func (p *Printer) LimitNote(plural string, limit int) error {
+// flag names the option that raises the limit (see Options.LimitNote).
+func (p *Printer) LimitNote(plural string, limit int, flag string) error {
 	if p.Stderr == nil {
 		return nil
 	}
-	return p.Options.LimitNote(p.Stderr, plural, limit, p.lastTableWidth)
+	return p.Options.LimitNote(p.Stderr, plural, limit, flag, p.lastTableWidth)
 }
 
 // Progress writes a progress message (a poll dot, "waiting...") to Stderr,

@@ -364,12 +364,17 @@ func jsonKind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
+// ST2LimitFlag is how the st2 CLI names its list limit in LimitNote.
+const ST2LimitFlag = "-n/--last"
+
 // LimitNote writes st2's "Only first N ..." box that list commands print
 // to stderr, in table mode only, when the server holds more than the -n
 // limit. plural is the resource name as st2 spells it ("executions");
+// flag is the option that raises the limit as the note names it
+// (ST2LimitFlag for the st2 drop-in, "-n/--limit" for switchboard);
 // tableWidth is the width of the table just printed (Printer tracks it),
 // which the box stretches to.
-func (o Options) LimitNote(w io.Writer, plural string, limit, tableWidth int) error {
+func (o Options) LimitNote(w io.Writer, plural string, limit int, flag string, tableWidth int) error {
 	if o.Format != Table || limit <= 0 {
 		return nil
 	}
@@ -380,9 +385,9 @@ func (o Options) LimitNote(w io.Writer, plural string, limit, tableWidth int) er
 		if plural == "inquiries" {
 			single = "inquiry"
 		}
-		msg = fmt.Sprintf("Note: Only one %s is displayed. Use -n/--last flag for more results.", single)
+		msg = fmt.Sprintf("Note: Only one %s is displayed. Use %s flag for more results.", single, flag)
 	} else {
-		msg = fmt.Sprintf("Note: Only first %d %s are displayed. Use -n/--last flag for more results.", limit, plural)
+		msg = fmt.Sprintf("Note: Only first %d %s are displayed. Use %s flag for more results.", limit, plural, flag)
 	}
 	if o.Plain {
 		_, err := fmt.Fprintln(w, msg)
