@@ -202,14 +202,12 @@ func showList[T any](e *env, c *cachet.Client, k kind, limit int, seq iter.Seq2[
 		}
 		items = append(items, apiView(it, c.TimeZone()))
 	}
-	o := e.options()
-	p := &output.Printer{Options: o, Stdout: e.a.Out, Stderr: e.a.Err, IsTerminal: e.a.OutIsTerminal}
+	p := &output.Printer{Options: e.options(), Stdout: e.a.Out, Stderr: e.a.Err, IsTerminal: e.a.OutIsTerminal}
 	if err := p.List(items, k.columns); err != nil {
 		return err
 	}
-	if more && o.Format == output.Table {
-		// output.LimitNote would name st2's -n/--last; here it is --limit.
-		fmt.Fprintf(e.a.Err, "Note: only the first %d %s are shown; use -n/--limit for more.\n", limit, k.plural)
+	if more {
+		return p.LimitNote(k.plural, limit, limitFlag)
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package cachetcmd
 
 import (
+	"context"
+	"iter"
+
 	"github.com/spf13/cobra"
 
 	"github.com/switchboard-go/switchboard/facade/cachet"
@@ -20,7 +23,6 @@ func (e *env) componentCmd() *cobra.Command {
 
 func (e *env) componentList() *cobra.Command {
 	var (
-		l      listFlags
 		status cachet.ComponentStatus
 		group  int
 		name   string
@@ -35,7 +37,6 @@ given tag slugs. Without a token, disabled components are not listed.`,
   switchboard cachet component list --tag backend -a id name status_name tags`,
 		Args: cobra.NoArgs,
 	}
-	addListFlags(cmd, &l, []string{"id", "name", "status", "order", "group_id", "enabled"}, true)
 	fs := cmd.Flags()
 	enumVar(fs, &status, "status", "status", componentStatuses, false, "only components with this status")
 	fs.IntVar(&group, "group", 0, "only components of this group id (0: in no group)")
@@ -43,45 +44,28 @@ given tag slugs. Without a token, disabled components are not listed.`,
 	fs.StringArrayVar(&tags, "tag", nil, "only components with this tag slug (repeatable: any of them)")
 	fs.Bool("enabled", false, "only enabled components")
 	fs.Bool("disabled", false, "only disabled components")
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, _ []string) error {
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		en, err := boolPair(cmd, "enabled", "disabled")
-		if err != nil {
-			return err
-		}
-		opts := cachet.ComponentListOptions{
-			ListOptions: lo,
-			Status:      changed(cmd, "status", status),
-			GroupID:     changed(cmd, "group", group),
-			Name:        changed(cmd, "name", name),
-			Enabled:     en,
-			Tags:        tags,
-		}
-		return showList(e, c, componentKind, l.limit, c.Components.List(cmd.Context(), opts))
-	})
-	return cmd
+	return listCmd(e, cmd, componentKind, []string{"id", "name", "status", "order", "group_id", "enabled"}, true,
+		func(cmd *cobra.Command, c *cachet.Client, _ []string, lo cachet.ListOptions) (iter.Seq2[cachet.Component, error], error) {
+			en, err := boolPair(cmd, "enabled", "disabled")
+			if err != nil {
+				return nil, err
+			}
+			return c.Components.List(cmd.Context(), cachet.ComponentListOptions{
+				ListOptions: lo,
+				Status:      changed(cmd, "status", status),
+				GroupID:     changed(cmd, "group", group),
+				Name:        changed(cmd, "name", name),
+				Enabled:     en,
+				Tags:        tags,
+			}), nil
+		})
 }
 
 func (e *env) componentGet() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get COMPONENT_ID",
-		Short: "Show a component",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("COMPONENT_ID", args[0])
-			if err != nil {
-				return err
-			}
-			comp, err := c.Components.Get(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return e.show(c, componentKind, comp)
-		}),
-	}
+	return getCmd(e, componentKind, "COMPONENT_ID", "Show a component",
+		func(ctx context.Context, c *cachet.Client, id int) (*cachet.Component, error) {
+			return c.Components.Get(ctx, id)
+		})
 }
 
 // componentFields are the flags create and update share.
@@ -105,6 +89,15 @@ func (f *componentFields) add(cmd *cobra.Command, create bool) {
 	fs.StringArrayVar(&f.meta, "meta", nil, "KEY=VALUE metadata (repeatable)")
 }
 
+// read reads the switches and pairs that create and update share.
+func (f *componentFields) read(cmd *cobra.Command) (enabled *bool, meta map[string]any, err error) {
+	if enabled, err = boolPair(cmd, "enabled", "disabled"); err != nil {
+		return nil, nil, err
+	}
+	meta, err = parsePairs("meta", f.meta)
+	return enabled, meta, err
+}
+
 func (e *env) componentCreate() *cobra.Command {
 	f := componentFields{status: cachet.ComponentOperational}
 	cmd := &cobra.Command{
@@ -119,11 +112,7 @@ func (e *env) componentCreate() *cobra.Command {
 		if err := requireFlags(cmd, "name"); err != nil {
 			return err
 		}
-		en, err := boolPair(cmd, "enabled", "disabled")
-		if err != nil {
-			return err
-		}
-		meta, err := parsePairs("meta", f.meta)
+		en, meta, err := f.read(cmd)
 		if err != nil {
 			return err
 		}
@@ -158,19 +147,11 @@ func (e *env) componentUpdate() *cobra.Command {
 	fs.StringArrayVar(&addTags, "add-tag", nil, "add a tag by name, keeping the others (repeatable)")
 	fs.StringArrayVar(&rmTag, "remove-tag", nil, "remove a tag by name or slug (repeatable)")
 	fs.BoolVar(&silent, "silent", false, "change the status without notifying subscribers")
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("COMPONENT_ID", args[0])
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runID("COMPONENT_ID", func(cmd *cobra.Command, c *cachet.Client, id int) error {
 		if err := requireChanges(cmd); err != nil {
 			return err
 		}
-		en, err := boolPair(cmd, "enabled", "disabled")
-		if err != nil {
-			return err
-		}
-		meta, err := parsePairs("meta", f.meta)
+		en, meta, err := f.read(cmd)
 		if err != nil {
 			return err
 		}
@@ -200,19 +181,6 @@ func (e *env) componentUpdate() *cobra.Command {
 }
 
 func (e *env) componentDelete() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete COMPONENT_ID",
-		Short: "Delete a component",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("COMPONENT_ID", args[0])
-			if err != nil {
-				return err
-			}
-			if err := c.Components.Delete(cmd.Context(), id); err != nil {
-				return err
-			}
-			return e.deleted(id)
-		}),
-	}
+	return deleteCmd(e, "COMPONENT_ID", "Delete a component",
+		func(ctx context.Context, c *cachet.Client, id int) error { return c.Components.Delete(ctx, id) })
 }

@@ -56,6 +56,7 @@ func TestErrors(t *testing.T) {
 		noEnv(sb("metric-point", "update", "1", "99", "--timestamp", "2024-05-01 10:00")...),
 		noEnv(sb("metric", "create", "--name", "x", "--suffix", "ms", "--threshold", "7")...),
 		noEnv(sb("subscriber", "create", "not-an-email")...),
+		noEnv(sb("subscriber", "create", "Ops <ops@example.com>")...),
 		noEnv(sb("group", "delete", "42")...),
 	}
 	checkGolden(t, "errors", transcript(t, runs))

@@ -156,6 +156,9 @@ type listFlags struct {
 	order string
 }
 
+// limitFlag is how list notes name -n/--limit.
+const limitFlag = "-n/--limit"
+
 // addListFlags registers -n/--limit, and --sort and --order when the
 // list can be sorted (sorts: the server's columns; nil: no --sort;
 // ordered: whether --order applies at all).

@@ -1,6 +1,9 @@
 package cachetcmd
 
 import (
+	"context"
+	"iter"
+
 	"github.com/spf13/cobra"
 
 	"github.com/switchboard-go/switchboard/facade/cachet"
@@ -21,7 +24,6 @@ func (e *env) groupCmd() *cobra.Command {
 
 func (e *env) groupList() *cobra.Command {
 	var (
-		l         listFlags
 		name      string
 		collapsed cachet.GroupCollapsed
 	)
@@ -32,49 +34,31 @@ func (e *env) groupList() *cobra.Command {
 Unlike the other lists, --order asc works on the server itself.`,
 		Args: cobra.NoArgs,
 	}
-	addListFlags(cmd, &l, []string{"id", "name", "order", "collapsed", "visible"}, true)
 	fs := cmd.Flags()
 	fs.StringVar(&name, "name", "", "only groups with exactly this name")
 	enumVar(fs, &collapsed, "collapsed", "mode", collapsedModes, false, "only groups shown this way")
 	fs.Bool("public", false, "only groups everybody sees")
 	fs.Bool("private", false, "only groups logged-in users see")
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, _ []string) error {
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		vis, err := visibilityPair(cmd)
-		if err != nil {
-			return err
-		}
-		opts := cachet.ComponentGroupListOptions{
-			ListOptions: lo,
-			Name:        changed(cmd, "name", name),
-			Collapsed:   changed(cmd, "collapsed", collapsed),
-			Visible:     vis,
-		}
-		return showList(e, c, groupKind, l.limit, c.ComponentGroups.List(cmd.Context(), opts))
-	})
-	return cmd
+	return listCmd(e, cmd, groupKind, []string{"id", "name", "order", "collapsed", "visible"}, true,
+		func(cmd *cobra.Command, c *cachet.Client, _ []string, lo cachet.ListOptions) (iter.Seq2[cachet.ComponentGroup, error], error) {
+			vis, err := visibilityPair(cmd)
+			if err != nil {
+				return nil, err
+			}
+			return c.ComponentGroups.List(cmd.Context(), cachet.ComponentGroupListOptions{
+				ListOptions: lo,
+				Name:        changed(cmd, "name", name),
+				Collapsed:   changed(cmd, "collapsed", collapsed),
+				Visible:     vis,
+			}), nil
+		})
 }
 
 func (e *env) groupGet() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get GROUP_ID",
-		Short: "Show a component group with its enabled components",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("GROUP_ID", args[0])
-			if err != nil {
-				return err
-			}
-			g, err := c.ComponentGroups.Get(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return e.show(c, groupKind, g)
-		}),
-	}
+	return getCmd(e, groupKind, "GROUP_ID", "Show a component group with its enabled components",
+		func(ctx context.Context, c *cachet.Client, id int) (*cachet.ComponentGroup, error) {
+			return c.ComponentGroups.Get(ctx, id)
+		})
 }
 
 // groupFields are the flags create and update share.
@@ -132,11 +116,7 @@ func (e *env) groupUpdate() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 	}
 	f.add(cmd, false)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("GROUP_ID", args[0])
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runID("GROUP_ID", func(cmd *cobra.Command, c *cachet.Client, id int) error {
 		if err := requireChanges(cmd); err != nil {
 			return err
 		}
@@ -159,19 +139,6 @@ func (e *env) groupUpdate() *cobra.Command {
 }
 
 func (e *env) groupDelete() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete GROUP_ID",
-		Short: "Delete a component group; its components move out of it",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("GROUP_ID", args[0])
-			if err != nil {
-				return err
-			}
-			if err := c.ComponentGroups.Delete(cmd.Context(), id); err != nil {
-				return err
-			}
-			return e.deleted(id)
-		}),
-	}
+	return deleteCmd(e, "GROUP_ID", "Delete a component group; its components move out of it",
+		func(ctx context.Context, c *cachet.Client, id int) error { return c.ComponentGroups.Delete(ctx, id) })
 }

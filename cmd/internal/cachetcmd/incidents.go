@@ -1,6 +1,10 @@
 package cachetcmd
 
 import (
+	"context"
+	"iter"
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
@@ -21,7 +25,6 @@ func (e *env) incidentCmd() *cobra.Command {
 
 func (e *env) incidentList() *cobra.Command {
 	var (
-		l                 listFlags
 		status            cachet.IncidentStatus
 		component, userID int
 		name              string
@@ -35,7 +38,6 @@ public incidents are listed.`,
   switchboard cachet incident list --sort occurred_at --order desc -n 5`,
 		Args: cobra.NoArgs,
 	}
-	addListFlags(cmd, &l, []string{"id", "user_id", "name", "status", "visible", "stickied", "message", "occurred_at"}, true)
 	fs := cmd.Flags()
 	enumVar(fs, &status, "status", "status", incidentStatuses, false, "only incidents with this status")
 	fs.IntVar(&component, "component", 0, "only incidents on this component id (0: on none)")
@@ -45,50 +47,34 @@ public incidents are listed.`,
 	fs.Bool("private", false, "only incidents logged-in users see")
 	fs.Bool("stickied", false, "only incidents pinned at the top of the page")
 	fs.Bool("unstickied", false, "only incidents not pinned")
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, _ []string) error {
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		vis, err := visibilityPair(cmd)
-		if err != nil {
-			return err
-		}
-		sticky, err := boolPair(cmd, "stickied", "unstickied")
-		if err != nil {
-			return err
-		}
-		opts := cachet.IncidentListOptions{
-			ListOptions: lo,
-			Status:      changed(cmd, "status", status),
-			ComponentID: changed(cmd, "component", component),
-			UserID:      changed(cmd, "user", userID),
-			Name:        changed(cmd, "name", name),
-			Visible:     vis,
-			Stickied:    sticky,
-		}
-		return showList(e, c, incidentKind, l.limit, c.Incidents.List(cmd.Context(), opts))
-	})
-	return cmd
+	sorts := []string{"id", "user_id", "name", "status", "visible", "stickied", "message", "occurred_at"}
+	return listCmd(e, cmd, incidentKind, sorts, true,
+		func(cmd *cobra.Command, c *cachet.Client, _ []string, lo cachet.ListOptions) (iter.Seq2[cachet.Incident, error], error) {
+			vis, err := visibilityPair(cmd)
+			if err != nil {
+				return nil, err
+			}
+			sticky, err := boolPair(cmd, "stickied", "unstickied")
+			if err != nil {
+				return nil, err
+			}
+			return c.Incidents.List(cmd.Context(), cachet.IncidentListOptions{
+				ListOptions: lo,
+				Status:      changed(cmd, "status", status),
+				ComponentID: changed(cmd, "component", component),
+				UserID:      changed(cmd, "user", userID),
+				Name:        changed(cmd, "name", name),
+				Visible:     vis,
+				Stickied:    sticky,
+			}), nil
+		})
 }
 
 func (e *env) incidentGet() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get INCIDENT_ID",
-		Short: "Show an incident with its updates",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("INCIDENT_ID", args[0])
-			if err != nil {
-				return err
-			}
-			in, err := c.Incidents.Get(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return e.show(c, incidentKind, in)
-		}),
-	}
+	return getCmd(e, incidentKind, "INCIDENT_ID", "Show an incident with its updates",
+		func(ctx context.Context, c *cachet.Client, id int) (*cachet.Incident, error) {
+			return c.Incidents.Get(ctx, id)
+		})
 }
 
 // incidentFields are the flags create and update share.
@@ -118,17 +104,42 @@ func (f *incidentFields) add(cmd *cobra.Command, create bool) {
 	fs.BoolVar(&f.notify, "notify", false, "email the subscribers")
 }
 
-// componentChange reads --component and --component-status, which the
-// server wants together or not at all.
-func (f *incidentFields) componentChange(cmd *cobra.Command) (*cachet.ComponentChange, error) {
+// incidentInput is what create and update read alike from
+// incidentFields, beyond plain values.
+type incidentInput struct {
+	visible    *cachet.Visibility
+	component  *cachet.ComponentChange
+	occurredAt *time.Time // nil: not given
+	vars       map[string]any
+}
+
+// read reads them, with dates in loc.
+func (f *incidentFields) read(cmd *cobra.Command, loc *time.Location) (incidentInput, error) {
+	var (
+		in  incidentInput
+		err error
+	)
+	if in.visible, err = visibilityPair(cmd); err != nil {
+		return in, err
+	}
+	// The server wants --component and --component-status together or
+	// not at all.
 	id, st := cmd.Flags().Changed("component"), cmd.Flags().Changed("component-status")
 	if id != st {
-		return nil, app.Usagef("--component and --component-status go together: give both or neither")
+		return in, app.Usagef("--component and --component-status go together: give both or neither")
 	}
-	if !id {
-		return nil, nil
+	if id {
+		in.component = &cachet.ComponentChange{ID: f.component, Status: f.componentStatus}
 	}
-	return &cachet.ComponentChange{ID: f.component, Status: f.componentStatus}, nil
+	if f.occurredAt != "" {
+		t, err := parseTime("occurred-at", f.occurredAt, loc)
+		if err != nil {
+			return in, err
+		}
+		in.occurredAt = &t
+	}
+	in.vars, err = parsePairs("var", f.vars)
+	return in, err
 }
 
 func (e *env) incidentCreate() *cobra.Command {
@@ -156,24 +167,17 @@ func (e *env) incidentCreate() *cobra.Command {
 				return err
 			}
 		}
+		r, err := f.read(cmd, c.TimeZone())
+		if err != nil {
+			return err
+		}
 		in := cachet.IncidentCreate{
 			Name: f.name, Status: f.status, Message: f.message, Template: f.template, Notify: f.notify,
-		}
-		var err error
-		if in.Visible, err = visibilityPair(cmd); err != nil {
-			return err
+			Visible: r.visible, Component: r.component, Vars: r.vars,
 		}
 		in.Stickied, _ = cmd.Flags().GetBool("stickied")
-		if in.Component, err = f.componentChange(cmd); err != nil {
-			return err
-		}
-		if f.occurredAt != "" {
-			if in.OccurredAt, err = parseTime("occurred-at", f.occurredAt, c.TimeZone()); err != nil {
-				return err
-			}
-		}
-		if in.Vars, err = parsePairs("var", f.vars); err != nil {
-			return err
+		if r.occurredAt != nil {
+			in.OccurredAt = *r.occurredAt
 		}
 		if in.Meta, err = parsePairs("meta", meta); err != nil {
 			return err
@@ -199,41 +203,30 @@ instead: they keep a history and also set the incident's status.`,
 	}
 	f.add(cmd, false)
 	cmd.Flags().Bool("unstickied", false, "unpin the incident")
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("INCIDENT_ID", args[0])
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runID("INCIDENT_ID", func(cmd *cobra.Command, c *cachet.Client, id int) error {
 		if err := requireChanges(cmd); err != nil {
 			return err
 		}
-		u := cachet.IncidentChanges{
-			Name:     changed(cmd, "name", f.name),
-			Status:   changed(cmd, "status", f.status),
-			Message:  changed(cmd, "message", f.message),
-			Template: changed(cmd, "template", f.template),
-			Notify:   f.notify,
-		}
-		if u.Visible, err = visibilityPair(cmd); err != nil {
+		r, err := f.read(cmd, c.TimeZone())
+		if err != nil {
 			return err
 		}
-		if u.Stickied, err = boolPair(cmd, "stickied", "unstickied"); err != nil {
+		sticky, err := boolPair(cmd, "stickied", "unstickied")
+		if err != nil {
 			return err
 		}
-		if u.Component, err = f.componentChange(cmd); err != nil {
-			return err
-		}
-		if f.occurredAt != "" {
-			t, err := parseTime("occurred-at", f.occurredAt, c.TimeZone())
-			if err != nil {
-				return err
-			}
-			u.OccurredAt = &t
-		}
-		if u.Vars, err = parsePairs("var", f.vars); err != nil {
-			return err
-		}
-		inc, err := c.Incidents.Update(cmd.Context(), id, u)
+		inc, err := c.Incidents.Update(cmd.Context(), id, cachet.IncidentChanges{
+			Name:       changed(cmd, "name", f.name),
+			Status:     changed(cmd, "status", f.status),
+			Message:    changed(cmd, "message", f.message),
+			Template:   changed(cmd, "template", f.template),
+			Notify:     f.notify,
+			Visible:    r.visible,
+			Stickied:   sticky,
+			Component:  r.component,
+			OccurredAt: r.occurredAt,
+			Vars:       r.vars,
+		})
 		if err != nil {
 			return err
 		}
@@ -243,19 +236,6 @@ instead: they keep a history and also set the incident's status.`,
 }
 
 func (e *env) incidentDelete() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete INCIDENT_ID",
-		Short: "Delete an incident",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("INCIDENT_ID", args[0])
-			if err != nil {
-				return err
-			}
-			if err := c.Incidents.Delete(cmd.Context(), id); err != nil {
-				return err
-			}
-			return e.deleted(id)
-		}),
-	}
+	return deleteCmd(e, "INCIDENT_ID", "Delete an incident",
+		func(ctx context.Context, c *cachet.Client, id int) error { return c.Incidents.Delete(ctx, id) })
 }

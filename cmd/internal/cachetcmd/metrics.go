@@ -1,6 +1,8 @@
 package cachetcmd
 
 import (
+	"context"
+	"iter"
 	"math"
 	"strconv"
 	"time"
@@ -30,40 +32,23 @@ func (e *env) metricCmd() *cobra.Command {
 }
 
 func (e *env) metricList() *cobra.Command {
-	var l listFlags
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List metrics",
 		Args:  cobra.NoArgs,
 	}
-	addListFlags(cmd, &l, []string{"id", "name", "display_chart", "default_value", "calc_type", "order", "visible"}, true)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, _ []string) error {
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		return showList(e, c, metricKind, l.limit, c.Metrics.List(cmd.Context(), lo))
-	})
-	return cmd
+	sorts := []string{"id", "name", "display_chart", "default_value", "calc_type", "order", "visible"}
+	return listCmd(e, cmd, metricKind, sorts, true,
+		func(cmd *cobra.Command, c *cachet.Client, _ []string, lo cachet.ListOptions) (iter.Seq2[cachet.Metric, error], error) {
+			return c.Metrics.List(cmd.Context(), lo), nil
+		})
 }
 
 func (e *env) metricGet() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get METRIC_ID",
-		Short: "Show a metric",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("METRIC_ID", args[0])
-			if err != nil {
-				return err
-			}
-			m, err := c.Metrics.Get(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return e.show(c, metricKind, m)
-		}),
-	}
+	return getCmd(e, metricKind, "METRIC_ID", "Show a metric",
+		func(ctx context.Context, c *cachet.Client, id int) (*cachet.Metric, error) {
+			return c.Metrics.Get(ctx, id)
+		})
 }
 
 // metricFields are the flags create and update share.
@@ -135,11 +120,7 @@ func (e *env) metricUpdate() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 	}
 	f.add(cmd, false)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("METRIC_ID", args[0])
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runID("METRIC_ID", func(cmd *cobra.Command, c *cachet.Client, id int) error {
 		if err := requireChanges(cmd); err != nil {
 			return err
 		}
@@ -170,21 +151,8 @@ func (e *env) metricUpdate() *cobra.Command {
 }
 
 func (e *env) metricDelete() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete METRIC_ID",
-		Short: "Delete a metric and its points",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("METRIC_ID", args[0])
-			if err != nil {
-				return err
-			}
-			if err := c.Metrics.Delete(cmd.Context(), id); err != nil {
-				return err
-			}
-			return e.deleted(id)
-		}),
-	}
+	return deleteCmd(e, "METRIC_ID", "Delete a metric and its points",
+		func(ctx context.Context, c *cachet.Client, id int) error { return c.Metrics.Delete(ctx, id) })
 }
 
 func (e *env) metricPointCmd() *cobra.Command {
@@ -193,35 +161,20 @@ func (e *env) metricPointCmd() *cobra.Command {
 	return cmd
 }
 
-// metricAndPoint reads the METRIC_ID POINT_ID arguments.
-func metricAndPoint(args []string) (metric, point int, err error) {
-	if metric, err = parseID("METRIC_ID", args[0]); err != nil {
-		return 0, 0, err
-	}
-	point, err = parseID("POINT_ID", args[1])
-	return metric, point, err
-}
-
 func (e *env) pointList() *cobra.Command {
-	var l listFlags
 	cmd := &cobra.Command{
 		Use:   "list METRIC_ID",
 		Short: "List the points of a metric, newest first",
 		Args:  cobra.ExactArgs(1),
 	}
-	addListFlags(cmd, &l, nil, true)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("METRIC_ID", args[0])
-		if err != nil {
-			return err
-		}
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		return showList(e, c, pointKind, l.limit, c.MetricPoints.List(cmd.Context(), id, lo))
-	})
-	return cmd
+	return listCmd(e, cmd, pointKind, nil, true,
+		func(cmd *cobra.Command, c *cachet.Client, args []string, lo cachet.ListOptions) (iter.Seq2[cachet.MetricPoint, error], error) {
+			id, err := parseID("METRIC_ID", args[0])
+			if err != nil {
+				return nil, err
+			}
+			return c.MetricPoints.List(cmd.Context(), id, lo), nil
+		})
 }
 
 func (e *env) pointCreate() *cobra.Command {
@@ -271,11 +224,7 @@ func (e *env) pointUpdate() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&value, "value", "", "new value")
 	cmd.Flags().StringVar(&at, "timestamp", "", `new time, "YYYY-MM-DD HH:MM"`)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		metric, id, err := metricAndPoint(args)
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runChildID("METRIC_ID", "POINT_ID", func(cmd *cobra.Command, c *cachet.Client, metric, id int) error {
 		if err := requireChanges(cmd); err != nil {
 			return err
 		}
@@ -308,11 +257,7 @@ func (e *env) pointDelete() *cobra.Command {
 		Use:   "delete METRIC_ID POINT_ID",
 		Short: "Delete a metric point",
 		Args:  cobra.ExactArgs(2),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			metric, id, err := metricAndPoint(args)
-			if err != nil {
-				return err
-			}
+		RunE: e.runChildID("METRIC_ID", "POINT_ID", func(cmd *cobra.Command, c *cachet.Client, metric, id int) error {
 			if err := c.MetricPoints.Delete(cmd.Context(), metric, id); err != nil {
 				return err
 			}

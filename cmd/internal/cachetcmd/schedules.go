@@ -1,6 +1,8 @@
 package cachetcmd
 
 import (
+	"context"
+	"iter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,40 +23,23 @@ func (e *env) scheduleCmd() *cobra.Command {
 }
 
 func (e *env) scheduleList() *cobra.Command {
-	var l listFlags
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List maintenance windows",
 		Args:  cobra.NoArgs,
 	}
-	addListFlags(cmd, &l, []string{"id", "name", "status", "scheduled_at", "completed_at", "created_at", "updated_at"}, true)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, _ []string) error {
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		return showList(e, c, scheduleKind, l.limit, c.Schedules.List(cmd.Context(), lo))
-	})
-	return cmd
+	sorts := []string{"id", "name", "status", "scheduled_at", "completed_at", "created_at", "updated_at"}
+	return listCmd(e, cmd, scheduleKind, sorts, true,
+		func(cmd *cobra.Command, c *cachet.Client, _ []string, lo cachet.ListOptions) (iter.Seq2[cachet.Schedule, error], error) {
+			return c.Schedules.List(cmd.Context(), lo), nil
+		})
 }
 
 func (e *env) scheduleGet() *cobra.Command {
-	return &cobra.Command{
-		Use:   "get SCHEDULE_ID",
-		Short: "Show a maintenance window",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("SCHEDULE_ID", args[0])
-			if err != nil {
-				return err
-			}
-			s, err := c.Schedules.Get(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return e.show(c, scheduleKind, s)
-		}),
-	}
+	return getCmd(e, scheduleKind, "SCHEDULE_ID", "Show a maintenance window",
+		func(ctx context.Context, c *cachet.Client, id int) (*cachet.Schedule, error) {
+			return c.Schedules.Get(ctx, id)
+		})
 }
 
 // scheduleFields are the flags create and update share.
@@ -71,6 +56,28 @@ func (f *scheduleFields) add(cmd *cobra.Command, create bool) {
 		"stage of the window (Cachet never moves it on by itself)")
 	fs.StringVar(&f.scheduledAt, "scheduled-at", "", `start, "YYYY-MM-DD HH:MM"`)
 	fs.StringVar(&f.completedAt, "completed-at", "", `end, "YYYY-MM-DD HH:MM"`)
+}
+
+// times reads --scheduled-at and --completed-at in loc, each nil when not
+// given.
+func (f *scheduleFields) times(cmd *cobra.Command, loc *time.Location) (scheduled, completed *time.Time, err error) {
+	for _, t := range []struct {
+		flag, value string
+		dst         **time.Time
+	}{
+		{"scheduled-at", f.scheduledAt, &scheduled},
+		{"completed-at", f.completedAt, &completed},
+	} {
+		if !cmd.Flags().Changed(t.flag) {
+			continue
+		}
+		at, err := parseTime(t.flag, t.value, loc)
+		if err != nil {
+			return nil, nil, err
+		}
+		*t.dst = &at
+	}
+	return scheduled, completed, nil
 }
 
 func (e *env) scheduleCreate() *cobra.Command {
@@ -91,15 +98,13 @@ func (e *env) scheduleCreate() *cobra.Command {
 		if err := requireFlags(cmd, "name", "scheduled-at"); err != nil {
 			return err
 		}
-		in := cachet.ScheduleCreate{Name: f.name, Message: f.message, Status: f.status, Notify: notify}
-		var err error
-		if in.ScheduledAt, err = parseTime("scheduled-at", f.scheduledAt, c.TimeZone()); err != nil {
+		scheduled, completed, err := f.times(cmd, c.TimeZone())
+		if err != nil {
 			return err
 		}
-		if f.completedAt != "" {
-			if in.CompletedAt, err = parseTime("completed-at", f.completedAt, c.TimeZone()); err != nil {
-				return err
-			}
+		in := cachet.ScheduleCreate{Name: f.name, Message: f.message, Status: f.status, Notify: notify, ScheduledAt: *scheduled}
+		if completed != nil {
+			in.CompletedAt = *completed
 		}
 		s, err := c.Schedules.Create(cmd.Context(), in)
 		if err != nil {
@@ -119,36 +124,21 @@ func (e *env) scheduleUpdate() *cobra.Command {
 		Args:    cobra.ExactArgs(1),
 	}
 	f.add(cmd, false)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("SCHEDULE_ID", args[0])
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runID("SCHEDULE_ID", func(cmd *cobra.Command, c *cachet.Client, id int) error {
 		if err := requireChanges(cmd); err != nil {
 			return err
 		}
-		u := cachet.ScheduleChanges{
-			Name:    changed(cmd, "name", f.name),
-			Message: changed(cmd, "message", f.message),
-			Status:  changed(cmd, "status", f.status),
+		scheduled, completed, err := f.times(cmd, c.TimeZone())
+		if err != nil {
+			return err
 		}
-		for _, t := range []struct {
-			flag, value string
-			dst         **time.Time
-		}{
-			{"scheduled-at", f.scheduledAt, &u.ScheduledAt},
-			{"completed-at", f.completedAt, &u.CompletedAt},
-		} {
-			if !cmd.Flags().Changed(t.flag) {
-				continue
-			}
-			at, err := parseTime(t.flag, t.value, c.TimeZone())
-			if err != nil {
-				return err
-			}
-			*t.dst = &at
-		}
-		s, err := c.Schedules.Update(cmd.Context(), id, u)
+		s, err := c.Schedules.Update(cmd.Context(), id, cachet.ScheduleChanges{
+			Name:        changed(cmd, "name", f.name),
+			Message:     changed(cmd, "message", f.message),
+			Status:      changed(cmd, "status", f.status),
+			ScheduledAt: scheduled,
+			CompletedAt: completed,
+		})
 		if err != nil {
 			return err
 		}
@@ -158,19 +148,6 @@ func (e *env) scheduleUpdate() *cobra.Command {
 }
 
 func (e *env) scheduleDelete() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete SCHEDULE_ID",
-		Short: "Delete a maintenance window",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("SCHEDULE_ID", args[0])
-			if err != nil {
-				return err
-			}
-			if err := c.Schedules.Delete(cmd.Context(), id); err != nil {
-				return err
-			}
-			return e.deleted(id)
-		}),
-	}
+	return deleteCmd(e, "SCHEDULE_ID", "Delete a maintenance window",
+		func(ctx context.Context, c *cachet.Client, id int) error { return c.Schedules.Delete(ctx, id) })
 }

@@ -1,6 +1,9 @@
 package cachetcmd
 
 import (
+	"context"
+	"iter"
+
 	"github.com/spf13/cobra"
 
 	"github.com/switchboard-go/switchboard/facade/cachet"
@@ -25,35 +28,20 @@ func (e *env) incidentUpdateCmd() *cobra.Command {
 	return cmd
 }
 
-// incidentAndUpdate reads the INCIDENT_ID UPDATE_ID arguments.
-func incidentAndUpdate(args []string) (incident, update int, err error) {
-	if incident, err = parseID("INCIDENT_ID", args[0]); err != nil {
-		return 0, 0, err
-	}
-	update, err = parseID("UPDATE_ID", args[1])
-	return incident, update, err
-}
-
 func (e *env) updateList() *cobra.Command {
-	var l listFlags
 	cmd := &cobra.Command{
 		Use:   "list INCIDENT_ID",
 		Short: "List the updates of an incident, newest first",
 		Args:  cobra.ExactArgs(1),
 	}
-	addListFlags(cmd, &l, nil, true)
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("INCIDENT_ID", args[0])
-		if err != nil {
-			return err
-		}
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		return showList(e, c, updateKind, l.limit, c.IncidentUpdates.List(cmd.Context(), id, lo))
-	})
-	return cmd
+	return listCmd(e, cmd, updateKind, nil, true,
+		func(cmd *cobra.Command, c *cachet.Client, args []string, lo cachet.ListOptions) (iter.Seq2[cachet.IncidentUpdate, error], error) {
+			id, err := parseID("INCIDENT_ID", args[0])
+			if err != nil {
+				return nil, err
+			}
+			return c.IncidentUpdates.List(cmd.Context(), id, lo), nil
+		})
 }
 
 func (e *env) updateGet() *cobra.Command {
@@ -61,11 +49,7 @@ func (e *env) updateGet() *cobra.Command {
 		Use:   "get INCIDENT_ID UPDATE_ID",
 		Short: "Show an incident update",
 		Args:  cobra.ExactArgs(2),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			inc, id, err := incidentAndUpdate(args)
-			if err != nil {
-				return err
-			}
+		RunE: e.runChildID("INCIDENT_ID", "UPDATE_ID", func(cmd *cobra.Command, c *cachet.Client, inc, id int) error {
 			u, err := c.IncidentUpdates.Get(cmd.Context(), inc, id)
 			if err != nil {
 				return err
@@ -89,11 +73,7 @@ func (e *env) updateCreate() *cobra.Command {
 	}
 	enumVar(cmd.Flags(), &status, "status", "status", updateStatuses, false, "the incident's status as of this update")
 	cmd.Flags().StringVar(&message, "message", "", "message, in Markdown")
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		id, err := parseID("INCIDENT_ID", args[0])
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runID("INCIDENT_ID", func(cmd *cobra.Command, c *cachet.Client, id int) error {
 		if err := requireFlags(cmd, "status", "message"); err != nil {
 			return err
 		}
@@ -118,11 +98,7 @@ func (e *env) updateUpdate() *cobra.Command {
 	}
 	enumVar(cmd.Flags(), &status, "status", "status", updateStatuses, false, "status")
 	cmd.Flags().StringVar(&message, "message", "", "message, in Markdown")
-	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-		inc, id, err := incidentAndUpdate(args)
-		if err != nil {
-			return err
-		}
+	cmd.RunE = e.runChildID("INCIDENT_ID", "UPDATE_ID", func(cmd *cobra.Command, c *cachet.Client, inc, id int) error {
 		if err := requireChanges(cmd); err != nil {
 			return err
 		}
@@ -143,11 +119,7 @@ func (e *env) updateDelete() *cobra.Command {
 		Use:   "delete INCIDENT_ID UPDATE_ID",
 		Short: "Delete an incident update",
 		Args:  cobra.ExactArgs(2),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			inc, id, err := incidentAndUpdate(args)
-			if err != nil {
-				return err
-			}
+		RunE: e.runChildID("INCIDENT_ID", "UPDATE_ID", func(cmd *cobra.Command, c *cachet.Client, inc, id int) error {
 			if err := c.IncidentUpdates.Delete(cmd.Context(), inc, id); err != nil {
 				return err
 			}
@@ -159,36 +131,20 @@ func (e *env) updateDelete() *cobra.Command {
 func (e *env) templateCmd() *cobra.Command {
 	cmd := resource("template", "Incident templates (read-only: they are written in the dashboard)",
 		"templates", "incident-template", "incident-templates")
-	var l listFlags
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List incident templates",
 		Args:  cobra.NoArgs,
 	}
-	addListFlags(list, &l, nil, false)
-	list.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, _ []string) error {
-		lo, err := l.options()
-		if err != nil {
-			return err
-		}
-		return showList(e, c, templateKind, l.limit, c.IncidentTemplates.List(cmd.Context(), lo))
-	})
-	get := &cobra.Command{
-		Use:   "get TEMPLATE_ID",
-		Short: "Show an incident template",
-		Args:  cobra.ExactArgs(1),
-		RunE: e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
-			id, err := parseID("TEMPLATE_ID", args[0])
-			if err != nil {
-				return err
-			}
-			t, err := c.IncidentTemplates.Get(cmd.Context(), id)
-			if err != nil {
-				return err
-			}
-			return e.show(c, templateKind, t)
-		}),
-	}
-	cmd.AddCommand(list, get)
+	cmd.AddCommand(
+		listCmd(e, list, templateKind, nil, false,
+			func(cmd *cobra.Command, c *cachet.Client, _ []string, lo cachet.ListOptions) (iter.Seq2[cachet.IncidentTemplate, error], error) {
+				return c.IncidentTemplates.List(cmd.Context(), lo), nil
+			}),
+		getCmd(e, templateKind, "TEMPLATE_ID", "Show an incident template",
+			func(ctx context.Context, c *cachet.Client, id int) (*cachet.IncidentTemplate, error) {
+				return c.IncidentTemplates.Get(ctx, id)
+			}),
+	)
 	return cmd
 }

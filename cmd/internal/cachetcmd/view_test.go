@@ -2,6 +2,7 @@ package cachetcmd
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/cmd/internal/output"
 	"github.com/switchboard-go/switchboard/facade/cachet"
+	"github.com/switchboard-go/switchboard/gen/cachetapi"
 )
 
 func TestAPIView(t *testing.T) {
@@ -53,6 +55,31 @@ func TestAPIView(t *testing.T) {
 			loc:  time.UTC,
 			want: `{"message":"Some systems are experiencing issues","status":"info"}`,
 		},
+		{
+			name: "incident: duration in seconds, no latest update as null",
+			in: cachet.Incident{ID: 4, Name: "Down", Status: cachet.IncidentWatching, LatestStatus: cachet.IncidentWatching,
+				LatestHumanStatus: "Watching", Duration: 3 * time.Minute, Meta: map[string]any{"n": 3.0}},
+			loc: time.UTC,
+			want: `{"component_id":0,"created_at":null,"duration":180,"human_status":"","id":4,"is_resolved":false,` +
+				`"latest_human_status":"Watching","latest_icon":null,"latest_status":3,"latest_update_id":null,"message":"",` +
+				`"meta":{"n":3},"name":"Down","notifications":false,"occurred_at":null,"status":3,"stickied":false,` +
+				`"updated_at":null,"updates":[],"user_id":0,"visible":0}`,
+		},
+		{
+			name: "group: embedded rows without tags",
+			in: cachet.ComponentGroup{ID: 1, Name: "Platform", EnabledComponents: []cachet.Component{
+				{ID: 2, Name: "API", Status: cachet.ComponentOperational, Tags: map[string]string{}}}},
+			loc: time.UTC,
+			want: `{"collapsed":0,"created_at":null,"enabled_components":[{"created_at":null,"description":"","enabled":false,` +
+				`"group_id":0,"id":2,"link":"","name":"API","order":0,"status":1,"updated_at":null}],"id":1,"name":"Platform",` +
+				`"order":0,"updated_at":null,"visible":0}`,
+		},
+		{
+			name: "metric point: floats keep a decimal",
+			in:   cachet.MetricPoint{ID: 5, MetricID: 1, Value: 120, Counter: 2, CalculatedValue: 240.5},
+			loc:  time.UTC,
+			want: `{"calculated_value":240.5,"counter":2,"created_at":null,"id":5,"metric_id":1,"updated_at":null,"value":120.0}`,
+		},
 		{name: "nil pointer", in: (*cachet.Component)(nil), loc: time.UTC, want: `null`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,6 +91,93 @@ func TestAPIView(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// Every duration of the facade's types needs its wire unit, or apiView
+// panics on it.
+func TestDurationUnits(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(ty reflect.Type) {
+		for ty.Kind() == reflect.Pointer || ty.Kind() == reflect.Slice || ty.Kind() == reflect.Map {
+			ty = ty.Elem()
+		}
+		if ty.Kind() != reflect.Struct || seen[ty] {
+			return
+		}
+		seen[ty] = true
+		for i := range ty.NumField() {
+			f := ty.Field(i)
+			name, _, ok := jsonName(f)
+			if ok && f.Type == durationType {
+				if _, known := durationUnits[name]; !known {
+					t.Errorf("%s.%s: no wire unit for %q in durationUnits", ty.Name(), f.Name, name)
+				}
+			}
+			walk(f.Type)
+		}
+	}
+	for _, v := range []any{cachet.Component{}, cachet.ComponentGroup{}, cachet.Incident{}, cachet.IncidentTemplate{},
+		cachet.Metric{}, cachet.MetricPoint{}, cachet.Schedule{}, cachet.Subscriber{}, cachet.Version{}, cachet.SystemStatus{}} {
+		walk(reflect.TypeOf(v))
+	}
+}
+
+// The CLI shows objects with the API's own names: every key apiView
+// gives a facade type, and every json tag it may give, is a property of
+// the type's schema in the spec.
+func TestAPINames(t *testing.T) {
+	doc, err := cachetapi.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		schema string
+		v      any
+	}{
+		{"Component", cachet.Component{}},
+		{"ComponentGroup", cachet.ComponentGroup{}},
+		{"Incident", cachet.Incident{}},
+		{"IncidentUpdate", cachet.IncidentUpdate{}},
+		{"IncidentTemplate", cachet.IncidentTemplate{}},
+		{"Metric", cachet.Metric{}},
+		{"MetricPoint", cachet.MetricPoint{}},
+		{"Schedule", cachet.Schedule{}},
+		{"ScheduleComponent", cachet.ScheduleComponent{}},
+		{"Subscriber", cachet.Subscriber{}},
+		{"Subscription", cachet.Subscription{}},
+		{"LatestRelease", cachet.Release{}},
+		{"SystemStatus", cachet.SystemStatus{}},
+	} {
+		ref := doc.Components.Schemas[tc.schema]
+		if ref == nil || ref.Value == nil {
+			t.Errorf("no schema %s in the spec", tc.schema)
+			continue
+		}
+		names := map[string]bool{}
+		for k := range apiView(tc.v, time.UTC).(map[string]any) {
+			names[k] = true
+		}
+		ty := reflect.TypeOf(tc.v)
+		for i := range ty.NumField() {
+			if name, _, ok := jsonName(ty.Field(i)); ok {
+				names[name] = true
+			}
+		}
+		for name := range names {
+			if _, ok := ref.Value.Properties[name]; !ok {
+				t.Errorf("%T shows %q, which schema %s does not have", tc.v, name, tc.schema)
+			}
+		}
+	}
+}
+
+func TestAPIFloat(t *testing.T) {
+	for in, want := range map[float64]string{120: "120.0", -3: "-3.0", 0: "0.0", 95.5: "95.5", 0.001: "0.001", 1e15: "1000000000000000.0"} {
+		if got := apiFloat(in); got != json.Number(want) {
+			t.Errorf("apiFloat(%v) = %v, want %s", in, got, want)
+		}
 	}
 }
 

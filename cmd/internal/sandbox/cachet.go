@@ -16,7 +16,9 @@ func startCachet(ctx context.Context, opts Options) (*Instance, error) {
 	if opts.Now != nil {
 		srvOpts = append(srvOpts, cachettest.WithClock(opts.Now))
 	}
-	srv, err := newCachetServer(srvOpts...)
+	// Listen, not NewServer: the address comes from the user (`sandbox
+	// serve --addr`) and may well be taken, which is an error, not a panic.
+	srv, err := cachettest.Listen(srvOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -39,19 +41,6 @@ func startCachet(ctx context.Context, opts Options) (*Instance, error) {
 		},
 		close: srv.Close,
 	}, nil
-}
-
-// newCachetServer turns the panic cachettest.NewServer raises when it
-// cannot listen (like httptest does, fine in tests) into an error, since
-// here the address comes from the user (`sandbox serve --addr`) and may
-// well be taken.
-func newCachetServer(opts ...cachettest.Option) (srv *cachettest.Server, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return cachettest.NewServer(opts...), nil
 }
 
 // seedCachet fills the emulator with a small status page: a public group of

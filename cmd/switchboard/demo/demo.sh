@@ -85,7 +85,17 @@ done
 run cachet metric-point list "$metric"
 run cachet group get "$group"
 run cachet component list --tag workers -a id name status_name tags
-run cachet component list -n 30 -a id name status_name
+run cachet component list -a id name status_name
+# Paging: the server sends 20 items a page, and the list above read them
+# all. --debug logs every HTTP exchange on stderr; the request lines show
+# the pages it took.
+echo
+echo "\$ switchboard --debug cachet component list 2>&1 >/dev/null | grep 'msg=\"http request\"' | grep -o 'url=[^ ]*'"
+requests=$("$BIN" --debug cachet component list 2>&1 >/dev/null | grep 'msg="http request"' | grep -o 'url=[^ ]*')
+[ -n "$requests" ] || { echo "--debug logged no request" >&2; exit 1; }
+echo "$requests"
+echo "# $(wc -l <<<"$requests") requests, one per page of 20; with -n, one request sized to the limit:"
+run cachet component list -n 3 -a id name
 run cachet status
 echo
 echo "Done: every command above ran against the in-memory Cachet emulator."
