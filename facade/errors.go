@@ -264,3 +264,35 @@ func (e *ConfigError) Error() string {
 
 // Unwrap lets errors.Is match the platform's sentinel.
 func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ArgumentError is an argument a facade refuses before sending anything,
+// because the real server would misread it silently or fail without saying
+// why (a Cachet tag name with a comma, an unknown sort column, an invalid
+// email address). errors.Is(err, ErrValidation) matches it, as it matches
+// the server's own validation answers: either way the input must change.
+type ArgumentError struct {
+	// Platform is the platform's short name ("cachet").
+	Platform string
+	// Operation is the facade method, e.g. "Components.Update".
+	Operation string
+	// Argument names the offending field, e.g. "Tags".
+	Argument string
+	// Reason says what is wrong and what to do instead.
+	Reason string
+}
+
+// Error reads "cachet: Components.Create: Tags: reason".
+func (e *ArgumentError) Error() string {
+	var b strings.Builder
+	for _, part := range []string{e.Platform, e.Operation, e.Argument} {
+		if part != "" {
+			b.WriteString(part)
+			b.WriteString(": ")
+		}
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrValidation) true.
+func (e *ArgumentError) Is(target error) bool { return target == ErrValidation }

@@ -21,3 +21,16 @@ func TestConfigErrorMessageAndUnwrap(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestArgumentErrorMatchesValidation(t *testing.T) {
+	err := error(&facade.ArgumentError{Platform: "cachet", Operation: "Components.Create", Argument: "Tags", Reason: "a tag name cannot contain a comma"})
+	if got, want := err.Error(), "cachet: Components.Create: Tags: a tag name cannot contain a comma"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if !errors.Is(err, facade.ErrValidation) {
+		t.Error("errors.Is(err, ErrValidation) = false")
+	}
+	if errors.Is(err, facade.ErrNotFound) {
+		t.Error("an ArgumentError must not match ErrNotFound")
+	}
+}

@@ -140,7 +140,7 @@ func TestTrap8TagsOnTheWire(t *testing.T) {
 	}
 
 	_, err = e.c.Components.Create(ctx, cachet.ComponentCreate{Name: "Bad", Status: cachet.ComponentOperational, Tags: []string{"a,b"}})
-	var arg *cachet.ArgumentError
+	var arg *facade.ArgumentError
 	if !errors.As(err, &arg) || !errors.Is(err, facade.ErrValidation) {
 		t.Errorf("comma in a tag: err = %v", err)
 	}
@@ -247,7 +247,7 @@ func TestSortValidation(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	for _, err := range e.c.Components.List(ctx, cachet.ComponentListOptions{ListOptions: cachet.ListOptions{Sort: "colour"}}) {
-		var arg *cachet.ArgumentError
+		var arg *facade.ArgumentError
 		if !errors.As(err, &arg) || !strings.Contains(err.Error(), "group_id") {
 			t.Errorf("unknown sort column: err = %v", err)
 		}

@@ -46,7 +46,7 @@
 //     promises: an HTML page from a proxy, a missing "data", a timestamp
 //     that does not parse (never a silent zero time);
 //   - *facade.TransportError when no answer arrived;
-//   - *ArgumentError for an argument refused before sending (it matches
+//   - *facade.ArgumentError for an argument refused before sending (it matches
 //     facade.ErrValidation too), and *facade.ConfigError from New.
 //
 // # The real server's traps, and what the facade does about them

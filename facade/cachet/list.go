@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/paging"
 )
 
@@ -23,7 +24,7 @@ const filteredPageSize = 500
 // twice.
 //
 // Sorting. Sort names a column among those each List documents; any
-// other name is refused with an [*ArgumentError] (the server would
+// other name is refused with an [*facade.ArgumentError] (the server would
 // silently ignore it). Order without Sort sorts by "id". The real server
 // ignores order=asc on every list except component groups and always
 // sorts descending; the facade still delivers ascending order when asked:
@@ -100,7 +101,7 @@ type plan struct {
 
 func (s listSpec) plan(opts ListOptions) (plan, error) {
 	bad := func(arg, reason string) (plan, error) {
-		return plan{}, &ArgumentError{Operation: s.op, Argument: arg, Reason: reason}
+		return plan{}, &facade.ArgumentError{Platform: platform, Operation: s.op, Argument: arg, Reason: reason}
 	}
 	if opts.PerPage < 0 {
 		return bad("PerPage", "must not be negative")

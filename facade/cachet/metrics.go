@@ -82,7 +82,7 @@ func metricOne(c *Client, op string, resp *http.Response, err error) (*Metric, e
 // minutes converts a threshold; the server counts whole minutes.
 func minutes(op string, d time.Duration) (*int, error) {
 	if d <= 0 || d%time.Minute != 0 || time.Hour%d != 0 {
-		return nil, &ArgumentError{Operation: op, Argument: "Threshold",
+		return nil, &facade.ArgumentError{Platform: platform, Operation: op, Argument: "Threshold",
 			Reason: fmt.Sprintf("%v is not a whole number of minutes dividing an hour", d)}
 	}
 	n := int(d / time.Minute)

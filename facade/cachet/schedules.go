@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 	"github.com/switchboard-go/switchboard/gen/cachetapi"
 )
@@ -57,7 +58,7 @@ func scheduleOne(c *Client, op string, resp *http.Response, err error) (*Schedul
 // Create schedules a maintenance window.
 func (m *ScheduleManager) Create(ctx context.Context, in ScheduleCreate) (*Schedule, error) {
 	if in.ScheduledAt.IsZero() {
-		return nil, &ArgumentError{Operation: "Schedules.Create", Argument: "ScheduledAt", Reason: "required"}
+		return nil, &facade.ArgumentError{Platform: platform, Operation: "Schedules.Create", Argument: "ScheduledAt", Reason: "required"}
 	}
 	body := cachetapi.ScheduleCreate{
 		Name:        in.Name,

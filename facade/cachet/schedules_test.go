@@ -145,7 +145,7 @@ func TestSubscriberEmailChecked(t *testing.T) {
 	ctx := context.Background()
 	for _, email := range []string{"", "not-an-email", "ops@", "Ops <ops@example.com>", "<ops@example.com>", " ops@example.com", "a@example.com, b@example.com"} {
 		s, err := e.c.Subscribers.Create(ctx, email, cachet.SubscriberOptions{})
-		var arg *cachet.ArgumentError
+		var arg *facade.ArgumentError
 		if !errors.As(err, &arg) || !errors.Is(err, facade.ErrValidation) || s != nil {
 			t.Errorf("Create(%q) = %+v, %v; want an *ArgumentError matching ErrValidation", email, s, err)
 			continue

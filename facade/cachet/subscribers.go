@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	apitypes "github.com/oapi-codegen/runtime/types"
+	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 	"github.com/switchboard-go/switchboard/gen/cachetapi"
 )
@@ -29,7 +30,7 @@ type SubscriberOptions struct {
 
 // Create subscribes email, a bare address such as "ops@example.com" (not
 // "Ops <ops@example.com>"). An address net/mail cannot parse is refused
-// with an [*ArgumentError] before anything is sent.
+// with an [*facade.ArgumentError] before anything is sent.
 //
 // If the address is already subscribed, the server returns the existing
 // subscriber unchanged, with the same 200 as a creation: Components and
@@ -62,9 +63,9 @@ func checkEmail(email string) error {
 	a, err := mail.ParseAddress(email)
 	switch {
 	case err != nil:
-		return &ArgumentError{Operation: "Subscribers.Create", Argument: "email", Reason: quote(email) + " is not an email address"}
+		return &facade.ArgumentError{Platform: platform, Operation: "Subscribers.Create", Argument: "email", Reason: quote(email) + " is not an email address"}
 	case a.Name != "" || a.Address != email:
-		return &ArgumentError{Operation: "Subscribers.Create", Argument: "email",
+		return &facade.ArgumentError{Platform: platform, Operation: "Subscribers.Create", Argument: "email",
 			Reason: quote(email) + " is not a bare address; give " + quote(a.Address) + " alone"}
 	}
 	return nil

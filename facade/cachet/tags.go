@@ -7,31 +7,6 @@ import (
 	"github.com/switchboard-go/switchboard/facade"
 )
 
-// ArgumentError is an argument the facade refuses before sending anything,
-// because the real server would misread it silently or fail with a 500
-// that does not say why: a tag name with a comma (the server would split
-// it), an unknown sort column (ignored, so the order would be wrong), an
-// attempt to clear all tags (ignored by the server).
-//
-// errors.Is(err, facade.ErrValidation) matches it, as it matches the
-// server's own 400 answers: either way the input must change.
-type ArgumentError struct {
-	// Operation is the facade method, e.g. "Components.Update".
-	Operation string
-	// Argument names the offending field, e.g. "Tags".
-	Argument string
-	// Reason says what is wrong and what to do instead.
-	Reason string
-}
-
-// Error reads "cachet: Components.Create: Tags: reason".
-func (e *ArgumentError) Error() string {
-	return platform + ": " + e.Operation + ": " + e.Argument + ": " + e.Reason
-}
-
-// Is makes errors.Is(err, facade.ErrValidation) true.
-func (e *ArgumentError) Is(target error) bool { return target == facade.ErrValidation }
-
 // HasTag reports whether the component has a tag whose name or slug is
 // nameOrSlug, ignoring case, so that "Another Test Tag",
 // "another-test-tag" and "ANOTHER-TEST-TAG" all match the same tag.
@@ -83,9 +58,9 @@ func joinTags(op string, names []string) (string, error) {
 		n = strings.TrimSpace(n)
 		switch {
 		case n == "":
-			return "", &ArgumentError{Operation: op, Argument: "Tags", Reason: "empty tag name"}
+			return "", &facade.ArgumentError{Platform: platform, Operation: op, Argument: "Tags", Reason: "empty tag name"}
 		case strings.Contains(n, ","):
-			return "", &ArgumentError{Operation: op, Argument: "Tags", Reason: "tag name " + quote(n) + " contains a comma; Cachet takes tags as one comma-separated string and would split it"}
+			return "", &facade.ArgumentError{Platform: platform, Operation: op, Argument: "Tags", Reason: "tag name " + quote(n) + " contains a comma; Cachet takes tags as one comma-separated string and would split it"}
 		}
 		if !slices.ContainsFunc(clean, func(c string) bool { return strings.EqualFold(c, n) }) {
 			clean = append(clean, n)
@@ -140,7 +115,7 @@ func (t tagEdit) apply(op string, current map[string]string) (joined string, ok 
 		if !t.setAll && len(current) == 0 {
 			return "", false, nil
 		}
-		return "", false, &ArgumentError{Operation: op, Argument: "Tags",
+		return "", false, &facade.ArgumentError{Platform: platform, Operation: op, Argument: "Tags",
 			Reason: "Cachet's API cannot remove the last tag of a component (an empty tag list leaves the tags unchanged); remove it in the dashboard, or set other tags"}
 	}
 	joined, err = joinTags(op, names)

@@ -122,9 +122,9 @@ func TestJoinTags(t *testing.T) {
 	}
 	for _, bad := range [][]string{{"a,b"}, {"ok", " "}} {
 		_, err := joinTags("Components.Create", bad)
-		var ae *ArgumentError
+		var ae *facade.ArgumentError
 		if !errors.As(err, &ae) || ae.Argument != "Tags" || !errors.Is(err, facade.ErrValidation) {
-			t.Errorf("joinTags(%q) error = %v, want an *ArgumentError on Tags", bad, err)
+			t.Errorf("joinTags(%q) error = %v, want an *facade.ArgumentError on Tags", bad, err)
 		}
 	}
 }
@@ -290,9 +290,9 @@ func TestPlan(t *testing.T) {
 			continue
 		}
 		if err != nil {
-			var ae *ArgumentError
+			var ae *facade.ArgumentError
 			if !errors.As(err, &ae) || ae.Operation != tc.spec.op {
-				t.Errorf("%s %+v: err = %#v, want an *ArgumentError", tc.spec.op, tc.opts, err)
+				t.Errorf("%s %+v: err = %#v, want an *facade.ArgumentError", tc.spec.op, tc.opts, err)
 			}
 			continue
 		}

@@ -137,7 +137,7 @@ func (e *env) run(fn func(cmd *cobra.Command, c *cachet.Client, args []string) e
 			return err
 		}
 		err = fn(cmd, c, args)
-		var argErr *cachet.ArgumentError
+		var argErr *facade.ArgumentError
 		if errors.As(err, &argErr) {
 			return &app.UsageError{Err: err}
 		}
