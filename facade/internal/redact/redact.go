@@ -39,9 +39,13 @@ var secretParams = names(
 // secretFields are JSON object keys, at any depth, carrying credentials.
 // "key" is deliberately absent: too many payloads use it for ordinary
 // identifiers (key/value pairs, st2 datastore keys) to hide it blindly.
+// verify_code is Cachet's per-subscriber code, the key to that person's
+// verify and manage links; a Slack webhook URL lets anyone post to the
+// channel.
 var secretFields = names(
 	"token", "access_token", "refresh_token", "id_token", "password",
 	"api_key", "apikey", "secret", "client_secret", "authorization",
+	"verify_code", "slack_webhook_url", "webhook_url",
 )
 
 // names builds a lookup set of normalized names. The tables never change

@@ -115,6 +115,7 @@ func TestBody(t *testing.T) {
 		{"nested", "application/vnd.api+json", `{"data":{"attributes":{"api_key":"k","apiKey":"k2"}},"list":[{"secret":"s"}]}`, `{"data":{"attributes":{"api_key":"[REDACTED]","apiKey":"[REDACTED]"}},"list":[{"secret":"[REDACTED]"}]}`},
 		{"non-string values", "application/json", `{"access_token":{"v":"x","n":[1,"}"]},"refresh_token":12345,"id_token":null,"b":true}`, `{"access_token":"[REDACTED]","refresh_token":"[REDACTED]","id_token":"[REDACTED]","b":true}`},
 		{"key kept", "application/json", `{"key":"visible","client_secret":"x","authorization":"Bearer y"}`, `{"key":"visible","client_secret":"[REDACTED]","authorization":"[REDACTED]"}`},
+		{"subscriber codes and webhooks", "application/json", `{"data":[{"email":"a@b.c","verify_code":"9f8e7d","slack_webhook_url":"https://hooks.example/T1/B2/x"}]}`, `{"data":[{"email":"a@b.c","verify_code":"[REDACTED]","slack_webhook_url":"[REDACTED]"}]}`},
 		{"value named like a key", "application/json", `{"name":"token","note":"password: x"}`, `{"name":"token","note":"password: x"}`},
 		{"escaped quote in value", "application/json", `{"a":"say \"token\": hi","token":"t\"x"}`, `{"a":"say \"token\": hi","token":"[REDACTED]"}`},
 		{"escaped key", "application/json", `{"\u0074oken":"abc"}`, `{"\u0074oken":"[REDACTED]"}`},
