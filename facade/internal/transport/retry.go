@@ -18,6 +18,10 @@ import (
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 )
 
+// retryAfterLimitFactor bounds the Retry-After the retry layer waits for,
+// as a multiple of the maximum backoff delay (a minute with the defaults).
+const retryAfterLimitFactor = 6
+
 // maxDrain bounds how much of a discarded body is read so that its
 // connection can be reused; beyond that, closing is cheaper than reading.
 const maxDrain = 64 << 10
@@ -132,7 +136,12 @@ func (t *retryTransport) decide(ctx context.Context, attempt int, resp *http.Res
 		delay = t.backoff(attempt)
 		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			// The server knows better than our backoff, even beyond our
-			// cap: the deadline check below still bounds the wait.
+			// cap, but not without limit: a caller without a deadline
+			// would otherwise hang for as long as the server says.
+			// Past the limit the caller gets the 429/503 at once.
+			if ra > t.cap*retryAfterLimitFactor {
+				return 0, false
+			}
 			delay = ra
 		}
 	}

@@ -2,9 +2,10 @@
 //
 // The client is a stack of http.RoundTripper layers, outermost first:
 //
-//	User-Agent -> debug logging -> retry -> host-bound credentials -> base
+//	timeout -> User-Agent -> debug logging -> retry -> host-bound credentials -> base
 //
-// The order matters. Credentials sit below logging so the logged request
+// The order matters. The timeout bounds the whole call, retries included,
+// until the body is closed; streams opt out with [NoTimeout]. Credentials sit below logging so the logged request
 // never holds them (redaction is then a second line of defence, not the
 // only one), and below retry so a credential that refreshes itself is
 // applied afresh on each attempt. Credentials are added inside the stack,
@@ -17,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -132,12 +134,60 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error, jit
 	rt = newRetryTransport(rt, opts, logger, scrub, sleep, jitter)
 	rt = &logTransport{next: rt, logger: logger, scrub: scrub}
 	rt = &userAgentTransport{next: rt, value: userAgent(opts.UserAgent)}
+	rt = &timeoutTransport{next: rt, timeout: opts.Timeout}
 
+	// No http.Client.Timeout: it would also cut off streams (st2 events)
+	// and long downloads, which opt out of the timeout layer instead.
 	return &http.Client{
 		Transport:     rt,
-		Timeout:       opts.Timeout,
 		CheckRedirect: checkRedirect,
 	}, scrub, nil
+}
+
+type noTimeoutKey struct{}
+
+// NoTimeout returns a context under which requests escape the client's
+// default timeout, for responses read for as long as they last: event
+// streams and large downloads. The context's own deadline, if any, still
+// applies, and so does cancelling it.
+func NoTimeout(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noTimeoutKey{}, true)
+}
+
+// timeoutTransport bounds a whole call, from sending the request to
+// closing the response body, as http.Client.Timeout would, retries
+// included, unless the request's context says NoTimeout.
+type timeoutTransport struct {
+	next    http.RoundTripper
+	timeout time.Duration
+}
+
+// RoundTrip sends req under a deadline that ends when the body is closed.
+func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 || req.Context().Value(noTimeoutKey{}) != nil {
+		return t.next.RoundTrip(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose releases the call's timer when the body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+// Close closes the body and ends the call's deadline.
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // checkRedirect follows redirects of safe methods only. Following a

@@ -331,6 +331,19 @@ func TestRetryAfterBeyondDeadlineGivesUp(t *testing.T) {
 	}
 }
 
+func TestRetryAfterBeyondLimitGivesUpWithoutDeadline(t *testing.T) {
+	// No deadline and no client timeout: a server asking for an hour must
+	// not make the caller hang for an hour. With a 1 s cap the limit is 6 s.
+	h := &counter{statuses: []int{503, 200}, header: http.Header{"Retry-After": {"3600"}}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, s := newTestClient(t, srv.URL, facade.WithTimeout(0), facade.WithRetry(3, 10*time.Millisecond, time.Second))
+	resp := do(t, c, newRequest(t, context.Background(), "GET", srv.URL, nil))
+	if resp.StatusCode != 503 || h.hits.Load() != 1 || len(s.got()) != 0 {
+		t.Errorf("status %d, hits %d, sleeps %v; want the 503 at once", resp.StatusCode, h.hits.Load(), s.got())
+	}
+}
+
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	cases := []struct {
@@ -462,7 +475,7 @@ func TestRetryOnConnectionError(t *testing.T) {
 	c, s := newTestClient(t, srv.URL)
 	// Disable keep-alives so net/http's own retry of reused connections
 	// cannot hide ours.
-	c.Transport.(*userAgentTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport).DisableKeepAlives = true
+	c.Transport.(*timeoutTransport).next.(*userAgentTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport).DisableKeepAlives = true
 	resp := do(t, c, newRequest(t, t.Context(), "GET", srv.URL, nil))
 	if resp.StatusCode != 200 || len(s.got()) != 1 {
 		t.Errorf("status %d, sleeps %v", resp.StatusCode, s.got())
@@ -488,6 +501,38 @@ func TestTimeoutNotRetried(t *testing.T) {
 	}
 	if hits.Load() != 1 || len(s.got()) != 0 {
 		t.Errorf("hits %d, sleeps %v", hits.Load(), s.got())
+	}
+}
+
+// The default timeout covers reading the body too, as a whole-call
+// timeout must; NoTimeout lifts it for streams, which send their first
+// bytes at once and the rest for as long as they last.
+func TestTimeoutCoversBodyAndNoTimeoutLiftsIt(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, "event: a\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(300 * time.Millisecond):
+			_, _ = io.WriteString(w, "event: b\n\n")
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv.URL, facade.WithTimeout(100*time.Millisecond))
+
+	resp := do(t, c, newRequest(t, t.Context(), "GET", srv.URL, nil))
+	_, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("reading a body past the timeout: err = %v, want a deadline error", err)
+	}
+
+	resp = do(t, c, newRequest(t, NoTimeout(t.Context()), "GET", srv.URL, nil))
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(body) != "event: a\n\nevent: b\n\n" {
+		t.Errorf("under NoTimeout: body %q, err %v; want both events", body, err)
 	}
 }
 
@@ -679,7 +724,7 @@ func TestTLS(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("status %d", resp.StatusCode)
 		}
-		tr := c.Transport.(*userAgentTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport)
+		tr := c.Transport.(*timeoutTransport).next.(*userAgentTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport)
 		if tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || tr.TLSClientConfig.InsecureSkipVerify {
 			t.Errorf("TLS config %+v", tr.TLSClientConfig)
 		}
