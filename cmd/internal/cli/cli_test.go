@@ -6,6 +6,9 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -224,5 +227,50 @@ func TestSandboxPerInvocation(t *testing.T) {
 	code, out, _ := main(t, nil, "--sandbox", "cachet", "component", "get", "1", "-a", "name")
 	if code != 0 || out != "name\tWebsite\n" {
 		t.Errorf("component 1 after a delete in another invocation: exit %d, %q", code, out)
+	}
+}
+
+// An --addr without a host listens on loopback only: the emulator hands
+// its credentials to whoever reaches it. The check reads the kernel's
+// table of listening sockets instead of dialing the machine's other
+// addresses, so the test sends no traffic beyond loopback.
+func TestSandboxServeEmptyHostIsLoopback(t *testing.T) {
+	t.Parallel()
+	env, stop := serve(t, "cachet", "--addr", ":0")
+	defer stop()
+	u, err := url.Parse(env["CACHET_ENDPOINT"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Hostname() != "127.0.0.1" {
+		t.Errorf("endpoint %s, want 127.0.0.1", u)
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		data, err := os.ReadFile(table)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n")[1:] {
+			f := strings.Fields(line)
+			if len(f) < 4 || f[3] != "0A" { // 0A: LISTEN
+				continue
+			}
+			addr, hexPort, _ := strings.Cut(f[1], ":")
+			if p, err := strconv.ParseUint(hexPort, 16, 32); err != nil || int(p) != port {
+				continue
+			}
+			found++
+			if addr != "0100007F" { // 127.0.0.1, little-endian
+				t.Errorf("%s: port %d listens on %s, want 127.0.0.1 only", table, port, addr)
+			}
+		}
+	}
+	if found == 0 {
+		t.Skip("no /proc/net/tcp listing of the port on this system")
 	}
 }

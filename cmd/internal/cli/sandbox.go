@@ -36,10 +36,14 @@ Platforms: %s`, joinPlatforms(sandbox.Platforms())),
 			return sandbox.Platforms(), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, _, err := net.SplitHostPort(addr); err != nil {
-				return app.Usagef("--addr %q: %v", addr, err)
+			listen, everywhere, err := listenAddr(addr)
+			if err != nil {
+				return &app.UsageError{Err: err}
 			}
-			inst, err := sandbox.Start(cmd.Context(), args[0], sandbox.Options{Addr: addr, Seed: seed, Now: a.Now})
+			if everywhere {
+				fmt.Fprintf(a.Err, "warning: --addr %s listens on every interface: other machines can reach this emulator and its credentials\n", addr)
+			}
+			inst, err := sandbox.Start(cmd.Context(), args[0], sandbox.Options{Addr: listen, Seed: seed, Now: a.Now})
 			if err != nil {
 				if sandbox.IsUnknownPlatform(err) {
 					return &app.UsageError{Err: err}
@@ -59,4 +63,21 @@ Platforms: %s`, joinPlatforms(sandbox.Platforms())),
 	serve.Flags().BoolVar(&seed, "seed", false, "start with a small demo data set instead of an empty server")
 	cmd.AddCommand(serve)
 	return cmd
+}
+
+// listenAddr turns --addr into the address to listen on. A missing host
+// (":8080") means loopback, not every interface as it would for net.Listen:
+// the emulator hands out credentials to anyone who can reach it, so it is
+// exposed only when the user names a wildcard or another interface.
+func listenAddr(addr string) (listen string, everywhere bool, err error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", false, fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	ip := net.ParseIP(host)
+	everywhere = ip != nil && ip.IsUnspecified()
+	return net.JoinHostPort(host, port), everywhere, nil
 }
