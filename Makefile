@@ -8,7 +8,7 @@ BENCHTIME ?= 1s
 FUZZTIME ?= 30s
 
 .PHONY: all build generate check-generated spec-validate lint fmt-check vet staticcheck \
-        test unit bench demo clean
+        test unit live-sandbox bench demo clean
 
 all: build
 
@@ -52,8 +52,20 @@ staticcheck:
 unit:
 	$(GO) test -race -count=1 $(PKGS)
 
+## live-sandbox: the live tests (-tags live), pointed at `switchboard sandbox serve`
+## through the platform's own environment variables, as they would be at a real server
+live-sandbox: build
+	@for platform in cachet; do \
+	  env=$$(mktemp); \
+	  $(BIN)/switchboard sandbox serve $$platform > "$$env" 2>/dev/null & pid=$$!; \
+	  for _ in $$(seq 200); do [ "$$(wc -l < "$$env")" -ge 2 ] && break; sleep 0.05; done; \
+	  (set -a; . "$$env"; set +a; $(GO) test -tags live -count=1 -v -run '^TestLive' ./facade/$$platform/); rc=$$?; \
+	  kill $$pid; wait $$pid 2>/dev/null; rm -f "$$env"; \
+	  [ $$rc -eq 0 ] || exit $$rc; \
+	done
+
 ## test: everything CI checks
-test: spec-validate check-generated lint unit
+test: spec-validate check-generated lint unit live-sandbox
 
 ## bench: benchmarks (speed and memory are checked here, never by timed unit tests)
 bench:
