@@ -31,11 +31,12 @@
 // the same code as the API), SeedComponents, and AddIncidentTemplate
 // (templates cannot be made through the API). WithClock freezes or drives
 // time, WithTimeZone sets the site zone, WithAlwaysAuthenticate the site
-// setting of that name, WithLatency a per-request delay, FailNext injects
-// errors, WithTLS serves HTTPS (Server.Client and Server.Certificate trust
-// it) and WithAddr listens elsewhere. NewServer panics when it cannot
-// listen, like httptest; a long-running server such as `sandbox serve`
-// uses Listen, which returns that error instead:
+// setting of that name, WithLatency a per-request delay, FailNext and
+// FailNextWith inject errors (a 429 with Retry-After, say), WithTLS
+// serves HTTPS (Server.Client and Server.Certificate trust it) and
+// WithAddr listens elsewhere. NewServer panics when it cannot listen,
+// like httptest; a long-running server such as `sandbox serve` uses
+// Listen, which returns that error instead:
 //
 //	srv, err := cachettest.Listen(cachettest.WithAddr("127.0.0.1:8000"))
 //	if err != nil {

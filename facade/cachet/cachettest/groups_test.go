@@ -19,7 +19,8 @@ func TestGroupCreate(t *testing.T) {
 	eq(t, "enabled_components", len(r.get(t, "data", "enabled_components").([]any)), 0)
 	eq(t, "enabled_components_lowest", len(r.get(t, "data", "enabled_components_lowest").([]any)), 0)
 
-	// visible takes booleans and 0/1, and comes back as an int.
+	// visible takes booleans and 0/1, and comes back as an int. Unchecked:
+	// the spec takes 0 and 1 only.
 	r = e.call("POST", "/components/groups", map[string]any{"name": "Pub", "visible": true, "collapsed": 2, "order": 3}, unchecked()).must(t, 200)
 	eq(t, "visible", r.num(t, "data", "visible"), 1)
 	eq(t, "collapsed", r.num(t, "data", "collapsed"), 2)
@@ -122,8 +123,8 @@ func TestGroupUpdateDelete(t *testing.T) {
 
 func TestGroupCollapsedBeyondSpec(t *testing.T) {
 	e := newEnv(t)
-	// The server validates collapsed as 0-4 although only 0-2 mean something;
-	// the spec's enum stops at 2.
+	// The server validates collapsed as 0-4 although only 0-2 mean something.
+	// Unchecked: the spec's enum stops at 2.
 	r := e.call("POST", "/components/groups", map[string]any{"name": "g", "collapsed": 4}, unchecked()).must(t, 200)
 	eq(t, "collapsed", r.num(t, "data", "collapsed"), 4)
 	if !strings.Contains(string(r.body), `"collapsed":4`) {

@@ -88,8 +88,16 @@ func rawBody(ctype, body string) reqOpt {
 }
 
 // unchecked skips the contract check, for exchanges outside the spec on
-// purpose.
-func unchecked() reqOpt { return func(c *reqConf) { c.unchecked = true } }
+// purpose; every use says why. Exchanges the spec describes, errors
+// included (401 on reads, 5XX anywhere, 4xx answers to bad requests), are
+// checked.
+func unchecked() reqOpt { return uncheckedIf(true) }
+
+// uncheckedIf is unchecked when off is true, for loops whose cases are
+// partly outside the spec.
+func uncheckedIf(off bool) reqOpt {
+	return func(c *reqConf) { c.unchecked = c.unchecked || off }
+}
 
 type response struct {
 	status int

@@ -2,6 +2,7 @@ package cachettest
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -166,5 +167,45 @@ func TestValidateSemantics(t *testing.T) {
 		if isPHPInt(v) {
 			t.Errorf("%#v should not be an int", v)
 		}
+	}
+}
+
+// The zone cache belongs to one server, keeps only names that loaded, and
+// stays bounded whatever spellings clients send.
+func TestZoneCache(t *testing.T) {
+	if _, err := time.LoadLocation("Europe/Paris"); err != nil {
+		t.Skipf("no zone database: %v", err)
+	}
+	a, b := newUnstarted(), newUnstarted()
+	if loc := a.zones.load("Europe/Paris"); loc == nil || loc.String() != "Europe/Paris" {
+		t.Fatalf("load(Europe/Paris) = %v", loc)
+	}
+	if _, ok := a.zones.m.Load("Europe/Paris"); !ok {
+		t.Error("a loaded zone is not cached")
+	}
+	if _, ok := b.zones.m.Load("Europe/Paris"); ok {
+		t.Error("the cache is shared between servers")
+	}
+	for _, bad := range []string{"Mars/Olympus", "Local", "", "europe/paris"} {
+		if loc := a.zones.load(bad); loc != nil {
+			t.Errorf("load(%q) = %v, want nil", bad, loc)
+		}
+		if _, ok := a.zones.m.Load(bad); ok {
+			t.Errorf("the unknown zone %q was cached", bad)
+		}
+	}
+	// "Europe//Paris", "Europe///Paris"... all load: the cache stops
+	// growing at maxZones, and loading still works past it.
+	name := "Europe/Paris"
+	for range maxZones + 10 {
+		name = strings.Replace(name, "/", "//", 1)
+		if a.zones.load(name) == nil {
+			t.Fatalf("load(%q) failed", name)
+		}
+	}
+	stored := 0
+	a.zones.m.Range(func(any, any) bool { stored++; return true })
+	if stored != maxZones || a.zones.n.Load() != maxZones {
+		t.Errorf("%d zones stored (count %d), want the bound %d", stored, a.zones.n.Load(), maxZones)
 	}
 }

@@ -44,7 +44,7 @@ func TestMetricCreate(t *testing.T) {
 		{map[string]any{"name": "x", "suffix": "s", "default_value": 1, "threshold": 7}, []string{"Threshold must divide by 60."}},
 		{map[string]any{"name": "x", "suffix": "s", "default_value": 1, "display_chart": 2}, []string{"The display chart field must be true or false."}},
 	} {
-		eqSlice(t, "details", e.call("POST", "/metrics", c.body, unchecked()).must(t, 400).errDetails(t), c.want)
+		eqSlice(t, "details", e.call("POST", "/metrics", c.body).must(t, 400).errDetails(t), c.want)
 	}
 }
 
@@ -135,7 +135,7 @@ func TestMetricPoints(t *testing.T) {
 	eq(t, "value reset", r.num(t, "data", "value"), 0)
 	eqSlice(t, "int timestamp", e.call("PUT", base+"/"+strconv.Itoa(p2), map[string]any{"value": 1, "timestamp": ts}).must(t, 400).errDetails(t),
 		[]string{"The created at must be a string."})
-	r = e.call("PUT", base+"/"+strconv.Itoa(p2), map[string]any{"value": 1, "timestamp": strconv.FormatInt(ts, 10)}, unchecked()).must(t, 200)
+	r = e.call("PUT", base+"/"+strconv.Itoa(p2), map[string]any{"value": 1, "timestamp": strconv.FormatInt(ts, 10)}).must(t, 200)
 	eq(t, "moved", r.str(t, "data", "created_at"), "2024-04-01 10:00:30")
 
 	// No GET for one point: the path only has PUT and DELETE.

@@ -179,8 +179,8 @@ func (s *Server) newHandler() http.Handler {
 				return
 			}
 		}
-		if status, ok := s.takeFault(r); ok {
-			writeError(w, errStatus(status))
+		if f, ok := s.takeFault(r); ok {
+			f.write(w)
 			return
 		}
 		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
@@ -291,7 +291,7 @@ func (s *Server) serveRoute(rt *route) http.HandlerFunc {
 			return
 		}
 		if tz := r.Header.Get("Time-Zone"); tz != "" {
-			if loc := loadZone(tz); loc != nil {
+			if loc := s.zones.load(tz); loc != nil {
 				c.loc = loc
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,8 +50,10 @@ type Server struct {
 	st *store
 
 	faultMu sync.Mutex
-	faults  []fault
+	faults  []Fault
 	faultsN atomic.Int64 // len(faults), read without the lock on every request
+
+	zones zoneCache // the Time-Zone header values that named a zone
 }
 
 // Option configures a Server.
@@ -281,10 +284,18 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 // now reads the clock, to the second as the database stores it.
 func (s *Server) now() time.Time { return s.cfg.now().Truncate(time.Second) }
 
-// fault is one injected failure.
-type fault struct {
-	status int
-	match  string // "METHOD /path" prefix; "" matches every request
+// Fault is a failure FailNextWith injects: the answer a failing server,
+// or the proxy in front of it, would give before Cachet is reached.
+type Fault struct {
+	// Status is the answer's status, e.g. 429 or 503; the body is the
+	// API's error body for it.
+	Status int
+	// RetryAfter, when positive, is sent as the Retry-After header, in
+	// whole seconds (rounded up).
+	RetryAfter time.Duration
+	// Pattern limits the fault to requests whose "METHOD /path" starts
+	// with it (e.g. "GET /api/v1/components"); "" matches every request.
+	Pattern string
 }
 
 // FailNext makes the next n requests answer status (with the API's error
@@ -292,28 +303,45 @@ type fault struct {
 // retries. pattern limits the failures to requests whose "METHOD /path"
 // starts with it (e.g. "GET /api/v1/components"); "" matches every request.
 func (s *Server) FailNext(n, status int, pattern string) {
+	s.FailNextWith(n, Fault{Status: status, Pattern: pattern})
+}
+
+// FailNextWith is FailNext with the whole answer described by f, e.g. a
+// 429 with a Retry-After header:
+//
+//	srv.FailNextWith(1, cachettest.Fault{Status: 429, RetryAfter: time.Second, Pattern: "GET "})
+func (s *Server) FailNextWith(n int, f Fault) {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	for range n {
-		s.faults = append(s.faults, fault{status: status, match: pattern})
+		s.faults = append(s.faults, f)
 	}
 	s.faultsN.Store(int64(len(s.faults)))
 }
 
 // takeFault consumes the first injected failure matching r, if any.
-func (s *Server) takeFault(r *http.Request) (int, bool) {
+func (s *Server) takeFault(r *http.Request) (Fault, bool) {
 	if s.faultsN.Load() == 0 {
-		return 0, false // the common case takes no lock
+		return Fault{}, false // the common case takes no lock
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	key := r.Method + " " + r.URL.Path
 	for i, f := range s.faults {
-		if strings.HasPrefix(key, f.match) {
+		if strings.HasPrefix(key, f.Pattern) {
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
 			s.faultsN.Store(int64(len(s.faults)))
-			return f.status, true
+			return f, true
 		}
 	}
-	return 0, false
+	return Fault{}, false
+}
+
+// write sends the fault's answer.
+func (f Fault) write(w http.ResponseWriter) {
+	if f.RetryAfter > 0 {
+		secs := (f.RetryAfter + time.Second - 1) / time.Second
+		w.Header().Set("Retry-After", strconv.FormatInt(int64(secs), 10))
+	}
+	writeError(w, errStatus(f.Status))
 }

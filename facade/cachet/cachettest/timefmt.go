@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,25 +12,41 @@ import (
 // timestamp the API sends.
 const phpDateTime = "2006-01-02 15:04:05"
 
-// zoneCache keeps loaded time zones: time.LoadLocation reads the zone
-// database from disk on every call, far too slow for a per-request header.
-var zoneCache sync.Map // name -> *time.Location, or nil for unknown names
+// maxZones bounds a zoneCache. The zone database has about 600 names, but
+// spellings such as "Europe//Paris" load too, so only caching the names
+// that load is not bound enough for a server on a network.
+const maxZones = 1024
 
-// loadZone resolves a Time-Zone header value; nil when unknown. "Local" is
+// zoneCache keeps the time zones a server has loaded: time.LoadLocation
+// reads the zone database from disk on every call, far too slow for a
+// per-request header. Only zones that loaded are kept, at most maxZones of
+// them; an unknown name, or any name once the cache is full, is looked up
+// again each time.
+type zoneCache struct {
+	m sync.Map     // name -> *time.Location
+	n atomic.Int64 // entries stored
+}
+
+// load resolves a Time-Zone header value; nil when unknown. "Local" is
 // refused: it names the emulator's machine, not a zone a client can mean.
-func loadZone(name string) *time.Location {
+func (z *zoneCache) load(name string) *time.Location {
 	if name == "" || name == "Local" {
 		return nil
 	}
-	if v, ok := zoneCache.Load(name); ok {
-		loc, _ := v.(*time.Location)
-		return loc
+	if v, ok := z.m.Load(name); ok {
+		return v.(*time.Location)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		loc = nil
+		return nil
 	}
-	zoneCache.Store(name, loc)
+	if z.n.Add(1) <= maxZones {
+		if _, dup := z.m.LoadOrStore(name, loc); dup {
+			z.n.Add(-1) // another request stored it first
+		}
+	} else {
+		z.n.Add(-1)
+	}
 	return loc
 }
 
