@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -126,9 +127,35 @@ func newClient(setting, endpoint, token string, opts []facade.Option) (*Client, 
 	}
 	hc, scrub, err := transport.NewClient(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", platform, err)
+		return nil, optionsError(cfg.Options, err)
 	}
 	return build(endpoint, hc, scrub, time.UTC)
+}
+
+// optionsError reports HTTP options the transport refused as the
+// configuration mistake they are. The endpoint was checked before, so
+// what fails is a TLS setting: a CA certificate file that cannot be read
+// or holds no certificate, or TLS options on a base transport that is not
+// an *http.Transport.
+func optionsError(o facade.Options, err error) error {
+	ce := &facade.ConfigError{Platform: platform, Setting: "HTTP options", Err: err}
+	_, plain := o.BaseTransport.(*http.Transport)
+	tlsOpts := o.CACertFile != "" || o.InsecureSkipVerify
+	var pathErr *fs.PathError
+	switch {
+	case tlsOpts && o.BaseTransport != nil && !plain:
+		ce.Setting = "TLS options"
+		ce.Reason = fmt.Sprintf("facade.WithCACertFile and facade.WithInsecureSkipVerify need the base transport to be an *http.Transport, not %T", o.BaseTransport)
+	case o.CACertFile != "" && errors.As(err, &pathErr):
+		ce.Setting, ce.Value = "CA certificate file", o.CACertFile
+		ce.Reason = "cannot be read: " + pathErr.Err.Error()
+	case o.CACertFile != "":
+		ce.Setting, ce.Value = "CA certificate file", o.CACertFile
+		if strings.Contains(err.Error(), "no PEM certificate") {
+			ce.Reason = "holds no PEM certificate"
+		} // else Err explains
+	}
+	return ce
 }
 
 // validateEndpoint applies cachet-client's rule (the endpoint ends in /v1,
@@ -175,8 +202,8 @@ func build(endpoint string, hc *http.Client, scrub *redact.Scrubber, loc *time.L
 			req.Header.Set("Time-Zone", zone)
 			return nil
 		}))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", platform, err)
+	if err != nil { // the endpoint was validated: not expected
+		return nil, &facade.ConfigError{Platform: platform, Setting: "endpoint", Value: redact.URL(endpoint), Err: err}
 	}
 	c.api = api
 	c.Components = &ComponentManager{c: c}

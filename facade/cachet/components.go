@@ -93,7 +93,8 @@ func (u *ComponentChanges) RemoveTag(namesOrSlugs ...string) {
 // Sort columns: id, name, status, order, group_id, enabled.
 type ComponentListOptions struct {
 	ListOptions
-	// Name matches the exact name.
+	// Name matches the exact name, case included (Count leaves the
+	// comparison to the database: see [ListOptions]).
 	Name *string
 	// Status matches one status.
 	Status *ComponentStatus
@@ -212,7 +213,8 @@ func (m *ComponentManager) List(ctx context.Context, opts ComponentListOptions) 
 
 // Count returns the number of components matching the filters of opts
 // (its ListOptions are ignored) with one request. The server compares
-// Name as its database does, usually ignoring case.
+// Name as its database does, ignoring case on MySQL, where List matches
+// it exactly: see [ListOptions].
 func (m *ComponentManager) Count(ctx context.Context, opts ComponentListOptions) (int, error) {
 	return m.lister(opts).count(ctx)
 }

@@ -36,18 +36,31 @@
 //
 // # Errors
 //
-// Every call returns, possibly wrapped:
+// A failed call returns one of these, possibly wrapped:
 //   - *facade.APIError for a non-2xx answer, with Cachet's explanation
 //     (the first error's detail plus the failed validation rules) in
 //     Message; match it with errors.Is(err, facade.ErrNotFound),
 //     facade.ErrUnauthorized (missing or wrong token on a write),
-//     facade.ErrValidation (400)...
+//     facade.ErrValidation (400), facade.ErrRateLimited (a 429, still
+//     there after the retries of idempotent calls)...
 //   - *facade.DecodeError for a 2xx answer that is not what the API
 //     promises: an HTML page from a proxy, a missing "data", a timestamp
 //     that does not parse (never a silent zero time);
-//   - *facade.TransportError when no answer arrived;
+//   - *facade.TransportError when no answer arrived (the request could
+//     not be built or sent, or the context ended first); a List iterator
+//     whose context is already done when it is about to fetch a page
+//     yields ctx.Err() itself instead;
 //   - *facade.ArgumentError for an argument refused before sending (it matches
-//     facade.ErrValidation too), and *facade.ConfigError from New.
+//     facade.ErrValidation too), and *facade.ConfigError from New and
+//     WithTimeZone (an endpoint, a CA certificate file or TLS options that
+//     cannot be used);
+//   - an error matching facade.ErrNotFound that is none of the types
+//     above, where the server answered 200 but the facade found that the
+//     object does not belong to the parent the call names, a check the
+//     server skips: IncidentUpdates.Get, Update and Delete with an update
+//     of another incident (nothing is changed), and MetricPoints.Update
+//     without a Value when the point is not in its metric's list. Test
+//     it with errors.Is, not errors.As.
 //
 // # The real server's traps, and what the facade does about them
 //
@@ -61,6 +74,11 @@
 //     ([IncidentChanges]); it also never emails subscribers unless asked.
 //   - A metric point update without a value sets it to 0: Update resends
 //     the current value ([MetricPointManager.Update]).
+//   - Incident updates and metric points are looked up by their own id,
+//     whatever incident or metric the path names: IncidentUpdates.Get,
+//     Update and Delete check the incident first (one GET); metric points
+//     have no GET, so MetricPoints.Delete, and Update with a Value, do not
+//     check ([MetricPointManager.Delete]).
 //   - Partial updates send only the fields set (cachet-client sent
 //     visible=0 on every group update).
 //   - Dates are accepted only as "Y-m-d H:i": the facade formats
@@ -88,5 +106,7 @@
 //	group.is_operational (misread collapsed) ComponentGroup.IsOperational (reads the components)
 //	client.incidents.update(...)             c.Incidents.Update(ctx, id, cachet.IncidentChanges{...})
 //	client.subscribers.create(email, ...)    c.Subscribers.Create(ctx, email, cachet.SubscriberOptions{...})
+//	  (verify=True, the default)             SubscriberOptions{} (verified, no email)
+//	  (verify=False)                         SubscriberOptions{SendVerificationEmail: true}
 //	enums.COMPONENT_STATUS_MAJOR_OUTAGE      cachet.ComponentMajorOutage
 package cachet

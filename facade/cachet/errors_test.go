@@ -3,9 +3,13 @@ package cachet_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/cachet"
@@ -64,21 +68,32 @@ func errString(_ int, err error) string {
 	return err.Error()
 }
 
-// The spec declares no 401 on the reads a guest may do (see the report on
-// the spec), so this test runs without contract validation.
+// The spec documents the 401 "always authenticate" gives the public
+// reads, so this runs through the contract check like the rest.
 func TestAlwaysAuthenticate(t *testing.T) {
 	srv := cachettest.NewServer(cachettest.WithAlwaysAuthenticate())
 	t.Cleanup(srv.Close)
-	guest, err := cachet.New(srv.URL, "", facade.WithBaseTransport(srv.Client().Transport))
-	if err != nil {
-		t.Fatal(err)
-	}
+	guest, _ := newContractClient(t, srv, "")
 	ctx := context.Background()
+	// An id that exists: an unknown one is a 404 before the token check.
+	id := srv.SeedComponents(1)[0]
 	if err := guest.Ping(ctx); err != nil {
 		t.Errorf("Ping needs no token even then: %v", err)
 	}
-	if _, err := guest.Components.Count(ctx, cachet.ComponentListOptions{}); !errors.Is(err, facade.ErrUnauthorized) {
-		t.Errorf("guest read with always-authenticate: %v", err)
+	for name, read := range map[string]func() error{
+		"Components.Count": func() error { _, err := guest.Components.Count(ctx, cachet.ComponentListOptions{}); return err },
+		"Components.Get":   func() error { _, err := guest.Components.Get(ctx, id); return err },
+		"Incidents.Count":  func() error { _, err := guest.Incidents.Count(ctx, cachet.IncidentListOptions{}); return err },
+		"Metrics.Count":    func() error { _, err := guest.Metrics.Count(ctx); return err },
+		"Schedules.Count":  func() error { _, err := guest.Schedules.Count(ctx); return err },
+	} {
+		var ae *facade.APIError
+		if err := read(); !errors.Is(err, facade.ErrUnauthorized) || !errors.As(err, &ae) || ae.StatusCode != 401 {
+			t.Errorf("guest %s with always-authenticate: %v; want a 401 APIError", name, err)
+		}
+	}
+	if _, err := guest.Status(ctx); err != nil {
+		t.Errorf("Status needs no token even then: %v", err)
 	}
 	user, _ := newContractClient(t, srv, srv.Token)
 	if _, err := user.Components.Count(ctx, cachet.ComponentListOptions{}); err != nil {
@@ -212,5 +227,102 @@ func TestTLS(t *testing.T) {
 	}
 	if err := insecure.Ping(ctx); err != nil {
 		t.Errorf("WithInsecureSkipVerify: %v", err)
+	}
+}
+
+// A 429 (from a proxy in front of Cachet) is retried on idempotent calls,
+// after the Retry-After the answer asks for, and never on a POST. The spec
+// documents no 429, so this client does not validate the contract; it
+// only records what it sends.
+func TestRateLimited(t *testing.T) {
+	srv := cachettest.NewServer()
+	t.Cleanup(srv.Close)
+	rec := &recorder{next: srv.Client().Transport}
+	// The retry layer waits for a Retry-After of at most 6 times the
+	// maximum delay: 200ms lets it honour "1" (a second), while the
+	// backoff without one stays at 10-200ms.
+	c, err := cachet.New(srv.URL, srv.Token, facade.WithBaseTransport(rec), facade.WithRetry(2, 10*time.Millisecond, 200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const gets, posts = "GET /api/v1/components", "POST /api/v1/components"
+
+	// A GET is retried once the Retry-After has passed, and succeeds.
+	srv.FailNextWith(1, cachettest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second, Pattern: gets})
+	start := time.Now()
+	if _, err := c.Components.Count(ctx, cachet.ComponentListOptions{}); err != nil {
+		t.Errorf("GET after a 429 with Retry-After: %v", err)
+	}
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("retried after %v, before the Retry-After of 1s", d)
+	}
+	if n := len(rec.requests("GET", "/components")); n != 2 {
+		t.Errorf("%d GETs sent, want 2 (the 429, then the retry)", n)
+	}
+
+	// A POST is not retried: the 429 is the answer.
+	rec.reset()
+	srv.FailNextWith(1, cachettest.Fault{Status: http.StatusTooManyRequests, Pattern: posts})
+	_, err = c.Components.Create(ctx, cachet.ComponentCreate{Name: "x", Status: cachet.ComponentOperational})
+	var ae *facade.APIError
+	if !errors.Is(err, facade.ErrRateLimited) || !errors.As(err, &ae) || ae.StatusCode != http.StatusTooManyRequests || ae.Operation != "CreateComponent" {
+		t.Errorf("POST answered 429: %v; want an APIError matching ErrRateLimited", err)
+	}
+	if n := len(rec.requests("POST", "/components")); n != 1 {
+		t.Errorf("%d POSTs sent, want 1: a POST is never retried", n)
+	}
+	if n, err := c.Components.Count(ctx, cachet.ComponentListOptions{}); err != nil || n != 0 {
+		t.Errorf("Count after the refused POST = %d, %v; want 0", n, err)
+	}
+
+	// Retries exhausted: the last 429 comes back.
+	rec.reset()
+	srv.FailNextWith(3, cachettest.Fault{Status: http.StatusTooManyRequests, Pattern: gets})
+	if _, err := c.Components.Count(ctx, cachet.ComponentListOptions{}); !errors.Is(err, facade.ErrRateLimited) || !errors.As(err, &ae) {
+		t.Errorf("GET after its retries: %v; want an APIError matching ErrRateLimited", err)
+	}
+	if n := len(rec.requests("GET", "/components")); n != 3 {
+		t.Errorf("%d GETs sent, want 3 (1 + 2 retries)", n)
+	}
+}
+
+// Options the transport cannot use are configuration errors, like a bad
+// endpoint: the CLI shows them as usage errors (exit 2).
+func TestTLSConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.pem")
+	notPEM := filepath.Join(dir, "not.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const ep = "https://status.example.com/api/v1"
+	for _, tc := range []struct {
+		name    string
+		opts    []facade.Option
+		setting string
+		value   string
+		cause   error // matched with errors.Is; nil: not checked
+	}{
+		{"missing CA file", []facade.Option{facade.WithCACertFile(missing)}, "CA certificate file", missing, fs.ErrNotExist},
+		{"CA file without PEM", []facade.Option{facade.WithCACertFile(notPEM)}, "CA certificate file", notPEM, nil},
+		{"TLS options on a custom transport", []facade.Option{facade.WithBaseTransport(&recorder{}), facade.WithInsecureSkipVerify()}, "TLS options", "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := cachet.New(ep, "tok", tc.opts...)
+			var ce *facade.ConfigError
+			if c != nil || !errors.As(err, &ce) {
+				t.Fatalf("New = %v, %v; want a *facade.ConfigError", c, err)
+			}
+			if ce.Platform != "cachet" || ce.Setting != tc.setting || ce.Value != tc.value || ce.Err == nil || ce.Reason == "" {
+				t.Errorf("ConfigError = %+v; want Setting %q, Value %q, a reason and the cause", ce, tc.setting, tc.value)
+			}
+			if tc.cause != nil && !errors.Is(err, tc.cause) {
+				t.Errorf("err = %v; want it to wrap %v", err, tc.cause)
+			}
+			if !strings.HasPrefix(err.Error(), "cachet: "+tc.setting) {
+				t.Errorf("message %q", err)
+			}
+		})
 	}
 }

@@ -49,7 +49,8 @@ type ComponentGroupChanges struct {
 // whose server honours Order itself.
 type ComponentGroupListOptions struct {
 	ListOptions
-	// Name matches the exact name.
+	// Name matches the exact name, case included (Count leaves the
+	// comparison to the database: see [ListOptions]).
 	Name *string
 	// Collapsed matches one display mode.
 	Collapsed *GroupCollapsed
@@ -116,7 +117,9 @@ func (m *ComponentGroupManager) List(ctx context.Context, opts ComponentGroupLis
 }
 
 // Count returns the number of groups matching the filters of opts (its
-// ListOptions are ignored) with one request.
+// ListOptions are ignored) with one request. The server compares Name
+// as its database does, ignoring case on MySQL, where List matches it
+// exactly: see [ListOptions].
 func (m *ComponentGroupManager) Count(ctx context.Context, opts ComponentGroupListOptions) (int, error) {
 	return m.lister(opts).count(ctx)
 }

@@ -104,7 +104,8 @@ type IncidentListOptions struct {
 	// ComponentID matches one component; new(0) matches incidents on
 	// none.
 	ComponentID *int
-	// Name matches the exact name.
+	// Name matches the exact name, case included (Count leaves the
+	// comparison to the database: see [ListOptions]).
 	Name *string
 	// Status matches the incident's own status.
 	Status *IncidentStatus
@@ -222,7 +223,9 @@ func (m *IncidentManager) List(ctx context.Context, opts IncidentListOptions) it
 }
 
 // Count returns the number of incidents matching the filters of opts (its
-// ListOptions are ignored) with one request.
+// ListOptions are ignored) with one request. The server compares Name
+// as its database does, ignoring case on MySQL, where List matches it
+// exactly: see [ListOptions].
 func (m *IncidentManager) Count(ctx context.Context, opts IncidentListOptions) (int, error) {
 	return m.lister(opts).count(ctx)
 }

@@ -31,6 +31,10 @@ const filteredPageSize = 500
 // it asks for descending order and reads the pages backwards, from the
 // last page to the first, reversing each one. That costs one extra request
 // (the first page, to learn the page count) and keeps memory to one page.
+// An empty page on the way down means the page count was too high (items
+// deleted meanwhile, or a buggy server or proxy): the walk then bisects
+// for the last page with items instead of reading every page the count
+// claims.
 // Lists without a sort column (incident updates and metric points, which
 // come newest first) accept Order alone with the same meaning.
 //
@@ -42,7 +46,13 @@ const filteredPageSize = 500
 // reading every page unfiltered and filtering on the client side. Either
 // way every match is yielded exactly once, and filters are also checked
 // on the client, so the result does not depend on the database's
-// collation (Name matches case-sensitively).
+// collation: Name matches case-sensitively.
+//
+// Count is one request and takes the server's number as it is: a Name
+// filter is compared by the database, case-insensitively with MySQL's
+// default collation (PostgreSQL and SQLite compare exactly). So on a
+// MySQL site, Count with Name "api" also counts a component named "API"
+// that List does not yield; count with List when the two must agree.
 type ListOptions struct {
 	// PerPage is the number of items per request; 0 keeps the server's
 	// default of 20. It does not limit the number of items yielded: break
@@ -152,6 +162,13 @@ type listState[T any] struct {
 	seen     map[int]struct{}
 	backward bool
 	tail     []T // page 1 of a backward walk, yielded last
+	// A backward walk that meets an empty page is past the real end (a
+	// page count too high: a buggy server or proxy, or items deleted
+	// meanwhile). It then bisects for the last page with items instead of
+	// stepping down one empty page at a time: lo has items (page 1 always
+	// does), hi is empty; searching while hi > 0.
+	lo, hi  int
+	loItems []T // items of page lo when lo > 1
 }
 
 func (l *lister[T]) seq(ctx context.Context, opts ListOptions) iter.Seq2[T, error] {
@@ -211,10 +228,40 @@ func (l *lister[T]) next(ctx context.Context, p plan, perPage int, cur cursor[T]
 		return paging.Page[T, cursor[T]]{}, err
 	}
 	if st.backward {
-		return paging.Page[T, cursor[T]]{Items: st.keep(l, pg.items, true), More: true, Next: cursor[T]{page: cur.page - 1, state: st}}, nil
+		return st.backwardStep(l, cur.page, pg.items), nil
 	}
 	more := cur.page < pg.totalPages && len(pg.items) > 0
 	return paging.Page[T, cursor[T]]{Items: st.keep(l, pg.items, false), More: more, Next: cursor[T]{page: cur.page + 1, state: st}}, nil
+}
+
+// backwardStep goes on with a backward walk that has just read items on
+// page (above page 1). Like the forward walk, it does not walk through
+// empty pages: an empty page starts (or narrows) a bisection between
+// page 1 and it, so a page count that is far too high costs a few
+// requests, not one per page it claims.
+func (st *listState[T]) backwardStep(l *lister[T], page int, items []T) paging.Page[T, cursor[T]] {
+	searching := st.hi > 0
+	switch {
+	case len(items) == 0 && !searching:
+		st.lo, st.hi, st.loItems = 1, page, nil
+	case len(items) == 0:
+		st.hi = page
+	case searching:
+		st.lo, st.loItems = page, items
+	default:
+		return paging.Page[T, cursor[T]]{Items: st.keep(l, items, true), More: true, Next: cursor[T]{page: page - 1, state: st}}
+	}
+	if st.hi-st.lo > 1 {
+		return paging.Page[T, cursor[T]]{More: true, Next: cursor[T]{page: st.lo + (st.hi-st.lo)/2, state: st}}
+	}
+	// lo is the last page with items: yield it and walk down from there.
+	st.hi = 0
+	if st.lo <= 1 {
+		return paging.Page[T, cursor[T]]{Items: st.keep(l, st.tail, true)}
+	}
+	found := st.loItems
+	st.loItems = nil
+	return paging.Page[T, cursor[T]]{Items: st.keep(l, found, true), More: true, Next: cursor[T]{page: st.lo - 1, state: st}}
 }
 
 // query is an unfiltered (but for pageable filters) page request.

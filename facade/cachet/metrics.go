@@ -239,8 +239,15 @@ func (m *MetricPointManager) Create(ctx context.Context, metricID int, p MetricP
 // The real server sets the value to 0 when it is omitted. When u.Value is
 // nil, Update therefore finds the point's current value first by listing
 // the metric's points (there is no call to read one point), and sends it
-// back; a point that is not in the list is an error matching
-// facade.ErrNotFound.
+// back; a point that is not in that list (missing, or a point of another
+// metric) is an error matching facade.ErrNotFound, which is not an
+// *facade.APIError (see "Errors" in the package documentation).
+//
+// The server does not check that the point belongs to metricID: it edits
+// point pointID whatever metric the path names. When u.Value is nil the
+// list walk above checks it; when u.Value is set, nothing does (finding a
+// point costs a walk over its metric's points), so make sure pointID is a
+// point of metricID, e.g. one that [MetricPointManager.List] yielded.
 func (m *MetricPointManager) Update(ctx context.Context, metricID, pointID int, u MetricPointChanges) (*MetricPoint, error) {
 	var body cachetapi.MetricPointUpdate
 	if u.Value != nil {
@@ -272,10 +279,19 @@ func (m *MetricPointManager) find(ctx context.Context, metricID, pointID int) (*
 			return &p, nil
 		}
 	}
+	// The walk answered 200 throughout: this is the facade's finding, not
+	// an APIError.
 	return nil, fmt.Errorf("%s: UpdateMetricPoint: metric %d has no point %d: %w", platform, metricID, pointID, facade.ErrNotFound)
 }
 
 // Delete removes a point.
+//
+// The server does not check that the point belongs to metricID: it
+// deletes point pointID whatever metric the path names, and the facade
+// does not check either (there is no call to read one point, and walking
+// the metric's points for every delete would cost more than the delete).
+// Make sure pointID is a point of metricID, e.g. one that
+// [MetricPointManager.List] yielded.
 func (m *MetricPointManager) Delete(ctx context.Context, metricID, pointID int) error {
 	resp, err := m.c.api.DeleteMetricPoint(ctx, metricID, pointID)
 	return wire.NoContent(m.c.call("DeleteMetricPoint"), resp, err)

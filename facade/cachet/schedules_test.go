@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -73,7 +74,9 @@ func TestSubscribers(t *testing.T) {
 		}
 		compIDs = append(compIDs, c.ID)
 	}
-	all, err := e.c.Subscribers.Create(ctx, "all@example.com", cachet.SubscriberOptions{Verify: true})
+	// The zero options verify the address at once, like cachet-client's
+	// create(email, verify=True): no email goes out.
+	all, err := e.c.Subscribers.Create(ctx, "all@example.com", cachet.SubscriberOptions{})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -87,7 +90,7 @@ func TestSubscribers(t *testing.T) {
 	if _, ok := body["components"]; ok {
 		t.Error("components sent for a subscriber to everything")
 	}
-	one, err := e.c.Subscribers.Create(ctx, "api@example.com", cachet.SubscriberOptions{Components: compIDs[:1]})
+	one, err := e.c.Subscribers.Create(ctx, "api@example.com", cachet.SubscriberOptions{Components: compIDs[:1], SendVerificationEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,12 +101,12 @@ func TestSubscribers(t *testing.T) {
 	if comps, ok := body["components"].([]any); !ok || len(comps) != 1 || comps[0] != json.Number(itoa(compIDs[0])) {
 		t.Errorf("components sent as %#v", body["components"])
 	}
-	if _, ok := body["verify"]; ok {
-		t.Error("verify sent although false: the site setting must decide")
+	if v, ok := body["verify"]; !ok || v != false {
+		t.Errorf("verify sent as %#v with SendVerificationEmail, want false (present: the site setting must not decide)", v)
 	}
 
 	// A duplicate email returns the existing subscriber.
-	dup, err := e.c.Subscribers.Create(ctx, "api@example.com", cachet.SubscriberOptions{Verify: true})
+	dup, err := e.c.Subscribers.Create(ctx, "api@example.com", cachet.SubscriberOptions{})
 	if err != nil || dup.ID != one.ID {
 		t.Errorf("duplicate Create = %+v, %v; want subscriber %d", dup, err, one.ID)
 	}
@@ -162,10 +165,24 @@ func TestSubscriberEmailChecked(t *testing.T) {
 	}
 }
 
+// verify is always sent, so the site's "skip subscriber verification"
+// setting never decides: SendVerificationEmail gets its email either way.
 func TestSkipVerificationSetting(t *testing.T) {
-	e := newEnv(t, cachettest.WithSkipSubscriberVerification())
-	s, err := e.c.Subscribers.Create(context.Background(), "x@example.com", cachet.SubscriberOptions{})
-	if err != nil || s.VerifiedAt.IsZero() {
-		t.Errorf("Create = %+v, %v", s, err)
+	for _, skip := range []bool{false, true} {
+		var opts []cachettest.Option
+		if skip {
+			opts = append(opts, cachettest.WithSkipSubscriberVerification())
+		}
+		e := newEnv(t, opts...)
+		for _, send := range []bool{false, true} {
+			s, err := e.c.Subscribers.Create(context.Background(), fmt.Sprintf("x%v@example.com", send), cachet.SubscriberOptions{SendVerificationEmail: send})
+			if err != nil || s.VerifiedAt.IsZero() {
+				t.Errorf("skip %v, send %v: Create = %+v, %v", skip, send, s, err)
+			}
+		}
+		reqs := e.rec.requests("POST", "/subscribers")
+		if len(reqs) != 2 || reqs[0].bodyMap(t)["verify"] != true || reqs[1].bodyMap(t)["verify"] != false {
+			t.Errorf("skip %v: verify not sent as true, then false: %d requests", skip, len(reqs))
+		}
 	}
 }

@@ -21,11 +21,16 @@ type SubscriberOptions struct {
 	// Components are the ids of the components to follow; nil or empty
 	// follows every component (a "global" subscriber).
 	Components []int
-	// Verify marks the address verified at once. False leaves it to the
-	// server: Cachet 2.4 follows the site's "skip subscriber
-	// verification" setting and otherwise emails a verification link;
-	// 2.3 always emails it.
-	Verify bool
+	// SendVerificationEmail asks the server to email the address a
+	// verification link (it sends verify=false); the subscriber is then
+	// unverified, and gets no notification, until the link is followed.
+	// The server does so whatever the site's "skip subscriber
+	// verification" setting says.
+	//
+	// The zero value sends verify=true: the address is verified at once
+	// and no email is sent, cachet-client's default (create(email,
+	// verify=True)), so code ported from Python keeps its behaviour.
+	SendVerificationEmail bool
 }
 
 // Create subscribes email, a bare address such as "ops@example.com" (not
@@ -34,9 +39,9 @@ type SubscriberOptions struct {
 //
 // If the address is already subscribed, the server returns the existing
 // subscriber unchanged, with the same 200 as a creation: Components and
-// Verify are then not applied, and the caller cannot tell the two cases
-// apart from the answer (compare CreatedAt with the time of the call if
-// it matters).
+// SendVerificationEmail are then not applied, and the caller cannot tell
+// the two cases apart from the answer (compare CreatedAt with the time of
+// the call if it matters).
 func (m *SubscriberManager) Create(ctx context.Context, email string, opts SubscriberOptions) (*Subscriber, error) {
 	if err := checkEmail(email); err != nil {
 		return nil, err
@@ -46,9 +51,10 @@ func (m *SubscriberManager) Create(ctx context.Context, email string, opts Subsc
 		ids := slices.Clone(opts.Components)
 		body.Components = &ids
 	}
-	if opts.Verify {
-		body.Verify = &opts.Verify
-	}
+	// Always sent: without it, Cachet 2.4 follows the site's setting and
+	// 2.3 emails the address.
+	verify := !opts.SendVerificationEmail
+	body.Verify = &verify
 	resp, err := m.c.api.CreateSubscriber(ctx, body)
 	return decodeOne(m.c, "CreateSubscriber", resp, err,
 		func(e cachetapi.SubscriberResponse) cachetapi.Subscriber { return e.Data },

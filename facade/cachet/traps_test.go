@@ -158,7 +158,7 @@ func TestTrap9Booleans(t *testing.T) {
 			return err
 		},
 		func() error {
-			_, err := e.c.Subscribers.Create(ctx, "a@example.com", cachet.SubscriberOptions{Verify: true})
+			_, err := e.c.Subscribers.Create(ctx, "a@example.com", cachet.SubscriberOptions{})
 			return err
 		},
 		func() error {

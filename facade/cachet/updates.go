@@ -47,22 +47,37 @@ func (m *IncidentUpdateManager) Create(ctx context.Context, incidentID int, stat
 // Get returns one update. The server does not check that the update
 // belongs to incidentID; the facade does, and an update of another
 // incident is an error matching facade.ErrNotFound, as it would be if
-// the server checked.
+// the server checked (it is not an *facade.APIError: the server answered
+// 200; see "Errors" in the package documentation).
 func (m *IncidentUpdateManager) Get(ctx context.Context, incidentID, updateID int) (*IncidentUpdate, error) {
+	return m.get(ctx, "GetIncidentUpdate", incidentID, updateID)
+}
+
+// get reads an update and checks that it belongs to incidentID; op names
+// the call the caller asked for in the ownership error.
+func (m *IncidentUpdateManager) get(ctx context.Context, op string, incidentID, updateID int) (*IncidentUpdate, error) {
 	resp, err := m.c.api.GetIncidentUpdate(ctx, incidentID, updateID)
 	u, err := updateOne(m.c, "GetIncidentUpdate", resp, err)
 	if err != nil {
 		return nil, err
 	}
 	if u.IncidentID != incidentID {
-		return nil, fmt.Errorf("%s: GetIncidentUpdate: update %d belongs to incident %d, not %d: %w",
-			platform, updateID, u.IncidentID, incidentID, facade.ErrNotFound)
+		return nil, fmt.Errorf("%s: %s: update %d belongs to incident %d, not %d: %w",
+			platform, op, updateID, u.IncidentID, incidentID, facade.ErrNotFound)
 	}
 	return u, nil
 }
 
 // Update edits an update and returns it as stored.
+//
+// The server edits the update whatever incident the path names, so
+// Update first reads the update (one GET, as [IncidentUpdateManager.Get])
+// and sends nothing when it belongs to another incident: that is an error
+// matching facade.ErrNotFound. A missing update is the GET's 404.
 func (m *IncidentUpdateManager) Update(ctx context.Context, incidentID, updateID int, u IncidentUpdateChanges) (*IncidentUpdate, error) {
+	if _, err := m.get(ctx, "UpdateIncidentUpdate", incidentID, updateID); err != nil {
+		return nil, err
+	}
 	resp, err := m.c.api.UpdateIncidentUpdate(ctx, incidentID, updateID, cachetapi.IncidentUpdateEdit{
 		Status:  (*cachetapi.IncidentUpdateStatus)(u.Status),
 		Message: u.Message,
@@ -71,7 +86,16 @@ func (m *IncidentUpdateManager) Update(ctx context.Context, incidentID, updateID
 }
 
 // Delete removes an update.
+//
+// The server deletes the update whatever incident the path names (a
+// call for incident 1 could remove an update of incident 2), so Delete
+// first reads the update (one GET, as [IncidentUpdateManager.Get]) and
+// deletes nothing when it belongs to another incident: that is an error
+// matching facade.ErrNotFound. A missing update is the GET's 404.
 func (m *IncidentUpdateManager) Delete(ctx context.Context, incidentID, updateID int) error {
+	if _, err := m.get(ctx, "DeleteIncidentUpdate", incidentID, updateID); err != nil {
+		return err
+	}
 	resp, err := m.c.api.DeleteIncidentUpdate(ctx, incidentID, updateID)
 	return wire.NoContent(m.c.call("DeleteIncidentUpdate"), resp, err)
 }

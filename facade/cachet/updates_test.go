@@ -3,7 +3,9 @@ package cachet_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,5 +136,78 @@ func TestIncidentTemplates(t *testing.T) {
 	}
 	if _, err := e.c.IncidentTemplates.Get(ctx, 999); !errors.Is(err, facade.ErrNotFound) {
 		t.Errorf("Get(999): %v", err)
+	}
+}
+
+// The server edits and deletes an update whatever incident the path
+// names; the facade checks first, with one GET, and sends nothing for an
+// update of another incident.
+func TestIncidentUpdateOwnership(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var incidents, updates []int
+	for _, name := range []string{"One", "Two"} {
+		in, err := e.c.Incidents.Create(ctx, cachet.IncidentCreate{Name: name, Message: "m", Status: cachet.IncidentInvestigating})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := e.c.IncidentUpdates.Create(ctx, in.ID, cachet.IncidentIdentified, name+" update")
+		if err != nil {
+			t.Fatal(err)
+		}
+		incidents, updates = append(incidents, in.ID), append(updates, u.ID)
+	}
+	one, two := incidents[0], incidents[1]
+	theirs := updates[1] // an update of incident two
+
+	e.rec.reset()
+	for name, call := range map[string]func() error{
+		"UpdateIncidentUpdate": func() error {
+			_, err := e.c.IncidentUpdates.Update(ctx, one, theirs, cachet.IncidentUpdateChanges{Message: new("hijacked")})
+			return err
+		},
+		"DeleteIncidentUpdate": func() error { return e.c.IncidentUpdates.Delete(ctx, one, theirs) },
+		"GetIncidentUpdate": func() error {
+			_, err := e.c.IncidentUpdates.Get(ctx, one, theirs)
+			return err
+		},
+	} {
+		err := call()
+		if !errors.Is(err, facade.ErrNotFound) || errors.As(err, new(*facade.APIError)) {
+			t.Errorf("%s through the wrong incident: %v; want ErrNotFound, not an APIError (the server said 200)", name, err)
+		} else if !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %q does not name the call", name, err)
+		}
+	}
+	if sent := e.rec.requests("", ""); len(sent) != 3 {
+		t.Errorf("%d requests, want the 3 GETs only", len(sent))
+	}
+	for _, s := range e.rec.requests("", "") {
+		if s.Method != http.MethodGet {
+			t.Errorf("sent %s %s for an update of another incident", s.Method, s.Path)
+		}
+	}
+	u, err := e.c.IncidentUpdates.Get(ctx, two, theirs)
+	if err != nil || u.Message != "Two update" {
+		t.Errorf("incident two's update after the refused calls: %+v, %v; want it untouched", u, err)
+	}
+
+	// Through its own incident, both work.
+	if u, err := e.c.IncidentUpdates.Update(ctx, two, theirs, cachet.IncidentUpdateChanges{Message: new("edited")}); err != nil || u.Message != "edited" {
+		t.Errorf("Update through its incident = %+v, %v", u, err)
+	}
+	if err := e.c.IncidentUpdates.Delete(ctx, two, theirs); err != nil {
+		t.Errorf("Delete through its incident: %v", err)
+	}
+	// A missing update is the server's 404, from the checking GET.
+	var ae *facade.APIError
+	if err := e.c.IncidentUpdates.Delete(ctx, two, theirs); !errors.As(err, &ae) || ae.StatusCode != http.StatusNotFound {
+		t.Errorf("Delete of a deleted update: %v; want a 404 APIError", err)
+	}
+	if _, err := e.c.IncidentUpdates.Update(ctx, one, 999, cachet.IncidentUpdateChanges{Message: new("x")}); !errors.As(err, &ae) || ae.StatusCode != http.StatusNotFound {
+		t.Errorf("Update of a missing update: %v; want a 404 APIError", err)
+	}
+	if _, err := e.c.IncidentUpdates.Get(ctx, one, updates[0]); err != nil {
+		t.Errorf("incident one's own update: %v", err)
 	}
 }

@@ -53,6 +53,8 @@ func TestErrors(t *testing.T) {
 		// The server's answers.
 		noEnv(sb("component", "get", "99")...),
 		noEnv(sb("incident-update", "get", "1", "1")...),
+		noEnv(sb("incident-update", "update", "1", "1", "--message", "hijacked")...),
+		noEnv(sb("incident-update", "delete", "1", "1")...),
 		noEnv(sb("metric-point", "update", "1", "99", "--timestamp", "2024-05-01 10:00")...),
 		noEnv(sb("metric", "create", "--name", "x", "--suffix", "ms", "--threshold", "7")...),
 		noEnv(sb("subscriber", "create", "not-an-email")...),

@@ -294,8 +294,9 @@ var goldenCases = []struct {
 
 	{"subscriber_list", formats(sb("subscriber", "list")...)},
 	{"subscriber_create", tty(
-		sb("subscriber", "create", "dev@example.com", "--component", "1", "--component", "2", "--verify"),
+		sb("subscriber", "create", "dev@example.com", "--component", "1", "--component", "2"),
 		sb("subscribers", "create", "ops@example.com", "-a", "id", "email", "created_at"),
+		sb("subscriber", "create", "new@example.com", "--send-verification-email", "-a", "id", "email"),
 	)},
 	{"subscriber_delete", tty(sb("subscriber", "delete", "1"))},
 

@@ -36,22 +36,28 @@ func (e *env) subscriberList() *cobra.Command {
 func (e *env) subscriberCreate() *cobra.Command {
 	var (
 		components []int
-		verify     bool
+		sendEmail  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "create EMAIL",
 		Short: "Subscribe an email address",
 		Long: `Subscribe an email address, to every component or to those given with
---component. An address already subscribed is shown unchanged.`,
-		Example: `  switchboard cachet subscriber create ops@example.com --component 1 --component 2 --verify`,
-		Args:    cobra.ExactArgs(1),
+--component. An address already subscribed is shown unchanged.
+
+The address is marked verified at once and no email is sent, as
+cachet-client does by default; with --send-verification-email the server
+emails it a verification link instead, and it gets no notification until
+the link is followed.`,
+		Example: `  switchboard cachet subscriber create ops@example.com --component 1 --component 2
+  switchboard cachet subscriber create someone@example.com --send-verification-email`,
+		Args: cobra.ExactArgs(1),
 	}
 	cmd.Flags().IntSliceVar(&components, "component", nil, "follow only this component id (repeatable; default: all)")
-	cmd.Flags().BoolVar(&verify, "verify", false, "mark the address verified at once instead of emailing a link")
+	cmd.Flags().BoolVar(&sendEmail, "send-verification-email", false, "email the address a verification link instead of marking it verified at once")
 	cmd.RunE = e.run(func(cmd *cobra.Command, c *cachet.Client, args []string) error {
 		// The facade refuses a malformed address before sending it; run
 		// turns that into a usage error.
-		s, err := c.Subscribers.Create(cmd.Context(), args[0], cachet.SubscriberOptions{Components: components, Verify: verify})
+		s, err := c.Subscribers.Create(cmd.Context(), args[0], cachet.SubscriberOptions{Components: components, SendVerificationEmail: sendEmail})
 		if err != nil {
 			return err
 		}

@@ -129,7 +129,7 @@ func seedCachet(ctx context.Context, srv *cachettest.Server, now time.Time) erro
 		return err
 	}
 
-	if _, err := c.Subscribers.Create(ctx, "ops@example.com", cachet.SubscriberOptions{Components: []int{api}, Verify: true}); err != nil {
+	if _, err := c.Subscribers.Create(ctx, "ops@example.com", cachet.SubscriberOptions{Components: []int{api}}); err != nil {
 		return err
 	}
 
