@@ -239,10 +239,7 @@ func (m *ComponentManager) lister(opts ComponentListOptions) *lister[Component] 
 				params.Name = opts.Name
 				params.Status = (*cachetapi.ComponentStatus)(opts.Status)
 				params.GroupID = opts.GroupID
-				if opts.Enabled != nil {
-					v := cachetapi.ListComponentsParamsEnabled(boolInt(*opts.Enabled))
-					params.Enabled = &v
-				}
+				params.Enabled = flag(opts.Enabled)
 			}
 			if q.pageable && !q.columns {
 				tags := trimAll(opts.Tags)
@@ -268,13 +265,18 @@ func meta(m map[string]any) *cachetapi.Meta {
 	return &v
 }
 
-// boolInt is how the server wants visible, collapsed, display_chart and
-// the boolean filters: 0 or 1, never true/false.
-func boolInt(b bool) int {
-	if b {
-		return 1
+// flag is how the server wants display_chart and the enabled and stickied
+// filters: the integers 0 and 1, which every code path reads the same way
+// (the string "false" would be cast to true on some).
+func flag(b *bool) *cachetapi.Flag {
+	if b == nil {
+		return nil
 	}
-	return 0
+	v := cachetapi.FlagOff
+	if *b {
+		v = cachetapi.FlagOn
+	}
+	return &v
 }
 
 func trimAll(ss []string) []string {

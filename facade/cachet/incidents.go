@@ -252,10 +252,7 @@ func (m *IncidentManager) lister(opts IncidentListOptions) *lister[Incident] {
 				params.Name = opts.Name
 				params.Status = (*cachetapi.IncidentStatus)(opts.Status)
 				params.Visible = (*cachetapi.IncidentVisibility)(opts.Visible)
-				if opts.Stickied != nil {
-					v := cachetapi.ListIncidentsParamsStickied(boolInt(*opts.Stickied))
-					params.Stickied = &v
-				}
+				params.Stickied = flag(opts.Stickied)
 			}
 			resp, err := m.c.api.ListIncidents(ctx, params)
 			return decodePage(m.c, op, resp, err,

@@ -102,10 +102,7 @@ func (m *MetricManager) Create(ctx context.Context, in MetricCreate) (*Metric, e
 		Order:        ptrIf(in.Order),
 		Visible:      (*cachetapi.MetricVisibility)(in.Visible),
 	}
-	if in.DisplayChart != nil {
-		v := cachetapi.MetricCreateDisplayChart(boolInt(*in.DisplayChart))
-		body.DisplayChart = &v
-	}
+	body.DisplayChart = flag(in.DisplayChart)
 	if in.Threshold != 0 {
 		n, err := minutes("Metrics.Create", in.Threshold)
 		if err != nil {
@@ -136,10 +133,7 @@ func (m *MetricManager) Update(ctx context.Context, id int, u MetricChanges) (*M
 		Order:        u.Order,
 		Visible:      (*cachetapi.MetricVisibility)(u.Visible),
 	}
-	if u.DisplayChart != nil {
-		v := cachetapi.MetricUpdateDisplayChart(boolInt(*u.DisplayChart))
-		body.DisplayChart = &v
-	}
+	body.DisplayChart = flag(u.DisplayChart)
 	if u.Threshold != nil {
 		n, err := minutes("Metrics.Update", *u.Threshold)
 		if err != nil {

@@ -48,6 +48,24 @@ func (e ComponentStatus) Valid() bool {
 	}
 }
 
+// Defines values for Flag.
+const (
+	FlagOff Flag = 0
+	FlagOn  Flag = 1
+)
+
+// Valid indicates whether the value is a known member of the Flag enum.
+func (e Flag) Valid() bool {
+	switch e {
+	case FlagOff:
+		return true
+	case FlagOn:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GroupCollapsed.
 const (
 	GroupCollapsedAlways      GroupCollapsed = 1
@@ -168,42 +186,6 @@ func (e MetricCalcType) Valid() bool {
 	case MetricCalcAverage:
 		return true
 	case MetricCalcSum:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MetricCreateDisplayChart.
-const (
-	MetricCreateDisplayChartN0 MetricCreateDisplayChart = 0
-	MetricCreateDisplayChartN1 MetricCreateDisplayChart = 1
-)
-
-// Valid indicates whether the value is a known member of the MetricCreateDisplayChart enum.
-func (e MetricCreateDisplayChart) Valid() bool {
-	switch e {
-	case MetricCreateDisplayChartN0:
-		return true
-	case MetricCreateDisplayChartN1:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for MetricUpdateDisplayChart.
-const (
-	MetricUpdateDisplayChartN0 MetricUpdateDisplayChart = 0
-	MetricUpdateDisplayChartN1 MetricUpdateDisplayChart = 1
-)
-
-// Valid indicates whether the value is a known member of the MetricUpdateDisplayChart enum.
-func (e MetricUpdateDisplayChart) Valid() bool {
-	switch e {
-	case MetricUpdateDisplayChartN0:
-		return true
-	case MetricUpdateDisplayChartN1:
 		return true
 	default:
 		return false
@@ -345,24 +327,6 @@ func (e ListComponentsParamsSort) Valid() bool {
 	}
 }
 
-// Defines values for ListComponentsParamsEnabled.
-const (
-	ListComponentsParamsEnabledN0 ListComponentsParamsEnabled = 0
-	ListComponentsParamsEnabledN1 ListComponentsParamsEnabled = 1
-)
-
-// Valid indicates whether the value is a known member of the ListComponentsParamsEnabled enum.
-func (e ListComponentsParamsEnabled) Valid() bool {
-	switch e {
-	case ListComponentsParamsEnabledN0:
-		return true
-	case ListComponentsParamsEnabledN1:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListComponentGroupsParamsSort.
 const (
 	GroupSortCollapsed ListComponentGroupsParamsSort = "collapsed"
@@ -420,24 +384,6 @@ func (e ListIncidentsParamsSort) Valid() bool {
 	case IncidentSortUserID:
 		return true
 	case IncidentSortVisible:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for ListIncidentsParamsStickied.
-const (
-	ListIncidentsParamsStickiedN0 ListIncidentsParamsStickied = 0
-	ListIncidentsParamsStickiedN1 ListIncidentsParamsStickied = 1
-)
-
-// Valid indicates whether the value is a known member of the ListIncidentsParamsStickied enum.
-func (e ListIncidentsParamsStickied) Valid() bool {
-	switch e {
-	case ListIncidentsParamsStickiedN0:
-		return true
-	case ListIncidentsParamsStickiedN1:
 		return true
 	default:
 		return false
@@ -748,6 +694,9 @@ type ErrorObject struct {
 	// Title Example: Not Found
 	Title string `json:"title"`
 }
+
+// Flag A boolean the server reads and filters as the integer 0 or 1.
+type Flag int
 
 // GroupCollapsed 0 always expanded, 1 collapsed by default, 2 collapsed unless a component has an issue.
 type GroupCollapsed int
@@ -1075,11 +1024,11 @@ type MetricCreate struct {
 	Description *string     `json:"description,omitempty"`
 
 	// DisplayChart 1 shows the chart (default).
-	DisplayChart *MetricCreateDisplayChart `json:"display_chart,omitempty"`
-	Name         string                    `json:"name"`
-	Order        *int                      `json:"order,omitempty"`
-	Places       *int                      `json:"places,omitempty"`
-	Suffix       string                    `json:"suffix"`
+	DisplayChart *Flag  `json:"display_chart,omitempty"`
+	Name         string `json:"name"`
+	Order        *int   `json:"order,omitempty"`
+	Places       *int   `json:"places,omitempty"`
+	Suffix       string `json:"suffix"`
 
 	// Threshold Minutes; the server expects a divisor of 60.
 	Threshold *int `json:"threshold,omitempty"`
@@ -1087,9 +1036,6 @@ type MetricCreate struct {
 	// Visible 0 logged-in users, 1 everybody, 2 always hidden.
 	Visible *MetricVisibility `json:"visible,omitempty"`
 }
-
-// MetricCreateDisplayChart 1 shows the chart (default).
-type MetricCreateDisplayChart int
 
 // MetricList defines model for MetricList.
 type MetricList struct {
@@ -1158,21 +1104,20 @@ type MetricUpdate struct {
 	DefaultValue *int            `json:"default_value,omitempty"`
 
 	// DefaultView 0 Last Hour, 1 Last 12 Hours, 2 Week, 3 Month.
-	DefaultView  *MetricView               `json:"default_view,omitempty"`
-	Description  *string                   `json:"description,omitempty"`
-	DisplayChart *MetricUpdateDisplayChart `json:"display_chart,omitempty"`
-	Name         *string                   `json:"name,omitempty"`
-	Order        *int                      `json:"order,omitempty"`
-	Places       *int                      `json:"places,omitempty"`
-	Suffix       *string                   `json:"suffix,omitempty"`
-	Threshold    *int                      `json:"threshold,omitempty"`
+	DefaultView *MetricView `json:"default_view,omitempty"`
+	Description *string     `json:"description,omitempty"`
+
+	// DisplayChart A boolean the server reads and filters as the integer 0 or 1.
+	DisplayChart *Flag   `json:"display_chart,omitempty"`
+	Name         *string `json:"name,omitempty"`
+	Order        *int    `json:"order,omitempty"`
+	Places       *int    `json:"places,omitempty"`
+	Suffix       *string `json:"suffix,omitempty"`
+	Threshold    *int    `json:"threshold,omitempty"`
 
 	// Visible 0 logged-in users, 1 everybody, 2 always hidden.
 	Visible *MetricVisibility `json:"visible,omitempty"`
 }
-
-// MetricUpdateDisplayChart defines model for MetricUpdate.DisplayChart.
-type MetricUpdateDisplayChart int
 
 // MetricView 0 Last Hour, 1 Last 12 Hours, 2 Week, 3 Month.
 type MetricView int
@@ -1478,7 +1423,7 @@ type ListComponentsParams struct {
 	GroupID *int `form:"group_id,omitempty" json:"group_id,omitempty"`
 
 	// Enabled Exact-match filter (0 or 1).
-	Enabled *ListComponentsParamsEnabled `form:"enabled,omitempty" json:"enabled,omitempty"`
+	Enabled *Flag `form:"enabled,omitempty" json:"enabled,omitempty"`
 
 	// Tags Components carrying any of these tag slugs (2.4).
 	Tags *[]string `form:"tags[],omitempty" json:"tags[],omitempty"`
@@ -1486,9 +1431,6 @@ type ListComponentsParams struct {
 
 // ListComponentsParamsSort defines parameters for ListComponents.
 type ListComponentsParamsSort string
-
-// ListComponentsParamsEnabled defines parameters for ListComponents.
-type ListComponentsParamsEnabled int
 
 // ListComponentGroupsParams defines parameters for ListComponentGroups.
 type ListComponentGroupsParams struct {
@@ -1529,14 +1471,11 @@ type ListIncidentsParams struct {
 	Visible     *IncidentVisibility `form:"visible,omitempty" json:"visible,omitempty"`
 
 	// Stickied Exact-match filter (0 or 1).
-	Stickied *ListIncidentsParamsStickied `form:"stickied,omitempty" json:"stickied,omitempty"`
+	Stickied *Flag `form:"stickied,omitempty" json:"stickied,omitempty"`
 }
 
 // ListIncidentsParamsSort defines parameters for ListIncidents.
 type ListIncidentsParamsSort string
-
-// ListIncidentsParamsStickied defines parameters for ListIncidents.
-type ListIncidentsParamsStickied int
 
 // ListIncidentTemplatesParams defines parameters for ListIncidentTemplates.
 type ListIncidentTemplatesParams struct {
@@ -12082,134 +12021,135 @@ var swaggerSpec = []string{
 	"PWvYK2fpH1vWydmeQSyqkCCLFMdEGvNrxlMCz1vGWrfwa1ynQBJP3dE7ga9Pza9RXakpnNA1JCL6luyt",
 	"O8GX3ufQlAeqMFn76SbeCZ95a5GnitUQT6ov8numRZeUEJskwsW2rorIl8hSUrK0626+KrzNkNkJtsDW",
 	"pD9d0GuSQASEaD5+YYNp1gcQ84Q0uh2bfM0nSGCW8DmCwDi9oEQYe13LZQ0d4nGcCaEHGmxLlMUGlKih",
-	"ToGKKqPCk2s8X+h/g3dcIRNCW+eTykWr+UroFrAJJSo2R4M0tSEMcr3ALNH66T7KLRo0Wbmor5apxfWM",
-	"pURKhCtcHDNEteCqCtKeQrQMLMTBg+oUTgDc2uVPABBITRB8VfOnYeIpn05JskcZyiQREjQJE991gW7O",
-	"kNGwQcGABIMJT1bl2W0ytwKgEy9ilAQ1eE0gCmbiskGaDE+79l3BFcbLsRWsFI5nJdenh5dfkUGRGT2p",
-	"ITOExJwlcoBGuSlllFctGqiauV/AKnytZU6wzASR6ELwub47Zi5R5oU0O635ndJScIl2MDJqpn17kk13",
-	"jXpSX7aqg7CFIzXYMvJcEMnTqyba/CgyUuhLqZ6Tm2qeV1DkAilJ0ovqioR6y3/RXLRZYpuP1hyca00o",
-	"+x6Ne5p79vlihH444nDfaQpNiGI/bSZsKaEFHm/hrchr3Ky+6lduFXZoYb7SJJt1Rit3Nia6BRFz7FTK",
-	"2sD9dLHqAuv3aHxJ2/TbLb3IFht760MOLKOjtzjtNdfuvd89vWZu4J6u7FwSF/7rfP0KHOsKJ5Yor8wP",
-	"imVrEuwO0nb3dpdw+N1MSKKoeK4eyPUFQ+WxLZR8j+TKwLzF4jLhSzZAFixPv5hjFUPaTKTIfKFpPUIy",
-	"WyxSSExRgwczn4BwG/SG13NMU6OFZhN9Y6J1hx2nMmj8223mtRvQ+SlbZEpT0MNRslvOBvmaZlNruefS",
-	"xT1tjS+qzMZoAaNmhQEBkVWWEL2FIGRbdugKG+MIJwk1zpAzD3kNDVdkoQUAXWFBNalLlygpCUuMS22n",
-	"yFa0yTsS/TAa+dtR0M/9MYT1IWL3kXvwsufa4GM72d3Ad/OxF+D3dbFX8LpBzf2g1dkMkjNTMsXx6hgd",
-	"DA6dV8lEZrXlSBWo8afsikhFp1hRNtVWzakzCJNwzF6iPyzHCdGh1ZxA6dvSL1gGPwc1qE6sBFX9bg5i",
-	"7ZYDt3YDYC9ZEB89kv9a4whtinIrn5ZpNm12SrQyuI9LOkWSZ6LF0r93V7gG0QOoC83dHt0jq8i3/alY",
-	"hgPgflhHMZ1NWUhrAHc77N/e6LPwtPqJu4yTktZfxutonI1GL2NJFYH/yNCNJIfmlndyxDzxHwbX98xt",
-	"8yO/GTURx2baiFnyO0aZSqp+w2mGGt35C+wp6YU+XtG6izVdjz7b6dsmfZ4kaJIpRKcMwoKTVdVF0V/3",
-	"7sdsa1p4LX7ZG7A1aHkXtGhzb7rx1m/K64Q2cMsHhHcNPPfIvS3TeirebS3w4tBNPYA44clK2wtnnz4i",
-	"j+Pc0OR2gD5o7dzq2iFyJgkcHjIWlj23peicoB1JTOCJuyhpU85DhdAe2lbtn31XmIzfkvG3lXF2z+bU",
-	"WvS7D8XBUdJ2akNzhg+zjlY/v4fMJyRJzHEw34beYWRJpDKpq/eXzPMgWsa2aPdVyPf1m9lmTLqnihAC",
-	"viRrbEZUmIyIi9xoLEzG7QxGH9A247D0TJOJ6D/QYCj6t+vm4ubRM21eLyBytVWIrD5wNUpWf6IUKHN8",
-	"syH4G/2vvflegn49opGVNYwjaSJJu+4YntacX0j0b86I8WtBSJDq79rDed6BWLTAQhJI2C6CuAejg8O9",
-	"0Q97o320f3A0Gmkix0oRoaH4P+NxcnN4u6f/HLg/yPw5Mn/+1qRy/wYRjt9JSnAjDxT4QjXz+YUoXqo4",
-	"+RYkTeEUKpVoiVdO56vpob7UwNPzFuHXxMNz3aMG8QJPKcuje11c4qx4ssoJvI80Ebwbub+L8RdBCLrM",
-	"8/kWmIoiXIoUL0W7uSjz9oPBYbOf0Q8U1XahnD0Y2q9Wk6rKSYUC3KyMM3Be9EuVst7ujRKlTC2ABkMH",
-	"p/G5mebaQQWNX+E0/qifvkt0GXzr57BSzbIsf4SSZT+4PusnK2+et6p2m6a3JlQuUrw6j2dYtNDmxp6u",
-	"joQuk/0ENg++NsfpD8PiaP2oyaqU2cUFvW52nc0EkTOeNhiybynLlOF6j33GxO1bv8icmV0VeUIPfau7",
-	"lC9jBZ389SjSWR3QLbzHx/wmn3U218Ly5IqIWt5pT2lZDPIhmwf+oParQUHFrU6L7Wn5gYmyOwezRl6V",
-	"+htIzvjSJIDAI3l8bnfdUn8rBOiX5kDkekFiJRFGCb2ikkNm299HzUR6X9TWTWjtZHEPvhErmh7bJ2KG",
-	"PeO0MRkLp3EGZ6MLkijvnBH0/+//ophnzBZzyTOBE56Z/AE7qqkaY7wZ8HT9e7/yJZpjtrIZjTFOEQwh",
-	"0VIrCRc8NUao4kbLW2jA7zXtq92y1AvVanhuKybcsq5dtCa5UMDkvlQsbVjfvdKarEGGNu6qcuhre/eJ",
-	"0Wtnfhy7fENpU89KiEGZ+vthMyFvux7rKBQmdW9kaujlCWn1bt6j0iT6uo68l9qCTj2RA0oEKcIQBvZO",
-	"YjrHKTKSYoA+sZReEpukakxW649aYDVzSdxEjhlwADhbZr5kvgB+WJcqcTgaGSsHLA+DO2hHEJw4+/hg",
-	"cGjjpsdjxrhCkhBmyqmIjDH9QSORbKJk2fT9z781p4JsgMUtC30fO7zp5rYGE78Xleob05LuV9Fp2fTP",
-	"dtmr6vxvWCr0K8+EVurhx/4B/JYhOkB/EHIZopfoLWdqVj9jtpG+ryHQA+iPB2Hl4v4BjFm6rgcvXQAo",
-	"PNtgIzdfKQ9ez82eHpjRJCFsy7T/KhxVr1/1vvX51W/8ClDA3M5KLqZqBClrOv1kat9xZrUla5c1KEtw",
-	"SkSZUnat57xkf9fWb/C4ie13fFVxhdOOW/Bqg1PbpMlNSMqXaD/U28dMMQrnaUqpbNQLKwzRjG+1piD0",
-	"y/mVlqQMjluNJk5aXYLaTjFyXaxzxaU7kTzNFEGffv/NFd7Qj8PGhSjGQqy0QFKlMnZ+mbSi4mevohsL",
-	"Qa4oz2QOz5o3quZSPpXqpxpXhrNpuzQr/M36uf+x9sBQqyhz+WjN6Qx3Te5qqifonSEtTHSDPcYvDw7O",
-	"/NDDkrKEL10uH2FJ40HpcqGbXrqpm3ln1YKvJy1u61wjL8i3fVkZ6dIWN12JfmFEtxePcBi9kvhTmlgJ",
-	"j7qopauE32MkJ9yzte4W4X7t9abd8EcKy2vVsDCdW9CRheUTX+88i65aWRskb1XPyPoyumb+3inFpFoQ",
-	"FXJpGo8kXOBUtp1J2ISyt8hLqVJ2Z+Z8BZqu7b8H50Qu+h7bM+EGvpvRWoC/qazvqKuxiPkcEhz20SlD",
-	"Z4JPBZFgwryydLWlhl8e240TVIE6ZW7M2i0HACj37lZ7RaYtucBWNPn4NFTf27woeWG4B1jGgVHCPHyw",
-	"YDfvkvvKCbyZ//wZPqGHydnLvSVRk7k9+l9b1mnKJ7ihKkAOBMTkTfZgPkozl2sTbIsZZ+Tc+pf6aEgy",
-	"xfHl+ZJMZpxfnmci7feWgXiRnwHtx6C8txqPP27pRScCsoTse5UUCPDBKVdU2suJyTMdwLtok2F2ivIA",
-	"KKWXZMyiXwRN8AodHKoZeqv/Ge3/T7Q/OhrtHx0eRrshFBjBRu83xljuCJW1OjNj1mUkWBs2Y25Knvgz",
-	"/se1OwNvrs5jnrQktdRUGIOv5TdzXK1udSMbzmFcm0neXBIlbzshj82xNy4Qn1PYtXwBZAttdOgnLYtV",
-	"lO90lJo7at1atCxr80FPlO8WVoizmPjFgqTp1ICwfcqcm0YwUBNpV0ujzNvKYBSrfh+qQ8EGH115yIe+",
-	"o/rgTaG3AuEzpG0sn3s2W/IpPILhUhqrYro0rtVKKjIvVK3WgwmFK8e8UqS+47T7+I0T8zKLY6MxUXbB",
-	"AXmYnn9Pme8B+iH/kn/11HzVv/SzHWGrkxv+h+6IxP4i90ZjWzasNTWwvb6R94324J2fanokbbKpq8qB",
-	"bW5pOd90x9byqLdpeCF34Y3uJNMt8ky70k0/mwYQzambptrGWv5Wyli9DQPOzos3G6qcQKJt7vVzwUTb",
-	"igJEGBZEQtQyVukKTYGX6GXDpeooCk97yIkCGlc+pBFT7EKsR9IGR2d5BiEig+kARQeDw8FoLyFX0daF",
-	"C/zd2Ux6aO5B4kxQtdI2xdzFK+MZUR/5JWHNUzk5O7XdNPgFwq4BSILlbMKxSCAuNEC/fvx4hn7CksbQ",
-	"DMOkqCoo1cCFMv6Sg8F13hrI4HfRG+gfe+bDewaSQqwu6H8T2+UD+FsjjBCxBkBnWDkQDwbXRo+UKGMJ",
-	"Eah+PhIv6PBqPwq1Rpq/dQgqaLpCEzLDV9DH5A8bhJ+s0AyzBFTPD0uqYrsGUOtgqcem0lYNsiEJ6+ze",
-	"gc4zMkQxZ0rwNCVChmNWqbImIR6f14SV7iMaponALJ7tHutlhbMGLhMYmgdBTwYNxZiZebyQ0IllrqmE",
-	"4nQwZmP2irMrwkA1dV/2HfKwdhjFKdX65TyTCqZyNGZ7yAvJaWCp0cmj8q45roVmPLVqXBlNXsgCmwZj",
-	"htBr0FDfvP6IyDX0F4r0/0PPjRWhJReXMuegVB2bxGvTysUiJjPtfbD+lP4ulbmfTq8o2A9YLzpAbvQQ",
-	"kwcxzYhUA/SH6bLlfTSEsJhEOJUcYhX6uwmV9VL5C0GvtFFUa06mhzaB0dx8kgN0wkDjxWkKk9KfXdtH",
-	"BglXr0XlvW1Au18CFtjFW4DvxrIc/V0NgJHJA72J9hSfNHuLTUcnTTpHekkj4+bMNxHQIW/0FFV79URo",
-	"SpREh6O/w7eNMZM3zTkYjdCOqW57MNrfBUhMWMR7xPYNyuOQUFtNf+wDZdOU2IqhUi8sMVVJx8DbxsER",
-	"GgwGt9Gx26MksY23ikMBkf24DRPq5YggEhkNULTAUxJpXHCd2jR8kRe2hJvMD5wCYLncN22/ypLe8HG5",
-	"RtiDPqBvOLGvIYPfmhPmfmVfF7DhS7sxuwMEXiR7OMk/2OKfaTk2COA64lmLnWqc/2E00jg151KZjlgG",
-	"PX4y0lIeocjWOI1CFLmDhPr/Uo6IvmDs3sjs0ATHl3qbgBlb0auZHELLGU0JimxCRmRWOy8mWHnd6u9y",
-	"gN4ze/ZGL4hlldrmBzyVsKPaVB2Cg3s4Gu4Px8FoHAzHwf44iMBbr2VQNA70Y+NA83lNEXpbcWqzpiBT",
-	"SqLYteUzuwgfHwfwZf0t23nlyFSbKc2wqMRm4Eaj4T7oM7CoUBHSYsvN2BbvHAdHf96MA5qMg3BstWb4",
-	"Fwo6wn+mpOM4uP2i0dyTE8R+MEkAxlK7ORjxBCLi1pCmDEXDyNTlMc0UnW/n5Wg/P/OjeHyJlmTiJAHI",
-	"oiOL/5q4sB5LCUxTyPFKsZyZtTSPXPBU0wjOBzE5YdDdznhiUhoTq0JZgX+y0JJj72CgdVfwpAUzpRby",
-	"aDhcLpcDDLcHXEyH9l05/O301et3H17DO0UNzcAKbi1ZrvbRTiHHd42fRho94WBwCJrogjC8oMFR8HIw",
-	"Grw0ivMMVKFh2fMyJQ3a6hvDQSUhDc07zLajE7ayXdqKHAPg5bLUpDJv1jZmTvpJbujKdF4xdOLSLCKT",
-	"yqu55TWO1R4UYEIxT7M5s8OFSPK8QxxJxgz6YMYYcvUmBFIjEtOBEnpR7qMd53GxLLHUbTLnFrtHCMtL",
-	"43AbsxSLKSnDBQ6cATqxAtTMA163cg0KdiVeM84Q1CXAHjdbiVeu/rOzgU+T4AjOkb3yu4H4rVpbwurF",
-	"I0NodNl29sl/zvbE1I9WnW6wxopDS1FNNTt2Xv58NErgCb8iu4O8QrnZHUP+ViFpa46pP11qjOns++2L",
-	"qnfZ/UVYmQt1+nOpkjgX6p0Zr3Ttgxu8dPW9haR0EaqZ1r/62oF422M/bJPV2m689rC/uytqHnNu6z27",
-	"/afdflQ/XriOt/92KRw6xxsnCPQZ+xiN0Byk1zhwrfbGQRtEHpbdbTnRzkiLy/3dtpGKDmw1QmhORG2i",
-	"1pwd50lgoAeBxSNtZfA0m8ri1Ca5XqQQAzCu7ybIFJ7KP7+UAOtbEFvT7QpEldbCIMGn1NX2YDS6t8aY",
-	"5Y4uTX1IDevnF6WmU7dhcDjab/t4Du2w1MwTXvr7+pfKzWtvw+CHf/xj/Vt+h1bwXWTzORYrKxAqLbNM",
-	"AXmPrUkIWC648TiVBYqxVV5V2nMTqVwt9/vdCRvnuS17a2xi18MjQu6+aumUysjSM113Sg1epTbkTMxO",
-	"m3EWT0brN89r1PwtoJZ1i4E6UXKI/flFU2uBemYv/ZPgrdh3G/oK5dD4BProleALNWUUnCdhx9lOP+5H",
-	"uwP0CzBTaR1U2miyTlLL93aMdjdmhVvV8F/Kprv5qZEiBAtWtFM7f8Qydl6XGRFkrUr2xszsMfSyrRWn",
-	"rp5z/RQmmGWuLOW/rKKU/3bqUH7hlTdifvGzG3ozRWhLJWdbBabpPX8B+zGiatezti97JZT7f7d0bONR",
-	"5GrRXq+fcLUk/E2L2HwODazO3usvbk0PvgeWuX7nx6cSvOXGhR3S1za6fpatVdnqtQBvR7tGOTu8gb+3",
-	"RtBC4mANL3+G6w14WUKMw6Z+zJBceBeSPuy1/KYdzNe6X2YZNt6v0ClA5d14Q9S6rXgqGvXp83vb7Xw3",
-	"3xCFOKtFsSCmcJVLWRTPSHxp3LvSRGngsd31sqGsHHb0obMD08JVtsBqVvFGBFWW3qkEfQmDRdaAdLak",
-	"6+OLprwW4Vcsmmz21JOIp++BP36ylSGrmH2cp2vaXq+XhCy0NUaFKeCxmcC7yf/fRNo9C7qNBd2O5Bdq",
-	"z6zvbi8XQNhs65805BGgGDMkFU1TNIG0DIgE08Se152s8lyFmjHuS87ga/AoeQvzF5OZXa7IjZwj+cun",
-	"Pwee9Kpk6xv2YfJ2BMnZSpWfoB3K0MHg8BgdDF4iQfaMl73cvm8545KMWR76R1S6D+4O0InXbzPSM4zK",
-	"PTdtt81jr90rIygl+IrIMaMK4RRyIaRp8+rFJOOUYAGFKAXPpubMwcnZ6cCEtivDeP2Um9xSFXH+0JL8",
-	"iYV4X/ldJcdnGX4XGd7p783TvPr4efOHTdTduXiRyU38Ee1Hd/b0bhCQb3PznuZT+jodvK509MY92fyK",
-	"7P1cwHm5a+cF9i98kkTULlrvsH8pj6L7Fz/noJYfzcH2L7/Np+BffW+nc6Ke0KtcbMbm71aOgz+eS3vD",
-	"eHu16Pl9+bObS+PfQ0zdw/6+QfWH9KSXmqF1+tCLpNlv0HnuAV8IjIKZrnOX543SHkaHqXSPfGQVptZL",
-	"rsM57tbx2T/+O1lwofyy4yHiC3OAKV0h6NJvsu7zgV9Il//dgoQlpWXo2oK0qy/vuOU60rR2gdTBQrlw",
-	"qcXVowXQmXHOE5K6Uj6QSSdjvjCVKdr1jo85TA+ufzwG1yv1d+vkfvlmfMvcr5gFJFsde7+1xWqPhLoU",
-	"+eK0iFZnd5uQtvhAO/YOb9y/tx4i15wmtYZyj7j96zifm8BfxYNSw5e1e98jouAebw8lKH/r+0cTynh3",
-	"4/7t4X8tifVn9+sd3K/M0wzaFKx1lB98BTpORb/5y1B6h1q8kZR373Y5Sj8KvDgy3pH8EJJ/tEnbT5Ep",
-	"rRWVPKneCU5BJFHghZwjxccsT8grutr9CMeFvN52PwIrMYcyFlgoilNXn3mOL8EBWzkfOGY28U9/JGPw",
-	"Zehzjk6M4wbOH+E0RWomCMm9pPa4rXPrcNeXrN1L+kgGRrl/4FdqZzhP6RPZGt+To3Q9W24TnkPbc63V",
-	"9rAUAKmc5qAkqI9U2xt0TkLk99c7dmYJOEYnguBLiRQlclAc9H45ZtYaodW+b+W66IfrnKOfLOhfp4s0",
-	"d3A599xm7k7bJa7q9Cwu11yaxS3rFd3EI/kYVpjXpbXTBrPo8L3LZjDZiuYBUB2g5GbwKcvrdVbVzx0F",
-	"312K9/CM2ejbY4ivp/WSVXqgdvjKrMx/ll6bSq8zLsGxZpUzXmrcemyPdzsjFDS3glo6fWweSayTe8Mb",
-	"888GVqRHAs+25EY5q6wq8tfys0aV5GNhHyScGB3cZEhCUobXj2VCUs6mUJavhE3W87XApjNEq6nattVP",
-	"xW5KrOav457qiSzbC7/wpsNH4JCp1Z+V+TLxXnJjn0DaQjP/r1rWQqiFJM/yduujHrCAhcTNZSjiAtkU",
-	"jWNElamIxAWakJjPrdg1lZx6SFvT8k22xgBsFU545qs+vVjtU9rV07S9P2mXrWeWIbfxip82g6W48LOB",
-	"5ZUFxbthgPpsYSpu5C2u/IvunGRxZZszkQ9pK3rdKjttRItl32KUzoIOZzxsWPfYZBnbCjdQrcY81ZVN",
-	"5mWReVTpSGtdqoPtv/YwoqXU//aRhUqlOV2H4WaW+DnFIT8C6BakCZs81j68Mf/0sJk8LHu2lTY732fW",
-	"2PhE0xTEMvSSlW3U3hZ3a9uDxya5Erl998ZLFy1tqvaYN8uxtiaz4RF4+tNk3/dDMBdQehK+/l3l3ZsV",
-	"3OjIXLekGBrW1cMoODMPftNpZ9WGzp2arGPqf4Fgh0OsF06UVWMcNkUxRIVqvFtHMvvynRkpbyqMHhUN",
-	"E0wFT71spuuNaXaJhQb45cjVfB2gP2aEIWyg8lq44DkxZDJmSyzdKSp937of88XIW+q6zos7pkd6Ysqz",
-	"Qp1rxpemJBT8ggq2U3pFWNHJBdq8gGJrIKESzXFCjoxXFK69kCiy7dcjNOVEomyBJubYmFY0qBozqFpq",
-	"ayDDZLTmwZcM0aQpIOtbE6Zf90OKH7/z+5PIoHJv8w7jYocLZHdxL1vsmvV/lkkby6STJMlpC/qktylW",
-	"BVfoEEDDG/jb23IpMPrZfNnMfDH4jj66gvmMQ8V5qGbrilhYmngI/t7o0Z97n2935y88LraxN78pBc7L",
-	"Z4uxVBJFIBYig8+mEZrJV2O5xmWOEDsH7KiciUYbzqP7FsAj8eGntAV68WEXMXjmvXcLGKwnVM1yF9R0",
-	"z+5KI3PZXV5TgbFppz0ObqPQKBxceNX8TduKGrqfGaf6g2EZtAJvQauTs1PN0fLyLE+gTr8qh7s1RHZp",
-	"/V16A01KUrs/rmNmtxX2IX/qqw7OdDWTzpuQlrqflRqT9WzT5ZqAugiNf8HGaPxLeUpe6aID8ERV7rju",
-	"qg13DNi164bjbnra+CFN3VJv4E47N0e/bzFmk2MZmmMt9hlmseuT7ypao3dePAdvFrUpqM6P21SXcoKT",
-	"dGWbimglwaQlSITRoTkBaJtr7IDT2B0LNGjfcODPYFne0/hh9IVK7/BHVhZqbZ87LDa3x88BIbdq2tqq",
-	"oXsb2pZEzPDG/dvD1Cph4LOddZfqWAUOt/GWtihR+yY8PjVWKPG7jxWt37W1py7dJ9rNWlnm8/eSp/ZI",
-	"suNpDM2+2OrCTk8kP76rwJNbw41CTzUplHfrbTRFz0ynR2TKs4Hfe4LjS9sxU3HoamqLtkErVdsi3bpw",
-	"JGGJHLMIDjTtvTKdJY9s64Bwjq/38JT8aJpeZoxem95z/4lejkyJqcjWZTAPavVtKTibpitt7Oa+/CZX",
-	"u+bSzsJ4OKxvahTcgvkcWrqleSb+U/HREiymobNNbJQz6ApqewGaa9og6bCSiy6Y3Xay99w3HaysNGnv",
-	"tuGKSQ++L5XXWHnF9AyRwjHGN68/Gk8LIySRziVVsvcQFxC4LHElD0HajbpT0xEWJ4kgUho7URCcrApg",
-	"khAeIddUKmgEmH8YGe8wBAkzZr2dYwZOtIPRaIDeWybKBWJZmqKoWLWo+A6cjzBZh0XBPXQCvRdRdEUE",
-	"vVhFYzbH4tIWhCwggLuUJAhrVSbWjFvNiFhSSXy/N5ljmuq1M8/bhrYpZZdjpq1ndIHT1M7ERlolVfp1",
-	"BXMeB/KSLuoDmw+Ng9320KTXdP+BtJR8gCeycfPx+1i5XDRh0rPNm6+iKaaKaeqIsp2oK/JieFP86GP2",
-	"lhHz2fDtWY9rzq9AVSyQtxZl5AKdfTLBRrCvPDzvYNBrbayC+7RbWVVus0l1G/syjFlgE/zsj08G4meM",
-	"2hSjyoiyV9Ro1lJqgPzV9Sspp1Qq01/0rni1ME3eE7TTCcpuN+YV278Z7uUte2/WHrrE8lKiN1T9mk2A",
-	"xLS0hgJRyllMaAdW3LTs3z9AM54JuXusqbboej9mdhUFwfHMfdBFCH/Q+svJFaapRgMkKYtJUUTioMU+",
-	"+mxn8YDi1g6xTtaKjDEtY+26Pq1xZNfNwgIm73JGoAsdhUSx+ha2WEgVytJGTBNxATRN+H5S7OE1qHjH",
-	"RQDTBEhSekUkylhCBIqGeEGHV/vRoNau2tqc5BrPFykZxHxunwVryUKe9712M9Dw2kteGemmq67zg3ev",
-	"qKfScNErk9Z0152R8+65jNnaJRdW924ULg7/osdobr/c/v8AAAD//w==",
+	"ToGKKqPCk2s8X+h/g3dcIRNCW+eTykWr+UroFrAJJX5J8bRpMSzVegHePOqR2BATSAIF+QYANxohLtB+",
+	"WUj2FI8ajPcXF4EB6D0D4VSxhxokvQ2vkOsFZonWnfdRbm2hycpFpLW8L65nLCVSIlyRMJghqoVqVcj3",
+	"nEEZWIjRB9UpnAC4tcufACCQ6MW8PdOsYeIpn05JskcZyqTeCa3lmNizC8Jzhoz2D8oPJD9MeLLaancq",
+	"AJ140awkqMFrgmQwE5ep0mQU27XvCvwwXo77YKVwPCu5ZT2a+YqMnczocA1ZKyTmLJEDNMrNPKNYa7FF",
+	"1cz9ArryNao5wTITRKILwef67pi5JJ4X0uy05sVKS+gl2sHIqMD27Uk23TWqU33Zqs7LFm7ZYGfJc0Ek",
+	"T6+aaPOjyEihy6V6Tm6qec5DkaekJEkvqisS6i3/RXP4Zm3CfLTmfF1r3tn3aNzTFLXPFyP0wxGH+06L",
+	"aUIU+2kzYUsJLfB4C2/FceNm9VUNc4u1Q0P0FTrZrM9ambgx0S2ImGOn7tYG7qcnVhdYv0fjS9qme2/p",
+	"4bbY2FtXc2AZ+6EloKC5du/97unRcwP3dLPnWkLhW8/Xr8CxrlBnifLK/KBYtialw0Ha7nrvEg6/mwlJ",
+	"FBXP1YPMvmCoPLaFAeKRXBmYt1hcJnzJBsiC5ekXc6xiSOmJFJkvNK1HSGaLRQpJM2rwYKYdEG6D3vB6",
+	"jmlqVLpsom9MtO6w41QGjX+7zbx2Azo/ZYtMaQp6OEp2y9kgX9Nsar0KuXRxT1vDkCqzMVrAqFlh3EDU",
+	"lyVEbyEI2ZYdusLGcMNJQo2j5sxDXkPDFVloAUBXWFBN6tIlcUrCEuPu2/EUbZNYJNEPo5G/HQX93B9D",
+	"WB++dh+5hwhArg0+dgDADXw3/38Bfl/3fwWvG9TcD1qdzSBxNCVTHK+O0cHg0Hm8TNRYW7VUgRp/yq6I",
+	"VHSKFWVTbdWcOmM1CcfsJfrDcpwQHVrNCZS+LX2WZfBzUIPqxEpQ1e/mINZuOXBrNwD2kgXx0SP5rzXG",
+	"0aYot/JpmWbTZodJK4P7uKRTJHkmWrwQ9+6m1yB6AHWhuduje2QV+bY/FctwANwP6yimsykLaQ0ub4f9",
+	"2xt9Fp5WH3aXcVLS+st4HY2z0ehlLKki8B8ZupHk0NzyTrWYJ/7D4PqeuW1+5DejJuLYTBsxS37HCFhJ",
+	"1W84aVGjO3+BPSW90McrWnexpuvRZzt926T2kwRNMoXolEHIcrKquij66979mG1NC6/FVnsDtgYt74IW",
+	"ba5XN976TXmd0AZu+YDwroHnHrm3ZVpPxbutBV4cCKoHNyc8WWl74ezTR+RxnBua3A7QB62dW107RM4k",
+	"AQ+4sbDsmTJF5wTtSGKCYtxFcJvyMSqE9tC2av/MwMJk/JaMv62Ms3s2p9ai330oDo6StlMbmrOPmHW0",
+	"+rlHZD4hSWKOqvk29A4jSyKVSau9v0SjB9EytkW7r0K+r9/MNmPSPVWEEPAlWWMzosJkRFzkRmNhMm5n",
+	"MPqAthmHpWeaTET/gQZD0b9dNxc3j55p83oBkautQmT1gatRsvoTpUCZ45sNsdjof+3N9xL06xGNrKxh",
+	"HEkTSdp1RwS15vxCon9zRoxfC0KCVH/XHhz0Y7kLLCSBZPIiwHwwOjjcG/2wN9pH+wdHo5EmcqwUERqK",
+	"/zMeJzeHt3v6z4H7g8yfI/Pnb00q928Q4fidpAQ38kCBL1Qzn1+I4qWKk29B0hROyFKJlnjldL6aHupL",
+	"DTw9bxF+TTw81z1qEC/wlLI8utfFJc6KJ6ucwPtIE8G7kfu7GH8RhKDLPNdwgakowqVI8VK0m4sybz8Y",
+	"HDb7Gf1AUW0XypmNof1qNeGrnPAowM3KOAPnRb80Luvt3iiJy9QpaDB0cBqfm2muHVTQ+BVO44/66btE",
+	"l8G3fg4r1SzL8kcoWfaD67N+svLmeatqt2nqbULlIsWr83iGRQttbuzp6kg2M5lZYPPga3PU/zAsjv2P",
+	"mqxKmV1c0Otm19lMEDnjaYMh+5ayTBmu99jnX9y+9YvMmdlVkSf00Le6S/kyVtDJX48i1dYB3cJ7fMxv",
+	"8llncy0sT66IqOXE9pSWxSAfsnngD2q/GhRU3Oq02J6WH5gou/NDa+TVzx0CiVp1H8g+kjO+NPki8MU8",
+	"nLc7+GYo0q8jgsj1gsRKIowSekUlhzS8v4+aqfa+yK+b8trp5B6cJVZWPbaTxAx7xmljdhZO4wwOchc0",
+	"Ut45I/n/3/9FMc+YrTyTpy0nPDMJBXZUU+LGuDfg6fr3fuVLNMdsZdMvY5wiGEKipdYaLnhqrFLFjdq3",
+	"0IDfax5Yu6mpF6rVEt1WbrhlXbtoTYKigMl9qVjasL57pTVZgwxt7Fbl0Nf27hOj184eOXYJiNLmopUQ",
+	"gzL198NmQt52PdZRKEzq3sjU0MsT0urd3EmlSfT1JXkvtUWheiIH1DNShCEM7J3EdI5TZCTFAH1iKb0k",
+	"NmvV2LDWQbXAauYyzokcM+AAcBDOfMl8ARyzLnficDQyZg+YIgZ30I4gOHEG88Hg0AZSj8eMcYUkIczU",
+	"fhEZY/qDRiLZzMmyLfyff2vODdkAi1sW+j52eNPNbY0ufi861nrN6utTle5X22nZ+c927atK/m9YKvQr",
+	"z4RW9eHH/gH8liE6QH8Qchmil+gtZ2pWPxW3kRWgIdAD6I8HYeXi/gGMWbquBy9dACg8i2Ej518pO17P",
+	"zZ4pmNEkIWzLwwBVOKq+wOp96wms3/gVoIC5nZUcT9W4UtZ0XstU6+PMqkzWWmvQmOBcizLF91pPpsn+",
+	"Dq/f4HET8e/4quIKpx234NUGV7dJnpuQlC/Rfqi3j5nyGc7/lFLZqBxWuKIZ36pOQegXICwtSRkctxpN",
+	"7LS6BLWdYuS6WOeKo3cieZopgj79/psrFaIfh40LUYyFWGmppEqF9/zCbkWN0l5lQhaCXFGeyRyeNW9U",
+	"baZ8KtVPNa4MZ9N2kVZ4ofVz/2PtEadWeeay1JqTHO6a8tVUAdE79VpY4gZ7jLce3J75UYglZQlfugw/",
+	"wpLGo93l0jy9FFQ38846C19PstzWGUhe6G/7QjjSJTNuuhL9gotuLx7h+HwlHag0sRIedVFLV9HBx0hZ",
+	"uGeT3S3C/RrtTbvhjxSW16phYTq3oCM3yye+3tkXXdW9Nkjpqp7q9WV0zQa+U+JJtYQrZNg0HlS4wKls",
+	"O6mwCWVvka1SpezOfPoKNF3bfw8eilz0PbZ7wg18N8u1AH9TWd9RCWQR8zmkPeyjU4bOBJ8KIsGEeWXp",
+	"aksNvzy2GyeoAnXK3Ji1Ww4AUO7drfYaUltyga1o8vFpqL63eRl1rR2a/QmwjAOjhHn4YMFu3iX3lRN4",
+	"M//5M3xCD5Ozl3tLrSZzW6ygtqzTlE9wQx2DHAiI1JucwnyUZi7XJtgWM87IuXUy9dGQZIrjy/Mlmcw4",
+	"vzzPRNrvLQPxIj8Z2o9BeW81Horc0pVOBOQO2fcqiRHgiFOuDLaXKZPnP4CL0abI7BRFA1BKL8mYRb8I",
+	"muAVOjhUM/RW/zPa/59of3Q02j86PIx2QyiJYishGGMs94bKWmWcMesyEqwNmzE3JU/8GSfk2p2BN1fn",
+	"MU9aUl1qKozB1/KbOa5Wt7qRDecwrs0vby7ikjfKkMfmMBwXiM8p7Fq+ALKFNjr0k5bFKgqOOkrNvbVu",
+	"LVqWtfn4J8p3CyvEWUz88kbS9JZA2D5lTlMjGKiJtKvFXOZthTuKVb8P1aFgg4+uPORD31F98KbQW4Hw",
+	"GdI2ls89my35FB7BcCmNVTFdGtdqJRWZF6pW63GFwpVjXikS4nHafSjHiXmZxbHRmCi74IA8TM+/p8z3",
+	"AP2Qf8m/emq+6l/62Y6w1XkO/0N3RGJ/kXujsS101pow2F6RyftGewTPT0A9kjYF1dXqwDbjtJyFumMr",
+	"fNQbS7yQu/BGd+rpFtmnXUmon03LiuaETlODYy1/K+Wx3oYBZ+fFmw21TyD9Nvf6uYiibZ4BIgwLIiF0",
+	"Gat0habAS/Sy4VLNFIWnPeREAY0rKtKIKXYh1iNpg6OzPIMQkcF0gKKDweFgtJeQq2jrcgb+7mwmPTT3",
+	"IHEmqFppm2LugpbxjKiP/JKw5qmcnJ3a/h/8AmHXsiTBcjbhWCQQFxqgXz9+PEM/YUljaN9hElcVFHDg",
+	"Qhl/ycHgOm9mZPC76Gb0jz3z4T0DSSFWF/S/ie1LAvytEUYIWwOgM6wciAeDa6NHSpSxhAhUPzWJF3R4",
+	"tR+FWiPN3zoEFTRdoQmZ4SvovPKHjcRPVmgGJb24QB+WVMV2DaACwlKPTaWtJWRDEtbZvQO9cmSIYs6U",
+	"4GlKhAzHrFIXztQLy6vYSvcRDdNEYBbPdo/1ssIJBJcfDO2OoIuEhmLMzDxeSOgdM9dUQnE6GLMxe8XZ",
+	"FWGgmrov+w55WDuM4pRq/XKeSQVTORqzPeSF5DSw1OjkUXnXHNdCM55aNa6MJi9kgU2DMUPoNWiob15/",
+	"ROQaOiJF+v+h58aK0JKLS5lzUKqOTTq2aT5jEZOZhkRYf0p/l8rcT6dXFOwHrBcdIDd6iEmGmGZEqgH6",
+	"w/QF8z4aQlhMIpxKDrEK/d2Eynpx/4WgV9ooqrVT00ObwGhuPskBOmGg8eI0hUnpz67tfIOEq+Ki8m48",
+	"oN0vAQvs4i3Ad2NZjv6uBsDI5IHeRHu2T5q9xaYHlSadI72kkXFz5psI6JC3poqq3YUiNCVKosPR3+Hb",
+	"xpjJ2/wcjEZox9TjPRjt7wIkJiziPWI7HeVxSKi4pj/2gbJpSmyNU6kXlpg6qmPgbePgCA0Gg9vo2O1R",
+	"kthWYcVRgch+3IYJ9XJEEImMBiha4CmJNC643nIavsgLW8JN5gdOAbBc7ptGZWVJb/i4XCPsQR/QN5zY",
+	"15DBb80Jc7+yrwvY8KXdmN0BAi+SPbLkH3fxT7ocGwRwPfysxU41zv8wGmmcmnOpTA8vgx4/GWkpj1Bk",
+	"q7JGIYrc8UL9fylRRF8wdm9kdmiC40u9TcCMrejVTA6h5YymBEU2ISMyq52XGKy8bvV3OUDvmT2RoxfE",
+	"skpt8wOeSthRbaoOwcE9HA33h+NgNA6G42B/HETgrdcyKBoH+rFxoPm8pgi9rTi1qVOQLiVR7BoJml2E",
+	"j48D+LL+lu0Vc2Rq0JRmWNRnM3Cj0XAf9BlYVKhhabHlZmzLjY6Doz9vxgFNxkE4tloz/AslKOE/U4Ry",
+	"HNx+0WjuyQliP5gkAGOpQR6MeAIRcWtIU4aiYWSq9Zj2j86383K0n58EUjy+REsyyWtXall0ZPFfExfW",
+	"YymBaQqJXimWM7OW5pELnmoawfkgJjEM+vEZT0xKY2JVKCvwTxZacuwdDLTuCp60YKbUQh4Nh8vlcoDh",
+	"9oCL6dC+K4e/nb56/e7Da3inqPoZWMGtJcvVPtop5Piu8dNIoyccDA5BE10Qhhc0OApeDkaDl0ZxnoEq",
+	"NCx7XqakQVt9YzioJKSh3YjZdnTCVrboZ5FjALxcltpq5u3lxsxJP8kNXZleMYZOXJpFZPJ5Nbe8xrHa",
+	"g7JMKOZpNmd2uBBJnve0I8mYQefOGEPC3oRAakRiemZC98x9tOM8LpYllvpj5txi9whheWkcbmOWYjEl",
+	"ZbjAgTNAJ1aAmnnA61auQRmvxGsfGoK6BNjjZivxylWsdjbwaRIcwemyV37/Er+5bEtYvXhkCK05205E",
+	"+c/ZLp760arTDdZYcWiCqqlmx87Ln49GCTzhV2R3kNdUN7tjyN8qJG3tPPWnS608nX2/fRn4Lru/CCtz",
+	"oU5/LtU+50K9M+OVrn1wg5euvreQlC5CjdP6V187EG977IdtC1vbjdce9nf3cc1jzm3dcrf/tNuP6scL",
+	"1/H23y6FQ+d44wSBPmMfoxGag/QaB6454Dhog8jDsrstJ9oxVY9320Yqesb1m7zJRm0i2Zwn55lgoAyB",
+	"2SNtQfM0m8riQCe5XqQQCDD+7ybwFJ7KP7+UoOtbx1sT7wrklVbFIMun1Iz3YDS6t36e5UY0Te1TDf/n",
+	"F6VeWbdhcDjab/t4Du2w1IMUXvr7+pfKPXdvw+CHf/xj/Vt+Y1lwYGTzORYrKxUqnb5M3XuPt0mIWi64",
+	"cTuVpYoxWF5VuooTqVwJ+vvdCRvsuS27bGx218MjQu7DamnwysjSs193Sn1ppbbmTOBO23IWT0brN8/r",
+	"L/0toJb1jYFOUfKK/flFU2uBemYv/UPirdh3G/pa5dA4Bvool+AQNRUWnDthxxlQP+5HuwP0iy0rb7xU",
+	"2nKynlLL93aMijdmhW/VMGHKprv5+ZEiDgumtNM9f8Qydq6XGRFkrV72xszsMZSzrbWnrlZ5/bQmmGWu",
+	"MeW/rLaU/3Y6UX7hlTdifvGzG3ozbWhLTWdbLabpPX8B+zGiarO2ti971ZX7f7d0duNR5GrRFbCfcLUk",
+	"/E2L2HwODazO3usvbk3rwAeWuX7DyqcSvOV+ix3S1/bnfpatVdnqdS5vR7tGOTu8gb+3RtBC9mANL3+G",
+	"6w14WUKMw6Y20pBheBeSPuy1/KaLzde6X2YZNt6v0ClA5d14Q9S6rXgqGvXp83vb7Xw33xCFOKuFsiCw",
+	"cJVLWRTPSHxpfLzShGrgsd31sqGsHHa0z7MD08JftsBqVnFJBFWW3qkEfQmDRdaAdLba6+OLprxM4Vcs",
+	"mmwK1ZOIp++BP36yRSOrmH2c52zaFrWXhCy0NUaFKeWxmcC7yf/fRNo9C7qNBd2O5Bdqz6zvbi8XQNhs",
+	"6580JBOgGDMkFU1TNIHcDAgH08Qe2p2s8oSFmjHuS87ga/AoeQvzF5OZXa7IjZwj+cunPwee9Kqk7Bv2",
+	"YZJ3BMnZSpWfoB3K0MHg8BgdDF4iQfaMq73c2W8545KMWR7/R1S6D+4O0InXJjTSM4zKrUJtk9Bjr0st",
+	"Iygl+IrIMaMK4RQSIqTpTusFJuOUYAE1KgXPpubgwcnZ6cDEtyvDeG2gm9xSFXH+0JL8iYV4X/ldJcdn",
+	"GX4XGd7p781zvfr4efOHTejduXiRSVD8Ee1Hd/b0bhCVb3PznuZT+jodvK6q9Mbt2vxi7f1cwHklbOcF",
+	"9i98kkTULlrvsH8pD6X7Fz/noJYfzcH2L7/Np+BffW+nc6Ke0KtcbMbm71bOhD+eS3vDoHu1Hvp9+bOb",
+	"q+bfQ2Ddw/6NIusP6U4vNUvrdKQX6bPfoAfdA76QGgVHXeczzxupPYwiU+ku+ch6TK3XXIeH3K3js5P8",
+	"d7LgQvllyUPEF+YoU7pC8Qyzqcm/zwd+IV0meAsSljSXoWsb0q7DvOOusblp/QJJhIWG4ZKMq4cMoHPj",
+	"nCckdUV9IKdOxnxhalS0Kx8fc5geXAl5DK5X6v/Wyf3yzfiWuV8xC8i4OvZ+a7PVHg51yfLFuRGt0+42",
+	"IW3xgXbsHd64f289RK55TmoN5x5x+9dxPjeBv4obpYYva/e+R1jBPd4eT1D+1vcPKZTx7sb928MJWxLr",
+	"zz7YO/hgmacZtClY6yg/+Ap0nIp+85eh9A61eCMp797t8pZ+FHhxZFwk+XEk/5CTNqIiU2QrKrlTvbOc",
+	"gkiiwBU5R4qPWZ6VV3S9+xEODnm9734EVmKOZyywUBSnrlzzHF+CF7ZyUnDMbPaf/kjG4MvQBx2dGO8N",
+	"nETCaYrUTBCSu0rtwVvn2+Gub1m7q/SRDIxyf8Gv1M5w7tInsjW+J2/perbcJjyHtidbq+1hKQDyOc2R",
+	"SVAfqbY36JyEyO+/d+zMEvCOTgTBlxIpSuSgOPL9csysNUKrfeHKZdIP13lIP1nQv04/ae7lcj66zXye",
+	"totc1fNZXK75NYtb1jW6iVvyMawwr4trpw1m0eF7l81gshW9BKBOQMnN4FOW1wutqp87Cr67FO/hGbMh",
+	"uMcQX0/rJav0SO3wlVmZ/yy9NpVeZ1yCY80qZ7zU2PXYHvR2RihobgW1dPrYPJJYJ/eGN+afDaxIjwSe",
+	"bcmNEldZVeSv5WeNKsnHwj5IODE6uEmThMwMrz3LhKScTaFAXwmbrOdrgU2PiFZTtW2rn4rdlFjNX8c9",
+	"1RNZthd+4U2Hj8AhU6s/K/Nl4r0kyD6BtIVm/1+1rIVQC0me5e3W5z1gAQuJm8tQxAWyeRrHiCpTG4kL",
+	"NCExn1uxa2o69ZC2pgOcbI0B2Hqc8MxXfYSx2se0q+dpe//SLlvPLENu4xU/bRpLceFnA8srC4p3wwD1",
+	"2cJU3Mg7XvkX3WHJ4so2ByMf0lb0mld22ogWy77FKJ0FHQ562LDusUk1trVuoG6NeaorpcxLJfOo0pHW",
+	"ulQH247tYURLqT/uIwuVSq+6DsPNLPFzikN+DtAtSBM2eax9eGP+6WEzeVj2bCttdsjPrLHxiaYpiGVo",
+	"LSvbqL0t7ta2B49NciVy++6Nly5a2lTtMW+WY21NZsMj8PSnScHvh2AuoPQkfP27Sr43K7jRubluSTE0",
+	"rKuHUXBmHvym086q/Z07NVnH1P8CwQ6HWC+cKKvGOGyKYogK1Xi3jmT25TszUt5UIj0qWieYWp562Uz/",
+	"G9P2EgsN8MuRq/46QH/MCEPYQOU1c8FzYshkzJZYuqNU+r51P+aLkTfXdT0Yd0zL9MQUaoWK14wvTV0o",
+	"+AW1bKf0irCipws0fAHF1kBCJZrjhBwZryhceyFRZLuxR2jKiUTZAk3M2TGtaFA1ZlC/1FZDhslozYMv",
+	"GaJJU0DWtyZM++6HFD9+I/gnkUHlVucdxsUOF8ju4l622DXr/yyTNpZJJ0mS0xa0TW9TrAqu0CGAhjfw",
+	"t7flUmD0s/mymfli8B19dKXzGYfa81DX1lWysDTxEPy90aM/9z7f7s5feFxsY29+Uwqcl88WY6kkikAs",
+	"RAafTUs0k6/Gco3LnCN2DthRORONNhxK9y2AR+LDT2kL9OLDLmLwzHvvFjBYT6ia5S6o6aPdlUbmsru8",
+	"9gJj01h7HNxGoVE4uPDq+psGFjV0PzNO9QfDMmgK3oJWJ2enmqPlNVqeQJ1+VQ53a4js0vq79AbalaR2",
+	"f1zvzG4r7EP+1FcdnOlqK523Iy31QSu1KOvZsMu1A3URGv+CjdH4l/KUvNJFB+CJqtxxfVYb7hiwa9cN",
+	"x930yPFDmrqlLsGddm6Oft9izCbHMjTHWuwzzGLXMd+VtUbvvHgO3ixqU1CdH7epLuUEJ+nKthfRSoJJ",
+	"S5AIo0NzAtC22dgBp7E7FmjQvuHAn8GyvLvxw+gLlS7ij6ws1BpAd1hsbo+fA0Ju1bS1VUP3NrQtiZjh",
+	"jfu3h6lVwsBnO+suJbIKHG7jLW1RovZNeHxqrFDidx8rWr9ra09duk+0m7WyzOfvJU/tkWTH0xiafbHV",
+	"hZ2eSH58V4Ent4YbhZ5qUijv29toip6Zno/I1GgDv/cEx5e2d6bi0N/UVm6Dpqq2Wbp14UjCEjlmERxo",
+	"2ntlekwe2f4B4Rxf7+Ep+dG0v8wYvTZd6P4TvRyZOlORrctgHtTq21JwNk1X2tjNfflNrnbNpZ2F8XBY",
+	"39QyuAXzOTR3S/NM/KfioyVYTGtnm9goZ9Af1HYFNNe0QdJhJRf9MLvtZO+5bzpYWWnX3m3DFZMefF8q",
+	"r7HyiukZIoVjjG9efzSeFkZIIp1LqmTvIS4gcFniSh6CtBt1p6Y3LE4SQaQ0dqIgOFkVwCQhPEKuqVTQ",
+	"EjD/MDLeYQgSZsx6O8cMnGgHo9EAvbdMlAvEsjRFUbFqUfEdOB9hsg6LqnvoBLowouiKCHqxisZsjsWl",
+	"rQpZQAB3KUkQ1qpMrBm3mhGxpJL4fm8yxzTVa2eet61tU8oux0xbz+gCp6mdiY20Sqr06wrmPA7kJV3U",
+	"BzYfGge77aFJr/3+A2kp+QBPZOPm4/excrlowqRnmzdfRVNRFdPUEWU7UVfkxfCm+NHH7C0j5rPh27Me",
+	"15xfgapYIG8tysgFOvtkgo1gX3l43sGg19pYBfdpt7Kq3GaT6jb2ZRizwCb42R+fDMTPGLUpRpURZa8o",
+	"1Kyl1AD5q+uXU06pVKbT6F3xamHavSdopxOU3W7MK7Z/M9zLm/ferD10ieWlRG+o+jWbAIlpaQ0FopSz",
+	"mNAOrLhp3r9/gGY8E3L3WFNt0f9+zOwqCoLjmfugixD+oPWXkytMU40GSFIWk6KIxEGLffTZzuIBxa0d",
+	"Yp2sFRljWsbadX1a48ium4UFTN7ljEArOgqJYvUtbLGQKpSljZgm4gJomvD9pNjDa1DxjosApgmQpPSK",
+	"SJSxhAgUDfGCDq/2o0GtcbW1Ock1ni9SMoj53D4L1pKFPO+A7Wag4bWXvFrSTVdd+wfvXlFPpeGiVyat",
+	"6a47I+fdcxmztUsurO7dKFwc/kWP0dx+uf3/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
