@@ -5,8 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/switchboard-go/switchboard/cmd/internal/golden"
 	"regexp"
 	"slices"
 	"strings"
@@ -113,24 +112,11 @@ func quoteArgs(args []string) string {
 	return strings.Join(q, " ")
 }
 
-// checkGolden compares got with testdata/name.golden, or rewrites it
-// with -update.
+// checkGolden compares got with testdata/<name>.golden, or rewrites it
+// under -update.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update rewrites it); got:\n%s", path, got)
-	}
+	golden.Check(t, name, got, *update)
 }
 
 // sb builds the arguments of a sandboxed cachet command.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/switchboard-go/switchboard/cmd/internal/golden"
 	"os"
 	"path/filepath"
 	"testing"
@@ -97,22 +98,9 @@ func checkReferenceGolden(t *testing.T, name, got string) {
 	}
 }
 
-// checkGolden compares got with testdata/<name>.golden, or rewrites the
-// file under -update (for Go-only behaviour such as plain mode).
+// checkGolden compares got with testdata/<name>.golden, or rewrites it
+// under -update.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s mismatch\n--- got ---\n%s\n--- want ---\n%s", name, got, want)
-	}
+	golden.Check(t, name, got, *update)
 }
