@@ -121,9 +121,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // caller's deadline: a 503 with the server's message is a better answer
 // than "context deadline exceeded" after sleeping for nothing.
 func (t *retryTransport) decide(ctx context.Context, attempt int, resp *http.Response, err error) (time.Duration, bool) {
+	if ctx.Err() != nil {
+		// The caller has given up: whatever came back is the answer.
+		return 0, false
+	}
 	var delay time.Duration
 	if err != nil {
-		if ctx.Err() != nil || !transient(err) {
+		if !transient(err) {
 			return 0, false
 		}
 		delay = t.backoff(attempt)
