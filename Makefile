@@ -52,10 +52,13 @@ staticcheck:
 unit:
 	$(GO) test -race -count=1 $(PKGS)
 
+# LIVE_PLATFORMS: every facade with a live test, in alphabetical order.
+LIVE_PLATFORMS := $(patsubst facade/%/live_test.go,%,$(wildcard facade/*/live_test.go))
+
 ## live-sandbox: the live tests (-tags live), pointed at `switchboard sandbox serve`
 ## through the platform's own environment variables, as they would be at a real server
 live-sandbox: build
-	@for platform in cachet; do \
+	@for platform in $(LIVE_PLATFORMS); do \
 	  env=$$(mktemp); \
 	  $(BIN)/switchboard sandbox serve $$platform > "$$env" 2>/dev/null & pid=$$!; \
 	  for _ in $$(seq 200); do [ "$$(wc -l < "$$env")" -ge 2 ] && break; sleep 0.05; done; \

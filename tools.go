@@ -5,6 +5,7 @@
 package tools
 
 import (
+	_ "github.com/Khan/genqlient"
 	_ "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen"
 	_ "honnef.co/go/tools/cmd/staticcheck"
 )
