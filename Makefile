@@ -25,12 +25,12 @@ check-generated:
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	tar --exclude=./.git --exclude=./$(BIN) -cf - . | tar -C "$$tmp" -xf -; \
 	(cd "$$tmp" && $(GO) generate ./...); \
-	if ! diff -ru gen "$$tmp/gen"; then \
-	  echo "gen/ is out of date with specs/: run 'make generate' and commit the result" >&2; exit 1; \
+	if ! diff -ru --exclude=.git --exclude=$(BIN) . "$$tmp"; then \
+	  echo "generated code is out of date with specs/: run 'make generate' and commit the result" >&2; exit 1; \
 	fi; \
 	echo "gen/ is up to date with specs/"
 
-## spec-validate: every specs/*/openapi.yaml loads and validates with kin-openapi
+## spec-validate: every specs/**/openapi.yaml loads and validates with kin-openapi
 spec-validate:
 	$(GO) test -count=1 ./specs/
 

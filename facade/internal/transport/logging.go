@@ -47,7 +47,10 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		slog.String("url", url),
 		slog.Any("headers", t.scrub.Header(req.Header)),
 	}
-	attrs = append(attrs, t.requestBody(req)...)
+	quiet := ctx.Value(quietBodyKey{}) != nil
+	if !quiet {
+		attrs = append(attrs, t.requestBody(req)...)
+	}
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "http request", attrs...)
 
 	start := time.Now()
@@ -67,9 +70,22 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		slog.Int("status", resp.StatusCode),
 		slog.Any("headers", t.scrub.Header(resp.Header)),
 	)
-	attrs = append(attrs, t.responseBody(req, resp)...)
+	if !quiet {
+		attrs = append(attrs, t.responseBody(req, resp)...)
+	}
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "http response", attrs...)
 	return resp, nil
+}
+
+type quietBodyKey struct{}
+
+// QuietBody returns a context under which requests are logged without their
+// request or response bodies. Logins and token exchanges use it: their
+// responses carry a secret the Scrubber cannot know yet (a new access token,
+// a text/plain JWT), since the facade learns it only after the body has
+// been read.
+func QuietBody(ctx context.Context) context.Context {
+	return context.WithValue(ctx, quietBodyKey{}, true)
 }
 
 // requestBody logs an excerpt only when it can be read without touching

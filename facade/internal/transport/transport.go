@@ -51,6 +51,11 @@ type Config struct {
 	// (the token, the password), besides what Credentials reports through
 	// [SecretSource].
 	Secrets []string
+	// Scrubber, when set, is used instead of a new one, so that several
+	// clients of one platform (st2's auth, api and stream services) hide
+	// every secret any of them learns. The Secrets above and those of
+	// Credentials are added to it.
+	Scrubber *redact.Scrubber
 }
 
 // Credentials authenticate a request. Apply receives a clone of the
@@ -65,6 +70,17 @@ type Credentials interface {
 // the facade listing them twice.
 type SecretSource interface {
 	Secrets() []string
+}
+
+// Refresher is implemented by Credentials that can renew themselves once
+// the server has rejected them. When a request to the bound origin gets a
+// 401, the credential layer calls Refresh with the rejected request (so the
+// implementation can tell which token failed and renew only if no other
+// caller already has), then applies the credentials again and sends the
+// request once more, provided its body can be replayed. A second 401 is
+// returned to the caller as it is.
+type Refresher interface {
+	Refresh(ctx context.Context, rejected *http.Request) error
 }
 
 // HeaderCredential sets one static header, the scheme of Cachet
@@ -115,7 +131,11 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error, jit
 		logger = logger.With(slog.String("platform", cfg.Platform))
 	}
 
-	scrub := redact.NewScrubber(cfg.Secrets...)
+	scrub := cfg.Scrubber
+	if scrub == nil {
+		scrub = redact.NewScrubber()
+	}
+	scrub.Add(cfg.Secrets...)
 	if src, ok := cfg.Credentials.(SecretSource); ok {
 		scrub.Add(src.Secrets()...)
 	}
@@ -277,12 +297,48 @@ func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	if originOf(req.URL) != t.origin {
 		return t.next.RoundTrip(req)
 	}
+	r, err := t.authorized(req)
+	if err != nil {
+		return nil, err
+	}
+	refresher, ok := t.creds.(Refresher)
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	if !ok || !replayable {
+		return t.next.RoundTrip(r)
+	}
+	resp, err := t.next.RoundTrip(r)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	if err := refresher.Refresh(req.Context(), r); err != nil {
+		// The 401 is the better answer for the caller: the renewal's own
+		// failure reaches it on the next call, through Apply.
+		return resp, nil
+	}
+	drainAndClose(resp.Body)
+	retry := req.Clone(req.Context())
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("replaying the request body after renewing credentials: %w", err)
+		}
+		retry.Body = body
+	}
+	if err := t.creds.Apply(retry.Context(), retry); err != nil {
+		closeRequestBody(retry)
+		return nil, fmt.Errorf("applying credentials: %w", err)
+	}
+	return t.next.RoundTrip(retry)
+}
+
+// authorized returns a clone of req carrying the credentials.
+func (t *credentialTransport) authorized(req *http.Request) (*http.Request, error) {
 	r := req.Clone(req.Context())
 	if err := t.creds.Apply(r.Context(), r); err != nil {
 		closeRequestBody(req)
 		return nil, fmt.Errorf("applying credentials: %w", err)
 	}
-	return t.next.RoundTrip(r)
+	return r, nil
 }
 
 // closeRequestBody honours the RoundTripper contract of closing the body

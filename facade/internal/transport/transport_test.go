@@ -754,3 +754,62 @@ func TestTLS(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestQuietBodyKeepsBodiesOutOfLogs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "eyJhbGciOiJIUzI1NiJ9.fresh-jwt.sig")
+	}))
+	defer srv.Close()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client, _, err := NewClient(Config{BaseURL: srv.URL, Options: facade.NewOptions(facade.WithLogger(logger))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, quiet := range []bool{false, true} {
+		buf.Reset()
+		ctx := context.Background()
+		if quiet {
+			ctx = QuietBody(ctx)
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/login", strings.NewReader(`{"login":"ana","password":"pw-in-body"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.GetBody = func() (io.ReadCloser, error) {
+			return io.NopCloser(strings.NewReader(`{"login":"ana","password":"pw-in-body"}`)), nil
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != "eyJhbGciOiJIUzI1NiJ9.fresh-jwt.sig" {
+			t.Fatalf("caller got %q", body)
+		}
+		logged := strings.Contains(buf.String(), "fresh-jwt")
+		if logged == quiet {
+			t.Fatalf("quiet=%v: response body logged=%v\n%s", quiet, logged, buf.String())
+		}
+		if !strings.Contains(buf.String(), `"url"`) {
+			t.Fatalf("quiet=%v: the exchange itself was not logged:\n%s", quiet, buf.String())
+		}
+	}
+}
+
+func TestSharedScrubber(t *testing.T) {
+	_, first, err := NewClient(Config{BaseURL: "https://auth.example", Secrets: []string{"first-secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, second, err := NewClient(Config{BaseURL: "https://api.example", Scrubber: first, Secrets: []string{"second-secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != second {
+		t.Fatal("Config.Scrubber was not used")
+	}
+	if got := first.String("first-secret second-secret"); strings.Contains(got, "secret") {
+		t.Fatalf("shared scrubber missed a client's secret: %q", got)
+	}
+}
