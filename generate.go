@@ -7,3 +7,4 @@ package switchboard
 // One directive per spec. The generator's version is pinned in go.mod through
 // tools.go, so `go generate ./...` gives the same output on every machine.
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/cachet/oapi-codegen.yaml specs/cachet/openapi.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/spacestudio/oapi-codegen.yaml specs/spacestudio/openapi.yaml
