@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/cachetcmd"
 	"github.com/switchboard-go/switchboard/cmd/internal/output"
+	"github.com/switchboard-go/switchboard/cmd/internal/spacestudiocmd"
 	"github.com/switchboard-go/switchboard/facade"
 )
 
@@ -68,6 +69,7 @@ add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
 
 	root.AddCommand(
 		cachetcmd.New(a),
+		spacestudiocmd.New(a),
 		newSandboxCmd(a),
 	)
 	// The root too: an unknown platform (`switchboard foo`) is a usage

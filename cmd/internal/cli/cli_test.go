@@ -16,6 +16,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/cli"
+	"github.com/switchboard-go/switchboard/cmd/internal/sandbox"
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/cachet"
 )
@@ -176,7 +177,7 @@ func TestSandboxServeErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{[]string{"sandbox", "serve", "nope"}, app.ExitUsage, `ERROR: no emulator for this platform: "nope" (have: cachet)`},
+		{[]string{"sandbox", "serve", "nope"}, app.ExitUsage, `ERROR: no emulator for this platform: "nope" (have: ` + strings.Join(sandbox.Platforms(), ", ") + ")"},
 		{[]string{"sandbox", "serve"}, app.ExitUsage, "ERROR: accepts 1 arg(s), received 0"},
 		{[]string{"sandbox", "serve", "cachet", "--addr", "localhost"}, app.ExitUsage, `ERROR: --addr "localhost"`},
 		{[]string{"sandbox", "serve", "cachet", "--addr", busy.Addr().String()}, app.ExitFailed, "address already in use"},

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"net"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,8 +53,14 @@ Platforms: %s`, joinPlatforms(sandbox.Platforms())),
 				return err
 			}
 			defer inst.Close()
+			// One write, so a script sourcing the output as soon as it
+			// appears never reads half of it.
+			var env strings.Builder
 			for _, v := range inst.Env {
-				fmt.Fprintf(a.Out, "%s=%s\n", v.Name, v.Value)
+				fmt.Fprintf(&env, "%s=%s\n", v.Name, v.Value)
+			}
+			if _, err := io.WriteString(a.Out, env.String()); err != nil {
+				return err
 			}
 			fmt.Fprintf(a.Err, "%s emulator listening on %s (Ctrl-C to stop)\n", inst.Platform, inst.URL)
 			<-cmd.Context().Done()

@@ -65,7 +65,8 @@ type starter func(ctx context.Context, opts Options) (*Instance, error)
 // package variable so that no state is shared between invocations.
 func starters() map[string]starter {
 	return map[string]starter{
-		"cachet": startCachet,
+		"cachet":      startCachet,
+		"spacestudio": startSpacestudio,
 	}
 }
 
