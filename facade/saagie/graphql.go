@@ -1,0 +1,285 @@
+package saagie
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"path/filepath"
+	"strings"
+
+	"github.com/Khan/genqlient/graphql"
+
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/wire"
+)
+
+// gqlEndpoint is one of the two GraphQL endpoints, as the graphql.Client
+// the generated operations call. It posts through the generated REST
+// client, so the token, retries, logging and redaction are the same as for
+// every other call, and turns the answer into typed data plus a
+// *GraphQLError when the server reported errors.
+type gqlEndpoint struct {
+	c       *Client
+	gateway bool
+}
+
+// File is an upload sent with a GraphQL multipart request: a job artifact
+// or a catalog archive.
+type File struct {
+	// Name is the file name the server stores; only its base name is sent.
+	Name string
+	// Content is read once, when the request is built.
+	Content io.Reader
+}
+
+type uploadKey struct{}
+
+// upload is a file to send under the variable named varName.
+type upload struct {
+	varName string
+	file    File
+}
+
+// withUpload makes the next GraphQL request under ctx a multipart request
+// carrying f as variable varName (which the document declares as Upload).
+func withUpload(ctx context.Context, varName string, f *File) context.Context {
+	if f == nil || f.Content == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, uploadKey{}, &upload{varName: varName, file: *f})
+}
+
+type graphQLBody struct {
+	Data       json.RawMessage  `json:"data"`
+	Errors     []GraphQLProblem `json:"errors"`
+	Extensions map[string]any   `json:"extensions"`
+}
+
+// MakeRequest sends one operation and decodes its answer into resp.Data.
+func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, resp *graphql.Response) error {
+	op := req.OpName
+	body, contentType, err := g.encode(ctx, req)
+	if err != nil {
+		return &facade.DecodeError{Platform: platform, Operation: op, Err: fmt.Errorf("encoding the request: %w", err)}
+	}
+	var hr *http.Response
+	if g.gateway {
+		hr, err = g.c.api.GatewayGraphQLWithBody(ctx, contentType, bytes.NewReader(body), acceptJSON)
+	} else {
+		hr, err = g.c.api.ProjectsGraphQLWithBody(ctx, g.c.platformID, contentType, bytes.NewReader(body), acceptJSON)
+	}
+	call := g.c.call(op)
+	call.Message = graphQLMessage
+	out, err := wire.Decode[graphQLBody](call, hr, err)
+	if err != nil {
+		return err
+	}
+	if len(out.Data) > 0 && !bytes.Equal(bytes.TrimSpace(out.Data), []byte("null")) {
+		if derr := json.Unmarshal(out.Data, resp.Data); derr != nil && len(out.Errors) == 0 {
+			return call.ConversionError(hr, fmt.Errorf("data: %w", derr))
+		}
+	} else if len(out.Errors) == 0 {
+		return call.ConversionError(hr, errors.New("neither data nor errors in the answer"))
+	}
+	resp.Extensions = out.Extensions
+	if len(out.Errors) > 0 {
+		for i := range out.Errors {
+			out.Errors[i].Message = g.c.scrub.String(out.Errors[i].Message)
+		}
+		return &GraphQLError{Operation: op, Errors: out.Errors}
+	}
+	return nil
+}
+
+func acceptJSON(_ context.Context, req *http.Request) error {
+	req.Header.Set("Accept", "application/json")
+	return nil
+}
+
+// encode builds the JSON body, or the multipart body when ctx carries an
+// upload (the GraphQL multipart request convention: operations, map, 0).
+func (g *gqlEndpoint) encode(ctx context.Context, req *graphql.Request) ([]byte, string, error) {
+	ops, err := json.Marshal(req)
+	if err != nil {
+		return nil, "", err
+	}
+	up, _ := ctx.Value(uploadKey{}).(*upload)
+	if up == nil {
+		return ops, "application/json", nil
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if err := mw.WriteField("operations", string(ops)); err != nil {
+		return nil, "", err
+	}
+	m, _ := json.Marshal(map[string][]string{"0": {"variables." + up.varName}})
+	if err := mw.WriteField("map", string(m)); err != nil {
+		return nil, "", err
+	}
+	h := make(textproto.MIMEHeader)
+	name := filepath.Base(strings.ReplaceAll(up.file.Name, `\`, "/"))
+	if name == "." || name == "/" || name == "" {
+		name = "file"
+	}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="0"; filename=%q`, name))
+	h.Set("Content-Type", "application/octet-stream")
+	pw, err := mw.CreatePart(h)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := io.Copy(pw, up.file.Content); err != nil {
+		return nil, "", fmt.Errorf("reading %s: %w", name, err)
+	}
+	if err := mw.Close(); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), mw.FormDataContentType(), nil
+}
+
+// graphQLMessage reads the first GraphQL error message of a non-2xx answer
+// whose body is a GraphQL result, else the REST error shape.
+func graphQLMessage(body []byte) string {
+	var b graphQLBody
+	if jsonUnmarshal(body, &b) == nil && len(b.Errors) > 0 {
+		return b.Errors[0].Message
+	}
+	return restMessage(body)
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// GraphQLProblem is one entry of a GraphQL answer's errors array.
+type GraphQLProblem struct {
+	Message string `json:"message"`
+	// Path is the field path of the failure: names and list indexes.
+	Path []any `json:"path,omitempty"`
+	// Locations are line/column pairs in the document.
+	Locations []struct {
+		Line   int `json:"line"`
+		Column int `json:"column"`
+	} `json:"locations,omitempty"`
+	// Extensions carry graphql-java's classification (ValidationError,
+	// DataFetchingException, …) and Saagie's field-to-reason pairs
+	// ({"name": "already used"}, {"job": "NOT_EXISTS"}).
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+// GraphQLError reports the errors array of a GraphQL answer. The call that
+// returns it also returns whatever partial data came with it, so a caller
+// can use what succeeded:
+//
+//	job, err := c.Jobs.Get(ctx, id, nil)
+//	var gqlErr *saagie.GraphQLError
+//	if errors.As(err, &gqlErr) { … job may still be set … }
+//
+// It matches facade.ErrNotFound (Saagie's "NOT_EXISTS", NOT_FOUND),
+// facade.ErrUnauthorized, facade.ErrForbidden, facade.ErrConflict ("already
+// used") and facade.ErrValidation (ValidationError, BAD_REQUEST) from the
+// extensions of any of its entries.
+type GraphQLError struct {
+	// Operation is the GraphQL operation, e.g. "GetJob".
+	Operation string
+	// Errors are the server's entries, messages scrubbed of secrets.
+	Errors []GraphQLProblem
+}
+
+// Error joins the messages with their paths.
+func (e *GraphQLError) Error() string {
+	var b strings.Builder
+	b.WriteString(platform + ": " + e.Operation + ": GraphQL error")
+	for i, p := range e.Errors {
+		if i == 3 {
+			fmt.Fprintf(&b, " (and %d more)", len(e.Errors)-3)
+			break
+		}
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Message)
+		if len(p.Path) > 0 {
+			parts := make([]string, len(p.Path))
+			for j, el := range p.Path {
+				parts[j] = fmt.Sprint(el)
+			}
+			b.WriteString(" (at " + strings.Join(parts, ".") + ")")
+		}
+		if r := reasons(p.Extensions); r != "" {
+			b.WriteString(" [" + r + "]")
+		}
+	}
+	return b.String()
+}
+
+// reasons lists Saagie's field-to-reason pairs, sorted for stable output.
+func reasons(ext map[string]any) string {
+	var out []string
+	for k, v := range ext {
+		if k == "classification" {
+			continue
+		}
+		if s, ok := v.(string); ok {
+			out = append(out, k+": "+s)
+		}
+	}
+	sortStrings(out)
+	return strings.Join(out, ", ")
+}
+
+// Is maps the entries' extensions to the facade's sentinels.
+func (e *GraphQLError) Is(target error) bool {
+	for _, p := range e.Errors {
+		for _, v := range p.Extensions {
+			s, _ := v.(string)
+			u := strings.ToUpper(strings.ReplaceAll(s, " ", "_"))
+			switch target {
+			case facade.ErrNotFound:
+				if u == "NOT_EXISTS" || u == "NOT_FOUND" || u == "NOTFOUND" {
+					return true
+				}
+			case facade.ErrUnauthorized:
+				if u == "UNAUTHORIZED" || u == "UNAUTHENTICATED" {
+					return true
+				}
+			case facade.ErrForbidden:
+				if u == "FORBIDDEN" || u == "ACCESS_DENIED" {
+					return true
+				}
+			case facade.ErrConflict:
+				if u == "ALREADY_USED" || u == "ALREADY_EXISTS" {
+					return true
+				}
+			case facade.ErrValidation:
+				if u == "VALIDATIONERROR" || u == "BAD_REQUEST" || u == "INVALIDSYNTAX" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// NotFoundError reports a lookup the server answered with null: an id or
+// name that does not exist or that the user may not see. It matches
+// facade.ErrNotFound.
+type NotFoundError struct {
+	// Kind is the object kind, e.g. "project", "job".
+	Kind string
+	// Key is the id or name looked up.
+	Key string
+}
+
+// Error says what was not found.
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("%s: %s %q not found", platform, e.Kind, e.Key)
+}
+
+// Is matches facade.ErrNotFound.
+func (e *NotFoundError) Is(target error) bool { return target == facade.ErrNotFound }
