@@ -1,0 +1,414 @@
+package saagietest
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of a new Server. The realm is what EasyConnect would read from a
+// "saagie-workspace..." host; the platform id is the first platform of a
+// fresh install.
+const (
+	DefaultRealm      = "saagie"
+	DefaultPlatformID = 1
+	DefaultUser       = "admin"
+	DefaultTokenTTL   = time.Hour
+	DefaultPlatform   = "Sandbox"
+)
+
+// Server is a running Saagie emulator, in the manner of httptest.Server:
+// the login endpoint, the Projects and gateway GraphQL endpoints and the
+// REST services, over an in-memory platform. Its state is lost on Close.
+type Server struct {
+	// URL is the workspace base URL, e.g. "http://127.0.0.1:41234", with
+	// no trailing slash (clients add the paths, as saagieapi does).
+	URL string
+	// PlatformID is the id of the one platform the server emulates.
+	PlatformID int
+	// Realm is the tenant name the login expects in the Saagie-Realm header.
+	Realm string
+	// User and Password are the credentials of the realm's administrator.
+	User, Password string
+
+	cfg     config
+	ts      *httptest.Server
+	handler http.Handler
+	schemas *schemas
+
+	mu sync.Mutex // guards st, the whole emulated platform
+	st *store
+
+	secret     []byte       // HS256 key of the tokens
+	generation atomic.Int64 // tokens of an older generation are revoked
+	logins     atomic.Int64
+
+	faultMu sync.Mutex
+	faults  []Fault
+	faultsN atomic.Int64
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	addr       string
+	now        func() time.Time
+	realm      string
+	platformID int
+	platform   string
+	user       string
+	password   string
+	ttl        time.Duration
+	timeline   Timeline
+	tls        bool
+	latency    time.Duration
+	seeds      []func(*Seeder)
+	demo       bool
+	errorLog   bool
+	noIntro    bool
+}
+
+// WithAddr sets the listen address, e.g. "127.0.0.1:8000" for
+// `switchboard sandbox serve` (default "127.0.0.1:0", a free port).
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithClock sets the server's clock (default time.Now). Token expiry and
+// every status transition (job and pipeline instances, apps, projects)
+// are computed from it when an object is read, so a test that advances a
+// fake clock sees the platform move on, without sleeping.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithRealm sets the realm the login expects (default DefaultRealm).
+func WithRealm(realm string) Option { return func(c *config) { c.realm = realm } }
+
+// WithPlatformID sets the platform id served at
+// /projects/api/platform/{id}/graphql (default DefaultPlatformID).
+func WithPlatformID(id int) Option { return func(c *config) { c.platformID = id } }
+
+// WithPlatformName sets the name the platform query reports.
+func WithPlatformName(name string) Option { return func(c *config) { c.platform = name } }
+
+// WithCredentials sets the administrator's login and password (default
+// DefaultUser and a random password, see Server.Password).
+func WithCredentials(user, password string) Option {
+	return func(c *config) { c.user, c.password = user, password }
+}
+
+// WithTokenTTL sets the lifetime of the JWTs the login issues (default
+// DefaultTokenTTL). The real lifetime is not documented.
+func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.ttl = d } }
+
+// WithTimeline sets how long instances, apps and projects stay in each
+// transitional status (default DefaultTimeline).
+func WithTimeline(t Timeline) Option { return func(c *config) { c.timeline = t } }
+
+// WithTLS serves HTTPS with a self-signed certificate, like
+// httptest.NewTLSServer. Use Server.Client or Server.Certificate to trust it.
+func WithTLS() Option { return func(c *config) { c.tls = true } }
+
+// WithLatency delays every request by d before it is handled.
+func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
+
+// WithSeed runs fn before the server starts, to fill it with data. Several
+// WithSeed options run in order.
+func WithSeed(fn func(*Seeder)) Option {
+	return func(c *config) { c.seeds = append(c.seeds, fn) }
+}
+
+// WithDemoData fills the server with the demo data set `switchboard
+// sandbox serve saagie --seed` and --sandbox show (see Seeder.Demo).
+func WithDemoData() Option { return func(c *config) { c.demo = true } }
+
+// WithoutIntrospection refuses __schema and __type queries, as a platform
+// with introspection turned off would.
+func WithoutIntrospection() Option { return func(c *config) { c.noIntro = true } }
+
+// WithErrorLog keeps net/http's server error log on stderr (discarded by
+// default).
+func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
+
+// Timeline is how long each transitional status lasts. Durations count
+// from the previous transition; zero means the status is skipped at once.
+type Timeline struct {
+	// Job and pipeline instances: REQUESTED, then QUEUED, then RUNNING,
+	// then their final status.
+	Requested, Queued, Running time.Duration
+	// Apps: STARTING before STARTED, STOPPING before STOPPED.
+	Starting, Stopping time.Duration
+	// Projects: CREATED/INIT_REQUESTED/INITIALIZING before READY, in all.
+	ProjectInit time.Duration
+}
+
+// DefaultTimeline is short enough for a demo, long enough to watch.
+var DefaultTimeline = Timeline{
+	Requested:   500 * time.Millisecond,
+	Queued:      500 * time.Millisecond,
+	Running:     2 * time.Second,
+	Starting:    time.Second,
+	Stopping:    500 * time.Millisecond,
+	ProjectInit: time.Second,
+}
+
+// NewServer starts an emulator on a loopback port (or the WithAddr
+// address). It panics when it cannot start, as httptest.NewServer does;
+// long-running servers use Listen instead.
+func NewServer(opts ...Option) *Server {
+	s, err := newUnstarted(opts...)
+	if err != nil {
+		panic(err.Error())
+	}
+	var l net.Listener
+	if s.cfg.addr != "" {
+		if l, err = listen(s.cfg.addr); err != nil {
+			panic(err.Error())
+		}
+	}
+	s.start(l)
+	return s
+}
+
+// Listen is NewServer returning an error instead of panicking, e.g. when
+// the address is already in use.
+func Listen(opts ...Option) (*Server, error) {
+	s, err := newUnstarted(opts...)
+	if err != nil {
+		return nil, err
+	}
+	addr := s.cfg.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := listen(addr)
+	if err != nil {
+		return nil, err
+	}
+	s.start(l)
+	return s, nil
+}
+
+func listen(addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("saagietest: listen on %s: %w", addr, err)
+	}
+	return l, nil
+}
+
+var discardLogger = log.New(io.Discard, "", 0)
+
+func (s *Server) start(l net.Listener) {
+	var ts *httptest.Server
+	if l == nil {
+		ts = httptest.NewUnstartedServer(s.handler)
+	} else {
+		ts = &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler}}
+	}
+	if !s.cfg.errorLog {
+		ts.Config.ErrorLog = discardLogger
+	}
+	if s.cfg.tls {
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
+	s.ts = ts
+	s.URL = baseURL(ts)
+}
+
+func newUnstarted(opts ...Option) (*Server, error) {
+	cfg := config{
+		now:        time.Now,
+		realm:      DefaultRealm,
+		platformID: DefaultPlatformID,
+		platform:   DefaultPlatform,
+		user:       DefaultUser,
+		ttl:        DefaultTokenTTL,
+		timeline:   DefaultTimeline,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.password == "" {
+		cfg.password = randomHex(12)
+	}
+	if cfg.ttl <= 0 {
+		cfg.ttl = DefaultTokenTTL
+	}
+	sch, err := loadSchemas()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		PlatformID: cfg.platformID,
+		Realm:      cfg.realm,
+		User:       cfg.user,
+		Password:   cfg.password,
+		cfg:        cfg,
+		schemas:    sch,
+		secret:     []byte(randomHex(32)),
+	}
+	s.st = newStore(s)
+	s.handler = s.newHandler()
+	s.Seed(func(sd *Seeder) {
+		sd.catalog()
+		sd.admin()
+		if cfg.demo {
+			sd.Demo()
+		}
+		for _, fn := range cfg.seeds {
+			fn(sd)
+		}
+	})
+	return s, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// baseURL is the server's URL, with an unspecified listen address replaced
+// by the loopback one a client can dial.
+func baseURL(ts *httptest.Server) string {
+	scheme := "http"
+	if ts.TLS != nil {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
+	if err != nil {
+		return ts.URL
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// Close shuts the server down and waits for the requests in flight.
+func (s *Server) Close() {
+	if s.ts != nil {
+		s.ts.Close()
+	}
+}
+
+// Handler returns the emulator's bare handler (full paths), for
+// httptest.NewRecorder or mounting under another server.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Certificate returns the certificate of a WithTLS server, or nil.
+func (s *Server) Certificate() *x509.Certificate {
+	if s.ts == nil || s.ts.TLS == nil {
+		return nil
+	}
+	return s.ts.Certificate()
+}
+
+// Client returns an HTTP client that trusts the server's certificate.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// ProjectsURL is the Projects GraphQL endpoint of the platform.
+func (s *Server) ProjectsURL() string {
+	return s.URL + "/projects/api/platform/" + strconv.Itoa(s.PlatformID) + "/graphql"
+}
+
+// GatewayURL is the realm's gateway (technology catalog) GraphQL endpoint.
+func (s *Server) GatewayURL() string { return s.URL + "/gateway/api/graphql" }
+
+// PlatformURL is the page URL a user would copy from the browser for
+// EasyConnect: the base URL, "/projects/platform/", the platform id.
+//
+// The emulator listens on a loopback address with a port and plain HTTP,
+// which saagieapi's easy_connect pattern refuses (it wants https and a
+// "<realm>-<rest>" host without port); Switchboard's EasyConnect accepts
+// it as documented there. The realm cannot be read from "127.0.0.1": use
+// the login's realm, Server.Realm.
+func (s *Server) PlatformURL() string {
+	return s.URL + "/projects/platform/" + strconv.Itoa(s.PlatformID) + "/"
+}
+
+// LoginCount is how many logins succeeded so far, so that tests can check
+// that concurrent calls shared one token.
+func (s *Server) LoginCount() int { return int(s.logins.Load()) }
+
+// RevokeTokens makes every token issued so far invalid (401), as a
+// platform restart or a key rotation would, to test re-login.
+func (s *Server) RevokeTokens() { s.generation.Add(1) }
+
+// now reads the clock, to the millisecond as the platform's timestamps.
+func (s *Server) now() time.Time { return s.cfg.now().UTC().Truncate(time.Millisecond) }
+
+// Fault is a failure FailNextWith injects: the answer of a failing server,
+// or of the proxy in front of it.
+type Fault struct {
+	// Status is the HTTP status, e.g. 500, 502 or 429.
+	Status int
+	// RetryAfter, when positive, is sent as Retry-After (whole seconds).
+	RetryAfter time.Duration
+	// Pattern limits the fault to requests whose "METHOD /path" starts
+	// with it (e.g. "POST /gateway/"); "" matches every request.
+	Pattern string
+	// GraphQLError, when set, answers 200 with {"data":null,"errors":
+	// [{"message": GraphQLError}]} instead of Status, as the platform does
+	// on an unexpected server-side failure ("Unexpected error").
+	GraphQLError string
+}
+
+// FailNext makes the next n requests matching pattern answer status.
+func (s *Server) FailNext(n, status int, pattern string) {
+	s.FailNextWith(n, Fault{Status: status, Pattern: pattern})
+}
+
+// FailNextWith is FailNext with the whole answer described by f.
+func (s *Server) FailNextWith(n int, f Fault) {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	for range n {
+		s.faults = append(s.faults, f)
+	}
+	s.faultsN.Store(int64(len(s.faults)))
+}
+
+func (s *Server) takeFault(r *http.Request) (Fault, bool) {
+	if s.faultsN.Load() == 0 {
+		return Fault{}, false
+	}
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	key := r.Method + " " + r.URL.Path
+	for i, f := range s.faults {
+		if strings.HasPrefix(key, f.Pattern) {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			s.faultsN.Store(int64(len(s.faults)))
+			return f, true
+		}
+	}
+	return Fault{}, false
+}
+
+func (f Fault) write(w http.ResponseWriter, r *http.Request) {
+	if f.GraphQLError != "" {
+		writeJSON(w, http.StatusOK, map[string]any{
+			"data":   nil,
+			"errors": []any{map[string]any{"message": f.GraphQLError, "extensions": nil, "path": nil}},
+		})
+		return
+	}
+	if f.RetryAfter > 0 {
+		secs := (f.RetryAfter + time.Second - 1) / time.Second
+		w.Header().Set("Retry-After", strconv.FormatInt(int64(secs), 10))
+	}
+	writeHTTPError(w, r, f.Status, http.StatusText(f.Status))
+}
