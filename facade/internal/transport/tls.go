@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
@@ -49,10 +51,30 @@ func baseTransport(o facade.Options) (http.RoundTripper, error) {
 			ExpectContinueTimeout: time.Second,
 		}
 	}
+	t.DialContext = loopbackLocalhost(t.DialContext)
 	if err := configureTLS(t, o); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// loopbackLocalhost makes every name under .localhost reach the loopback
+// interface, as RFC 6761 section 6.3 says and browsers do, but Go's resolver
+// does not. Platforms whose URLs carry meaning in the host name (a Saagie
+// platform URL names its realm, "https://<realm>-workspace.saagie.io")
+// can then be pointed at a local emulator as
+// "http://<realm>-workspace.localhost:PORT" without touching /etc/hosts.
+func loopbackLocalhost(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err == nil && strings.HasSuffix(strings.ToLower(strings.TrimSuffix(host, ".")), ".localhost") {
+			addr = net.JoinHostPort("127.0.0.1", port)
+		}
+		return dial(ctx, network, addr)
+	}
 }
 
 func configureTLS(t *http.Transport, o facade.Options) error {

@@ -813,3 +813,26 @@ func TestSharedScrubber(t *testing.T) {
 		t.Fatalf("shared scrubber missed a client's secret: %q", got)
 	}
 }
+
+func TestLocalhostSubdomainsReachLoopback(t *testing.T) {
+	var host string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host = r.Host
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	base := "http://demo-workspace.localhost:" + port
+	client, _, err := NewClient(Config{BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Get(base + "/projects/platform/1/")
+	if err != nil {
+		t.Fatalf("GET %s: %v", base, err)
+	}
+	resp.Body.Close()
+	if host != "demo-workspace.localhost:"+port {
+		t.Fatalf("Host header %q: the name must be kept, only the address resolved", host)
+	}
+}
