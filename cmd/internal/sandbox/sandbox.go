@@ -66,6 +66,7 @@ type starter func(ctx context.Context, opts Options) (*Instance, error)
 func starters() map[string]starter {
 	return map[string]starter{
 		"cachet":      startCachet,
+		"rightscale":  startRightScale,
 		"saagie":      startSaagie,
 		"spacestudio": startSpacestudio,
 	}
