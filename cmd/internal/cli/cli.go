@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/cachetcmd"
 	"github.com/switchboard-go/switchboard/cmd/internal/output"
+	"github.com/switchboard-go/switchboard/cmd/internal/rightscalecmd"
 	"github.com/switchboard-go/switchboard/cmd/internal/saagiecmd"
 	"github.com/switchboard-go/switchboard/cmd/internal/spacestudiocmd"
 	"github.com/switchboard-go/switchboard/facade"
@@ -70,6 +71,7 @@ add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
 
 	root.AddCommand(
 		cachetcmd.New(a),
+		rightscalecmd.New(a),
 		saagiecmd.New(a),
 		spacestudiocmd.New(a),
 		newSandboxCmd(a),
