@@ -16,17 +16,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# serve PLATFORM: start its emulator and export the variables it prints.
+# serve PLATFORM [FLAGS...]: start its emulator (with `sandbox serve` flags
+# such as --seed) and export the variables it prints.
 serve() {
   local platform=$1 env="$work/$1.env"
-  "$BIN" sandbox serve "$platform" >"$env" 2>"$work/$platform.log" &
+  shift
+  "$BIN" sandbox serve "$platform" "$@" >"$env" 2>"$work/$platform.log" &
   pids+=($!)
   for _ in $(seq 100); do
     [ -s "$env" ] && break
     sleep 0.05
   done
   [ -s "$env" ] || { echo "the $platform emulator did not start:" >&2; cat "$work/$platform.log" >&2; exit 1; }
-  echo "\$ switchboard sandbox serve $platform   # prints:"
+  echo "\$ switchboard sandbox serve $platform${*:+ $*}   # prints:"
   sed 's/^/    /' "$env"
   set -a; . "$env"; set +a
 }

@@ -3,17 +3,7 @@
 # clouds, a production deployment with servers and an array, RightScripts.
 echo
 echo "== RightScale ==============================================================="
-rs_env="$work/rightscale.env"
-"$BIN" sandbox serve rightscale --seed >"$rs_env" 2>"$work/rightscale.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  [ "$(wc -l <"$rs_env")" -ge 2 ] && break
-  sleep 0.05
-done
-[ "$(wc -l <"$rs_env")" -ge 2 ] || { echo "the rightscale emulator did not start:" >&2; cat "$work/rightscale.log" >&2; exit 1; }
-echo "\$ switchboard sandbox serve rightscale --seed   # prints:"
-sed 's/^/    /' "$rs_env"
-set -a; . "$rs_env"; set +a
+serve rightscale --seed
 
 run rightscale list-instances --cloud "EC2 us-east-1" --deployment production -a name state href
 run rightscale index servers --filter name==web -a name state href
