@@ -8,6 +8,9 @@ package switchboard
 // tools.go, so `go generate ./...` gives the same output on every machine.
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/cachet/oapi-codegen.yaml specs/cachet/openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/rightscale/oapi-codegen.yaml specs/rightscale/openapi.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/st2/auth/oapi-codegen.yaml specs/st2/auth/openapi.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/st2/api/oapi-codegen.yaml specs/st2/api/openapi.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/st2/stream/oapi-codegen.yaml specs/st2/stream/openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/spacestudio/oapi-codegen.yaml specs/spacestudio/openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/saagie/oapi-codegen.yaml specs/saagie/openapi.yaml
 //go:generate go run github.com/Khan/genqlient specs/saagie/genqlient.yaml
