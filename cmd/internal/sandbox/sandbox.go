@@ -69,6 +69,7 @@ func starters() map[string]starter {
 		"rightscale":  startRightScale,
 		"saagie":      startSaagie,
 		"spacestudio": startSpacestudio,
+		"st2":         startST2,
 	}
 }
 
