@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-go/switchboard/cmd/internal/rightscalecmd"
 	"github.com/switchboard-go/switchboard/cmd/internal/saagiecmd"
 	"github.com/switchboard-go/switchboard/cmd/internal/spacestudiocmd"
+	"github.com/switchboard-go/switchboard/cmd/internal/st2cmd"
 	"github.com/switchboard-go/switchboard/facade"
 )
 
@@ -74,6 +75,7 @@ add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
 		rightscalecmd.New(a),
 		saagiecmd.New(a),
 		spacestudiocmd.New(a),
+		st2cmd.New(a),
 		newSandboxCmd(a),
 	)
 	// The root too: an unknown platform (`switchboard foo`) is a usage

@@ -1,0 +1,263 @@
+package st2cmd
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchboard-go/switchboard/cmd/internal/app"
+	"github.com/switchboard-go/switchboard/cmd/internal/output"
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/st2"
+)
+
+// connFlags are the flags that name a server, refused with --sandbox.
+var connFlags = []string{"url", "auth-url", "api-url", "stream-url", "api-version", "config-file", "cacert"}
+
+// connect builds the client of this invocation (once): the sandbox's
+// emulator with --sandbox, otherwise the flags, then the ST2_* variables,
+// then the config file.
+func (e *Env) connect(cmd *cobra.Command) (*st2.Client, error) {
+	if e.client != nil {
+		return e.client, nil
+	}
+	flags := cmd.Flags()
+	str := func(flag, env, v string) string {
+		if flags.Changed(flag) {
+			return v
+		}
+		return e.a.Getenv(env)
+	}
+	var cfg st2.Config
+	if e.a.Sandbox {
+		for _, f := range connFlags {
+			if flags.Changed(f) {
+				return nil, app.Usagef("--%s and --sandbox cannot be used together: --sandbox runs a built-in emulator", f)
+			}
+		}
+		inst, err := e.a.SandboxInstance(cmd.Context(), "st2")
+		if err != nil {
+			return nil, err
+		}
+		cfg = st2.Config{
+			AuthURL:    inst.Lookup(st2.EnvAuthURL),
+			APIURL:     inst.Lookup(st2.EnvAPIURL),
+			StreamURL:  inst.Lookup(st2.EnvStreamURL),
+			APIKey:     inst.Lookup(st2.EnvAPIKey),
+			SkipConfig: true,
+		}
+		if flags.Changed("token") {
+			cfg.Token, cfg.APIKey = e.token, ""
+		} else if flags.Changed("api-key") {
+			cfg.APIKey = e.apiKey
+		}
+	} else {
+		// The process's variables are read here, through app.IO, so that
+		// tests can give their own; LoadConfig then adds the file.
+		cfg = st2.Config{
+			BaseURL:    str("url", st2.EnvBaseURL, e.url),
+			AuthURL:    str("auth-url", st2.EnvAuthURL, e.authURL),
+			APIURL:     str("api-url", st2.EnvAPIURL, e.apiURL),
+			StreamURL:  str("stream-url", st2.EnvStreamURL, e.streamURL),
+			APIVersion: str("api-version", st2.EnvAPIVersion, e.apiVersion),
+			CACert:     str("cacert", st2.EnvCACert, e.cacert),
+			Token:      str("token", st2.EnvAuthToken, e.token),
+			APIKey:     str("api-key", st2.EnvAPIKey, e.apiKey),
+			ConfigFile: str("config-file", st2.EnvConfigFile, e.configFile),
+			SkipConfig: e.skipConfig || truthy(e.a.Getenv(st2.EnvSkipConfig)),
+		}
+		if cfg.Token != "" {
+			cfg.APIKey = "" // a token wins, as in st2
+		}
+		var err error
+		if cfg, err = st2.LoadConfig(cfg); err != nil {
+			return nil, asUsage(err)
+		}
+	}
+	base, err := baseTransport(cfg.CACert)
+	if err != nil {
+		return nil, &app.UsageError{Err: err}
+	}
+	// The CA bundle is applied to our own transport: the facade's TLS
+	// options need an *http.Transport at the bottom, and ours is wrapped.
+	cfg.CACert = ""
+	e.rec = &recorder{base: base}
+	c, err := st2.New(cfg,
+		facade.WithLogger(e.a.Logger()),
+		facade.WithTimeout(e.timeout),
+		facade.WithBaseTransport(e.rec),
+		facade.WithUserAgent("switchboard-st2"))
+	if err != nil {
+		return nil, asUsage(err)
+	}
+	e.client = c
+	return c, nil
+}
+
+// asUsage turns a configuration error (a malformed URL, a bad config
+// file) into a usage error: the invocation is wrong, nothing failed.
+func asUsage(err error) error {
+	var ce *facade.ConfigError
+	if errors.As(err, &ce) {
+		return &app.UsageError{Err: err}
+	}
+	return err
+}
+
+func truthy(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on", "y":
+		return true
+	}
+	return false
+}
+
+// baseTransport is the transport under the facade's stack, trusting the
+// CAs of cacert in addition to the system's.
+func baseTransport(cacert string) (*http.Transport, error) {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	if cacert == "" {
+		return t, nil
+	}
+	pem, err := os.ReadFile(cacert)
+	if err != nil {
+		return nil, fmt.Errorf("--cacert: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--cacert %s: no PEM certificate found", cacert)
+	}
+	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return t, nil
+}
+
+// maxRecorded bounds one recorded JSON answer.
+const maxRecorded = 64 << 20
+
+// recorder sits at the bottom of the facade's HTTP stack and keeps the
+// JSON bodies of the answers, so that commands print the server's objects
+// exactly as sent (key order, number text, fields the generated types do
+// not model, false and empty values), as st2 does. The facade still
+// decodes and checks every answer. Streams and text answers pass through.
+//
+// The facade has no way to hand out raw answers yet; see the package
+// report. Commands run one request at a time, so "the answers since a
+// mark" is well defined.
+type recorder struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	log  []exchange
+}
+
+type exchange struct {
+	method, path string
+	status       int
+	body         []byte
+}
+
+// RoundTrip records JSON answers whole.
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		return resp, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRecorded+1))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if len(body) <= maxRecorded {
+		r.mu.Lock()
+		r.log = append(r.log, exchange{method: req.Method, path: req.URL.Path, status: resp.StatusCode, body: body})
+		r.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// mark returns the position after the last recorded answer.
+func (r *recorder) mark() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.log)
+}
+
+// since returns the successful answers to method on a path ending in
+// suffix recorded after mark, oldest first.
+func (r *recorder) since(mark int, method, suffix string) [][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out [][]byte
+	for _, x := range r.log[min(mark, len(r.log)):] {
+		if x.method == method && x.status/100 == 2 && strings.HasSuffix(x.path, suffix) {
+			out = append(out, x.body)
+		}
+	}
+	return out
+}
+
+// errNoRaw means the facade's call succeeded but no JSON answer was seen:
+// a bug, reported rather than printing nothing.
+var errNoRaw = errors.New("st2: internal error: the server's answer was not recorded")
+
+// rawObject runs call and returns the last answer it got to method on
+// suffix, as an ordered object.
+func (e *Env) rawObject(method, suffix string, call func() error) (*output.Map, error) {
+	mark := e.rec.mark()
+	if err := call(); err != nil {
+		return nil, err
+	}
+	bodies := e.rec.since(mark, method, suffix)
+	if len(bodies) == 0 {
+		return nil, errNoRaw
+	}
+	v, err := output.Normalize(json.RawMessage(bodies[len(bodies)-1]))
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(*output.Map)
+	if !ok {
+		return nil, fmt.Errorf("st2: the server answered %s %s with a JSON value that is not an object", method, suffix)
+	}
+	return m, nil
+}
+
+// rawList runs call and returns every element of the JSON arrays it got
+// to GET on suffix (all the pages it read), in order.
+func (e *Env) rawList(suffix string, call func() error) ([]any, error) {
+	mark := e.rec.mark()
+	if err := call(); err != nil {
+		return nil, err
+	}
+	items := []any{}
+	for _, b := range e.rec.since(mark, http.MethodGet, suffix) {
+		v, err := output.Normalize(json.RawMessage(b))
+		if err != nil {
+			return nil, err
+		}
+		page, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("st2: the server answered GET %s with a JSON value that is not an array", suffix)
+		}
+		items = append(items, page...)
+	}
+	return items, nil
+}

@@ -1,0 +1,200 @@
+// Package st2cmd is the `switchboard st2` command tree: StackStorm's own
+// `st2` command line (run, execution, key, action) over the facade in
+// facade/st2, printed exactly as the st2 CLI prints it by the shared output
+// package.
+//
+// The commands are built by constructors on [Env] ([Env.RunCmd],
+// [Env.ActionCmd], [Env.ExecutionCmd], [Env.KeyCmd]) so that the drop-in
+// `st2` binary (cmd/st2) can mount the same commands under its own root:
+// [New] mounts them under `switchboard st2`, with [Profile] saying how the
+// two binaries differ (the program name in hints, plain text into pipes,
+// the colour rule).
+//
+// Connection settings are st2's: --url, --auth-url, --api-url,
+// --stream-url, --api-version, --config-file, --skip-config, --cacert,
+// -t/--token and --api-key, falling back on the ST2_* variables and
+// ~/.st2/config as facade/st2's LoadConfig reads them. With the global
+// --sandbox flag every command runs against the in-process emulator of
+// facade/st2/st2test, seeded with demo data.
+//
+// Deliberate differences from the Python CLI: errors go to stderr (st2
+// prints them on stdout); the dots `st2 run` prints while it waits go to
+// stderr and only on a terminal; TLS certificates are always verified
+// (st2 skips verification of https without --cacert); the environment
+// ranks above the config file, as in facade/st2.
+package st2cmd
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/switchboard-go/switchboard/cmd/internal/app"
+	"github.com/switchboard-go/switchboard/cmd/internal/output"
+	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/st2"
+)
+
+// Profile says how a binary hosting these commands differs from st2.
+type Profile struct {
+	// Prog is the command prefix printed in hints such as "To get the
+	// results, execute: st2 execution get <id>".
+	Prog string
+	// PlainWhenPiped prints tab-separated text instead of tables when
+	// stdout is not a terminal (switchboard's rule); the drop-in leaves it
+	// off, since st2 draws tables into pipes too.
+	PlainWhenPiped bool
+	// ST2Colors uses st2's colour rule (TERM and ST2_COLORIZE) instead of
+	// switchboard's (a terminal, and NO_COLOR unset).
+	ST2Colors bool
+}
+
+// SwitchboardProfile is the profile of `switchboard st2`.
+var SwitchboardProfile = Profile{Prog: "switchboard st2", PlainWhenPiped: true}
+
+// DropInProfile is the profile of the drop-in `st2` binary.
+var DropInProfile = Profile{Prog: "st2", ST2Colors: true}
+
+// Env is the state shared by the commands of one invocation: the app, the
+// connection flags and, once connected, the client.
+type Env struct {
+	a       *app.App
+	profile Profile
+
+	url, authURL, apiURL, streamURL, apiVersion string
+	configFile                                  string
+	skipConfig                                  bool
+	cacert                                      string
+	token, apiKey                               string
+	timeout                                     time.Duration
+
+	client *st2.Client
+	rec    *recorder
+}
+
+// NewEnv returns the state of one invocation of a command tree built with
+// profile p.
+func NewEnv(a *app.App, p Profile) *Env { return &Env{a: a, profile: p} }
+
+// New returns the `st2` command of switchboard and its subtree.
+func New(a *app.App) *cobra.Command {
+	e := NewEnv(a, SwitchboardProfile)
+	cmd := &cobra.Command{
+		Use:   "st2",
+		Short: "StackStorm: run actions, follow executions, manage the datastore",
+		Long: `Drive a StackStorm installation as the st2 command line does.
+
+The server is found as st2 finds it: --url (ST2_BASE_URL) with the default
+ports 9100/9101/9102, or the service URLs --auth-url, --api-url and
+--stream-url (ST2_AUTH_URL, ST2_API_URL, ST2_STREAM_URL); credentials come
+from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
+[credentials] of ~/.st2/config (ST2_CONFIG_FILE, --config-file). With the
+global --sandbox flag, commands run against a built-in emulator filled with
+demo data instead.
+
+Output is st2's: tables with the same columns, -j JSON, -y YAML, -a to pick
+attributes (dotted paths such as action.ref), -w for column widths. When
+stdout is not a terminal, tables become tab-separated lines.`,
+		Example: `  switchboard --sandbox st2 run core.local cmd=date
+  switchboard --sandbox st2 execution list -n 5
+  export ST2_API_URL=https://st2.example.com/api/v1 ST2_API_KEY=...
+  switchboard st2 key set greeting hello --ttl 3600
+  switchboard st2 run examples.greet name=Ada count=2 -j`,
+		// -j and -y together print JSON, as st2 does: this hook replaces
+		// the root's, which refuses the pair.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+	}
+	e.AddConnectionFlags(cmd)
+	cmd.AddCommand(e.Commands()...)
+	return cmd
+}
+
+// Commands returns the commands st2cmd implements, for a root to mount.
+func (e *Env) Commands() []*cobra.Command {
+	return []*cobra.Command{e.RunCmd(), e.ActionCmd(), e.ExecutionCmd(), e.KeyCmd()}
+}
+
+// AddConnectionFlags registers st2's connection options on cmd, as
+// persistent flags (st2 has them on the root and -t/--api-key on every
+// command; here they are accepted anywhere after the group).
+func (e *Env) AddConnectionFlags(cmd *cobra.Command) {
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&e.url, "url", "", "base URL of the API servers; the services are at :9100, :9101 and :9102 (default $"+st2.EnvBaseURL+", then http://127.0.0.1)")
+	pf.StringVar(&e.authURL, "auth-url", "", "URL of the auth service (default $"+st2.EnvAuthURL+")")
+	pf.StringVar(&e.apiURL, "api-url", "", "URL of the API service, e.g. https://st2.example.com/api/v1 (default $"+st2.EnvAPIURL+")")
+	pf.StringVar(&e.streamURL, "stream-url", "", "URL of the stream service (default $"+st2.EnvStreamURL+")")
+	pf.StringVar(&e.apiVersion, "api-version", "", "API version appended to derived URLs (default $"+st2.EnvAPIVersion+", then v1)")
+	pf.StringVar(&e.configFile, "config-file", "", "the st2 CLI config file (default $"+st2.EnvConfigFile+", then ~/.st2/config)")
+	pf.BoolVar(&e.skipConfig, "skip-config", false, "do not read the config file (also $"+st2.EnvSkipConfig+"=1)")
+	pf.StringVar(&e.cacert, "cacert", "", "PEM file of CA certificates to trust (default $"+st2.EnvCACert+")")
+	pf.Var(&tokenFlag{v: &e.token}, "token", "access token for user authentication (default $"+st2.EnvAuthToken+")")
+	pf.Lookup("token").Shorthand = "t"
+	pf.StringVar(&e.apiKey, "api-key", "", "API key for user authentication (default $"+st2.EnvAPIKey+")")
+	pf.DurationVar(&e.timeout, "timeout", facade.DefaultTimeout, "time limit of each API call, retries included")
+}
+
+// tokenFlag is -t/--token. st2 also has the two-letter options -tg and -tl
+// on `execution list`, which pflag reads as -t with the value "g" or "l";
+// no token is that short, so those values are refused with a pointer to
+// the long spellings instead of being sent as a token.
+type tokenFlag struct{ v *string }
+
+func (f *tokenFlag) String() string { return "" } // never shown: it is a secret
+func (f *tokenFlag) Set(s string) error {
+	if s == "g" || s == "l" {
+		return fmt.Errorf("-t%s is not supported here: write --timestamp-%st", s, s)
+	}
+	*f.v = s
+	return nil
+}
+func (f *tokenFlag) Type() string { return "string" }
+
+// printer returns the output printer of this invocation.
+func (e *Env) printer() *output.Printer {
+	o := e.a.Output
+	if e.profile.PlainWhenPiped {
+		o = e.a.OutputOptions()
+	} else if o.Columns == 0 {
+		o.Columns = e.a.Columns
+	}
+	return &output.Printer{Options: o, Stdout: e.a.Out, Stderr: e.a.Err, IsTerminal: e.a.OutIsTerminal, Color: e.colorAllowed()}
+}
+
+// colorAllowed applies the profile's colour rule.
+func (e *Env) colorAllowed() bool {
+	if e.profile.ST2Colors {
+		return output.ST2ColorAllowed(e.a.Getenv)
+	}
+	return output.ColorAllowed(e.a.OutIsTerminal, e.a.Getenv)
+}
+
+// now is the clock used for "(Ns elapsed)" of running executions: the
+// emulators' clock in tests, the real time otherwise.
+func (e *Env) now() time.Time {
+	if e.a.Now != nil {
+		return e.a.Now()
+	}
+	return time.Now()
+}
+
+// notFoundError is st2's error after `<Display name> "<x>" is not found.`:
+// the object is missing (exit code 1).
+type notFoundError struct{ id string }
+
+func (e *notFoundError) Error() string { return "Resource " + e.id + " not found." }
+
+// printNotFound prints st2's not-found line (and the blank line its print
+// adds) on stdout.
+func (e *Env) printNotFound(display, id string) {
+	fmt.Fprintf(e.a.Out, "%s %q is not found.\n\n", display, id)
+}
+
+// isNotFound reports a 404 from the facade.
+func isNotFound(err error) bool { return errors.Is(err, facade.ErrNotFound) }
+
+// group returns a resource's group command.
+func group(use, short string, aliases ...string) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Aliases: aliases}
+}
