@@ -399,3 +399,24 @@ func TestYAMLRootScalars(t *testing.T) {
 		}
 	}
 }
+
+func TestTextwrapFillIndent(t *testing.T) {
+	got := TextwrapFill("The message to\techo back,\nverbatim and complete.", 24, "    ")
+	want := "    The message to\n    echo back, verbatim\n    and complete."
+	if got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestYAMLDumpIndentAndWidth(t *testing.T) {
+	m := NewMap()
+	m.Set("stdout", "a long line that PyYAML would fold at eighty columns when the width is the default one")
+	m.Set("list", []any{"x"})
+	// Expected values are PyYAML 6's own output for the same data.
+	if got := YAMLDump(m, 2, 1<<31-1); got != "list:\n- x\nstdout: a long line that PyYAML would fold at eighty columns when the width is the default one\n" {
+		t.Fatalf("indent 2, unlimited width:\n%s", got)
+	}
+	if got := YAMLDump(m, 4, 80); got != "list:\n- x\nstdout: a long line that PyYAML would fold at eighty columns when the width is the\n    default one\n" {
+		t.Fatalf("indent 4, width 80:\n%s", got)
+	}
+}

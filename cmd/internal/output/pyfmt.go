@@ -230,3 +230,10 @@ func fallbackText(v any) string {
 	}
 	return pyStr(g)
 }
+
+// PyStr is Python's str(value) for JSON data, as st2 prints parameter
+// defaults and result fields.
+func PyStr(v any) string { return pyStr(v) }
+
+// PyRepr is Python's repr(value) for JSON data.
+func PyRepr(v any) string { return pyRepr(v) }

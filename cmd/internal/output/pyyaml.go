@@ -14,9 +14,11 @@ import (
 // emitter that block-style JSON data reaches, ported state for state so the
 // bytes match, including line folding at column 80.
 
+// The -y output's settings: yaml.safe_dump(indent=4), PyYAML's default
+// width.
 const (
-	yamlBestIndent = 4
-	yamlBestWidth  = 80
+	yamlIndent = 4
+	yamlWidth  = 80
 )
 
 // PyYAML's implicit resolvers (yaml/resolver.py), written without the
@@ -66,8 +68,14 @@ func pyYAMLFloat(f float64) string {
 
 // pyYAMLDump returns what yaml.safe_dump(v, indent=4,
 // default_flow_style=False) returns (it ends with a newline).
-func pyYAMLDump(v any) string {
-	e := &yamlEmitter{indent: -1, whitespace: true, indention: true}
+func pyYAMLDump(v any) string { return YAMLDump(v, yamlIndent, yamlWidth) }
+
+// YAMLDump returns what PyYAML's yaml.safe_dump(v, indent=indent,
+// width=width, default_flow_style=False) returns for JSON data (it ends
+// with a newline). st2's execution result view uses indent 2 and an
+// unlimited width (yaml.dump(..., width=2**31-1)).
+func YAMLDump(v any, indent, width int) string {
+	e := &yamlEmitter{bestIndent: indent, bestWidth: width, indent: -1, whitespace: true, indention: true}
 	e.expectNode(v, true, false, false, false)
 	e.writeIndent() // document end
 	if e.openEnded {
@@ -78,6 +86,8 @@ func pyYAMLDump(v any) string {
 }
 
 type yamlEmitter struct {
+	bestIndent, bestWidth int // PyYAML's best_indent and best_width
+
 	b         strings.Builder
 	indent    int // -1 is PyYAML's None
 	indents   []int
@@ -134,12 +144,12 @@ func (e *yamlEmitter) increaseIndent(flow, indentless bool) {
 	e.indents = append(e.indents, e.indent)
 	if e.indent < 0 {
 		if flow {
-			e.indent = yamlBestIndent
+			e.indent = e.bestIndent
 		} else {
 			e.indent = 0
 		}
 	} else if !indentless {
-		e.indent += yamlBestIndent
+		e.indent += e.bestIndent
 	}
 }
 
@@ -407,7 +417,7 @@ func (e *yamlEmitter) writePlain(text []rune, split bool) {
 		switch {
 		case spaces:
 			if ch != ' ' {
-				if start+1 == end && e.column > yamlBestWidth && split {
+				if start+1 == end && e.column > e.bestWidth && split {
 					e.writeIndent()
 					e.whitespace, e.indention = false, false
 				} else {
@@ -450,7 +460,7 @@ func (e *yamlEmitter) writeSingleQuoted(text []rune, split bool) {
 		switch {
 		case spaces:
 			if ch != ' ' {
-				if start+1 == end && e.column > yamlBestWidth && split && start != 0 && end != len(text) {
+				if start+1 == end && e.column > e.bestWidth && split && start != 0 && end != len(text) {
 					e.writeIndent()
 				} else {
 					e.write(string(text[start:end]))
@@ -522,7 +532,7 @@ func (e *yamlEmitter) writeDoubleQuoted(text []rune, split bool) {
 			}
 		}
 		if end > 0 && end < len(text)-1 && (ch == ' ' || start >= end) &&
-			e.column+(end-start) > yamlBestWidth && split {
+			e.column+(end-start) > e.bestWidth && split {
 			data := "\\"
 			if start < end {
 				data = string(text[start:end]) + data

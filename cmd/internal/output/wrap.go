@@ -118,6 +118,25 @@ func textwrapFill(text string, width int) string {
 	return strings.Join(textwrapWrap(text, width), "\n")
 }
 
+// TextwrapFill is textwrap.fill(text, width, initial_indent=indent,
+// subsequent_indent=indent), as st2 lays out action help. Like
+// TextWrapper's defaults, it first turns tabs and line breaks into spaces.
+func TextwrapFill(text string, width int, indent string) string {
+	text = strings.ReplaceAll(text, "\t", "        ")
+	text = strings.Map(func(r rune) rune {
+		switch r {
+		case '\n', '\v', '\f', '\r':
+			return ' '
+		}
+		return r
+	}, text)
+	lines := textwrapWrap(text, max(width-len([]rune(indent)), 1))
+	for i := range lines {
+		lines[i] = indent + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
+
 // textwrapWrap is TextWrapper.wrap. prettytable only wraps lines wcswidth
 // can measure, which excludes every control character, so the tab expansion and whitespace translation that
 // TextWrapper does first are left out: the text has no \t\n\v\f\r.

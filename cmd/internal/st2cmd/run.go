@@ -246,7 +246,7 @@ func (e *Env) printExecution(raw *output.Map, view viewFlags, defaults []string)
 		if m, ok := result.(*output.Map); ok {
 			v = lookup(m, view.key)
 		}
-		_, err := fmt.Fprintln(e.a.Out, pyStr(v))
+		_, err := fmt.Fprintln(e.a.Out, output.PyStr(v))
 		return err
 	case view.detail:
 		o := p.Options
@@ -359,7 +359,7 @@ func writeActionHelp(w io.Writer, action st2.Action, runner st2.RunnerType) {
 		})
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, textwrapFill(action.Description, 70, ""))
+	fmt.Fprintln(w, output.TextwrapFill(action.Description, 70, ""))
 	fmt.Fprintln(w)
 	printGroup := func(title string, names []string) {
 		if len(names) == 0 {
@@ -369,24 +369,24 @@ func writeActionHelp(w io.Writer, action st2.Action, runner st2.RunnerType) {
 		fmt.Fprintln(w, title)
 		for _, name := range names {
 			spec := params[name]
-			fmt.Fprintln(w, textwrapFill(name, 78, "    "))
+			fmt.Fprintln(w, output.TextwrapFill(name, 78, "    "))
 			if spec.Description != "" {
-				fmt.Fprintln(w, textwrapFill(spec.Description, 78, "        "))
+				fmt.Fprintln(w, output.TextwrapFill(spec.Description, 78, "        "))
 			}
 			if spec.Type != "" {
-				fmt.Fprintln(w, textwrapFill("Type: "+spec.Type, 78, "        "))
+				fmt.Fprintln(w, output.TextwrapFill("Type: "+spec.Type, 78, "        "))
 			}
 			if len(spec.Enum) > 0 {
 				vals := make([]string, len(spec.Enum))
 				for i, v := range spec.Enum {
 					vals[i] = fmt.Sprint(v)
 				}
-				fmt.Fprintln(w, textwrapFill("Enum: "+strings.Join(vals, ", "), 78, "        "))
+				fmt.Fprintln(w, output.TextwrapFill("Enum: "+strings.Join(vals, ", "), 78, "        "))
 			}
 			if spec.Default != nil {
 				g, err := output.Normalize(spec.Default)
 				if err == nil {
-					fmt.Fprintln(w, textwrapFill("Default: "+pyStr(g), 78, "        "))
+					fmt.Fprintln(w, output.TextwrapFill("Default: "+output.PyStr(g), 78, "        "))
 				}
 			}
 			fmt.Fprintln(w)

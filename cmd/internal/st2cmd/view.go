@@ -169,7 +169,7 @@ func writeExecutionResult(w io.Writer, ex *output.Map, attrs []string, tf map[st
 		case *output.Map, []any:
 			doc := output.NewMap()
 			doc.Set(attr, value)
-			y := pyYAMLDumpWith(doc, 2, math.MaxInt32)
+			y := output.YAMLDump(doc, 2, math.MaxInt32)
 			formatted := ""
 			if len(attr)+2 <= len(y)-1 {
 				formatted = y[len(attr)+2 : len(y)-1]
@@ -193,7 +193,7 @@ func writeExecutionResult(w io.Writer, ex *output.Map, attrs []string, tf map[st
 		if color {
 			name = colorBlue + attr + colorEnd
 		}
-		b.WriteString(name + ": " + pyStr(value))
+		b.WriteString(name + ": " + output.PyStr(value))
 	}
 	out, _ := unescapeST2(b.String()).(string)
 	_, err := io.WriteString(w, out+"\n")
