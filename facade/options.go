@@ -54,6 +54,9 @@ type Options struct {
 	RetryBaseDelay, RetryMaxDelay time.Duration
 	// UserAgent is appended to "switchboard/<Version>".
 	UserAgent string
+	// Middleware wraps the base transport, first element outermost; see
+	// [WithMiddleware].
+	Middleware []func(http.RoundTripper) http.RoundTripper
 }
 
 // Option changes one setting of [Options].
@@ -85,6 +88,19 @@ func NewOptions(opts ...Option) Options {
 // TLS options then apply only if rt is an *http.Transport.
 func WithBaseTransport(rt http.RoundTripper) Option {
 	return func(o *Options) { o.BaseTransport = rt }
+}
+
+// WithMiddleware adds a layer just above the base transport, for tracing,
+// metrics or recording the raw answers. It sees each attempt as sent, with
+// the credentials on it, so it must not log headers. Unlike
+// WithBaseTransport it keeps the default transport and its TLS options.
+// Several calls stack, the first outermost.
+func WithMiddleware(mw func(next http.RoundTripper) http.RoundTripper) Option {
+	return func(o *Options) {
+		if mw != nil {
+			o.Middleware = append(o.Middleware, mw)
+		}
+	}
 }
 
 // WithLogger sends redacted debug records of the HTTP traffic to l.

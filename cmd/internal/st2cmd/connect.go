@@ -2,15 +2,12 @@ package st2cmd
 
 import (
 	"bytes"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 
@@ -85,18 +82,11 @@ func (e *Env) connect(cmd *cobra.Command) (*st2.Client, error) {
 			return nil, asUsage(err)
 		}
 	}
-	base, err := baseTransport(cfg.CACert)
-	if err != nil {
-		return nil, &app.UsageError{Err: err}
-	}
-	// The CA bundle is applied to our own transport: the facade's TLS
-	// options need an *http.Transport at the bottom, and ours is wrapped.
-	cfg.CACert = ""
-	e.rec = &recorder{base: base}
+	e.rec = &recorder{}
 	c, err := st2.New(cfg,
 		facade.WithLogger(e.a.Logger()),
 		facade.WithTimeout(e.timeout),
-		facade.WithBaseTransport(e.rec),
+		facade.WithMiddleware(e.rec.wrap),
 		facade.WithUserAgent("switchboard-st2"))
 	if err != nil {
 		return nil, asUsage(err)
@@ -123,32 +113,11 @@ func truthy(v string) bool {
 	return false
 }
 
-// baseTransport is the transport under the facade's stack, trusting the
-// CAs of cacert in addition to the system's.
-func baseTransport(cacert string) (*http.Transport, error) {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	if cacert == "" {
-		return t, nil
-	}
-	pem, err := os.ReadFile(cacert)
-	if err != nil {
-		return nil, fmt.Errorf("--cacert: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("--cacert %s: no PEM certificate found", cacert)
-	}
-	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return t, nil
-}
-
 // maxRecorded bounds one recorded JSON answer.
 const maxRecorded = 64 << 20
 
-// recorder sits at the bottom of the facade's HTTP stack and keeps the
+// recorder sits at the bottom of the facade's HTTP stack (a
+// facade.WithMiddleware layer) and keeps the
 // JSON bodies of the answers, so that commands print the server's objects
 // exactly as sent (key order, number text, fields the generated types do
 // not model, false and empty values), as st2 does. The facade still
@@ -167,6 +136,12 @@ type exchange struct {
 	method, path string
 	status       int
 	body         []byte
+}
+
+// wrap installs the recorder above next; a client has one recorder.
+func (r *recorder) wrap(next http.RoundTripper) http.RoundTripper {
+	r.base = next
+	return r
 }
 
 // RoundTrip records JSON answers whole.

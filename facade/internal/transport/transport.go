@@ -144,6 +144,9 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error, jit
 	if err != nil {
 		return nil, nil, err
 	}
+	for i := len(opts.Middleware) - 1; i >= 0; i-- {
+		rt = opts.Middleware[i](rt)
+	}
 	if cfg.Credentials != nil {
 		o, err := parseOrigin(cfg.BaseURL)
 		if err != nil {

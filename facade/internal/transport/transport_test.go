@@ -836,3 +836,33 @@ func TestLocalhostSubdomainsReachLoopback(t *testing.T) {
 		t.Fatalf("Host header %q: the name must be kept, only the address resolved", host)
 	}
 }
+
+func TestMiddlewareOrderAndPlace(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	defer srv.Close()
+	var trail []string
+	layer := func(name string) func(http.RoundTripper) http.RoundTripper {
+		return func(next http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				trail = append(trail, name+":"+r.Header.Get("X-Token"))
+				return next.RoundTrip(r)
+			})
+		}
+	}
+	client, _, err := NewClient(Config{
+		BaseURL:     srv.URL,
+		Credentials: HeaderCredential{Name: "X-Token", Value: "tok-mw-1234"},
+		Options:     facade.NewOptions(facade.WithMiddleware(layer("outer")), facade.WithMiddleware(layer("inner"))),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if strings.Join(trail, ",") != "outer:tok-mw-1234,inner:tok-mw-1234" {
+		t.Fatalf("trail %v: want outer then inner, below the credentials", trail)
+	}
+}
