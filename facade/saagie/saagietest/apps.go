@@ -57,9 +57,9 @@ func (rc *reqCtx) appNameUsed(projectID, name, except string) bool {
 // newApp stores an app with its first version; it is STOPPED until run.
 func (rc *reqCtx) newApp(p *project, name, description, techID string, v *appVersion) *app {
 	v.number = 1
-	ap := &app{seqd: seqd{rc.st().next()}, id: newUUID(), projectID: p.id, name: name, description: description,
+	ap := &app{seqd: seqd{rc.st().next()}, id: rc.newUUID(), projectID: p.id, name: name, description: description,
 		technologyID: techID, created: rc.now, creator: rc.user, versions: []*appVersion{v}, currentVersion: 1,
-		historyID: newUUID()}
+		historyID: rc.newUUID()}
 	rc.st().apps[ap.id] = ap
 	return ap
 }
@@ -197,11 +197,11 @@ func (rc *reqCtx) rollbackAppVersion(a map[string]any) (any, error) {
 
 func (rc *reqCtx) appAction(ap *app, kind string) {
 	at := lastEventTime(ap, rc.now)
-	exec := newUUID()
+	exec := rc.newUUID()
 	if kind == "StopAction" && len(ap.events) > 0 {
 		exec = ap.events[len(ap.events)-1].executionID
 	}
-	ap.events = append(ap.events, appEvent{id: newUUID(), kind: kind, executionID: exec, version: ap.currentVersion, at: at, author: rc.user})
+	ap.events = append(ap.events, appEvent{id: rc.newUUID(), kind: kind, executionID: exec, version: ap.currentVersion, at: at, author: rc.user})
 }
 
 func (rc *reqCtx) runApp(a map[string]any) (any, error) {

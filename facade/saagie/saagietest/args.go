@@ -1,7 +1,6 @@
 package saagietest
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -118,10 +117,8 @@ func has(m map[string]any, k string) bool {
 	return ok
 }
 
-// newUUID returns a random RFC 4122 version 4 id.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
+// formatUUID turns 16 bytes into an RFC 4122 version 4 id.
+func formatUUID(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])

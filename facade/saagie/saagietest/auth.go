@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -45,11 +46,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	realm := r.Header.Get("Saagie-Realm")
 	// The Gradle plugin sends the realm lower-cased, saagieapi as typed:
 	// both log in, so the comparison ignores case.
-	if realm == "" || !strings.EqualFold(realm, s.Realm) || *in.Login != s.User || *in.Password != s.Password {
+	// Any user of the realm logs in: the administrator, and those created
+	// through /auth/api/users with the password they were given (or
+	// changed to).
+	s.mu.Lock()
+	u := s.st.users[*in.Login]
+	ok := u != nil && u.password == *in.Password
+	var roles []string
+	if ok {
+		roles = slices.Clone(u.roles)
+	}
+	s.mu.Unlock()
+	if realm == "" || !strings.EqualFold(realm, s.Realm) || !ok {
 		writeHTTPError(w, r, http.StatusUnauthorized, "Bad credentials")
 		return
 	}
-	tok, err := s.issueToken(s.User, []string{"ROLE_ADMIN"})
+	tok, err := s.issueToken(*in.Login, roles)
 	if err != nil {
 		writeHTTPError(w, r, http.StatusInternalServerError, "cannot sign the token")
 		return

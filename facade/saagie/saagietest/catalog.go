@@ -297,7 +297,7 @@ func (rc *reqCtx) repoNameUsed(name, except string) bool {
 // technology zips or fetch URLs: a synchronization keeps the repository's
 // technologies and reports them UNCHANGED.
 func (rc *reqCtx) synchronize(r *repository, trigger string, up *Upload) *syncReport {
-	rep := &syncReport{id: newUUID(), started: rc.now, ended: rc.now, trigger: trigger, author: rc.user, url: r.url, file: r.file}
+	rep := &syncReport{id: rc.newUUID(), started: rc.now, ended: rc.now, trigger: trigger, author: rc.user, url: r.url, file: r.file}
 	if up != nil {
 		rep.file, rep.url = up.Filename, ""
 	}
@@ -324,7 +324,7 @@ func (rc *reqCtx) addRepository(a map[string]any) (any, error) {
 	if up == nil && url == "" {
 		return nil, notValid("Repository", "source", "EMPTY")
 	}
-	r := &repository{seqd: seqd{rc.st().next()}, id: newUUID(), name: name, creator: rc.user, editor: rc.user,
+	r := &repository{seqd: seqd{rc.st().next()}, id: rc.newUUID(), name: name, creator: rc.user, editor: rc.user,
 		url: url, created: rc.now, modified: rc.now}
 	if up != nil {
 		r.file, r.url = up.Filename, ""

@@ -19,7 +19,8 @@
 //   - POST /authentication/api/open/authenticate: JSON {login, password} and
 //     the Saagie-Realm header (any case) in, the JWT as text/plain out; bad
 //     credentials or realm are a 401. Tokens are HS256 JWTs with exp =
-//     clock + WithTokenTTL (default one hour). LoginCount counts the
+//     clock + WithTokenTTL (default one hour). The administrator and every
+//     user created through /auth/api/users log in. LoginCount counts the
 //     successful logins; RevokeTokens invalidates every token issued.
 //   - The token is read from Authorization: Bearer, the access_token query
 //     parameter or the SAAGIETOKEN<REALM> cookie. A missing, invalid or
@@ -121,7 +122,12 @@
 //     one place), and the shapes of the Gradle-only permissions call are
 //     inferences.
 //   - moveJob and moveVolume work within the one emulated platform only.
-//   - The platform URL the emulator gives (PlatformURL) uses its loopback
-//     address, which has no "<realm>-" host: saagieapi's easy_connect
-//     refuses it, and the realm must come from Server.Realm.
+//   - Roles are not enforced: any user who logs in may call the realm's
+//     administration (users, groups, permissions) and see every project.
+//   - The platform URL the emulator gives (PlatformURL) names the host
+//     "<realm>-workspace.localhost" with the server's port, which reaches
+//     the loopback interface (RFC 6761) and lets EasyConnect read the
+//     realm; saagieapi's easy_connect still refuses it (http, a port).
+//   - Ids are random version 4 UUIDs, as the platform's, unless WithIDSeed
+//     makes them reproducible.
 package saagietest

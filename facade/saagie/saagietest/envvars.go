@@ -138,7 +138,7 @@ func (rc *reqCtx) saveEnvironmentVariable(a map[string]any) (any, error) {
 	if value == nil {
 		return nil, envError("NULL_VALUE_UNEXPECTED")
 	}
-	v := &envVar{seqd: seqd{st.next()}, id: newUUID(), scope: scope, entityID: entityID, name: name,
+	v := &envVar{seqd: seqd{st.next()}, id: rc.newUUID(), scope: scope, entityID: entityID, name: name,
 		value: *value, description: argStr(in, "description"), isPassword: argBool(in, "isPassword")}
 	st.envVars[v.id] = v
 	return rc.envVarObj(v, nil), nil
@@ -182,7 +182,7 @@ func (rc *reqCtx) replaceEnvironmentVariablesByRaw(a map[string]any) (any, error
 	}
 	var out []*object
 	for _, p := range pairs {
-		v := &envVar{seqd: seqd{st.next()}, id: newUUID(), scope: scope, entityID: entityID, name: p.k, value: p.v}
+		v := &envVar{seqd: seqd{st.next()}, id: rc.newUUID(), scope: scope, entityID: entityID, name: p.k, value: p.v}
 		st.envVars[v.id] = v
 		out = append(out, rc.envVarObj(v, nil))
 	}

@@ -108,7 +108,7 @@ func (rc *reqCtx) createProject(a map[string]any) (any, error) {
 	if rc.projectNameUsed(name, "") {
 		return nil, notValid("Project", "name", "already used")
 	}
-	p := &project{seqd: seqd{rc.st().next()}, id: newUUID(), name: name, description: argStr(in, "description"),
+	p := &project{seqd: seqd{rc.st().next()}, id: rc.newUUID(), name: name, description: argStr(in, "description"),
 		creator: rc.user, created: rc.now, jobTechs: map[string][]string{}}
 	if err := rc.readTechnologies(p, in); err != nil {
 		return nil, err
@@ -321,7 +321,7 @@ func (rc *reqCtx) createJob(a map[string]any) (any, error) {
 	if rc.jobAliasUsed(p.id, alias, "") {
 		return nil, notValid("Job", "alias", "already used")
 	}
-	j := &job{seqd: seqd{rc.st().next()}, id: newUUID(), projectID: p.id, name: name, alias: alias,
+	j := &job{seqd: seqd{rc.st().next()}, id: rc.newUUID(), projectID: p.id, name: name, alias: alias,
 		description: argStr(in, "description"), category: category, technologyID: techID,
 		isScheduled: argBool(in, "isScheduled"), cron: argStr(in, "cronScheduling"), timezone: argStr(in, "scheduleTimezone"),
 		alerting: readAlerting(argMap(in, "alerting")), isStreaming: argBool(in, "isStreaming"),
@@ -469,7 +469,7 @@ func (rc *reqCtx) startJob(j *job, pipelineInstance string) *jobInstance {
 		n = max(n, in.number)
 	}
 	cur := j.currentVersion()
-	in := &jobInstance{seqd: seqd{st.next()}, id: newUUID(), jobID: j.id, number: n + 1, version: cur.number,
+	in := &jobInstance{seqd: seqd{st.next()}, id: rc.newUUID(), jobID: j.id, number: n + 1, version: cur.number,
 		pipelineInstance: pipelineInstance, run: run{start: rc.now, outcome: outcomeFor(j, cur)}}
 	st.jobInstances[in.id] = in
 	return in
@@ -608,7 +608,7 @@ func copyName(name string, used func(string) bool) string {
 func (rc *reqCtx) cloneJob(j *job, projectID string, name string) *job {
 	c := *j
 	c.seqd = seqd{rc.st().next()}
-	c.id, c.projectID, c.name, c.created, c.creator = newUUID(), projectID, name, rc.now, rc.user
+	c.id, c.projectID, c.name, c.created, c.creator = rc.newUUID(), projectID, name, rc.now, rc.user
 	c.alias = defaultAlias(name)
 	for rc.jobAliasUsed(projectID, c.alias, "") {
 		c.alias += "_"
@@ -762,7 +762,7 @@ func (rc *reqCtx) createGraphPipeline(a map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pl := &pipeline{seqd: seqd{rc.st().next()}, id: newUUID(), projectID: p.id, name: name, alias: alias,
+	pl := &pipeline{seqd: seqd{rc.st().next()}, id: rc.newUUID(), projectID: p.id, name: name, alias: alias,
 		description: argStr(in, "description"), alerting: readAlerting(argMap(in, "alerting")),
 		execVars: argBool(in, "hasExecutionVariablesEnabled"), created: rc.now, creator: rc.user,
 		isScheduled: argBool(in, "isScheduled"), cron: argStr(in, "cronScheduling"), timezone: argStr(in, "scheduleTimezone")}
@@ -885,7 +885,7 @@ func (rc *reqCtx) runPipeline(a map[string]any) (any, error) {
 	for _, in := range st.pipelineRuns(p.id) {
 		n = max(n, in.number)
 	}
-	in := &pipelineInstance{seqd: seqd{st.next()}, id: newUUID(), pipelineID: p.id, number: n + 1, version: cur.number,
+	in := &pipelineInstance{seqd: seqd{st.next()}, id: rc.newUUID(), pipelineID: p.id, number: n + 1, version: cur.number,
 		run: run{start: rc.now, outcome: "SUCCEEDED"}}
 	for _, node := range cur.jobNodes {
 		j := st.jobs[node.jobID]
@@ -1003,7 +1003,7 @@ func (rc *reqCtx) duplicatePipeline(a map[string]any) (any, error) {
 	}
 	c := *p
 	c.seqd = seqd{rc.st().next()}
-	c.id, c.created, c.creator = newUUID(), rc.now, rc.user
+	c.id, c.created, c.creator = rc.newUUID(), rc.now, rc.user
 	c.name = copyName(p.name, func(n string) bool { return rc.pipelineNameUsed(p.projectID, n, "", "") != "" })
 	c.alias = defaultAlias(c.name)
 	for rc.pipelineNameUsed(p.projectID, "", c.alias, "") != "" {
@@ -1047,7 +1047,7 @@ func (rc *reqCtx) createVolume(a map[string]any) (any, error) {
 	if !validDataSize(size) {
 		return nil, notValid("Volume", "size", "NOT_VALID")
 	}
-	v := &volume{seqd: seqd{rc.st().next()}, id: newUUID(), projectID: p.id, name: name, description: argStr(in, "description"),
+	v := &volume{seqd: seqd{rc.st().next()}, id: rc.newUUID(), projectID: p.id, name: name, description: argStr(in, "description"),
 		size: size, creator: rc.user, created: rc.now}
 	rc.st().volumes[v.id] = v
 	return rc.volumeObj(v), nil
@@ -1142,7 +1142,7 @@ func (rc *reqCtx) moveVolume(a map[string]any) (any, error) {
 	}
 	c := *v
 	c.seqd = seqd{rc.st().next()}
-	c.id, c.projectID = newUUID(), target.id
+	c.id, c.projectID = rc.newUUID(), target.id
 	rc.unmount(v.id)
 	delete(rc.st().volumes, v.id)
 	rc.st().volumes[c.id] = &c
@@ -1156,7 +1156,7 @@ func (rc *reqCtx) duplicateVolume(a map[string]any) (any, error) {
 	}
 	c := *v
 	c.seqd = seqd{rc.st().next()}
-	c.id, c.originalID, c.created, c.creator = newUUID(), v.id, rc.now, rc.user
+	c.id, c.originalID, c.created, c.creator = rc.newUUID(), v.id, rc.now, rc.user
 	c.name = copyName(v.name, func(n string) bool {
 		for _, x := range rc.st().projectVolumes(v.projectID) {
 			if x.name == n {
@@ -1186,7 +1186,7 @@ func (rc *reqCtx) createDockerCredentials(a map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &dockerCred{seqd: seqd{rc.st().next()}, id: newUUID(), projectID: p.id, username: argStr(in, "username"),
+	c := &dockerCred{seqd: seqd{rc.st().next()}, id: rc.newUUID(), projectID: p.id, username: argStr(in, "username"),
 		password: argStr(in, "password"), updated: rc.now}
 	if r := argOptStr(in, "registry"); r != nil && *r != "" {
 		c.registry, c.hasRegistry = *r, true

@@ -542,7 +542,7 @@ func (rc *reqCtx) appVersionObj(v *appVersion) *object {
 	return obj("AppVersion",
 		"number", v.number, "creationDate", dateTime(v.created), "releaseNote", v.releaseNote,
 		"dockerInfo", docker, "runtimeContextId", optString(v.runtimeContextID), "creator", v.creator,
-		"ports", ports, "isMajor", v.major, "volumesWithPath", mounts)
+		"ports", nonNilObjs(ports), "isMajor", v.major, "volumesWithPath", nonNilObjs(mounts))
 }
 
 // appEventStatuses are the statuses an action led to, up to now.

@@ -42,11 +42,11 @@ const SaagieCatalog = "Saagie"
 func (sd *Seeder) catalog() {
 	st := sd.rc.st()
 	now := sd.rc.now
-	repo := &repository{seqd: seqd{st.next()}, id: newUUID(), name: SaagieCatalog, creator: "saagie", editor: "saagie",
+	repo := &repository{seqd: seqd{st.next()}, id: sd.rc.newUUID(), name: SaagieCatalog, creator: "saagie", editor: "saagie",
 		url: "https://github.com/saagie/technologies/releases/latest/download/technologies.zip", readOnly: true,
 		created: now, modified: now}
 	add := func(t *technology) {
-		t.id, t.repositoryID, t.lastUpdate, t.available = newUUID(), repo.id, now, true
+		t.id, t.repositoryID, t.lastUpdate, t.available = sd.rc.newUUID(), repo.id, now, true
 		st.technologies[t.id] = t
 		repo.techs = append(repo.techs, t.id)
 	}
@@ -217,7 +217,7 @@ func (sd *Seeder) Pipeline(projectID, name string, jobIDs ...string) string {
 	var nodes []any
 	ids := make([]string, len(jobIDs))
 	for i := range jobIDs {
-		ids[i] = newUUID()
+		ids[i] = sd.rc.newUUID()
 	}
 	for i, j := range jobIDs {
 		var next []any
@@ -369,11 +369,11 @@ func (s *Server) ForceAppStatus(appID, status string) error {
 	if a == nil {
 		return fmt.Errorf("saagietest: no app %s", appID)
 	}
-	exec := newUUID()
+	exec := s.newID()
 	if n := len(a.events); n > 0 {
 		exec = a.events[n-1].executionID
 	}
-	a.events = append(a.events, appEvent{id: newUUID(), kind: "RunAction", executionID: exec, version: a.currentVersion,
+	a.events = append(a.events, appEvent{id: s.newID(), kind: "RunAction", executionID: exec, version: a.currentVersion,
 		at: lastEventTime(a, s.now()), author: "saagie", status: status})
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,6 +59,8 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  []Fault
 	faultsN atomic.Int64
+
+	ids *idSource
 }
 
 // Option configures a Server.
@@ -78,6 +82,8 @@ type config struct {
 	demo       bool
 	errorLog   bool
 	noIntro    bool
+	idSeeded   bool
+	idSeed     uint64
 }
 
 // WithAddr sets the listen address, e.g. "127.0.0.1:8000" for
@@ -258,6 +264,7 @@ func newUnstarted(opts ...Option) (*Server, error) {
 		cfg:        cfg,
 		schemas:    sch,
 		secret:     []byte(randomHex(32)),
+		ids:        newIDSource(cfg.idSeeded, cfg.idSeed),
 	}
 	s.st = newStore(s)
 	s.handler = s.newHandler()
@@ -327,16 +334,38 @@ func (s *Server) ProjectsURL() string {
 // GatewayURL is the realm's gateway (technology catalog) GraphQL endpoint.
 func (s *Server) GatewayURL() string { return s.URL + "/gateway/api/graphql" }
 
+// WorkspaceURL is URL with the loopback address replaced by the host name
+// a real workspace has, "<realm>-workspace.localhost" (e.g.
+// "http://saagie-workspace.localhost:41234"). Every name under .localhost
+// is the loopback interface (RFC 6761); Switchboard's transport and
+// browsers resolve it so, and the emulator answers whatever Host a request
+// carries. The realm can then be read from the host, as on a real
+// platform. It is URL itself when the realm cannot be a host label (it
+// holds a hyphen or other characters than letters, digits and _) and for
+// a WithTLS server, whose certificate names only 127.0.0.1.
+func (s *Server) WorkspaceURL() string {
+	u, err := url.Parse(s.URL)
+	if err != nil || u.Scheme != "http" || !realmLabel.MatchString(s.Realm) {
+		return s.URL
+	}
+	ip := net.ParseIP(u.Hostname())
+	if ip == nil || !ip.IsLoopback() {
+		return s.URL
+	}
+	return "http://" + net.JoinHostPort(strings.ToLower(s.Realm)+"-workspace.localhost", u.Port())
+}
+
+// realmLabel is a realm that can start a host name and be read back from
+// it by EasyConnect (saagieapi's \w+ before the first hyphen).
+var realmLabel = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
 // PlatformURL is the page URL a user would copy from the browser for
-// EasyConnect: the base URL, "/projects/platform/", the platform id.
-//
-// The emulator listens on a loopback address with a port and plain HTTP,
-// which saagieapi's easy_connect pattern refuses (it wants https and a
-// "<realm>-<rest>" host without port); Switchboard's EasyConnect accepts
-// it as documented there. The realm cannot be read from "127.0.0.1": use
-// the login's realm, Server.Realm.
+// EasyConnect: WorkspaceURL, "/projects/platform/", the platform id, e.g.
+// "http://saagie-workspace.localhost:41234/projects/platform/1/".
+// Switchboard's EasyConnect reads the realm from it. saagieapi's
+// easy_connect still refuses it (its pattern wants https and no port).
 func (s *Server) PlatformURL() string {
-	return s.URL + "/projects/platform/" + strconv.Itoa(s.PlatformID) + "/"
+	return s.WorkspaceURL() + "/projects/platform/" + strconv.Itoa(s.PlatformID) + "/"
 }
 
 // LoginCount is how many logins succeeded so far, so that tests can check

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -212,7 +214,64 @@ func TestListenReportsBusyAddress(t *testing.T) {
 	if _, err := saagietest.Listen(saagietest.WithAddr(addr)); err == nil {
 		t.Fatal("Listen on a busy address succeeded")
 	}
-	if !strings.HasSuffix(srv.PlatformURL(), "/projects/platform/1/") || !strings.HasPrefix(srv.PlatformURL(), srv.URL) {
-		t.Errorf("PlatformURL = %q", srv.PlatformURL())
+	_, port, _ := strings.Cut(addr, ":")
+	if want := "http://saagie-workspace.localhost:" + port + "/projects/platform/1/"; srv.PlatformURL() != want {
+		t.Errorf("PlatformURL = %q, want %q", srv.PlatformURL(), want)
+	}
+}
+
+// The emulator answers whatever Host a request names, so the
+// "<realm>-workspace.localhost" URL works as well as the loopback one.
+func TestWorkspaceHostAccepted(t *testing.T) {
+	srv := saagietest.NewServer()
+	t.Cleanup(srv.Close)
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/authentication/api/open/authenticate",
+		strings.NewReader(`{"login":"`+srv.User+`","password":"`+srv.Password+`"}`))
+	req.Host = strings.TrimPrefix(srv.WorkspaceURL(), "http://")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Saagie-Realm", srv.Realm)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || req.Host == srv.URL {
+		t.Fatalf("login with Host %s: %d", req.Host, resp.StatusCode)
+	}
+	tls := saagietest.NewServer(saagietest.WithTLS())
+	t.Cleanup(tls.Close)
+	if tls.WorkspaceURL() != tls.URL {
+		t.Errorf("a TLS server's certificate names 127.0.0.1 only, yet WorkspaceURL = %q", tls.WorkspaceURL())
+	}
+}
+
+// WithIDSeed: two servers given the same seed and the same requests hand
+// out the same ids; other seeds and the default do not.
+func TestIDSeed(t *testing.T) {
+	ids := func(opts ...saagietest.Option) []string {
+		srv := saagietest.NewServer(append(opts, saagietest.WithDemoData())...)
+		defer srv.Close()
+		var out []string
+		srv.Seed(func(sd *saagietest.Seeder) {
+			p := sd.Project("P", "")
+			out = append(out, p, sd.TechnologyID("Saagie", "python"), sd.Job(p, saagietest.JobSpec{Name: "j"}))
+		})
+		return out
+	}
+	a, b := ids(saagietest.WithIDSeed(7)), ids(saagietest.WithIDSeed(7))
+	if !slices.Equal(a, b) {
+		t.Fatalf("same seed, different ids: %v %v", a, b)
+	}
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	for _, id := range a {
+		if !uuid.MatchString(id) {
+			t.Fatalf("%q is not a version 4 UUID", id)
+		}
+	}
+	if c := ids(saagietest.WithIDSeed(8)); slices.Equal(a, c) {
+		t.Fatal("another seed gave the same ids")
+	}
+	if r1, r2 := ids(), ids(); slices.Equal(r1, r2) {
+		t.Fatal("random ids repeated")
 	}
 }
