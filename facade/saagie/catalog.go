@@ -383,7 +383,7 @@ func (m *RepositoryManager) Synchronize(ctx context.Context, id string, file *Fi
 	var w struct {
 		Report wireReport `json:"report"`
 	}
-	if cerr := rewire("SynchronizeRepository", r.SynchronizeRepository, &w); cerr != nil {
+	if cerr := rewire("SynchronizeRepository", &r.SynchronizeRepository, &w); cerr != nil {
 		return nil, cerr
 	}
 	rep := w.Report.report()
@@ -407,7 +407,7 @@ func (m *RepositoryManager) RevertLastSynchronization(ctx context.Context, id st
 	var w struct {
 		Report wireReport `json:"report"`
 	}
-	if cerr := rewire("RevertLastSynchronization", r.RevertLastSynchronization, &w); cerr != nil {
+	if cerr := rewire("RevertLastSynchronization", &r.RevertLastSynchronization, &w); cerr != nil {
 		return nil, cerr
 	}
 	rep := w.Report.report()

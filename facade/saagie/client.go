@@ -78,6 +78,12 @@ type Client struct {
 	Repositories *RepositoryManager
 	// Technologies reads the technology catalog.
 	Technologies *TechnologyManager
+	// Users manages the realm's users (REST, admin).
+	Users *UserManager
+	// Groups manages the realm's groups and their permissions (REST).
+	Groups *GroupManager
+	// Profiles reads and edits user profiles (REST).
+	Profiles *ProfileManager
 
 	base       string // no trailing slash
 	platformID int
@@ -330,6 +336,9 @@ func newClient(setting, baseURL string, platformID int, user, password, realm st
 	c.Storages = &StorageManager{c: c}
 	c.Repositories = &RepositoryManager{c: c}
 	c.Technologies = &TechnologyManager{c: c}
+	c.Users = &UserManager{c: c}
+	c.Groups = &GroupManager{c: c}
+	c.Profiles = &ProfileManager{c: c}
 	return c, nil
 }
 

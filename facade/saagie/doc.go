@@ -17,6 +17,11 @@
 // expires, and renews it once after a 401 on any call, GraphQL or REST,
 // with a single login however many goroutines share the client.
 //
+// The realm's REST administration is reached through Users, Groups (with
+// their permissions) and Profiles. Export and import are client-side, in
+// saagieapi's folder layout, for whole projects (ProjectManager.Export,
+// ProjectManager.Import) and single jobs, pipelines, apps and variables.
+//
 // GraphQL errors are returned as *[GraphQLError] together with whatever
 // partial data came with them; a lookup answered with null is a
 // *[NotFoundError]. Both match facade.ErrNotFound where it applies.

@@ -171,3 +171,36 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatalf("imported vars %+v %v", vars, err)
 	}
 }
+
+// The emulator's platform URL names a "<realm>-workspace.localhost" host,
+// which the transport dials on loopback: EasyConnect reads everything from
+// it, as from a real platform's URL, and every call works.
+func TestEasyConnectToEmulator(t *testing.T) {
+	ctx := context.Background()
+	srv := saagietest.NewServer(saagietest.WithRealm("acme"), saagietest.WithPlatformID(4))
+	t.Cleanup(srv.Close)
+	pu := srv.PlatformURL()
+	if !strings.HasPrefix(pu, "http://acme-workspace.localhost:") || !strings.HasSuffix(pu, "/projects/platform/4/") {
+		t.Fatalf("platform URL %q", pu)
+	}
+	c, err := saagie.EasyConnect(ctx, pu+"project/x/jobs", srv.User, srv.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Realm() != "acme" || c.PlatformID() != 4 || c.BaseURL() != srv.WorkspaceURL() {
+		t.Fatalf("client %v", c)
+	}
+	info, err := c.PlatformInfo(ctx)
+	if err != nil || info.ID != 4 {
+		t.Fatalf("platform info through the .localhost host: %+v %v", info, err)
+	}
+	if srv.LoginCount() != 1 {
+		t.Fatalf("%d logins", srv.LoginCount())
+	}
+	// A realm that cannot be a host label keeps the loopback address.
+	odd := saagietest.NewServer(saagietest.WithRealm("my-realm"))
+	t.Cleanup(odd.Close)
+	if odd.WorkspaceURL() != odd.URL {
+		t.Fatalf("workspace URL %q for a hyphenated realm", odd.WorkspaceURL())
+	}
+}

@@ -3,6 +3,8 @@ package saagie_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,4 +42,67 @@ func ExampleParsePlatformURL() {
 	p, _ := saagie.ParsePlatformURL("https://mysaagie-workspace.prod.saagie.io/projects/platform/6/project/abc/jobs")
 	fmt.Println(p.BaseURL, p.Realm, p.PlatformID)
 	// Output: https://mysaagie-workspace.prod.saagie.io mysaagie 6
+}
+
+// EasyConnect reads everything from a page URL of the platform. The
+// emulator's URL is on "<realm>-workspace.localhost", which reaches the
+// loopback interface, so the realm is read from the host as on a real
+// platform.
+func ExampleEasyConnect() {
+	srv := saagietest.NewServer(saagietest.WithRealm("acme"), saagietest.WithPlatformID(6))
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := saagie.EasyConnect(ctx, srv.PlatformURL()+"project/x/jobs", srv.User, srv.Password)
+	if err != nil {
+		panic(err)
+	}
+	info, err := c.PlatformInfo(ctx)
+	fmt.Println(c.Realm(), c.PlatformID(), info.Name, err)
+	// Output: acme 6 Sandbox <nil>
+}
+
+// The realm's users and groups (REST, admin role).
+func ExampleUserManager() {
+	srv := saagietest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	c, _ := saagie.New(ctx, srv.URL, srv.PlatformID, srv.User, srv.Password, srv.Realm)
+	if err := c.Groups.Create(ctx, "analysts", nil); err != nil {
+		panic(err)
+	}
+	if err := c.Users.Create(ctx, saagie.UserSpec{Login: "alice", Password: "initial-Pw-1", Groups: []string{"analysts"}}); err != nil {
+		panic(err)
+	}
+	g, _ := c.Groups.Get(ctx, "analysts")
+	u, _ := c.Users.Get(ctx, "alice")
+	fmt.Println(g.Users, u.Roles)
+	// Output: [alice] [ROLE_READER]
+}
+
+// Export a job in saagieapi's layout and import it into another project.
+func ExampleJobManager_Export() {
+	srv := saagietest.NewServer(saagietest.WithIDSeed(1))
+	defer srv.Close()
+	var from, to, job string
+	srv.Seed(func(sd *saagietest.Seeder) {
+		from, to = sd.Project("from", ""), sd.Project("to", "")
+		job = sd.Job(from, saagietest.JobSpec{Name: "etl", CommandLine: "python {file}",
+			Artifact: &saagietest.Upload{Filename: "etl.py", Data: []byte("print(1)\n")}})
+	})
+	ctx := context.Background()
+	c, _ := saagie.New(ctx, srv.URL, srv.PlatformID, srv.User, srv.Password, srv.Realm)
+	out, _ := os.MkdirTemp("", "export")
+	defer os.RemoveAll(out)
+	dir, err := c.Jobs.Export(ctx, job, out, true)
+	if err != nil {
+		panic(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*", "*"))
+	rel, _ := filepath.Rel(dir, files[0])
+	copied, err := c.Jobs.Import(ctx, to, dir)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(filepath.ToSlash(rel), copied.Name, copied.ID != job)
+	// Output: version/1/etl.py etl true
 }

@@ -253,7 +253,8 @@ func (e *GraphQLError) Is(target error) bool {
 					return true
 				}
 			case facade.ErrConflict:
-				if u == "ALREADY_USED" || u == "ALREADY_EXISTS" {
+				// "already used" (names), NAME_ALREADY_USED (variables).
+				if strings.HasSuffix(u, "ALREADY_USED") || u == "ALREADY_EXISTS" {
 					return true
 				}
 			case facade.ErrValidation:

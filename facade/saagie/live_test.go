@@ -4,7 +4,10 @@ package saagie_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -49,5 +52,32 @@ func TestLiveSaagie(t *testing.T) {
 	}
 	if _, err := c.EnvVars.CreateOrUpdate(ctx, saagie.ProjectVars(p.ID), saagie.EnvVarSpec{Name: "LIVE", Value: "1"}); err != nil {
 		t.Fatal(err)
+	}
+	// Export in saagieapi's layout: the job, its artifact, the variable.
+	dir, err := c.Projects.Export(ctx, p.ID, t.TempDir(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rel := range []string{"project.json", "jobs/" + job.ID + "/job.json", "jobs/" + job.ID + "/version/1/hello.py", "env_vars/LIVE/variable.json"} {
+		if _, err := os.Stat(filepath.Join(dir, rel)); err != nil {
+			t.Errorf("export: %v", err)
+		}
+	}
+	// The realm's REST administration needs the admin role; a plain user
+	// gets a 403, which is the platform's answer, not a failure of ours.
+	if users, err := c.Users.List(ctx); errors.Is(err, facade.ErrForbidden) {
+		t.Logf("users: %v (not a realm admin)", err)
+	} else if err != nil || len(users) == 0 {
+		t.Fatalf("users: %d %v", len(users), err)
+	}
+	// EasyConnect, when the page URL is known (the sandbox prints it).
+	if u := os.Getenv("SAAGIE_PLATFORM_URL"); u != "" {
+		ec, err := saagie.EasyConnect(ctx, u, os.Getenv(saagie.EnvUser), os.Getenv(saagie.EnvPassword))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := ec.Projects.Get(ctx, p.ID); err != nil || got.Name != name {
+			t.Fatalf("EasyConnect %s: %+v %v", u, got, err)
+		}
 	}
 }

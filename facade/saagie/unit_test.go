@@ -37,6 +37,12 @@ func TestParsePlatformURL(t *testing.T) {
 		{"https://mysaagie-work-space.x/projects/platform/6", "https://mysaagie-work-space.x", "mysaagie", 6, false},
 		{"HTTPS://acme-workspace.io/projects/platform/3?x=1#y", "https://acme-workspace.io", "acme", 3, false},
 		{"http://127.0.0.1:8080/projects/platform/1/", "http://127.0.0.1:8080", "", 1, false},
+		// .localhost names (RFC 6761): what `sandbox serve saagie` prints.
+		{"http://saagie-workspace.localhost:41234/projects/platform/1/", "http://saagie-workspace.localhost:41234", "saagie", 1, false},
+		{"http://acme-workspace.localhost/projects/platform/2/project/p/jobs", "http://acme-workspace.localhost", "acme", 2, false},
+		{"https://my_saagie-workspace.localhost/projects/platform/6", "https://my_saagie-workspace.localhost", "my_saagie", 6, true},
+		{"https://acme-workspace.localhost:8443/projects/platform/3/", "https://acme-workspace.localhost:8443", "acme", 3, false},
+		{"http://localhost:8080/projects/platform/1/", "http://localhost:8080", "", 1, false},
 	}
 	for _, c := range accepted {
 		p, err := saagie.ParsePlatformURL(c.in)
@@ -67,9 +73,11 @@ func TestParsePlatformURL(t *testing.T) {
 }
 
 func TestEasyConnectNeedsRealm(t *testing.T) {
-	_, err := saagie.EasyConnect(context.Background(), "http://127.0.0.1:1/projects/platform/1/", "u", "p")
-	if !errors.Is(err, saagie.ErrNoRealm) {
-		t.Fatalf("got %v", err)
+	for _, u := range []string{"http://127.0.0.1:1/projects/platform/1/", "http://localhost:1/projects/platform/1/", "http://workspace.localhost:1/projects/platform/1/"} {
+		_, err := saagie.EasyConnect(context.Background(), u, "u", "p")
+		if !errors.Is(err, saagie.ErrNoRealm) {
+			t.Fatalf("%s: got %v", u, err)
+		}
 	}
 	c, err := saagie.EasyConnect(context.Background(), "https://acme-workspace.io/projects/platform/4/jobs", "u", "p")
 	if err != nil || c.Realm() != "acme" || c.PlatformID() != 4 || c.BaseURL() != "https://acme-workspace.io" {

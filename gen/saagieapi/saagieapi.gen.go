@@ -762,6 +762,8 @@ type ClientInterface interface {
 
 	// DeleteGroup Delete a group (admin).
 	//
+	// Protected groups cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
+	//
 	// Corresponds with DELETE /auth/api/groups/{name} (the `DeleteGroup` operationId).
 	DeleteGroup(ctx context.Context, name GroupName, params *DeleteGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -792,6 +794,8 @@ type ClientInterface interface {
 	CreateUser(ctx context.Context, params *CreateUserParams, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteUser Delete a user (admin).
+	//
+	// Protected users (the realm's administrator) cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
 	//
 	// Corresponds with DELETE /auth/api/users/{login} (the `DeleteUser` operationId).
 	DeleteUser(ctx context.Context, login string, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1005,6 +1009,8 @@ func (c *Client) CreateGroup(ctx context.Context, params *CreateGroupParams, bod
 
 // DeleteGroup Delete a group (admin).
 //
+// Protected groups cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
+//
 // Corresponds with DELETE /auth/api/groups/{name} (the `DeleteGroup` operationId).
 func (c *Client) DeleteGroup(ctx context.Context, name GroupName, params *DeleteGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteGroupRequest(c.Server, name, params)
@@ -1085,6 +1091,8 @@ func (c *Client) CreateUser(ctx context.Context, params *CreateUserParams, body 
 }
 
 // DeleteUser Delete a user (admin).
+//
+// Protected users (the realm's administrator) cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
 //
 // Corresponds with DELETE /auth/api/users/{login} (the `DeleteUser` operationId).
 func (c *Client) DeleteUser(ctx context.Context, login string, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2691,6 +2699,8 @@ type ClientWithResponsesInterface interface {
 
 	// DeleteGroupWithResponse Delete a group (admin).
 	//
+	// Protected groups cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /auth/api/groups/{name} (the `DeleteGroup` operationId).
@@ -2727,6 +2737,8 @@ type ClientWithResponsesInterface interface {
 	CreateUserWithResponse(ctx context.Context, params *CreateUserParams, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateUserResponse, error)
 
 	// DeleteUserWithResponse Delete a user (admin).
+	//
+	// Protected users (the realm's administrator) cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3013,10 +3025,17 @@ func (r CreateGroupResponse) ContentType() string {
 type DeleteGroupResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteGroupResponse) GetJSON400() *Error {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3233,10 +3252,17 @@ func (r CreateUserResponse) ContentType() string {
 type DeleteUserResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeleteUserResponse) GetJSON400() *Error {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -4026,6 +4052,8 @@ func (c *ClientWithResponses) CreateGroupWithResponse(ctx context.Context, param
 
 // DeleteGroupWithResponse Delete a group (admin).
 //
+// Protected groups cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /auth/api/groups/{name} (the `DeleteGroup` operationId).
@@ -4092,6 +4120,8 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, params
 }
 
 // DeleteUserWithResponse Delete a user (admin).
+//
+// Protected users (the realm's administrator) cannot be deleted; the status the platform answers then is not documented [Unconfirmed: 400 assumed].
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4508,6 +4538,13 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4521,6 +4558,9 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 401:
 	// Content-type (text/plain) unsupported
@@ -4710,6 +4750,13 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4723,6 +4770,9 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case rsp.StatusCode == 400:
+	// Content-type (text/plain) unsupported
 
 	case rsp.StatusCode == 401:
 	// Content-type (text/plain) unsupported
@@ -5318,95 +5368,96 @@ func ParseEditGroupPermissionsResponse(rsp *http.Response) (*EditGroupPermission
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7HxtU9vIlvBfOaXnqQpUCZtkcm/thdoPHuLLwBJgMczU7piK2tKx3UHu1u1uYzwU/33rnJZkyZaNScgk",
-	"O7UfUsHqVvfp8/7WegxiPcm0QuVscPAYZMKICTo0/OvY6Gl2LiZIP6QKDoJMuHEQBoqf+f/CwOC/ptJg",
-	"Ehw4M8UwsPEYJ4LecfOM5llnpBoFT09hcCYn0tFQgjY2MnNS07qXYoRg5R94CFaIkUSRSUhwKKaps+A0",
-	"vN3f399vBaEH419TNPMFHCkvWt14IpWcTCfBwduwAEIqhyM0DMVlKtxQm8lJsgrK9RjBTkSaQv4G2LGe",
-	"KZAKbk7g5urMQtTOjP6MsbPtLF+p3Z/u7/8Uy4T/x3ZUwlpHWbbYeRPiSvj3m+H323vwm3YpxzdtQnAI",
-	"FxwE06mkmavUukKRTppRZGgIdhwqodwu0MYhpHqGBmJhsVWho0WVWJAOtAK8RzOHq27vGmKRpiWWxigS",
-	"NIsT9PjtPQ/AM5g6QzVy4yqtl49wSdhpRpX56h16dzJbxdGZVMica+9kBkOjJ+DGCENpLCEC1/EyTQ9e",
-	"wAo9Z1BM7CoAR3oyEXsWSaQdJnCmR34u08oeghhYVA4mKJTN6WJ5AoGGD1mqEwwOhiK1uAbUfOsqtNKh",
-	"B+b/GxwGB8H/ay8UTNtPs+0SlOCpPJMwRszpt3XzlB4Qd/IJiTJo3c86kZirJZGN//PsZ53M6WeslUPF",
-	"SkVkWSpjQRhof7aEhscKbJtAyte88nvxvpNp6mQmjGsTKHuJcOLF630s1lgs/LTMa/6JzbSy/nxdY7R5",
-	"tZP51WgThw+OFJZcenuZpZ/CJVbqKEBapQUk+QOdzMGORYYgLSjtINHxdIKKuGwwBy+6LaJliVU7Td3r",
-	"08rjrBFiyCeB4b1bwGiwIUgVp9NEqhHci1QmvL8/nQWhEpiqO8XqPrEhxHqCMJNuDG4sbV9ZJ9zUzxMK",
-	"Iv9aBMy7hxARi0QwESRIMk1hrNMEiPpSpDkgttVXhJkzPbKvhpAzPSID2oSIC4WQkXHVQ0j1CFJSSyHo",
-	"NEHrvDZiSt0oMXVjbeQfmPxIrPdRWivViOjG9AJtAB8ykh5w+g4V7GgDA5FAbDBBRai2ZGhSPZJqt8Kx",
-	"Oa+KvqqzxiFIZ9fxM1PrqVBwTLGOcXIoYkZNZnSGxuV6SSYNRyoU3LJ6xtaoBZdXF6fdo2vYYR6TyW5Y",
-	"POp96p7/+mvn6lP3w8n1xVUI192jX84vzi6O/+vTUee6c3Zx3Go02Qvd8rsfvS1n6QE5BQTS0QJXq8dg",
-	"zDWeJBPWzrRJas5D+fA5aPy6lVWaICt1n0gSSagS6WUFOm+b65jsMenqdDskY2sRhEE2u72MQIKfNc3y",
-	"biUMJaYk5OTq6czv1YLfb1Ss1VCaCSa3BG0NN1iAt4KbCVpLMtiMN+9+rAx4fVIZKi17GDg5QevEJGt2",
-	"pFcwl3N1icAlwB8cKiu1si9D7ohW/Ve691ncC8imzkIUp8JaOcxVQgRjNAg7zM/Rr6VOZTiiEKIPwol/",
-	"oovHUo26DzHyytHuYV95QwEiSawnxp7TewaF1QoyIQ27TyScq5o6344ckQPoByI1KJI5TC0m/SDaJbFt",
-	"QFGqPcx2a0+litSz/O0mp2Ub6tcR+086sHfFYMdPtrtsWVJpHUiV4AMN5Rxhd9lhzGFegWBJ1Apwbp/h",
-	"k/JIK/wS63Q6Uc2cSTakaWQDV674QWuZsKJZBlIJ9jdXULoajhQ6vXTaIHcbIdbqnnSdVgcQ0T6eBSJS",
-	"9qQaTnsX5+Vk1sMo4nFfDWWKcC+MFIMUwaIjblTTNA0hmoiM7HxmeS7wVNr0jWWK0kxaunybWIAiIF41",
-	"tbATPfaD/X5wAL/3g2KWbdE6/eD2KdoNmRO8U67dGA0vTyAL3q0FPVRJHlGk+Mb21UBY9LsLf7AcIBrn",
-	"x3y2qGrNdezQ7Xk3PvIyU+eC/ebYzwcxO0NtcmfvjYXJ1HnEhry5Vul8d4EYYt4t6DoRDZFUx5PI89SB",
-	"R0SBZeGlRQ+XcN1qWn1B/LWb1MOA5y1sZUkP/QaJq7B+HcvlIkWqpQ7aIpBWxBBlOE2OC3ssiAkmjHGY",
-	"jVEx/gtTyD6oBUtvCrJzBbx0NuJmwlmh+lcw5gO+Rh4oBK7YqBHjJWu/zOh0fGS6epgE41QYJC9N4SFL",
-	"4969SKd0/NyCl4xg2fjzQsLy1A1HLoi1RF5//o00zWOQFaIW4eKmUz8DTOjdjS+zVk1WansnYBUtDRjQ",
-	"02z13Crn4VUzaLTD2GHVSR5onaJgizq1uHTSNY70GpPH+96ug/PI4BpDtxbebwvQJZoJhTY5LeowFaHY",
-	"C52VIqvZqb7exAdfSiPOldVXfwakq9U3aB2drouIri7Oup+uup0P3atm7fssOrueq/98rL42djZbHp61",
-	"lr1608lEeNX9GuK5LWuf6dFZ7hwuhcbkzjZ7k979eFnKUDbZyesiYCJ3gMwG+amH4N2O5TzVzknvYu/f",
-	"/r7/FvTAornHBKSCoXxwU4Pe2W6wZul0C8r4sxbT16DpMo8WlkLvojrS4HTnCaNtE6xMhwYu1SZB0+D/",
-	"pDMxtxAJG0eECfbhCsyU2clGtFg9NTE2ewmpHoF12mAIPmLDVFgn46hxJaedSNel0sW9kGwtGTyaGcJs",
-	"LBz7RN7fHWFl2WpYspSGIGfN77WGOr2SJ1FNJ/SWz8b0PvWuP1zcXAdh9UH36ioIg4uro1+6veurzvXJ",
-	"xfli3spjP7v6B028XUZHGDzs0eZ798JwlEhQlKB11f29MLbnEj11Qdg0gMZUBy5MPEbrvPe3+t7y8NLb",
-	"jU9oidunMLjMEzpHY6EauXptQknh7PJlOaUw0Gly+Sp5qOpCdVCauGJhYRosSyUluEksy9ThFjYwzwN+",
-	"+tg57xx3r8L606XkII91jo66vd6WVrPZqq2cLKu7KdsZzAWmGvRPViu9ruq5Yvy82VA1nsVoCjQbkl4T",
-	"IVmfPBvofNaDVWKc6gE46VLcKlZax+WN3NfEYVeN/sO3pUcTOm8sNiQQR+RWvMgfDjdlknMqN0TiBWf6",
-	"JAZ54VxRMZxp2cEUORK0DUnfzSmyJRdnadNiiDcs8ouuqHO/sSCSiVS7EAtFmw4QEkzRYVKRt6qnrPOg",
-	"t74Nkxh4EOw0HlNkWvF4QZtclD98PDmvnuaFscd6JiPirg+GXpnIL1XtNa7YQMgSu1+Fno2VCPJrMJ4a",
-	"6eY9kiO/3wCFQUMyuvj1z+Jkp7+RvV/1gU5/uwaDbmqUr49GFIigcjIWDiNfoZrhAG5OiPksCIh6nc7x",
-	"Sff64j+6576v5KrbOfvoW0siiLW+k+QGWYeCGZBFnVmQQVrgduxc5stqUg11s4/2y/X1JTdj0NZ5Tj5O",
-	"JfcGiDu0IcyMdA4VAT8WKgFO/M2ki8cDLUyy6G4Y4FjcSz01oIdFfv+NBT1T+YoWdhbprHettz+13vp8",
-	"4bERSYrwQThxkVnI0umIxI12K5dJ8B5TYte+KoSe+bgF59qNpRr5UoS0MEKFvuuBQcsPNREOjRRpq6/6",
-	"6qP2eUP2HHO+o1fzHMoBFC0+IXzWAxtCJjPMq6ciy2wIqO6l0YrVUZl0Cvvqg47v0NTqkXQMcoPFCC2k",
-	"8p4xJfMEboZmr4Qg7+yxgCrJtFSO0dNXDuOx0qkezSEWTpBfXVmCldTeTCYII+FwJubl+8Rf0lZTaET/",
-	"AZJ61ZZWnulysoWxVmhdOg9JNTEaZQyXF73rSuoQdkQtW1pkz0PSX26RG+yrMhu/VyTYGVHKcaWG+YhT",
-	"xNMs1SKxu1y2A+LdpLqfIKqqvoq8SWvlRakohCg/bvmIUV1J87ejVkH+sbCgtO89MuijFksw9FVBazqA",
-	"p7bVnGPkrQuUJcxfzD1HZVHBFkxENAAOmMxBX+35wrOwCDdXZ0WtoTAmM23ubCZihLEmvPnYiITVHrTz",
-	"VjKe60V+r5zf8mOo7v1Iy0tTS+qoRZuekWY7gIgp1q4oGqlVW2SyrTNU7ZoC8nWBnKLRI+vGEArV+OQx",
-	"yjwIEFXbsiLwTVsglJ2R0XS5spPOYjosyhBF8AgOHxzskPWkrfLSvK/hS0urE1BlwjaqeUIH8DNrNvDn",
-	"/zxzhTIse8q4nQxOHAnYEJ2cNJTzD2mbQhMZFF56InzIIohTISct6MDEtxysdhpImx8VE4+09/tvGetl",
-	"O5sFkVoNsTBmvoSsw6pkFJNz8S3iB0j0TJEkQELs5whahZiAdFW9mWj0B7OoeMwRX+4yKMUGeZ2UG1gG",
-	"Ir7zALOqf7e/39zBAgO0pEIEZNpaOUjnRfMK0953t+zUKsLshh1AlBccSSLLIiv9yIQb0/+LzLPnN15w",
-	"qZDsD0BMwfhk0DY2G9WL9QdkvRrK/LwO7edNO0SPZWU9BF+AD/2kEPJjhFxEeopat1wTS2WMeY4/73zr",
-	"ZCIe49671n4QBlOT5paWhHc2m7UED7e0GbXzd2377OSoe97r8jucwnLpos9xYYH46HZqhqQciEoFQZ0R",
-	"ymbaOBuEwT0aH4kG7/bfvW/t/y0vbymRyeAg+Km13/op8JVn9ltY4ln+Fx7eCF2t+EQBWXAmrTv2U8Ja",
-	"M/DvzTHGYopPZgZPt0vNbO/291/UT7RloaOS41z19horxP7k3Oz0fv/tuh1K2Nu1jij2B4ucatBlhcML",
-	"VrU/N046MeJUTY7FW3JrtW1ANXvh6KsoX4ProjnyNXshqxWTpo7FZhov9Z/y+RJG+DuP8PUT3vsVNlOk",
-	"rGt9Af3opX9svUWN2h5OEDnBfauWszDByYBjRR8aNhL/KVyRvfYjKZEnjw8KIVdZ4wM//3rWeI5EH4oQ",
-	"lkn0fvOEL0T6+y9Dut+5RPomHIeFKltTNn9jQU5Ic4IjSlKU87f9fR8rCAv9wBXaYWFZ8UFa1w9ovzpp",
-	"jtF9C7q8ntxuVH9/DiHD4G8vEOca2Ts5IQQ7NqWMrVOsL6LA4jbL021NLstK71qTeMMzfmSLyEm7LS0h",
-	"n/drWOGnLyOuN5uc0atazSbh9gh/znjyoX8s21nLr32t6YTravxU7WLm8HkwL2KZv5CRZfbYwBGrktv2",
-	"MesWFvWr+eWvYFCfQ3DYrAaP0X0D9L2azG3Sdd8B2xeq2LpRp9Ux2HArrchQb3+1sjRpzyV8OOufK9Wm",
-	"a31L2obVtJhxYmdHAGFAxA5Of+vliSNVzZ/shpD3DAjLCZ9WXy1fBHRjaTkB4he4PuvBPZoyDwCJtGKQ",
-	"0hIqCWGAsZhaBMmdvHQAJRzavhKL7BoqvtAjFUTtiDOXUXsZF61WK8/B+BwdiDjGzFkYaDf2va91hu9U",
-	"cfZjGZnq9Y3tbUxl63XXcfBBTDLOS+D8dDw4juWFPD25+ePk7bk8/UcL56d/JL+d0MPx4Dj9/N+9E3sy",
-	"+fV9fHTy94/X8ezjh47/98t+K36XqoZS9NOaCklYpAtnY50useHXxOx5DSc4+P22Kp9nmtmF3EyDMcp7",
-	"0oynv11X5bVTY6CK6WmSsCJf2o4XTRDTJseFhyt9Bz8SXy01cnyx+8Kvv9x9eb9+qT/Ffak7JLxzbi/f",
-	"2DIh/iyH5BWJPOLnXOl6ldsjXWTBYKatdNpItCGUtR6JZY5YGjBTxVltJvUDl9KYbgd9tVIG2W1BJJLk",
-	"qlh3HrUjO1fx2Ggl/8DK84UW90WYiA7s8/2LuxR51aYFHcVXBw3UCnD+hqG/yyIdRO1FtaqKhqhJzR57",
-	"yPM0Z7DC2M0ErNwIblevA6/hz81cUL+l+gq8c10vyTXU7so0fVGlqwW4HhWenVI92suMfvCYTPXIth95",
-	"7afFtwceF001T8WnCdqP5UcAntoiyz7hA8ZTVgqPIsu6xa+T5Glt6HuMrlOZeuY7575AY/H9+6fw2cmV",
-	"7zJsM7v8ygFNrgtWNJaW+LsVT41B5SrnjYroU2TZmq801BH0dR9RePYY/pMYW0zkDw1sMy+/l7/F1M3e",
-	"+WYBYHb4Lp51caHZ+Q5TLsEKRfSEksurEsWQvqI4xVr5JvNPUlknVIztx/LZSf6oLljrrvTEeqqcLduV",
-	"/VGgXIyMpLB35N0OtYGIG4T//W2Uey6C/d6Ie1mjxmTl0TJYP7YQN8hiA2L/TyD/Nwhk2TFTYedCXtZI",
-	"Z+Y7OS0L58aMbN7z+WMnZYvG1C3zssXpX7FGycmefN284cIImZLWsKmwY3LI2cMrOqGEG1e+3MNtClVa",
-	"lWhvoFclDbfOmygQ8gMmkUpabaTNd0wlUQxSANFIkG+UVwqbA9luIl+FnN8giq1S8qWZkW/GQHwLJvmO",
-	"fHSFWSpiBL0tP+UC7r9zRgLe7CBtG+MumizVUIeV9kojR+OizbIS7hamoqH1sq+aey/hudbLImKG5U7C",
-	"3VZfXetsL8V7TPlOue86VNqxcUsO/f1qhdZhkk9w4g5zl4zC6zuZRS248a2MfbUTxVzTONWDqE3B+Kke",
-	"/Or7dsqeu4hwHe0WITesRtwNEXPRIroImV8mfVX/7PYvE283d9FuH2dvwelNocBnPWg/ftYD+jvvymo/",
-	"5n+cTycDNE/tor2v/UjkPi+6Pxojg6O8OdE3AMJgKtPEZ8xJkR8Ql8xzxstEfCdGeKKGulU0Dt6YNPLO",
-	"12c9gByOvtopVwjBYCqcvC8/UlFk0XcXbdwr6OtcnjRx4od811M9KK82fQ03vkK0wKT42vigYd0aSbf7",
-	"dGPjpycbFy/Y4qWG+QW2rPqpj7pNe/azHM32rOxZHcwd2u9R0Cx6ZWsdtMu8X0vX5pMK41YUB6rNWfVL",
-	"4kvyv7h8VaqLtYJ8QeaicrPB32jwNzzKCthhvUN6XZ9rU2CfS0L1OwLfVvReyQd/yVcnVhivclrY8dia",
-	"LjqAd1uvZUyINoWHxE3DFdKDVuxDFZyxtu+vib0WvX/rQqSVr0P8qI1mVRjXBU2LKd9BQSxB4FVD3gb3",
-	"yu1kG2KkV6XnN+r1bfh6xpfW/vIoY0MLTG3Gn1vTK0Igt5YzNjfz1gvK9euAv98SiXxvgafrmm8mr1z/",
-	"OcwvsHDuZYCpnsFYqJGFRBqMXToHPRyCZN+1ftcgrzGVl4Myo5PFjSDmmfwQi5sL9ZIl6f18pHCHK498",
-	"x0ptDqOi8qSMFyvP8jzkYs/S7j7dPv1PAAAA//8=",
+	"7Dx/U9u6ll/ljHdnCjMmob19b/bB7B+5NI8LS4ElcO/s3jC1Yp8kKo7kJymEXIbvvnMk2bETJYSW3nbf",
+	"7h+dEluWjs7vX9JjlMpJIQUKo6ODx6hgik3QoLK/jpWcFudsgvSDi+ggKpgZR3Ek7DP3Xxwp/MeUK8yi",
+	"A6OmGEc6HeOE0TdmXtA4bRQXo+jpKY7O+IQbepWhThUvDJc07yUbIWj+Bx6CZmzEkRUcMhyyaW40GAlv",
+	"9/f391tR7MD4xxTVfAFHbietLzzhgk+mk+jgbVwCwYXBESoLxWXOzFCqyUm2Csr1GEFPWJ6D/wL0WM4E",
+	"cAE3J3BzdaYhaRdKfsbU6HbhZ2r3p/v7P6U8s/9jO6lgbaKsWKy8CXEV/Pth+N3yDvzQKtX7TYsQHMxE",
+	"B9F0ymnkKrWukOWTMIoUvYIdg4IJswu0cAy5nKGClGls1eioUWQauAEpAO9RzeGq27uGlOV5haUxsgzV",
+	"Ygc9+/WeA+AZTJ2hGJlxndbLW7gk7IRRpb56hd4dL1ZxdMYFWs7Vd7yAoZITMGOEIVeaEIHreJmGRy9g",
+	"hZ5RyCZ6FYAjOZmwPY0k0gYzOJMjN9bSSh8CG2gUBibIhPZ00XYAgYYPRS4zjA6GLNe4BlS/dB1abtAB",
+	"868Kh9FB9C/thYJpu2G6XYESPVV7YkqxOf3WZp7TA+JOu0OiDGrzs8w4erXEivF/nv0sszn9TKUwKKxS",
+	"YUWR85QRBtqfNaHhsQbbJpD8nFduLbvuZJobXjBl2gTKXsYMe/F8H8s5FhM/LfOae6ILKbTbX1cpqV5t",
+	"Z242WsTggyGFxZe+Xmbpp3iJlToCkGZpAUn+QGZz0GNWIHANQhrIZDqdoCAuG8zBiW6LaFlhVU9z8/q0",
+	"cjgLQgx+ECi7dgssGnQMXKT5NONiBPcs55ld3+1OAxMZTMWdsOo+0zGkcoIw42YMZsx1X2jDzNSNYwIS",
+	"91kClncPISEWSWDCSJB4nsNY5hkQ9TnLPSC61ReEmTM50q+GkDM5IgMaQsSFQCjIuMoh5HIEOamlGGSe",
+	"oTZOG1lK3Qg2NWOp+B+Y/Uis95FrzcWI6GbpBVIBPhQkPWDkHQrYkQoGLINUYYaCUK3J0ORyxMVujWM9",
+	"r7K+aLLGIXCj1/GzpdZTqeAsxTrK8CFLLWoKJQtUxuslngW2VCq4ZfWMrVELLq8uTrtH17BjeYxnu3H5",
+	"qPepe/7rr52rT90PJ9cXVzFcd49+Ob84uzj+r09HnevO2cVxK2iyF7rld/f2tholB+QUEEhHC1ytbsNi",
+	"LriTgmk9kyprOA/Vw+egcfPWZglBVuk+lmWcUMXyyxp0zjY3MdmzpGvS7ZCMrUZgCq3Z7RUEEvwsaZRz",
+	"K2HIMSchJ1dPFm6tFvx+I1IphlxNMLslaBu4wRK8FdxMUGuSwTDenPux8sLpk9qryrLHkeET1IZNirAj",
+	"vYI5z9UVApcAfzAoNJdCvwy5I5r1H/neZ3bPoJgaDUmaM6350KuEBMaoEHYsPye/VjrVwpHEkHxghv0d",
+	"TTrmYtR9SNHOnOwe9oUzFMCyTDti7Bm5p5BpKaBgXFn3iYRzVVP75cgROYB+xHKFLJvDVGPWj5JdEtsA",
+	"inLpYNZbeyp1pJ75r0NOyzbUbyL277Rh54rBjhusd61lybk2wEWGD/TKc4TetQ6jh3kFgiVRK8G5fYZP",
+	"qi2t8Esq8+lEhDmTbEjozQauXPGD1jJhTbMMuGDW31xB6Wo4Uur0ymkD7zZCKsU96TopDiChdRwLJKTs",
+	"STWc9i7Oq8FWDyNLx30x5DnCPVOcDXIEjYa4UUzzPIZkwgqy84W2Y8EOpUXfaEtRGklTV18TC1AEZGfN",
+	"Newkj/1ovx8dwO/9qBylWzRPP7p9SnZjywnOKZdmjMpOTyAzu1oLeigyH1Hk+Eb3xYBpdKsztzEPEL23",
+	"j+3ekro1l6lBs+fc+MTJTJML9sOxnwtidoZSeWfvjYbJ1DjExnZxKfL57gIxxLxb0HXCApFUx5HI8dSB",
+	"Q0SJZeakRQ6XcN0Kzb4g/tpFmmHA8xa2NqWDfoPE1Vi/ieVqkjLV0gRtEUgLYogqnCbHxXosiBlmFuMw",
+	"G6Ow+C9NofVBNWj6kpGdK+GlvRE3E85K1b+CMRfwBXmgFLhyoSDGK9Z+mdHpuMh0dTMZpjlTSF6awEMr",
+	"jXv3LJ/S9r0FrxhBW+NvJ2LaDt2w5ZJYS+R1+99IUx+DrBC1DBc37foZYGLnbnyZtQpZqe2dgFW0BDAg",
+	"p8XqvoXn4VUzqKTB1GDdSR5ImSOzFnWqcWmnaxzpNSbPrnu7Ds4jhWsM3Vp4vy1Al6gmFNp4WjRhKkOx",
+	"FzorZVazU/88xAdfSiObK2vO/gxIV6tf0DwyXxcRXV2cdT9ddTsfuldh7fssOruOq/98rL42djZbHjtq",
+	"LXv1ppMJc6r7NcRzW9Y+k6Mz7xwuhcbkzoa9Sed+vCxlyEN28roMmMgdILNBfuohOLdjOU+1c9K72Pu3",
+	"v+6/BTnQqO4xAy5gyB/MVKFztgPWLJ9uQRm313L4GjRd+mhhKfQuqyMBp9snjLZNsFo6BLhUqgxVwP/J",
+	"Z2yuIWE6TQgT1ocrMVNlJ4No0XKqUgx7CbkcgTZSYQwuYsOcacPTJDiTkYbl61Lp7J5xay0teDQyhtmY",
+	"GesTOX93hLVp62HJUhqCnDW31hrq9CqeRDGd0FcuG9P71Lv+cHFzHcX1B92rqyiOLq6Ofun2rq861ycX",
+	"54txK4/d6PofNPB2GR1x9LBHi+/dM2WjRIKiAq0r7u+Z0j2TyamJ4tALVKr+4kKlY9TGeX+r3y2/Xvo6",
+	"+ISmuH2Ko0uf0DkaMxHk6rUJJYGzy5fllOJI5tnlq+Sh6hM1QQlxxcLCBCxLLSW4SSyr1OEWNtDnAT99",
+	"7Jx3jrtXcfPpUnLQvuscHXV7vS2tZtiqreysaLop2xnMBaYC+qdolF5X9Vz5/jxsqIJ7UZICzUDSa8K4",
+	"1SfPBjqf5WCVGKdyAIabHLeKldZxeZD7Qhx2FfQfvi09Qui80RhIII7IrXiRPxxvyiR7Kgci8ZIzXRKD",
+	"vHBbUVE207KDOdpIUAeSvptTZEsuztKi5Su7YJlfNGWd+40Glk242IWUCVp0gJBhjgazmrzVPWXpg97m",
+	"MpbEYF+CnqZjikxrHi9I5UX5w8eT8/puXhh7rGcyIu76YOiVifxS1d7gig2ErLD7VejZWIkgvwbTqeJm",
+	"3iM5cusNkClUJKOLX38vd3b6G9n7VR/o9LdrUGimSrj6aEKBCArDU2YwcRWqGQ7g5oSYTwODpNfpHJ90",
+	"ry/+o3vu+kquup2zj661JIFUyjtObpA2yCwDWlG3LGhBWuB2bEzhympcDGXYR/vl+vrSNmPQ0j4nn+bc",
+	"9gawO9QxzBQ3BgUBP2YiA5v4m3GTjgeSqWzR3TDAMbvncqpADsv8/hsNcib8jBp2Fumsd623P7Xeunzh",
+	"sWJZjvCBGXZRaCjy6YjEjVarpsnwHnNi174ohd7ycQvOpRlzMXKlCK5hhAJd14MFzW9qwgwqzvJWX/TF",
+	"R+nyhtZz9HxHn/ocygGULT4xfJYDHUPBC/TVU1YUOgYU91xJYdVRlXSK++KDTO9QNeqRtA1yg9kINeT8",
+	"3mKK+wRugWqvgsB39mhAkRWSC2PR0xcG07GQuRzNIWWGkV9dm8Iqqb0ZzxBGzOCMzavvib+4rqfQiP4D",
+	"JPUqNc08k9VgDWMpUJt8HpNqsmjkKVxe9K5rqUPYYY1saZk9j0l/mUVusC+qbPxemWC3iBLGVmosH9kU",
+	"8bTIJcv0ri3bAfFuVl+PEVVFXyTOpLV8USqJIfHbrR5ZVNfS/O2kVZJ/zDQI6XqPFLqoRRMMfVHSmjbg",
+	"qK2lzTHapUuUZZa/LPccVUUFXTIR0QBswKQO+mLPFZ6ZRri5OitrDaUxmUl1pwuWIowl4c3FRiSs+qDt",
+	"W8nsWCfye9X4lnuH4t69aTlpanGZtGjRM9JsB5BYirVrioZL0WYFb8sCRbuhgFxdwFM0ebS6MYZSNT45",
+	"jFoeBEjqbVkJuKYtYELPyGgar+y40ZgPyzJEGTyCwQcDO2Q9aSlfmnc1fK5pdgKqStgmDU/oAH62mg3c",
+	"/j/PTKkMq54y204GJ4YEbIiGTwLl/ENaptRECpmTngQfigTSnPFJCzowcS0Hq50GXPutYuaQ9n7/rcV6",
+	"1c6mgeVaQsqUmi8h67AuGeVgL75l/ACZnAmSBMiI/QxBKxAz4KauNzOJbmMahX1niC93LSjlAr5OahtY",
+	"Biy9cwBbVf9ufz/cwQID1KRCGBRSaz7I52XziqW9627ZaVSErRt2AIkvOJJEVkVW+lEwM6b/F5lnx292",
+	"wqVCstsAMYXFpwVtY7NRs1h/QNYrUOa389B6zrRD8lhV1mNwBfjYDYrBbyO2RaSnpHVra2I5T9Hn+H3n",
+	"W6dg6Rj33rX2oziaqtxbWhLe2WzWYvZ1S6pR23+r22cnR93zXtd+Y1NYJl/0OS4skN26nqohKQeiUklQ",
+	"o5jQhVRGR3F0j8pFotG7/XfvW/t/8eUtwQoeHUQ/tfZbP0Wu8mz9FivxVv4XHt4ITaP4RAFZdMa1OXZD",
+	"4kYz8O/hGGMxxCUzo6fbpWa2d/v7L+on2rLQUctxrnp7wQqx27ltdnq//3bdChXs7UZHlPUHy5xq1LUK",
+	"x05Y1/62cdKwkU3VeCzeklsrdQDV1gtHV0X5GlyXzZGv2QtZr5iEOhbDNF7qP7X7yyzC3zmErx/w3s2w",
+	"mSJVXesL6Ecf/W3rJRrUdnAC8wR3rVpGwwQnAxsrutAwSPyneEX22o+kRJ4cPiiE3BSNuk9Wo05nTXw7",
+	"YsOFrRljEejPbGrM92QKtJ5OMLsl+Jsc+sGu9fUc+hynfCgjacsp7zcP+FM45f2XcYqDs+KUTYwRl/p3",
+	"Ta3/jQY+IXUPhtiPQrO/7O+7AIdp6EemVGkLdwAfuDb9aJWQx2i+BRVfT9ls1NmtP4WQcfSXF3BWg+wd",
+	"TwhmvbFKMayzBi+iwOIIztNtQ5lU5em1dvzGjviRzbjNNG5pvu1+v4YVfvoy4jpbb9OQdVMfEm6H8Ocs",
+	"vt30j2XwG0nBr7X3cF0P+uqt1zbmH8zLAOyfyDOw7LGBI1Ylt+0C7S3dAJ+UXslHc1uxk2r3u3oIX83R",
+	"//cchOcYJg6r9WM03wDZr6ZDNunu1p+P7QtRLh3U0U0MBo4GlmWC7c+3Vib6uaybLb14IxE6W7mkPa3g",
+	"s5nNru0wIAyw1MDpbz2fvRP1JNZuDL5xg2mbdWv1xfJpTDPm2mah3ATXZz24R1UlYyDjmg1ymkJkMQww",
+	"ZVONwG07NW1AMIO6L9gixYnCnqriApJ2YtPHSXsZF61WyyfCXKIUWJpiYTQMpBm7BuQmw3fqOPuxjGb9",
+	"DM32NrO29LozUfjAJoVNDuH8dDw4TvkFPz25+ePk7Tk//VsL56d/ZL+d0MPx4Dj//N+9E30y+fV9enTy",
+	"14/X6ezjh47798t+K32Xi0A/wNOaMlVc5mxnY5kvseHXJE58IS06+P22Lp9n0rILuc0KU+T3pBlPf7uu",
+	"y2unwUA1UxqSsDJp3U4XnSjTkCNmX9eaP34kvlrqpvlid8x+/nJ37P36qf4U69p0sOzK3l6+0VVV4lkO",
+	"8WUhn3axCev1KrdHukiDwkJqbqTiqGOoCm4cq0Q9V6CmwpYWLKkfbD3T0u2gL1ZqUbstSFiWXZXzzpN2",
+	"ouciHSsp+B9Ye77Q4q4SltCGXdFlcaDFl85a0BH2/KaCRhXUHfN0B4q4gaS9KBnW0ZCE1Oyxg9znmqMV",
+	"xg4TsHYsu10/k72GPzdzQfOo8CvwznWzLhoooFa1krJU2gjYHSocO+VytFco+eAwmcuRbj/auZ8WF0A8",
+	"Ljqbnsr7IdqP1U0MT21WFJ/wAdOpVQqPrCi65a+T7GltKH+MplMbeubaF79AY9lLEJ7iZwfXLsfYZnR1",
+	"1QQNbgpWMuaa+LuVTpVCYWr7TcpomhXFmqsymgj6upssnt2Gu5dki4H2todtxvnLEbYYutk73ywAlh2+",
+	"i2ddnio3rs3X1sGZIHpCxeV1ibKQvqI4pVK4Tv9PXGjDRIrtx+rZiX/UFKx156pSORVGVz3jbitQTUZG",
+	"kuk78m6HUkFiu7T//W3iPRdm/d7ENhQnweTr0TJYP7YQB2QxgNj/F8j/DQJZtS3V2LmUlzXSWbh2Wm2F",
+	"c2OG2Tfe/thJ5rI7eMs8c7n7VywU22SPn9d3vSjGc9IaOmd6TA659fDKdjRmxrXrk2yvSJ1WFdoD9Kql",
+	"Fdd5EyVCfsAkUkWrjbT5jqkkikFKIIIE+UZ5pTgcyHYz/irk/AZRbJ2SL82MfDMGskeRsu/IR1dY5CxF",
+	"kNvykxdwd9kcCXjYQdo2xl10uoqhjGs9roqPxmWvay3cLU1FoP+1L8INsPBc/2sZMcNyO+duqy+uZbGX",
+	"4z3m9mC/a/0U0ljjlh26Q+4CtcHMDzDsDr1LRuH1HS+SFty4ftK+2ElSW6M5lYOkTcH4qRz86pqnqsbH",
+	"hHCd7JYhN6xG3IGIuezTXYTML5O+un92+08Tb4dbmbePs7fg9FAo8FkO2o+f5YD+9q1x7Uf/x/l0MkD1",
+	"1C57LNuPRO7zsgUnGBkc+Q5R14UJgynPM5cxJ0V+QFwy94xXsPSOjfBEDGWr7N68UXninK/PcgAejr7Y",
+	"qWaIQWHODL+vbgops+i7i176FfR1Lk9CnPjBr3oqB9X5sq/hxleIFiwpvjY+CMzbIOl292cG7/8MTl6y",
+	"xUsN8wtsWf2+laZNe/ZulLA9qxqHB3OD+jvYs5L5mm3My7zfSNf6QaVxK4sD9Q655kn9JflfnICr1MVa",
+	"Qb4gc1E7XuKOlbhjNlUF7LDZpr6u2TgU2HtJqF/m8G1F75V88Jdc/bHCeLXdwo7D1nTRMrDbei1jQrQp",
+	"PSTbuV0jPUhhfaiSM9Y2X4bYa9GAuS5EWrmi40dtnKvDuC5oWgz5DgpiCQKnGnxb3yu3x22IkV6Vnt+o",
+	"4TpwhcmX1v58lLGhYaYx4s+t6ZUhkFnLGZs7qpsF5eaZzN9viUSut8DRdc3F1StnsA79KSKbexlgLmcw",
+	"ZmKkIeMKU5PPQQ6HwK3v2jzw4WtM1QmtQslscSzL8ozfxOL4SLNkSXrfvynd4doj17HSGGNRUXtSxYu1",
+	"Zz4PuVizsrtPt0//EwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
