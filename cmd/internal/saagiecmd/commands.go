@@ -27,6 +27,7 @@ func jobView(j *saagie.Job) map[string]any {
 	}
 	if len(j.Instances) > 0 {
 		m["lastInstanceStatus"] = string(j.Instances[0].Status)
+		m["lastInstanceId"] = j.Instances[0].ID
 	}
 	return m
 }
@@ -123,6 +124,7 @@ func (e *env) projectCmd() *cobra.Command {
 				return done(e, "Project", args[0])
 			})},
 	)
+	e.exportCmds(g)
 	return g
 }
 
@@ -384,7 +386,9 @@ func (e *env) envCmd() *cobra.Command {
 			return e.show(view(v), []string{"name", "scope"})
 		})}
 	set.Flags().StringVar(&desc, "description", "", "description")
-	set.Flags().BoolVar(&password, "password", false, "store as a password (never shown again)")
+	// Not --password: that is the login's password, a flag of every
+	// saagie command; saagieapi calls this one is_password.
+	set.Flags().BoolVar(&password, "is-password", false, "store as a password (never shown again)")
 	addTarget(set)
 	del := &cobra.Command{Use: "delete NAME", Short: "Delete a variable", Args: cobra.ExactArgs(1),
 		RunE: e.run(func(cmd *cobra.Command, c *saagie.Client, args []string) error {

@@ -1,6 +1,8 @@
 // Package saagiecmd is the `switchboard saagie` command tree over the
-// facade in facade/saagie: projects, jobs (including run-and-wait with
-// progress), pipelines, apps and environment variables, rendered by the
+// facade in facade/saagie: projects (with export and import in
+// saagieapi's folder layout), jobs (including run-and-wait with progress),
+// pipelines, apps, environment variables, and the realm's users and
+// groups, rendered by the
 // shared output package. It follows cachetcmd's pattern: connection flags
 // falling back on the SAAGIE_* variables, the global --sandbox switching to
 // the in-process emulator, usage errors (exit 2) before any request.
@@ -38,7 +40,7 @@ func New(a *app.App) *cobra.Command {
 	e := &env{a: a}
 	cmd := &cobra.Command{
 		Use:   "saagie",
-		Short: "Saagie data platforms: projects, jobs, pipelines, apps, env vars",
+		Short: "Saagie data platforms: projects, jobs, pipelines, apps, env vars, users",
 		Long: `Manage a Saagie platform (Projects & Jobs API, GraphQL) as saagieapi does.
 
 The platform is given either by --platform-url (any page URL of the platform,
@@ -59,7 +61,7 @@ global --sandbox flag, commands run against a built-in emulator instead.`,
 	pf.StringVar(&e.password, "password", "", "password (default $"+saagie.EnvPassword+"; prefer the variable)")
 	pf.BoolVar(&e.insecure, "insecure", false, "do not verify the server's TLS certificate")
 	pf.DurationVar(&e.timeout, "timeout", facade.DefaultTimeout, "time limit of each API call, retries included")
-	cmd.AddCommand(e.platformCmd(), e.projectCmd(), e.jobCmd(), e.pipelineCmd(), e.appCmd(), e.envCmd())
+	cmd.AddCommand(e.platformCmd(), e.projectCmd(), e.jobCmd(), e.pipelineCmd(), e.appCmd(), e.envCmd(), e.userCmd(), e.groupCmd())
 	return cmd
 }
 

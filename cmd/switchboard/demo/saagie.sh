@@ -2,8 +2,12 @@
 # run and say). Saagie ids are UUIDs, so this part captures them itself.
 echo "== Saagie ==================================================================="
 serve saagie
-# EasyConnect: the platform URL a user copies from the browser. The
-# emulator's loopback host carries no realm, so SAAGIE_REALM supplies it.
+# EasyConnect, as saagieapi's easy_connect: the platform URL a user copies
+# from the browser names the base URL, the realm (the host's first label
+# up to its hyphen) and the platform id. The sandbox's URL is on
+# <realm>-workspace.localhost, which reaches the loopback interface (RFC
+# 6761), so only the login and password come from the environment.
+unset SAAGIE_URL SAAGIE_PLATFORM_ID SAAGIE_REALM
 ec=(saagie --platform-url "$SAAGIE_PLATFORM_URL")
 saagie_id() {
   "$BIN" "$@" -j -a id | sed -n 's/^ *"id": "\([0-9a-f-]*\)".*/\1/p' | head -n 1
@@ -21,3 +25,8 @@ run "${ec[@]}" job run "$job" --wait --interval 200ms
 run "${ec[@]}" job list "$project"
 run "${ec[@]}" env set DEMO_VAR 42 --scope PROJECT --id "$project"
 run "${ec[@]}" env list --scope PROJECT --id "$project"
+run "${ec[@]}" project export "$project" "$work/saagie-export"
+echo
+echo "\$ find $work/saagie-export -type f | sed 's|$work/||'   # saagieapi's layout"
+find "$work/saagie-export" -type f | sed "s|$work/||" | sort
+run "${ec[@]}" group list
