@@ -248,7 +248,9 @@ type APIKey struct {
 	User     string                 `json:"user,omitempty"`
 }
 
-// Action defines model for Action.
+// Action An action. The server requires `name` and `runner_type` on create (400 otherwise), but
+// under `include_attributes` it sends only the requested fields plus `id`, `pack` and `name`
+// (the fields it always reads for a pack resource), so only `name` is required here.
 type Action struct {
 	// DataFiles Files written into the pack on create/update; never returned.
 	DataFiles   []DataFile `json:"data_files,omitempty"`
@@ -273,17 +275,17 @@ type Action struct {
 	Ref string `json:"ref,omitempty"`
 
 	// RunnerType e.g. local-shell-cmd, python-script, orquesta.
-	RunnerType string `json:"runner_type"`
+	RunnerType string `json:"runner_type,omitempty"`
 	Tags       []Tag  `json:"tags,omitempty"`
 
 	// UID `action:pack:name`.
 	UID string `json:"uid,omitempty"`
 }
 
-// ActionAlias defines model for ActionAlias.
+// ActionAlias A ChatOps alias. `action_ref` is required on create but dropped by `include_attributes`, so only `name` is required here.
 type ActionAlias struct {
 	Ack         map[string]interface{} `json:"ack,omitempty"`
-	ActionRef   string                 `json:"action_ref"`
+	ActionRef   string                 `json:"action_ref,omitempty"`
 	Description string                 `json:"description,omitempty"`
 
 	// Enabled Default true.
@@ -323,6 +325,7 @@ type ActionParametersView struct {
 
 // AliasExecution defines model for AliasExecution.
 type AliasExecution struct {
+	// Actionalias A ChatOps alias. `action_ref` is required on create but dropped by `include_attributes`, so only `name` is required here.
 	Actionalias ActionAlias `json:"actionalias,omitempty"`
 	Execution   Execution   `json:"execution,omitempty"`
 	Message     string      `json:"message,omitempty"`
@@ -361,6 +364,7 @@ type AliasHelp struct {
 
 // AliasMatch defines model for AliasMatch.
 type AliasMatch struct {
+	// Actionalias A ChatOps alias. `action_ref` is required on create but dropped by `include_attributes`, so only `name` is required here.
 	Actionalias    ActionAlias `json:"actionalias,omitempty"`
 	Display        string      `json:"display,omitempty"`
 	Representation string      `json:"representation,omitempty"`
@@ -402,6 +406,7 @@ type Error struct {
 
 // Execution defines model for Execution.
 type Execution struct {
+	// Action The action as it was at run time (an Action). Under `include_attributes` only the projected fields are sent, plus those the server always reads (parameters, output_schema, pack, uid).
 	Action   Action                 `json:"action,omitempty"`
 	Children []string               `json:"children,omitempty"`
 	Context  map[string]interface{} `json:"context,omitempty"`
@@ -424,8 +429,10 @@ type Execution struct {
 	Result     map[string]interface{} `json:"result,omitempty"`
 	ResultSize int                    `json:"result_size,omitempty"`
 
-	// Rule Views (/rules/views) add descriptions to trigger and action.
-	Rule   Rule       `json:"rule,omitempty"`
+	// Rule The rule that started the execution (a Rule); projected like `action`.
+	Rule Rule `json:"rule,omitempty"`
+
+	// Runner The runner type at run time (a RunnerType); projected like `action`.
 	Runner RunnerType `json:"runner,omitempty"`
 
 	// StartTimestamp ISO-8601 UTC with microseconds and a trailing Z.
@@ -433,13 +440,17 @@ type Execution struct {
 
 	// Status Completed (final) statuses: succeeded, failed, timeout, canceled, abandoned. paused, pending, delayed
 	// and the *ing statuses are not final.
-	Status            ExecutionStatus `json:"status,omitempty"`
-	TaskExecution     string          `json:"task_execution,omitempty"`
-	Trigger           Trigger         `json:"trigger,omitempty"`
-	TriggerInstance   TriggerInstance `json:"trigger_instance,omitempty"`
-	TriggerType       TriggerType     `json:"trigger_type,omitempty"`
-	WebURL            string          `json:"web_url,omitempty"`
-	WorkflowExecution string          `json:"workflow_execution,omitempty"`
+	Status        ExecutionStatus `json:"status,omitempty"`
+	TaskExecution string          `json:"task_execution,omitempty"`
+
+	// Trigger The trigger, when a rule started the execution (a Trigger); projected like `action`.
+	Trigger         Trigger         `json:"trigger,omitempty"`
+	TriggerInstance TriggerInstance `json:"trigger_instance,omitempty"`
+
+	// TriggerType The trigger type, when a rule started the execution (a TriggerType); projected like `action`.
+	TriggerType       TriggerType `json:"trigger_type,omitempty"`
+	WebURL            string      `json:"web_url,omitempty"`
+	WorkflowExecution string      `json:"workflow_execution,omitempty"`
 }
 
 // ExecutionCreate defines model for ExecutionCreate.
@@ -635,17 +646,41 @@ type PackFile struct {
 	FilePath string `json:"file_path,omitempty"`
 }
 
-// PackIndex defines model for PackIndex.
+// PackIndex The merged pack index (`index`: pack name to its index entry) and one status per
+// configured index URL. When no index answers, the server answers 400 instead.
 type PackIndex struct {
-	Indexes map[string]interface{} `json:"indexes,omitempty"`
-	Packs   map[string]interface{} `json:"packs,omitempty"`
+	Index  map[string]map[string]interface{} `json:"index,omitempty"`
+	Status []PackIndexStatus                 `json:"status,omitempty"`
 }
 
-// PackIndexHealth defines model for PackIndexHealth.
+// PackIndexHealth Reachability of the configured indexes; 200 even when none answers.
 type PackIndexHealth struct {
-	Indexes              map[string]interface{} `json:"indexes,omitempty"`
-	Packs                map[string]interface{} `json:"packs,omitempty"`
+	Indexes struct {
+		Count int `json:"count,omitempty"`
+
+		// Errors Error kind to the number of indexes failing with it.
+		Errors  map[string]int    `json:"errors,omitempty"`
+		Invalid int               `json:"invalid,omitempty"`
+		Status  []PackIndexStatus `json:"status,omitempty"`
+		Valid   int               `json:"valid,omitempty"`
+	} `json:"indexes,omitempty"`
+	Packs struct {
+		Count int `json:"count,omitempty"`
+	} `json:"packs,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// PackIndexStatus defines model for PackIndexStatus.
+type PackIndexStatus struct {
+	// Error null, or unresponsive, malformed, empty, other errors.
+	Error string `json:"error,omitempty"`
+
+	// Message Success., or the error's detail.
+	Message string `json:"message,omitempty"`
+
+	// Packs Number of packs the index lists.
+	Packs int    `json:"packs,omitempty"`
+	URL   string `json:"url,omitempty"`
 }
 
 // PackInstall defines model for PackInstall.
@@ -701,10 +736,13 @@ type ParameterSpec struct {
 // Parameters Parameter name to its schema.
 type Parameters map[string]ParameterSpec
 
-// PermissionTypes Resource type to its permission type names.
-type PermissionTypes map[string][]string
+// PermissionTypeDescriptions Permission type (action_view, ...) to its description.
+type PermissionTypeDescriptions map[string]string
 
-// Policy defines model for Policy.
+// PermissionTypes Resource type (action, pack, ...) to its permission types, each with a description.
+type PermissionTypes map[string]PermissionTypeDescriptions
+
+// Policy An action policy. `resource_ref` and `policy_type` are required on create but dropped by `include_attributes`, so only `name` is required here.
 type Policy struct {
 	Description string `json:"description,omitempty"`
 
@@ -717,11 +755,11 @@ type Policy struct {
 	Parameters   map[string]interface{} `json:"parameters,omitempty"`
 
 	// PolicyType e.g. action.concurrency, action.retry.
-	PolicyType string `json:"policy_type"`
+	PolicyType string `json:"policy_type,omitempty"`
 	Ref        string `json:"ref,omitempty"`
 
 	// ResourceRef e.g. an action ref.
-	ResourceRef string `json:"resource_ref"`
+	ResourceRef string `json:"resource_ref,omitempty"`
 	UID         string `json:"uid,omitempty"`
 }
 
@@ -749,11 +787,24 @@ type ReemitResult struct {
 
 // Role defines model for Role.
 type Role struct {
-	Description      string                   `json:"description,omitempty"`
-	ID               string                   `json:"id,omitempty"`
-	Name             string                   `json:"name,omitempty"`
-	PermissionGrants []map[string]interface{} `json:"permission_grants,omitempty"`
-	System           bool                     `json:"system,omitempty"`
+	Description string `json:"description,omitempty"`
+	ID          string `json:"id,omitempty"`
+	Name        string `json:"name,omitempty"`
+
+	// PermissionGrantIds The same ids.
+	PermissionGrantIds []string `json:"permission_grant_ids,omitempty"`
+
+	// PermissionGrantObjects The grants themselves.
+	PermissionGrantObjects []struct {
+		ID              string   `json:"id,omitempty"`
+		PermissionTypes []string `json:"permission_types,omitempty"`
+		ResourceType    string   `json:"resource_type,omitempty"`
+		ResourceUID     string   `json:"resource_uid,omitempty"`
+	} `json:"permission_grant_objects,omitempty"`
+
+	// PermissionGrants Ids of the role's permission grants.
+	PermissionGrants []string `json:"permission_grants,omitempty"`
+	System           bool     `json:"system,omitempty"`
 }
 
 // RoleAssignment defines model for RoleAssignment.
@@ -766,9 +817,11 @@ type RoleAssignment struct {
 	User        string `json:"user,omitempty"`
 }
 
-// Rule Views (/rules/views) add descriptions to trigger and action.
+// Rule Views (/rules/views) add descriptions to trigger and action. `action` is required on
+// create but dropped by `include_attributes` (the server always reads `pack`, `name` and
+// `trigger`), so only `name` and `trigger` are required here.
 type Rule struct {
-	Action  RuleAction             `json:"action"`
+	Action  RuleAction             `json:"action,omitempty"`
 	Context map[string]interface{} `json:"context,omitempty"`
 
 	// Criteria `trigger.<path>` to an operator and pattern.
@@ -807,6 +860,7 @@ type RuleAction struct {
 
 // RuleCriterion defines model for RuleCriterion.
 type RuleCriterion struct {
+	// Pattern Any JSON value; null or absent for operators without one (exists, nexists).
 	Pattern interface{} `json:"pattern,omitempty"`
 
 	// Type Operator: equals, contains, regex, greaterthan...
@@ -852,12 +906,12 @@ type RuleType struct {
 	Parameters  map[string]interface{} `json:"parameters,omitempty"`
 }
 
-// RunnerType defines model for RunnerType.
+// RunnerType A runner. `name` is always set on the server, but `include_attributes` keeps only `id` and the requested fields, so nothing is required here.
 type RunnerType struct {
 	Description   string                 `json:"description,omitempty"`
 	Enabled       *bool                  `json:"enabled,omitempty"`
 	ID            string                 `json:"id,omitempty"`
-	Name          string                 `json:"name"`
+	Name          string                 `json:"name,omitempty"`
 	OutputKey     string                 `json:"output_key,omitempty"`
 	OutputSchema  map[string]interface{} `json:"output_schema,omitempty"`
 	QueryModule   string                 `json:"query_module,omitempty"`
@@ -869,10 +923,10 @@ type RunnerType struct {
 	UID              string     `json:"uid,omitempty"`
 }
 
-// SensorType defines model for SensorType.
+// SensorType A sensor. `class_name` is always set on the server, but `include_attributes` keeps only `id`, `pack`, `name` and the requested fields, so nothing is required here.
 type SensorType struct {
 	ArtifactURI  string        `json:"artifact_uri,omitempty"`
-	ClassName    string        `json:"class_name"`
+	ClassName    string        `json:"class_name,omitempty"`
 	Description  string        `json:"description,omitempty"`
 	Enabled      *bool         `json:"enabled,omitempty"`
 	EntryPoint   string        `json:"entry_point,omitempty"`
@@ -979,11 +1033,18 @@ type UserInfo struct {
 	Username string `json:"username,omitempty"`
 }
 
-// Webhook defines model for Webhook.
+// Webhook A registered webhook: the core.st2.webhook trigger behind it (its `parameters.url` is the
+// hook). The server sends the trigger as stored; `url` is not among its fields (st2client
+// reads it from parameters).
 type Webhook struct {
 	Description          string                 `json:"description,omitempty"`
+	ID                   string                 `json:"id,omitempty"`
+	Name                 string                 `json:"name,omitempty"`
+	Pack                 string                 `json:"pack,omitempty"`
 	Parameters           map[string]interface{} `json:"parameters,omitempty"`
+	Ref                  string                 `json:"ref,omitempty"`
 	Type                 string                 `json:"type,omitempty"`
+	UID                  string                 `json:"uid,omitempty"`
 	URL                  string                 `json:"url,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
@@ -1938,18 +1999,14 @@ func (a PackIndexHealth) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.Indexes != nil {
-		object["indexes"], err = json.Marshal(a.Indexes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'indexes': %w", err)
-		}
+	object["indexes"], err = json.Marshal(a.Indexes)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'indexes': %w", err)
 	}
 
-	if a.Packs != nil {
-		object["packs"], err = json.Marshal(a.Packs)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'packs': %w", err)
-		}
+	object["packs"], err = json.Marshal(a.Packs)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'packs': %w", err)
 	}
 
 	for fieldName, field := range a.AdditionalProperties {
@@ -2262,6 +2319,30 @@ func (a *Webhook) UnmarshalJSON(b []byte) error {
 		delete(object, "description")
 	}
 
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.ID)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["name"]; found {
+		err = json.Unmarshal(raw, &a.Name)
+		if err != nil {
+			return fmt.Errorf("error reading 'name': %w", err)
+		}
+		delete(object, "name")
+	}
+
+	if raw, found := object["pack"]; found {
+		err = json.Unmarshal(raw, &a.Pack)
+		if err != nil {
+			return fmt.Errorf("error reading 'pack': %w", err)
+		}
+		delete(object, "pack")
+	}
+
 	if raw, found := object["parameters"]; found {
 		err = json.Unmarshal(raw, &a.Parameters)
 		if err != nil {
@@ -2270,12 +2351,28 @@ func (a *Webhook) UnmarshalJSON(b []byte) error {
 		delete(object, "parameters")
 	}
 
+	if raw, found := object["ref"]; found {
+		err = json.Unmarshal(raw, &a.Ref)
+		if err != nil {
+			return fmt.Errorf("error reading 'ref': %w", err)
+		}
+		delete(object, "ref")
+	}
+
 	if raw, found := object["type"]; found {
 		err = json.Unmarshal(raw, &a.Type)
 		if err != nil {
 			return fmt.Errorf("error reading 'type': %w", err)
 		}
 		delete(object, "type")
+	}
+
+	if raw, found := object["uid"]; found {
+		err = json.Unmarshal(raw, &a.UID)
+		if err != nil {
+			return fmt.Errorf("error reading 'uid': %w", err)
+		}
+		delete(object, "uid")
 	}
 
 	if raw, found := object["url"]; found {
@@ -2310,6 +2407,21 @@ func (a Webhook) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'description': %w", err)
 	}
 
+	object["id"], err = json.Marshal(a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'id': %w", err)
+	}
+
+	object["name"], err = json.Marshal(a.Name)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'name': %w", err)
+	}
+
+	object["pack"], err = json.Marshal(a.Pack)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'pack': %w", err)
+	}
+
 	if a.Parameters != nil {
 		object["parameters"], err = json.Marshal(a.Parameters)
 		if err != nil {
@@ -2317,9 +2429,19 @@ func (a Webhook) MarshalJSON() ([]byte, error) {
 		}
 	}
 
+	object["ref"], err = json.Marshal(a.Ref)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'ref': %w", err)
+	}
+
 	object["type"], err = json.Marshal(a.Type)
 	if err != nil {
 		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	object["uid"], err = json.Marshal(a.UID)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'uid': %w", err)
 	}
 
 	object["url"], err = json.Marshal(a.URL)
@@ -19367,7 +19489,7 @@ type GetPermissionTypesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]string
+	JSON200 *PermissionTypeDescriptions
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -19383,7 +19505,7 @@ type GetPermissionTypesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetPermissionTypesResponse) GetJSON200() *[]string {
+func (r GetPermissionTypesResponse) GetJSON200() *PermissionTypeDescriptions {
 	return r.JSON200
 }
 
@@ -29201,7 +29323,7 @@ func ParseGetPermissionTypesResponse(rsp *http.Response) (*GetPermissionTypesRes
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []string
+		var dest PermissionTypeDescriptions
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -32273,219 +32395,239 @@ func ParseInspectWorkflowResponse(rsp *http.Response) (*InspectWorkflowResponse,
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L17c9s4lij+VVD6bVXbv6UkO525945T+4cnSXd7ujvJ2s70zHayEkweSVhTAAcAbWty/d1v4QCkSAqU",
-	"KFuSZTe7qisyCeJ5cN6Pb51QTBPBgWvVOfnWmQCNQOLPv//CpkybXxGoULJEM8E7J53LCZDYvCI0SWIG",
-	"0RtCrxRwTW4nwAkXHMgtVb1O0FHhBKbUdKFnCXROOoxrGIPs3N8Hnb9fCk3jtyLlnkE+pNMrkESMyJTq",
-	"cML4mEgIhYxUQNiYC2meuFnwiIjRSIFeMeR90EmopFPQboXvIJSzxDP6OehUcqIglKDJDY1TUIRxksSU",
-	"caLhTpMDGk0ZJyMhidATkOo7cg0zRW6ZnpDzv5y+PTSzYaa3f6YgZ52gw+nUTChyo3rmeiVEDJR3gs5d",
-	"dyy65mlXXbOkK3BmNO4mwqxHdk5GNFZglvT+LozTCE61luwq1aAWl/MDgzhSRAsSA70BIlLdI/idYjdg",
-	"p8w4djOgeT9m/nCXxCICN5x/PXBX/bK0NKZhqgprVNqcXec+yB5QKems+ZKDjtKz2Hw4EnLawR2AMDWN",
-	"z94trj1/SVj0hgxjqvSQmJkroidAONyC0gTyVoKTH99f5meXUD2ZL5VFnaAj4Z8pkxB1TrRMwXOK2Qrv",
-	"g85PQlwvzuk3uJoIcU0+n/9CzABvcCoSaEykSDUQGoaQaEVUTNXEgh7TNXMyPa05q7N3vzDlAfvPiYGR",
-	"46MjwqLGx497ssvjPuNrALy0N/kgElpDhLutCI1jcWvwFosIjW/pTJFQTEEdLtyKRdhuvC38iW/FR0SJ",
-	"HtwmbnFnTHdvyKv//v4YMSi9EjdAqARCyeujozrkZRFtaSkRjGga687JUdCZMs6m6RR/V/DvOjjtY6qT",
-	"VF9iB9/888AWAxzDO5kOjWNzVNzM5nf3l9KRSLX9AVJ2vgaV/TeTNJ90b6hEJGG+tbM5xR7s74usn/xP",
-	"11vzJZ7D6KP0IaxTImFEDoYJDa97Zg7DQ0tYmSah4JoyrgglkdABgVgBoQa11SAHCaOBkIO18dZFKOze",
-	"l+f2zu4uUTOlYdojp3ymkTbjRJhaDjsKOy0OnJ2O7a8TdFKFkJKd1qvrm17+zv6JLZqdGy7iAj+/mAhp",
-	"zgsffVYgSw/s0RaaF1uud6wXE3F7gWyDBy195lOqrjO2Ys6LZMyE4PGsAQOhJuJ2oNwgG+IiLsx2LEz4",
-	"rZhOaVeBmapBnyODVy31DAjQcEKyLuMZSSSM2B1EdgVdcmD6Ah4xPj4kQpJ/f2MXOGKxBulosEE4E8FF",
-	"KiGqXa89qjp4bb7Me3MJVCK4skTjLzQ6h3+mYGmhuVxgeVFkbENquun/jzJb8a0w/L9JGHVOOv9ff846",
-	"9+1b1X8vpXC8Znkrz/gNjVlErkQ0C+ZnbzZGaaqhZ3D2W8FHMQt3MJ1TknL2zxQM04oXN5ZAoxnR9Br4",
-	"GzIM3Uy6LCqyS3DHlDYXXlz9D4QaJ23H2P6M+cxy2gRMExz6ByGvWBQB3/7w5kaSCDijcWAOjTrpQ0iS",
-	"SHbDYhgjf5GdqwQF8gYiQ2rxdiuc8QehfxApj7Y/4Q+CqNTcUDwpM0/kLXEWF2ZqckcHd2buIKcxsaOS",
-	"9/nxfeY01RMh2b9gBxvyK1OK8XFAUn7NxS03WwJ3iSGJRItrwAenn87MleghFXRdmhFPP52d8ZEwPxMp",
-	"EpCaOcZThGqQytjLy92AVMxOfpHGuif2fEzr009nP8NscYhQgsG+A+rB0GcXH7v/538dHZPPl28t4p2y",
-	"UAoFoeCRspwd0ZKy2Nza/zIo1jCIpqtORDV0NZsamrwwdeD0KrbH4ucBDBPRm3+5NtEJjOTg27Rruwfl",
-	"UT+h5H0Ns8AIQwYV2V0hlKtbg0Z5POv51nENs8GEqol3qCloGlGNMEWjiNmZfirsvmWVFo4qrZk7cicN",
-	"TzvUDjQqAEU1HYxY7JdrYlDkVjKtDUPItcCtMKyiEVztlvTTxJzsG8LhBhGRkYAcdc2kjmUX6B3V1Ay0",
-	"IIxUb9S3J4Ea4FrOBvjYO4Wak8mOGrfW28JyG74XQrPRbNW2fbCt7oNMNpmjq7VAyxxm/f4NnYAz9AJ7",
-	"Wb21bLaf5i2RKxotDlmQQAKiQJOrGUIb0jXpHV+mnIO0UtlCf9Ab90gsQhp31QTiuBtOo4AkMz0RvGsb",
-	"GsqK/Bj1dq/pWJWE52UrvKRjHwS7m1tZKsXLeGJWfIIr9ox/XxShfrfgUl7y19prfhozS0fKd90d9Vrw",
-	"Yac6cEe2sEf7cEPvtFwf7i1Z8iC9C5y7Qq7rW8RUEtNZQCQkhsXiGnmE37/eO0ZHFfGc5/xr0AObTlNt",
-	"dmZQvkNrLeEROCa79YtXquacJSjUc2yEcPlBuwBp9ZD9NhYc6qfhNGQVEgdKD2hYC6P4vnZHxA1IQwLB",
-	"I/JWVzLvKSiNWr+edxCDXndBEqbiBuqodnaz8FPP1VrCHszR9N8Y3C4ikIchfO94BkPlynIfqrJ74fDY",
-	"sqGKKA/RQaHTpZx73hDvklJ0DE2ZqdLsC0J9hZMW0ynlfgyQscU+cxcum9gWlvm0HVnjlOWtau96RYzF",
-	"rsw7/0eGi3CCzyCcUM4hrmdKsoYo2XmbKZHKEJb2VM+zenCC26Ug38qvDU7DYCoP9ZPzF40oegVEF5B7",
-	"LWD8BHHigegbc6xXMSyzPk4gTojdEkUO5uwPUQnEsSJMEyUOC0eZmxuDjvnWfVpa4wIyXEqwHcVbh2r4",
-	"NqLhVv1qAHqTt3/Z9Ms0fJ2rjtM85ZGFBnjQhd/bq5ZNOleHV3r+unRXHrAXNeP7xnkr+IiNL3LRpgIm",
-	"JZvcWoxJDV+2BoTncqtn5bleaRHtM+T59GT1vsybBnmXvj3K9WoVS/QNyJlVXjotsKEgBqWYvwyyoeTd",
-	"+1/eX743sjwlI8aZmkA0N04bNLOwskxN69ENRaZTj9o2MAO8PvqzlwIhr+L+XL0lhcberVjFUDTDJqar",
-	"cMLiSFpVb0Pr6b07p7v1+eQIHNKq6hDjmDnlmh/pQ0wTBdHANTJdzBVuIjXkJv+MI5mxUlk00GxqJN9p",
-	"skMtX82ti9kNNDufX9gNzM8oFuPG1DwHjV/E+D3XcuY7vkcIYwmV4PMsmt8K22J+vQL05rkV8noUi1ui",
-	"qbpWfjVHI9mroroTkqDag1iNgSLfRpTFEAVEpWEIEJmfVlk3CEUEAbHWavwXpLwvTGW+SjuVgWL/Ap/P",
-	"U9CRqcWIy47iPLXaPjuz1a1NKzTOo9sBlfpJYFdpqtPmYHZhm6MaSV0PSlLJIhqRbDxevRWXrtn8iwHj",
-	"SlMeQsNPz7LmhS4y9VmDz7NTuIWrWiNEBtBLl1zB6yxajs7foqZ5GVKvSD34nEgYeS/UFrE00YLcUqbJ",
-	"FYyEBGI2MEoNrPnx97rK3kdgqIwbrBgaU06oInrCFDEtnHOAOlytklyi3MhP7ge0vi+Z7Ldl2rMFc0Rm",
-	"yTfbzLQiETIaYeY06cVZi5h/AY4efrd3jojul63wHGTqs/E8lLtoDm2VnkGOISLCSK6G9AnJxozTuOCE",
-	"UkdefD5kl4Y0EjoVfEyGSCeH5HYiFFhfBsIU2r91yea0klfDjjzekiWCbJ36ujLlZCTFdL0R1jDPVWHL",
-	"5xuTxKAhIgcjs5WHxAItqJMiRc+IvAEepOahQff4iF5RHgkOUY8kNFXmUWL9ZQKCEALRF57JCP+/Acps",
-	"BHSb4UITHLn3hRc83aSV/yBzy4zSGH+7Hp3JwjrO5PM0sI4T7dgrZL3b8gkagQenbT/LlmDEETth84um",
-	"av7LDgQqnZZFg6X+Wri688L87ZOLwirsk3f5Wtw3+YrcF4V12Sc/ZKuzf17ma7R/nxZWap+8Lay3+KTQ",
-	"5FO+dvd3vgPzv4uTzHejCF6f0Vi7tr75Qcr/B2JV3/U444bseDB3jUQhRVwmLqsv6xJNy8Msq1rHPpzL",
-	"Uw3qDXGGVXL8+vWRH/ka7LHWGpoxVW4rz51nWvMtLXywxj4sTqrQlW9+P8Psb4aYf6JMrq++BI7RDhD5",
-	"rDXoSs0k7JPsW2uiU36f2KKXqvXmy9xUvayu9dv0b8aaXiVBB5mshgSteIwXoB95kos2EpxL0ZUwZMnE",
-	"sBtwp5FUW5Y2k48cW3vos4c94BDs9h+4S3wYIOsckAcfTrn7n+gNFHwfiNsKfITr9q/Ci3AuHOCmXLMY",
-	"e7iGmXNEU/WIZ/n5L1jM01CnEiISUU3JWBiWQRFK/nrx8YMzZzT2cLCD+DBDQfmzRBJcmLWzKzM1yERT",
-	"/3UIaRxfPcRF4tHipEett18KurmUuq5O7KHC6gNZDucew5zv5LrsyvNSLfnQ7of8pMr3Q/Bu6CSIZsqG",
-	"i/TKmV3uA/O14ddT+cCPkfFXau2P61c4b7RofrF2qzXZvwf5ZdZ7DTh+cl3+bWGETw4hVbAd+jF7uzTI",
-	"CI1iQq67A2CkK+Ahg7W/XEHKp5TFteawNQerd+O9FTJas7MlDlLa78NrHQgHztV6XRmj1rsqEbUKVaVp",
-	"eK20kNNBvYN3kAU1bcq1eD1fcgOmp2rGw/Mcb5chNlcGD5p4hJVaf60Zz9qGG8svtQ5eVnW4vljjndTG",
-	"LcLeUc54BHeelZvHoB7kA7ypDcCp/QQ0tgta1uM+Tl5pGseLOzsSMgQ/25iPX2YWDGYJUFf9H+4q2TCe",
-	"MdPk8/kv6ykS1TVLBlX8vMIX0c6r7vKcw5gpDR4J2xD6geCDAsFfy3O3uCVrKGNnic+X0fLuAZFpDAFR",
-	"wJWQAXGWq8A6ygUkETELZwEJESP0euts7v2KDTpfwYj6uPeq5hYvPzHtiBaE595eOEci3Uglv77yZC6A",
-	"Sp+fVC1OsyGNzRHKZ87qQH/tw1wDDp14cJFAuJ6B4SOHuS0hQDmza/nBbsyugRxEko40eX34xkUTouck",
-	"+e8vX27//d8W/VryMO5vjVza0+kKu1Xu3u1HGflOrofohGKVSRVNNWUGcT1ZKzst32SXaZD8kRco9SO0",
-	"o6nuwG5dQNxsA3cDAuJ6CnI/IdxA8z6Oa+yP9UC01MbYyFUZwXDh+uavS4ZH+7H/woKcMmUw/mWG1FaZ",
-	"PtdksTvnYH30cpxippTk4843329m+4T48iEquacK0ttGqMNjnH1wA5cFHlnC1QsFD1MpgRvy5J5J0HJW",
-	"4+hTG3xhXTK9gVN2PO66r3V6WCcUozRgeblfa+Epy5/xYJjyIMoaaBBRuj4YPCpWrf5MMiBovuEL+3cO",
-	"MGX6vJHKq7y7yxQQj3YR8k5VxA845HVtH3NUNhhLyitO++tZ4aqsdC4mNwmLMcs9VYqN+dTJbxtZOFMD",
-	"CVOha/gDKeJlPt+PDQU+T31BCH9jcKvIQd+w2qp/Y/46JDSKSKEZukM4uLL6ztDvKNzMm9NMpOBx+0A1",
-	"eiiZBsnoQ+m/mcVb24edSCVY06239yU9Ovo+NJI6/oIh5lrgxIxDtbAbklCtQXIv2X00eUUiOY+83ldK",
-	"+5BQ4jo0u4kY3IbelQYOih6WXnL2KJPGyGfOpTyiMiJCkiur50uacL7Fg3Z5a3D+swSQjV0DENZhDLKt",
-	"DJY5/xWu9doI8/H7u3wdddGlZSTgOXa81kVpr3qSHx0aOCHwz5TGKsjTZwVGxIe7gIzx2ko9odwqKRoi",
-	"6/cc9U9+EgT25a7zdRSde9c6phWaYOsZlkrDe1K1HlnNnM8b+rOMHsm2zc12jXiv9diWSgeD5sxkAY09",
-	"wfWreGo4XkHCqGlSB//tyjpCydYv4lRueq20kuHJ3cgqDQWSRyqvC0ESG1zV47mJ2tW7pCUu+U7d6wd6",
-	"3qH2c7BESnRuAqtbGJam1sCbNXmYYNmc7PqA+AJV4f4Dp1KzEQ31IJXMbyOOqVKD2rPZCcDsPq9OvSJI",
-	"xPEAp3dD45qwpjr2tBBDsyqYodGBF47Gf+zyhoVgjRNy9qMUaeIJ8h7nzx9jBqkM9itMrxyUV5UQ+Yua",
-	"oPOQJvSKxexB6mlczKAWHszYzanj6lUbIWJhAbVAtY5L5KWkYW0Q0zxcaoPKjiV80iZVKk/mOKXNjg40",
-	"HTdiwja45OZM4oNZsfX5ic3ruWvR3kN5tIZYsJZ3q+oomzL7InRqeOv7vUMQTegsFjR6RPBEeaJ5yE4i",
-	"RQguxaT7DZHND5q9GNggGz+bPYfLWpa9oYhaDA7dFJhv1+Dz8GR5eJgP/XybSq7HsZOflblUvoSjNNUT",
-	"4NrlI1l8H4uQ1h7uFPREeBSa5U7n6VBpwmw6VB/AmkYD67jeEPfKKxr6FCbLpDg1wECBesX8o9mqVIGs",
-	"AV5fc1e9YT270Bbl/Hp7l9d/0bsk54d/xlUCyP3kOUyqXoOJBFXr8hhTPk7rxLNlpjF7lwa1Tp5mWvVv",
-	"a3bg3iepKwhTyfQMnVPcjUrYz76cs6cYmYGhK58+XlySPk3YNcxUllm1ELOBactt7Zx53vIL/ap7mrCu",
-	"6XwOh3aw+8D9+s/MMWgxosblIraRGyhCz11sanOl61ddmrDudc2YqZ5cmnvrW6299cX1pnrSvznu44v6",
-	"df69e5rqSdf2u2zQJWu1Y6+z0ruu6ber/aOao86CDhZHu9A0vL7QQk5xk5WVq8iB0q9owg4DM5FCm+97",
-	"d1ZBpgjTJ2TYvzkeEsFJIqQmfz4+Og6IkF/40AAIvruCCXNxu05hERE+ZvyuR35zyXuvZmRimJiRkOTi",
-	"lulwciWojOz2306oJkwRl6ca05V84VZH94ZwYYsuTEBiwNUYOLj8/Obj+cS/U8R8by5P7wv/wt8KfmOw",
-	"vOAqy4GCRWdcVJM2o1ISxgy4JtNUaZzAyRfeJadzAuFKo1B3ZgfD4vkPMdU/5TnwHgwL12B4iFk89QSY",
-	"dOdsmDb1hRMyLB7okPTJsADLwx65AB4RwSHAwOcroScnxZAsDIs2f4+YVJq4xGIuWbTpX8jIrBHnbCE4",
-	"wAlmv+0bnJR94X5aTvOKZknCDQunCNwAJ2xEKBkLEZn+80T6ShAzdI+4hOMklBCZvaOxygusHJNhMfs5",
-	"6ZKPHMyhXFYykZOMXegNzTkgXrbdDL99KeZf+tI5IV86vV7vS+d+SA5eH/2Z0ChS5VT+hz3TyUcez6rX",
-	"TJEIwphKiCxcmREk0OgNodUiH4rFwHU8s4W4IMI+Tw19XezUdCO4S5hYqCRhowUPhotlcv6DRYHltYeH",
-	"b7LDc4dsJqRsFQlz1DFVLtGEzZ4lIcFM6Ta9opnVXyyrgBWUzNwYKFdcCV2j+sf9Gaj+DA8ZFWH9oz4X",
-	"fe5ZtS1tYjq1yU9Ulnr8lbn/EaYNVeTV0Wt7Pbiwab0O4A6HszHzKKxQPs85dBjY7N3O29Os1cwlzdw/",
-	"8a9by3GY3l/1yNtCT54kYXaur46OXEYGnIV5ZvouwAsu5RemtCIhlXJGhn/vYkW2LpZkG+YzH/YN0Rse",
-	"4lSGf+9iWbhhjxhEmgVN21oIERuNzKEnIM1gwCNUJ+KHSkwhf6KwzoTZI1tPiBwMrZvDMCDDvvUqRg0e",
-	"/s0wQJqBcuB7DiN3A+YZqt8QSobf8nI398PM2Ge3KRLa7gvaPbCMxC3La+eYTi8zbYntupH4Ofyvoc29",
-	"oJmOLcUv0ZWMnnQK0Rud73vHRygBJ8BpwvDJUe/7jg1xQYakjypD6+NpnRmY4GdR56TzI+isEkGllsmr",
-	"o6ONlVDIhvAUUfibc503GxCJMJ1m2RtJzPg1VnV4bWfiGyCfcb9QegU/OV79SalaxH3Q+VOTcYqVLnAx",
-	"mV/xiu+yKhJBR6XTKTVsS752RzozzsGZzVBk/L3zIxLjuPPVfNuv5M30nqm5g4WkmVgorCgO/O6f67xJ",
-	"f7Ei2n2w8qPFuoHmIx+n5VwNHl9/p6Z/l595I/1XXYXHQBT7F/RI5vVyfHTUI91jgrlkDPMFmJZRits3",
-	"5AjB2pV7vIJY3GJLpISjVGWljV4fHb3JWtmyaXM+5DtFpvRukNAxYFK2PCTdDHzo6+t7nAUXvGvzPJGD",
-	"vAKUwY5ufpgJKjSI2UZy57Hzvg1FbOwvi3Z89KjKbCuhylWda9ASK07df30kGmuWOLickraiEVisNGSv",
-	"odndYjnUbl4P1TeWa9l3VVPvg06JnK78rFAMFae0Kyz6+uj71R/N6yw9Bd41CDJzpqbzs8kw7mnpDWbX",
-	"SYTyIFrLtxWBIciyJf1FRLPNkc8iuJU1fobpvF8A+ePtDV2JfLKVhHZKpl8f/Xn1R3nhs6eAr7dZJSEL",
-	"Q0thq0LU+xOXWryWW5sfCGYhXyDtuyWI5zBOY4qqK6fHQ9pVynKOgj+GZ9XRF1vBryXZL4tkf92mRJFf",
-	"AA9WMs9ftuTwU/F+OfGhCSWrYptpnp1f+Oo3fxD23qKSbSqkgXLKrdIs02A4rUBBEUAUnSlyO2H2wpdR",
-	"mE20v32SuZC+vhHhPNrCBHwQ+v6OhjqeoSbL1gLJC3+8ZLD9IVNi2zVTEk6ortQ+WQ+ACxoalwfV5b8p",
-	"Q50twlMGu/VE4qy8sgervfaFRGAmzzfzbPxMEZgmerZjVun16o/yCqJPARF2o5qxSkETpmiTB3u0KzY6",
-	"LwnUQkcJOj5yaAQXSeqBC5sIdXOgsQdy3c4A0u5dtN/guP+C4DkkMQ3XlgSbqHafVKlbK2H9xvREpJow",
-	"PZepbPJuVzP2jyd27YVu9OydgRzP2SEjmunCbDIPLjSaELv/TGnMRgyi2tU+X0X+B7NUtPFqOrYsqd2D",
-	"kErJCj44lRnh7d3EjHaop26korZIpVVR75+K2kM1ykrpRV5SGehGNwCDVfFaG8zF53W7HLQ7If7P1mJv",
-	"XpS8OxbF96LKe6va7qdRdLc67uasjc1pNs9L4wfTAldjU070C3FhVfF9uXyHpV0+YTzZFoU8DXe6n8SU",
-	"VYCn6gvqFeJGLMarprSQEDlnMbyJ1r3FuR2NU1CZe1lYTB7n0pq7jszFfUPmEzLXFT357LDWayRLea3I",
-	"GDQ5SDnmyJNTsK6A6JqC3anDVrosgfBlTvW/UwSh0lJp3K2m0CxuQN64UsorWPaPrmnLurese4F1X8x7",
-	"yKK6ObJom+z2s2HnW+a5ZZ6XIHZ3HhZXWN/wqa1XVqlOtgZ+X49VyVD9PmujaxXRjptreYWqJtrKTNZ5",
-	"96HwVDjrtSCqkFpij2FqPsu/Gej3QNivixvXAlpRrsKcI4XUe8XgBwt1q0Gt1iq6eNszGmutlLYg4lxQ",
-	"wdqI04xZy5llFCfmwgpqGrQQi+qCot11T80vdooGVO9by+52LLtL1AOrbLotAX1xBLRWnbnKiLunCORp",
-	"TLet1XYnVtuGms0Cwe2HseBQ9KmraNDN670GaJzh/ujfDUrlcPss0Ooz8E0XyayQS55xTHFstcSop66H",
-	"dfRUKGYF9QO4rWL3KMebi4m4vcCqFGp7sG5mVqirvoaX6PGWJuGD/gtNpX7pfqHnKS/a4F22A4oGkKip",
-	"60wJPK1n84DyyKVdW4KRrUsyj54T4FbmvBfga8sbqD8sFOOZVJ2azf/SC95Mr4Zpmx9muW3p09nPps2j",
-	"QLVJ1Myf/tBBM396HjEzzSwbCDJNLBsGssjBNcwGE6ommCjjsDVz7IuZwyZ0KZNG92x11KqFgS2RKAdg",
-	"Pp3a8RZGqXHZeUOG1zAbkomII6vWtG4U1zALiJqIW25LyAsewo7lir0HrnkMqwOpGigrkKn+N5qwgUEW",
-	"LDLC8DXMmgTlZIDoi2PFDG05el7ovlNldoIlDjtt4M521LvL4SNYlndmNwcfPIBt314inBqUdTkBu4st",
-	"lFW0xqvga5neeKe4ZZt0dKcK5logfRYK5p0Dqd2VUo5Cm4E2IBFT9keW7fhwCRm1xY1d6uHlQp+tjH7h",
-	"Wi7Ad5sB4XklLVorgAfuklhE4KbTMDCnYTrjNcp7KD3DFHUjIac7kluLUN9EenX3oxVY90Sm+ETDa1fC",
-	"3ZVXLsmun2wdcQ8u7H9LaHg9kDBa6ilVgo8mRD/r9ZFyxOZIbxnC/VxiVpi6pcEVRtGc5neqDGDL4Ws5",
-	"kTXt37p2LYltSewTk9gdi7GNKPL8ijShx+4ytfR4/+hxanHfCnrclBAXwGJrZHiPtDrFW+Cn2Xb7Wpq9",
-	"nGY7IPTBYI2a52J/Ye1h2qB1qoR6Ic2xC7ZRYP5kqLMhdEwZVzp32PZxSrvTMbVX5nGuid6L4w6/DoeX",
-	"6w863F0phQ931fIJQ1ffwJVJkOjkEZBq6T2bkx/LLGC9h9qCBwsxAobrej+f2j7GxrY8/b7y9JVATD6z",
-	"e3tCRByB0q54y9WMVEpY1pY7ElIPqAq3k3WmMD8Ot/P5Heh56YvDpVMz/W1qbs3lIX9hKCxfuJV9Oouy",
-	"pKYJlcC1NcfawixDnsbxkFwDJFnlFpF0Y7iBeF6zpDZ/j+1vm0HOxYLBOxhnF0vJa9xvJ4V0GufFRH2z",
-	"wJr/27mO1uduydg089Pf2h7bGuPbHMFg/232H7Mb2Ow+eXxHSY65A/KPf/zjH91ff+2+e/f75f8lX3/6",
-	"6eTXX08uLn7vjfC/r5Y4/hcRkvz70dGJ5Tm88J0XNH6uEx/Eem/nTs6mSYz1sVRoS9q6kmkpj0EpUlyE",
-	"+Synb1iCjt0AX7388ZaWfxrdGIQXEZuZngxHDOKoZ0TJE0uG8MEr+8erYUDEDUjJcJWGVuVpd7LY8O2n",
-	"vd875WAhrmG1bvB9iXS36sF9yUE3Z6mCEs9aFDIL0lt9XrpTTlJu60/SnO7mYqEtwmh+vq5LOjcHp826",
-	"uv/14uMHpy/J0jpgVJS5xvnqrait4U7XVi1V+lXXtek8ga9Qvj12t3YdCrI0iOkUNQgQvck0BJhXCvcA",
-	"IiPlxnRmhNoJcIJ/YFVI0IcvP+zJG2RaulBl1Y1LI+IoyzIlfN7JD67tChvmbxMWTjKSRQ7srAJ3YgEq",
-	"EQJimPFc+dPr9VBabWIuw+qLz8olpRG0Z3vrq2xolTxJzge8bGB+h5lFQ50pt1L0fCNUFSqJFvihJqD+",
-	"bUVVB1u49OF0If/y7N3OzauUzz6OaifpY6FWtLRH8rVGm57vanahXf1Yy5W7PwyCFjKweJhpQmMJNJrl",
-	"NWEDbx1Y1MF4awefZimVOVZYhnyYHrnQVAP5D/IlPTr6PrRTwt+A5YZbtX85GAP3rVTndwn/tZIgbPui",
-	"bFAl/yjO7hegN+AsFkSkOgdspkhM5diWKHdBQFPKZ+Rqputzf0/p3cB2htr5EjGbMs6m6bRzcvwIDflO",
-	"KFZnFYZo796ClbrJrXP26QrjS8w4GFJURMFCEkq0pFyhsbeYcSsSoKwsFMfiNlhiN7Nu509I/bYow9i1",
-	"7TrwYekdaWMfvJRpQvkYSpTpO5WxGAcJTRUEiIGnEDjyf2jA3+LRdRjBfm6S7n/Lf943EoBymvLoO1IG",
-	"iR8YxDa9fkCgN+7lpEYumMdzmlKJOirMbGceyLW5yyGOvlOWf2/BfIEI4P5gzZAmbJgPgsMJiyMJfKnX",
-	"8VyPk7XeLNB2j0+cWwDaTOuYnQgSBFSPG0D3+HFeANUKsnhnjMxONV6mWkOg5b1GU/18kkivpQPPTry9",
-	"fBUaw+IC+6Rs3Z6s7sFaN1Ck2vFpK4nGR9t0y1yVHeXSAMa2a1PYtZNwkvJr1GaHVANveZpFZG83ytXw",
-	"UIKMqFwLyiQMZLokQ9o5yJS/TMYdl7btxB8rZVkOt608u9zoMFfKomPwmvCt3PArsail7htmYS6AR66g",
-	"FdWahpMpcF3LyIhbHgsa+XkZZ7FwCPRKiBgofww7M/4XS1Ced7LAgZlkAdJFqEF3lZZApySbW63Pn9kd",
-	"CUptbfJeHzkJWs8GliPbzsiPlmCCTt2mltGIW8RJ54pxiotsRCsz8bTFHJV6SQ6qrSxEFZH0lvz14uOH",
-	"pfiDcSPZMlgebnmWt9pnF/BXL8gDnHwQpo0C/QBn8FdHT6jpbiR7WYBqlOcuh73W+WifnI8S5zfIiseT",
-	"oZk5vqhgmf43+3O2qrJKBiBN4sbmXe5NsoAcvv00zM24JWILmrx8Z/zAVGPLceQP+yZM1YTWub6/Uy6s",
-	"jhy8Pjqy7qC3TMGhDWUIaRyDJNNUoV2cccK0QiytUDsuYlDWWqlAmy6+P1w0AJ3jZKJLsSs43rzc6GZ+",
-	"7rZ11wYf7/C+gh7WfS0//j1PFrn/t/CUq1tbO3bFXTSIfWUKZH/+48WC38pGgRmK4krDsfpAIQkjdrcr",
-	"3+xQJNCEaX0HoZwl/tA363JucMh3CtOKkQPmPPCR/VNmkMM3Oc9IC18grjGsomUcmTJ8Yd3WbDKg5I8V",
-	"cklODaqCiDj3YjVTGqYkoVLjUswz/BKfKDAnryGevYxYzWdc0HQn8srPMEOf0U+UyabJuVGGKwkdJwhF",
-	"sWGfmSJXKTPiuhRTkiYIdreCmF16tKzTyiuL8so1zLo2PCihrOzn+vM8z6PNlWxgs0F65Kb5Sx2obzSn",
-	"RU6VtkoFnlde5pfHi2WZnKtJdn+uJHCu5lYUCZAhjeOhOQptM65j7XtL1CYgYVFm+RH0XkD0GnzWjoF/",
-	"c9JNmZ7sS8rpl3eBPnKovTu1mgTkxvHm0Gvg81qqBrf1iEJ7ra8cK3CETKtWyPyZJ1QRLgi+EWYuHm3B",
-	"xRZv3pa0A0UAvgC9a+1Ak/vjnAQw6fOroyMrWJHQFk/QQhy2t2szhSiEJKnLs11z2QxrlWC6o1VJPdsk",
-	"Q22Soe0kDt2qEFqXQQST2T0TGddcvyayLV7T1hi3J8LtGVeaxjHW7Xfn4kswhy/7jEdwtyo76Bk22nKC",
-	"QTuI19wbwd3LDse9zOry43GQA7gLMVTjsMHhmTsR60mjM/zJNt3FSbqhPOdp37zsA7VrzPKiZXkfMVlF",
-	"BHfQ5FL2FVAZTuodUy/wffl+bp6tN/3bkbbB0c8Dqx9BkIImH/lirU+t5lWMLKZ08gBS7DdEuIS3WbYR",
-	"83JoHgxfNujaw84zz1qIxShINRG3+basgmCkQfXA64hUxuBvC3LdMM1A99VGhz5VMx46j1oP7P0gYiMQ",
-	"6CcL5n0qvsTdtQOZcuU4FActK6idhDFTyAPXu+rbFtuGqmwcv+v80VbGqoekt1aMEyOS7RBExI2PCU0M",
-	"tnzhuXncwi3GytaOarqIqRW4KuUrsdXnrMm2ISsfqMVYewFWU3EDHoSVg8wKlJWnf4L+NwmjgZADFt33",
-	"v5kng4TqycrCDD+weP1A6HMYfZTeYIxPVE8I44pFkFP4Ny4CgsZEilRDnkJcxVRNQFmHt5qY6Hwl6xp/",
-	"vFnZzkbdD4JDF4uzdx7Yw68iYiMGUfeCLU+Du64W5TGBC8HjwgHNNuNd+95nb/0gNJm6VbcepJ5Y8Bhs",
-	"GOpqxnV+Y1Xxyq7UUpt7qh5+UXemzkN80kClh+tpYakES7gnc0DK3BKByYzlWA5bTeDJof2ng6TVkrQf",
-	"Q9mr1cKLp2ROLVSImIXlQKvyvkpQIpUhDCSM0JaEX8wwWz3afrjQJIIwpoblv5oVDEcBucUMkXoCEkZC",
-	"AmFjLiSghXr6JkuVHMYMuO4afsBf6+NTNscnNML5SwPgJdl/Z8TWiLg3RsTdEFm8oo2sZu5qtYazfamw",
-	"VziQHF9n+K+YK9uX8Nqd+5ZUAw6odpslujhqReVkHQh3TO//vPqjt4KPYhbqp3R+oY5M14BRkfJXWcLl",
-	"3sU5iG2MNdxn391n44m79LTrE7xu/jSPdnDzkdV3C27BocrsL4cEb1FMm6lyI8DwtHRnF9D3LNJ67j+h",
-	"KhSmbESpZrYewFIdGLa7dHUD9kpUzKXoTRZ5a2W6tqI8PKsKGWtIrzbD4WoJFq97K77uk/g6Q2u/aobR",
-	"G2uk51Cxx+yqhVo/y7pzF4jnxLC63amFGHlFw34CcsqUYoIPGnADeeOMI9je2VeG8ina8ibZ5WgRRwlx",
-	"VPYHnYYyrmkBOAzDsAwwDFIpMFzLEcsCnKyOd6uyc7tL79SQwnsgEPOZtMFlm4ZTMUJ31MagKkUMA6oU",
-	"G/OpGW8pDjsXMZwW2vphc8fle80Kttm/3cjtBkBNhfaOsPPEpM1Y4jIcNLntBahpSU1F8yCwylxhf5rf",
-	"1rzCXB01qZxUowRr+5MgsApnNdnN8hYtOdkAAyzL8LgKHFdTjIZ0wqbdeGZYsAnuwz1osd4i1luJ6lyW",
-	"oQbi+Lnw+QTXpIaw/e0VlqvN4y3iNlnjprBaHbilMQAfCRlCAxY4jeF9sfE+Z2L40x9a3/6nVt2+WXV7",
-	"jfgChUIw25OR0hh9Prc+xnYTOlbL6m1zLIfTogHVg7He1UjxMypuVkHmTZi5Iu5vzTz7wkymMRConExO",
-	"6dN4rravkHob27IOwf8bftAS/Zbot0S/Jfot0W+Jfkv094ToW4JTqAvIo6yMNSmWsW7OGKxWry8yB89O",
-	"x169Dn5FVGFzWqeRBe1SYXcCAncJ5RFEjWFtTShrIeyPDWHL4Gq1LLOfwstvTE9EqgnTc3mFMEUk6FRy",
-	"iF5izUKcORdECemKXrgs2cWw5DwNfTM5aIuizxNnid1kdHPFNyFEdkFCbcEgGm5S0qmgPsehLBneMTFb",
-	"Gh+TgJteiCESREiCTesmA5xexRDtqrDUQu3vXYgHjay6adw6eu9X9RqZVm3KjjrOw5QrsC+Sbgw3ENt6",
-	"wMqWOSR6QjnRE6EwRQ7KGUUicPD66OiwR9xFIG7eimgxvzm+cGiErO0EpVmg3W0o9HzMNhB6jUBoA6RL",
-	"ObiGOun9VUT/cXi5li1r2bIXyJa1fFbLZy1RujpFa6ZaNTjb3kRSODnVgMY1jbXLyN1+RtrV8UHovpfG",
-	"bYydxxnPsNQIRM0hZq20MI7VbpPC7FNSmDrON1h68R+V6XeX2oUWR2wcR9TI8vU5YzZw759SON8+wLXZ",
-	"YjacLWaVOL86MNx8sZGQ8MZs95q5LF50OnvDidjI2QOlKY+ojAJyRcNrpUVyuPJkG9lu/Vki9t9o22aP",
-	"eBhnuxBzXYIczkE2wQqm3ZMnj2pzOrU5nV5gTqf57WqmgjKtWyXU/iihzHksZnVy57SIaZuHkc7h4rkG",
-	"kxYgu07eNC1a2u2h3TlY+aFqhei5M9DZhohahppdCqrL4PVZiKs7B9b3aOshQpKIKfxJ81tdhw0VcCUa",
-	"8J0X2G5/+c7WuNwalzcdmNNacB/ERM9RRRMm2rZumeh9YaIL55FRDPdokWI0NdQWIGIvTbVFiPUzx3bR",
-	"Lb+xwBxnG+ODlqV88cZgYvNcbxUcdsf1LgfEluttyvUug0qLw+QNw2JxY6a0nPXHUqTJKg4Yvzl3n/xo",
-	"v9gqMPgG9MCFffOyDTJvhZAR47iPZOwWXDxe3CuSHejyc+5/w3+xwPAUpleO6Wh69L+6T5rI89lAe6MI",
-	"qlmLB6zcqxbdlADR7YqtbYqn2wAONZuugrFL22QBpspnAr1xj4RCQk/pV70zw9zf0Bi/rXVHNS83V9Bj",
-	"JyKE87JtZIzGfXvZyA/XmDlWlvCeg5oilDVlyvHT/eTH8+OvsTFbcG/RUoUX1xka8EOHpOEKJd+lbdLa",
-	"lVu78h89jxHeloGm462mytlVsqSXksVICakHVIVbH8PgoefELtGwmeceIvhW17onutb5ceQU21LgIsVe",
-	"6UpoT/+Z+RE6kK1h8MzLlsFbZPDsvtSCCyLiDA+vYvWw8VneuGX6Wqbvj8T0PXVYb52qRmk6TTaVOHHl",
-	"ONtNBZmxhs9S+ZShxiZ8VY5GW9Zqb1ircoJHFRAOt6A0GTGpdJmIWr1aDRntf8t+rtSoVQCnEUs273uP",
-	"eLPKBfBzafPcmS2jtsCo1acXXQluVYEazVQSBuAwSZazqAx/52DePwQEPePtj9syruoclDkODxy+Yyqh",
-	"Opy0VvFqdLXbGEJ5DoXfKZLQWSxoROiYMr4aKhvJELsJUFzHJJQbSl6yUeg9yhgZpjnggoxYbO55QLgg",
-	"CR0zPj6sOeKgBonYbFSXOae7De+aknFnd2nJltiUXGayN4QSLJrKx8SgRnIFoZgaeZF8/nz2rk1c5k9c",
-	"5iCwATIpkLYmyTrmYLgGDXss6Wozemwgo8dykAhWMdC7PfHdma2zXWmBxs8uB+RqRlhEBI9n9YSr3qV0",
-	"V+DzxDRxJwDb+pouz+/RmOqtDq1y37Ux/a0avvW92Gh41y7VxWsmz2nVxHulJl7IGbCusOwCWbbIHDSP",
-	"Rzne3tBtSu/1JeOFzAFLGIVcRDZ/DdZJbVmGw8YMcHmcVnjeG+EZoQaZKqYVURMaidvHCtZPChxHu8JK",
-	"bRqylXapJRipiYS9azjaA5q6M+htM3FuR1JfRYWNlLjMuP82lRK4/qycYWRL0GH6P+MjUYfYQhrHO9Yh",
-	"7vzsfpsIZBfsWglTAZmIW8I0MRMDrs3WQpQTR5T3pagU+fkROEgau+O9hauJENfLNTG/ZY12ITe6wZrI",
-	"jNm8XnjOVYyZBAkRcaflDXnLD6l8sP1v5p+l/jnZjq+rY/sJj2mbHE0OC/5L79bYMjQLDE0FUNCAoBX5",
-	"fP5LDcjUCfOfhHokfHh8Sg0B0nRMxAjxmUQ3Fpv4Z9E/CNknq7OZM1AX+lUX++leLg1FehSjJDh8HOFC",
-	"aRQxq0v7JM3+aGZg3fJobkBx9T8QutRPDs0tYLCvHjg+5TPy14uPH4jtgAhJsHWPGAjHQxwq/WpI4C6B",
-	"UCvy7UvGPn7pBORLx7mufOnc9zqr+bVXe7gDYQjJoiwcTkRrZ6lc7R+YNKxbjvfqsb+Q16NY3Ko+48rA",
-	"Tb2D3Jlt8Jv7YqmyTsOd7icxZRU4qV46P7Z2I5B/nP76SxNY3QZz4ebgFs0Ezw9mZVF701CRkTn8wKpq",
-	"yO0EOOGCw8vmQNxuEcqJkDh3Oj/NCEaMI24owWMGgB175RWEqWR6ZpFJqieX4hp45+T3rwZf0IT9DLP8",
-	"r+z1f6L9o9Rm/uir6dSs0ZcPQulXNGFEcCR74paTREj0bk5lbOiJ1slJv3/86n/3jnpHveOTPx8fHfdv",
-	"jj3k6i8wYTxC3JTQ8JqOISJ8zPhduTd10u8r/aoHd3SaxNALxbRPE4Z9fs335VtGwDIu3IznHtkCbmrx",
-	"EaExowpKb95nIbKlp2fc3ChWbvozzEp/f6LhdfmBiFlY+cjIDqW/MSd76YFNl1l4lOUSKi7g0xm5rozv",
-	"ou+LT2y4VumJE0ILz3IUV3yWg1lpHpVkI/df7/9fAAAA//8=",
+	"7L3/d+M2ki/6r+Do7Tux39Ky2ul594599gdPdyfxJOnutd2TmY17JZgsSVhTAAcAbWv6+n+/BwWQIilQ",
+	"omxJlh3mnJyWJRJfC1WfKtSXb51QTBLBgWvVOf7WGQONQOLHv//CJkybTxGoULJEM8E7x53LMZDY/ERo",
+	"ksQMohNCrxVwTe7GwAkXHMgdVd1O0FHhGCbUNKGnCXSOO4xrGIHsPDwEnb9fCk3jdyLlnk4+ppNrkEQM",
+	"yYTqcMz4iEgIhYxUQNiIC2m+caPgERHDoQK9pMuHoJNQSSeg3QzfQyiniaf3c9Cp5ERBKEGTWxqnoAjj",
+	"JIkp40TDvSZ7NJowToZCEqHHINV35AamitwxPSbnfzl9t29Gw0xr/0xBTjtBh9OJGVDkevWM9VqIGCjv",
+	"BJ37g5E4MN8eqBuWHAgcGY0PEmHmIzvHQxorMFP6cB/GaQSnWkt2nWpQ89P5gUEcKaIFiYHeAhGp7hJ8",
+	"T7FbsENmHJvp07wdM364T2IRgevOPx+4r75ZmhrTMFGFOSpt9q7zEGRfUCnptPmUg47S09i8OBRy0sEV",
+	"gDA1D5+9n597/iNh0QkZxFTpATEjV0SPgXC4A6UJ5E8JTn78cJnvXUL1eDZVFnWCjoR/pkxC1DnWMgXP",
+	"LmYzfAg6Pwlx4z9BYyFujnEIg1TGA5JTpqF5SkIhoav0UfcOrs2jREs2GoEMcLdEqs1WRuYQGPLXkrKY",
+	"8dEVVzFVY1BdcqbJhE5JKLg2NDs4HJA96I66ZDBiepxeHyapGg/2u+RTAvz08xn5vtsjIeVcmNVIJChF",
+	"KDHTv+KzsamEcm56VXALksZEwWhieEdAlCB6zBQxx58pEkEYUwkRofYr9+AxUWAGPIZ8rCQBGQLXB8BD",
+	"EUFE9twQ/9+jH3CQAbkbs3CMizUCDpJqiEgYM8NzIgFqPyBCEknvuuTSNCwBRyZvQZpxiMhttpkNuYah",
+	"kECkSDXjIxz3tdBjIoG6PhSd2P0xxPD508XliSGJK25eATObeFqcEtmj9mk8R2ah3TJeg2k0Itc0vMEX",
+	"rvG9ExIzpU1Pk/3uFfdTmmlwRVo7e/8LUx5m9iUxJ/9Nr0dY1PhQI6Vv8xCf8RXYmLT8eS8S2pCCWTpF",
+	"aByLOyONWERofEenioRiAmp/jtfNc6zGy8Kfmdd9QkHnkVjiDlfGNHdCjv77+zfIGOi1uAVCJRBK3vZ6",
+	"dSLJis/SVCIY0jTWneNe0JkwzibpBD9XpOoqkupTqpNUX2ID3/zjwCf62Id3MB0ax2aruBnN7+4vpSOR",
+	"avsBpOx8DSrrbwZpXjm4pRJZv3nXjuYUW7CfL7J28j9da82neA7DT9Inhk6JhCHZGyQ0vOmaMQz2LVxi",
+	"OuPRht9GQgcEYgWEGoFVI4YkDPtC9leWRhehsGtfHtt7u7pETZWGSZec8qlGxIUDYWox7ShstNhxtju2",
+	"vU7QSRVSSrZbRze33fw3+yc+0WzfcBIX+PrFWEizX/jVFwWy9IXd2sLjxSdX29aLsbi7QDDoYUtf+ISq",
+	"mwwszhBmBhFRXiyHhWos7vrKdbImbHhhlmNuwO/EZEIPFJihGvY5NHzVYqKAoBTMmoynJJEwZPcQ2Rkc",
+	"kD3TFnADPfaN1P33EzvBIYsNQLDIyjCcseAilRDVztduVR29Np/mgzkEKhFcWaHxFxqdwz9TsLLQHC6w",
+	"GgaqKyE1zRz+jzJL8a3Q/b9JGHaOO//P4UwhOrS/qsMPUgqnQZSX8ozf0phF5FpE06CI4SRRmmroGp79",
+	"TvBhzMItDOeUpJz9MwWjiuDBjQ0AmRJNb4CfkEHoRnLAoiIIhnumDBgi4vp/INQ4aNvH5kfMp1Z/ImAe",
+	"wa5/EPKaRRHwzXdvTiSJgDMaI4akTqcUkiSS3bIYRogvsn2VgLAyMqIWT7fCEX8U+geR8mjzA/4oiErN",
+	"CcWdQthrUCmO4gIR75Y27sycQU5jYnslH/Lt+8JpqsdCsn/BFhbkV6YU4viU33Bxx82SwH1iRCLR4gbw",
+	"C6Pf3MC0i1LQNWl6PP18dsaHwnxMpEhAauaApwhVP5WxF8vdglTMDn5exrpv7P6Yp08/n/0M0/kuQgmG",
+	"+/aph0OfXXw6+N//f+8N+XL5zjLeCQulUBAKHimL7HKlj/yXYbEGIJqmOhHVcKDZxMjkuaEDp9ex3RY/",
+	"BjAgojt7c2WhExjNwbdoN3YNyr1+RnvKDUwDwjiyIrsqhHJ1Z9goj6dd3zxuYNofUzX2djUBTSOqkaZo",
+	"FDE70s+F1bdQaW6r0pqxIzppuNuhdqRR5XOE4k+oombKqQNvigwQEuLGDmTKOUgEwQOjgbol2Xvb61lW",
+	"eccU7AfkOtVXPOURSDKY10sGBlkaXdsprGZxpRWLmchXJIlTRQYsGgQEkakbAQ7miu+Zd9yTTGc6lZEo",
+	"Cu1elJh3DE8UqQzNkJSwnbnpMJXNMCJjkGC13cpJo5r2hyz2K3wxKHInmdYGKXMtnBqP+rRbmMM0MSR/",
+	"QjjYJTWqoYMdmTq2iLO8p5qajua0tCqr+fYsxwm4ltM+fu0dQg3JZmcAl9b7hIVhvh+EZsPpsmX7aJ96",
+	"CDKlbcbHVzpzZjPr12/gNL+BlwuUrbmLRvt59iTCxeF8lwXVLCAKNLm2h8YeVW//hZM63x4a22IR0vhA",
+	"jSGOD8JJFJBkqseCH9gHDeTAE0m9zWs6UiWrwqIZXtKRj4IdS6tM1bKiYzPjY5yxp/+Hom75uyWXr7Uc",
+	"7zRmVPnU3ndjqj8lBooyqrrEdd2XMCzzhxmju041iaRIEojMHvh423JOM8dnHJmtRJuzsXoPyi5wh3st",
+	"Vz9zFit4tusCx64QCn+LmEpiOg2IhMTgXq4RuP3+9cGhT1XksR7aq2FNbDJJtVmZfvn8rjSFJ/C3jOPM",
+	"H+eafZag0Pi0FjSx2rF6FwsO9T07S2VFooLSfRrWkiX+XrsI4hakkbjgMT1UBz9rKSj1Wj+f9xCDXnVC",
+	"EibiFupAQnaY8FXPaVoA02ZS4W8M7uYh+uPki7c/w/3yq6j5nuzC0YyJLuqqyG+RAxQaXahB5Q/i8VGK",
+	"jqApqC2NvmBcqWg0YjKh3H/oM/XEdxWG0yb2CasE2Ibs1a+FcrXHuyJvsCnzm/8lA1qcAtoPx5RziOsx",
+	"UPYgatjexyzwXdhSve4wxwbyVQrypfzaYDcMc1LzuyFnPzQCEBUSnePntYTxE8SJh6JvzbZex7Dobn8M",
+	"cULskiiyN0NbRCUQx6h1KLFf2Mr8Mj/omHfdq6U5zjHDhTLaCblVBIVvIRou1a+GoNd5+hcNvyy2Vznq",
+	"OMxTHllqgEcd+J09atmg82uJSstfF67KI9aipn9fP+8EH7LRRa5JVcikdDe6EhapgWIrUHiuJntmntv3",
+	"5tk+Q5inx8vXZfZokDfpW6Pcvlnx87gFObVGZGeNp9bPAP+yThXvP/zy4fKDUTUoGTLO1BiimevHvM5Q",
+	"MJd7bHSRadRjPg9MB297f/ZKIMQq7s/lS1J42LsUywDFMjrxyGJ8j1DkvXdUEaqJTDnRbAJkj3JiGdB+",
+	"l3yptzzlBqdECjPWmcGJSsPiuQ6s6UmPhYKCll22Me3N8FdASlaGAG1AAUlZtD+/bWtE/mUFf57j1EH8",
+	"8lYVFDqDUcJMwIZjFkfS3nM0dB14cIfjfnV9JAInKaoG9DhmzrLsl7QQ00RB1HcPmSZm1maRGhmfv8ZR",
+	"tlvtN+obqlGaTpItmrhrWF3MbmF2KBaJ2F/YLcz2KBajxhAqP4+/iNEHruXUt31PUHoTKsHnLDljRfaJ",
+	"GU8L0FB7J+TNMBZ3RFN1o/ymrEY6bsU8KyRB0xax50SRb0PKYogCotIwBIjMR2uQ7YcigoBYVw38F6R8",
+	"KAxlNks7lL5i/wKfG6c5lTGsztnMW0SPqSZKU2l4kuXdmePfHiXnaQz7JwWuFbMbyExWg80xmiUMwwxr",
+	"xo0eM3PzHjGtVdg5OcefLqfJSvNeBqpr1mXpNLOxIN4zm/QsDERpqtPmZ/3CPo72WnXTL+nj87zcenGu",
+	"vocz988xGPiC1FxLyJf26eeg5WxBV919N+TCIvUZV5ryEJaavu3zZ9njhSaysTxqsfHErLbiq56kLXGQ",
+	"wuhMG3dwXXu5ncmKhYRcwaksWgxP36FhfxFIrVhxLAiVMPTKqg0CIKIFuaNMZ17ChsSi1HAQPzRa9a7s",
+	"CcI/024rDiwpgnX0vDZPOKcztb/8RmeBsTbfuR/Qq2vBYL8tugCYu83NPMTMMjOtSISKU5iFWHjhwDyo",
+	"mqOjx3PsrYuXh0UzPAeZcp8N65HAvTm1VVoGOYKICKORGU4nJBsxTuOCc2MdcvP5Jl8a1EnoRPARGSAE",
+	"HZA71PzQR85e3rnwneZqEDY039lvJaxrncUPDOQZSjFZrYcV3D6qtOXzuUxiMBJhb2iWcp9YogV1XATL",
+	"GX42xINAOTQSDb+i15RHgkPUJQlNlfkqsX6YAUEKgeiKZzaP/w9jNFwPqHVzoQn2bJ0wMh/d3CXEuWJG",
+	"aYyfXYsdizqtQ2Y+TkPrONCOPULWazofYCfo2GHb17IpGOFnB2w+0VTNPtmOQKWTsqljoR8wzu68MH77",
+	"zUVhFvab9/lc3Dv5jNwbhXnZb37IZmf/vMznaP8+LczUfvOuMN/iN4VHPudzd3/nKzD7uzjIfDWK5PUF",
+	"fV1Wvj971P3lI7mq73iccSN2PJy7RlmXIi4Ll+WHdYHl+HGOKVrHPp7LUw3qhDi/FPLm7duen/ka7rHS",
+	"HJqBKreU587jufmSFl5YYR3mB1Voyje+n2H6NyPMP1MmV7+OAY6xkRD5bp8xRIdJ2CWzUi2AV/5Yi2L0",
+	"g/USz8IfvFDXxgP4F2NFb8WggyCroUArbuMF6Cfu5LyKhWMpuqiHLBkbuAH3GkW1hbSZCuhg7b7vfv8R",
+	"m2CXf88d4v0AoXNAHr055eZ/orclo7ZbCvwK5+2fhZfhXDjCTblmMbZwA1Pn4KzqGc/i/Z9z+klDnUqI",
+	"SEQ1JSNhIIMilPz14tNHdz3b0EEs68THGQp21QWa4NyonRMWU/1MNfUfh5DG8fVjvLyerE56LOa7Zfue",
+	"aamrmpsfq6w+EnK4+xbmfPJXhSsvy2DoY7sf850qnw/BD0KnQTQzNlyk1+4a+SEwbxu8nspHvozAX6mV",
+	"X66f4eyh+etkew+/Ivx7lL9/vReUw5Or4re5Hj47hlThdhgf423SMCO8RxVy1RUAo10BDxms/OYSUT6h",
+	"LK693l+xs/rwkDshoxUbW2A+1f7YEOt/3XchPKvqGLUOoomoNagqTcMbpYWc9OsDh4IsWHZdISurxSgZ",
+	"Mj1VUx6e53y7TLG5MbjfxKm19PTXmv6sr0tj/aXWIG5Nh6urNd5Brd3DxdvLGY/g3o+LJ9b0hiEuzDxG",
+	"9gb47+DYflk0n9oHMEJk36bB4eCsPiQBecVDXGOEdvbZL+e/dMlvNk2P+8qGWqmg5IZhvyNvez2E4EAj",
+	"X+wOy+ZRZxteTeGuN0A0un3PV7Zg323EoPGln4DGdhOb20nPgYZjes1ipqfZDXx1yUGdkKNej8At8EKC",
+	"JLfCXf+agvIRYVoiwSLclFIsNtLPv1PxnkK/qRvGMbIVE+PkTppuRGibNMjIpgvSXgsws/HQ/i7XvZ94",
+	"9v2dPdREGq2yrg+NuUZxlPOs0++vxtPYhhyn3NlT2C0EZEJjAzohCghMEj0NitHRSC7mRetXWzpHxdCv",
+	"HNVUFD0L47rYLd5gmka/UyQCTVncqPF8EetcevEBbN2yl5gpXaeoeiVm/SIrTeN4foGHQobg1wlrRmt4",
+	"aICc9D+cnLSx3yOmkUOudEugbljSr4KvJYETdlx1kvEcRkxp8JjPzBHsC94voPmVIouKS7LCTcs08QVe",
+	"WMU8wIvxgCjgSshg5qiA7swBSUTMwmng+GK3u8riPixZoPMlWuZyvvfOSnbrG6NFkeuZMRLpeioFIZQH",
+	"cwFU+py6awGLzYPRnPC/cFZH+itv5gp06HT/iwTC1aTiJw6zi8IAjUgHVtk7QG+IvUjSoSZv909cCgoM",
+	"8yD/fXV19+//5nM2crl/vjUKuUsnSy6l8/AzP8vIV3I1U4lQrDKo4j3s40HRbLd8g11kHvZHpaJJD6kd",
+	"geSeXbqAuNEG7gQExLUU5E7NuIDm9ziucS6oJ6KF2KRRXBWS4dzxzX8uwWL7sv/AgpwwZTj+5TSB97PG",
+	"mqCnmsjPQqN2ZfecyfKWwV1Aut3ufu7vMHuvwfAev2r1s5zPgOKi90tDz/yri2NPyrPMUgUhGqTLZ4Zi",
+	"YEFeBCcoumSQ5ROwMcKYkMD+5lIiUAnbCxvegRjf9Uf414qmp/gmz7aoJhbe5b8IBQ9TKYEbVOC+k6Dl",
+	"tMYvuTYmNyeSuv5y0qpzJHtahK4l6Syd3aPJxiOCajZcROnqO/2kDAn1y/7UkAjMlQcTps8b3RSUV3eR",
+	"3fbJzqPeoYr4EZu86pXxjMP2R5Jy3WeR8luJMEOpy+bZHMfPte/C+P194COoyU0UxLdQ7qyZzW7WYa5D",
+	"rGJtXUZr+RPNiW7ZmihfdIXKjDtSxPBdSRTal1bUGHNTb5NQdUN7p0qxEZ84G+RaqJCpvoSJ0DUwWIp4",
+	"URzmU9Mknae+wOC/MbhTZO/QaJTq0MAntU9oFBXRBbr0ZQ7aeGfn0iplTtaVrCJXvDk+KIUgl0LRbHak",
+	"oJCn6YoP3CgG84mPELRkP5cBS10epGaxSWbdCvFjj7y5DiXTIBl9LL40o3hn27ADqaSXcTPvXqW93vch",
+	"5pA2n2CAafM4Mf1QLez+JVRrkH7U+GT0hRhqBhJ3FYg9JvlRbfjFGrIGFcJUltFBMW7DC4We5EUw9HlQ",
+	"UR5RGREhMbO20iJpoo8WN9qlIMXxTxNA5XIFQmiOG2dL+bWGC9Z5xCwj/acv6+Lhm4fqxjw7+57dxtPs",
+	"U/Sm1p8I7+tO0I6AVldbOgLrKDi2oPIc94ID2cPwahUQbj/sz9upa60dn1yLxwT+mdJYBXmu5YBIGMF9",
+	"QEbIGKQeU26Nkw2l1weOdme/TAb747aTOxYjdlaiiCXXu9bdO5VG26JqNZyRBWs2dFIdPlGpmN0xNdIM",
+	"VrugrDTQb67qFBjlM5z0Crh34EnCsGmiO//puiyEydXo2BWmgr/WcZXtadIN1eUn+hMU4ll96eDx127B",
+	"EuUAp9kRwQs7gpk+/Xj1BiBx+T0HLBrkKS+qiT4RoHJhs7qv1ei1djRVuzcuAYTLI1v38yOd/fFOpr/A",
+	"wuI8E5c/YSBdrU9Z9sjjjDLNueAFXsbVkZ69quuSQRhTpfprJMDAoyitgyCp1GxIQ91PJfO7zeUzeWqm",
+	"xpeUqbXejiviuI/Du6VxTRKFOvWhEDm9LL5zFYKUtywEe3Erpz9KkSYeO9Io//4pV8SVzn6FybU7a1Uz",
+	"Yv5DjV0rpIl173nM1R1Opl+766bv/iPtVr4njCo3N4Fa0lklFuRS0rA2ensWJ15eyMe4fi1zEkW70Pp6",
+	"eT6PcW1WtK/pqBFQXeOUm5/YR8PV1THX+i+jlqWmWBnHNtT5a/Ft9ZahqUIkQndXZoPetkiiCZ3GgkZP",
+	"iBotDzSPVU6kCMHVbHCfIbIFN7If+ja62K+KzOiyVq1pqMYXs2Ksi8w3eyv7+CTruJmPfX2Tpsan3cF+",
+	"UeZQ+Sp40FSPgWuXWHL+91iEtHZzJ6DHwmNWLjc6qy9CE2bri/gI1jzUtxF7DXmvvKahz6i0SNNVfYyQ",
+	"rL/NeTKsShXIppmdHoLOb7Zw5Wq+Y6cFjzviSl8eO79qf0FMcg1jxiPCNNljGm9q8hwVWFiTKVtt0ry0",
+	"X6q+Yatj6ELCH6qI0kJCdOKqcjKFiRNs7grTvMtjuKf0kS1AidUmbYEMDFuddb/vLXfxCqRnQ9m4ioNv",
+	"lrXjjKsEEFfmaT6rgShYmrRu+WLKR2md+r3IbcByqX5t3JAZVv2vTVNePVifvVQyPUWXSMerEvazrzzO",
+	"KQb7Ill9/nRxSQ5pwm5gqrJaJ4UwYKywZos3z0qsXeijg9OEHZjGZyfcdvYQuE//mbmjzrsAuLJJNhgY",
+	"TSQz8q4t66aPDmjCDm5q+kz1+NJwRN9sLT8tzjfV48PbN4f4Q/08/35wmurxgW13UacL5mr7XmWm9wem",
+	"3QPt7/UBoyGsZJrv7ULT8OZCCznBRVZWY0W2QhO2H5iBFJ75vntvmZbhM8dkcHj7BksDJUJq8uc3vTcB",
+	"EfKKDwyB4G+OKWbVcugIIsJHjN93yW+unM71lIwNPBwKSS7umA7H14LKyC7/3Zhqw/xcSa2hK9iLfPMk",
+	"N9yMQWIM/6woL748G/h3ipj3zeHpXvEr/k7wWyM/BZ+5VBRq9WJ2RppV9p2kSuMAjq/4ATmdiV7InA7t",
+	"nu0Nivs/wKqElOfEuzcoHIPBfhb8wKTbZwOH1RUnZFDc0AE5JIMCLQ+65AJshFWAIuFa6PFxMWYKM+3Y",
+	"iklSaeJyb7u6VqZ9ISMzRxyzpeAAB5h9tr/goOwP7qPF8Nc0q2dmwLGy8URsSCgZCRGZ9vOaf0pgjt0u",
+	"cbXRSCghMmtHY5XXgn1DBsVCbeSAfOJgNuWyUjQtt811B2YfkC/bZgbfroopiq86x+Sq0+12rzoPA7L3",
+	"tvdnQqNIlasOGqFouoqn1WNWKBmNdGW9Jmh0Qmi1HqliMXAdT20leIiwzVODXOYbNc0I7moKFIpe2gQU",
+	"ex6r5n+wKLBazGD/JNu8vGAXLRbUiqlyuctsgmkJCRZ1sxUIzKj+YkEYVo83Y2OgCA1DSKxn6OGbwymo",
+	"wyluMhoSD3uHXBxyz6xtFVbTqM2np7IqaUfm/EdYWUORo95bezy4sJmv9+Aeu7NpmGJbMnyWvHA/yIIN",
+	"McbAzNWMJc2CDvAvh7lM60dd8q7QkiePth3rUa/nknzhKMx3pu0CveBUfmFKKxJSKadk8PeDS6FpfPBO",
+	"pFwP8pEPDo3QG9gQx8HfD35hE6YHFspleXhs2caIDYdm0zH4kRDgEZpj8UUlJpB/o7AkplkjW/qY7A2s",
+	"19EgIINDayBHCyj+zTDnDgPlyPcchu4EzGpGnRBKBt/yyrwPg+yq2S5TJLRdF7x1y8u4uTK/ptHLzA5l",
+	"m26k2A/+a2BBpmY6thK/JFcyedIpBAR3vu++6aFtIQFOE4bf9Lrfd2zUNAKSQzTG2sgCeyvPBD+LOsed",
+	"H0FnRRMrZVePer21VXvMuvDUe/ybC9gyCxCJMJ1kBQ5IzPgNFqB8a0fi6yAf8WGhSiy+8mb5K6XClg9B",
+	"509N+ikW5cTJZNEsS97LCl4GHZVOJtTAlnzuTnRmyMFd2qIy/nvnRxTGceerefewUlrCu6fmDBbqSmBN",
+	"86L68Lt/rLNHDueLtz8ES1/6cO97yYe0nCvN00sF17TvShitpf1qgMoIiGL/gi7JvLre9HpdcvCGYHpC",
+	"A74AKxdIcXdCekjWNqKdXEMs7vBJlITDVGVVmN/2eifZU7bC+wyHfKfIhN73EzoCTKGdZzkyHe/72voe",
+	"R8EFP7CpQ8leXqzacEc3PkwuirGyNjlQno7Jt6DIjf0V3N/0nlREfilVuQL5DZ7E4tgPX5/IxprV1ilX",
+	"banYWuaLIttjaFbXgkPswAm+ur7ck4d/t089BJ2SOF36Gj5rH8UhbYuLvu19v/ylWUno5+C7hkHmlTFm",
+	"e5Nx3NPSL5iwMRHKw2gtbisSQ5Al4PyLiKbrE59FcivbUp27XIXk32yu60q8rS16vFUx/bb35+Uv5TXa",
+	"n4O+3mVFj12VzEW0VRHqh2NXfasWrc02BAt1zYn27QrEcxilMUXTlbPjoewqFQJDxR+DguvkyxBTSbci",
+	"+3WJ7K+b1CjyA+DhSub71605/FQ8X059aCLJqtxmkhewcwKukgZE2HOLRraJkFhwhVujWWbBcFaBgiGA",
+	"KDpV5G7M7IEvszBbi27zInOuwlsjwdnbwAB8FPrhnoY6nqIly5bLzGtjvmay/SEzYts5UxKOqa6UB12N",
+	"gAsWGpda36VULFOdrVNbJrvVVOJzGH6SZ+99XO2tL+QHk8OfzArWMWUTAG0ZKr1d/tJHoX8QKX8eirAL",
+	"1QwqBU1A0To3trctGJ1XzW2po0Qdnzg0oosk9dCFza2/PtLYAb1uawRp1y7abXLcfUXwHJKYhitrgk1M",
+	"u89q1K3VsH5zgX5Mz3QqGw+gU4m1Tv5watdO2EbP3hvK8ewdAtHMFmZTSHGh8Qrx4J8pjdmQQVQ725dr",
+	"yP9opop3vJqOLCS1axBSKVnBB6cyIjy96xjRFu3UjUzUlqm0JurdM1F7pEbZKF2TTwbdAAxXxWNtOBef",
+	"lbZ21O6U+D/bG3vzQ8m7Y159L5q8N2rtfh5Dd2vjbg5trF/vLC2Xn0wLqMZmgDksxNVV1ffF+h1WC/yM",
+	"8XgbVPI03OvDJKasQjxVX1CvEjdkMcy8jp2zGJ7EkqfyKAWVuZeFxZSlrlKOa8gc3BMyG5A5rujJZ7u1",
+	"XiNZFRVFRqDJXmqThMsJWFdAm24YE/vvt9pliYRn9fG/UzbrupXSuFpNqVncgjSfGkD2T+7RFrq30L0A",
+	"3eez7bKobows2iTcfjFwvgXPLXhewNjdflheYX3D8zocpYK3K/D31aBKxup32Rpda4h2aK7FClVLtNWZ",
+	"rPPuY+mpsNcrUVQhdcgO09RslH8z1O+hsF/nF64ltKJehTllCpkwi8EPluqWk1rtrej8ac9krL2ltDW2",
+	"Z4oKltueZGAtB8uoTsyUFbQ0aCHmzQXFe9cdvX6xQzSk+tDe7G7mZneBeWDZnW4rQF+dAK01Zy67xN1R",
+	"BvI8V7ftre1Wbm0bWjYLAvcwjAWHok9dxYJuft5pgsYR7o793bBUDncvgq2+AN90kUwLpTQYxxTe1kqM",
+	"dup6WkdPhWJOWj+B28LIT3K8uRiLuwushaQ2R+tmZHkR55W8RN9saBA+6r/QVOrX7hd6nvLiHbzLdkDx",
+	"AiRq6jpTIk/r2dynPHIJ7RZwZOuSzKOXRLiVMe8E+drSL+oPS8W4J1WnZvO/9JK3K7m6kKZtfpjFd0uf",
+	"z342zzyJVJtEzfzpDx0086eXETPT7GYDSabJzYahLLJ3A9P+mKoxJsrYb685duWawyZ0KYtG993yqFVL",
+	"AxsSUY7AfDa1NxvopcZl54QMbmA6IGMRu8Rw1o3iBqYBUWNxZ9gyU0TwELasV+w8cc1iWB1J1VBZQUwd",
+	"fqMJ6xtmwSKjDN/AtElQTkaIvjhWzNCWs+e55jtVsBMscNhpA3c2Y95dTB/Borwz29n44BGwfXOJcGpY",
+	"1uUY7Cq2VFaxGi+jr0V2463ylk3K0a0amGuJ9EUYmLdOpHZVSjkKbW7fgERM2Q9ZHun9BWLUltR3SZ0X",
+	"K33v8NEL9+QcfbcZEF5W0qKVAnjgPolFBG44DQNzGiaKXqE8itJTTFE3FHKyJb21SPVNtFd3PlqFdUd0",
+	"is80vCGWy7mi/iXd1fzs54WH3xIa3vQlDBd6SpXoo4nQz1p9oh6xPtFbpnA/SrTPtjJ4Diia3fxOlQls",
+	"MX0tFrLm+XfuuVbEtiL2mUXsltXYRhJ5dkSayGN3mFp5vHvyOLW8b4k8biqIC2SxMTG8Q1ad4inwy2y7",
+	"fK3MXiyzHRH6aLDGzHOxu7T2OGvQKjVqvZTm4IJ9KDB/MrTZEDqijCudO2z7kNL2bEztkXmaa6L34LjN",
+	"r+Ph5cqOjneXF34A9/NFYW19A1cmQaKTR0CqRQ1tTn4ss4D1HmoLHszFCBjU9WE2tF2MjW0x/a5i+kog",
+	"Jp/atT0mIo5AaVe85XpKKsVBa8sdCan7VIWbyTpTGB+Hu9n49vSs9MX+wqGZ9tY1tub6kL8wFBaG3Mg6",
+	"nUVZUtOESuDaXsfawiwDnsZxqVK1FslBDLcQz2qW1Obvse1tMsi5WHB5C/1sYyoZj99QCuk0zsu0+kYh",
+	"03hDPTufuwV908xPf2NrbGvIb7IHw/032X7MbmG96+TxHSU55w7IP/7xj38c/Prrwfv3v1/+H/L1p5+O",
+	"f/31+OLi9+4Q//tqheN/ESHJv/d6xxZzeOk7LxX9Ugfej/XOjp2cTZIY62Op0BYLdiXTUh6DUqQ4CfNa",
+	"Lt+wBB27Bb58+qMNTf80ujUMLyI2Mz0ZYJ3QrlElj60Ywi+O7B9Hg4CIW5CS4SyNrMrT7mSx4ZtPe79z",
+	"xsFCXMNy2+CHkuhuzYO7koNuBqmCEmYtKpkF7a0+L90pJym39SdpLndztdAWYTQf39YlnZuR03pd3f96",
+	"8emjs5dkaR0wKsoc43z2VtXWcK9rq5YqfXTgnuk8g69Qvjx2tbYdCrIwiOkULQgQnWQWAswrhWsAkdFy",
+	"Yzo1Su0YOME/sCok6P3XH/bkDTItHaiy6calEXGSZZERPm/kB/fskjvM38YsHGcii+zZUQVuxwI0IgTE",
+	"gPHc+NPtdlFbbXJdhtUXX5RLSiNqz9bWV9nQGnmSHAe8bmJ+j5lFQ50Zt1L0fCNUFSqJFvBQE1L/tqSq",
+	"gy1c+ni5kL959n7r16uUTz8Nawfpg1BLnrRb8rXGmp6vanagXf1Yi8rdH4ZBCxlYPsw0obEEGk3zmrCB",
+	"tw4s2mC8tYNPs5TKHCssQ95Nl1xoqoH8B7lKe73vQzsk/AxYbrg1+5eDMXDdSnV+F+CvpQJh0wdljSb5",
+	"JyG7X4DegruxICLVOWEzRWIqR7ZEuQsCmlA+JddTXZ/7e0Lv+7YxtM6XhNmEcTZJJ53jN0+wkG9FYnWW",
+	"cYj27M3dUjc5de5+ugJ8iekHQ4qKLFhIQomWlCu87C1m3IoEKKsLxbG4Cxbcm1m382eUfhvUYezcth34",
+	"sPCMtLEPXsk0pnwEJcn0ncogxl5CUwUBcuAJBE787xvyt3x0FSB4mF9JH37LPz40UoBymfLkM1ImiR8Y",
+	"xDa9fkCgO+rmokbOXY/nMqUSdVQY2dY8kGtzl0Mcfacsfm/JfE4I4PpgzZAmMMxHweGYxZEEvtDreGbH",
+	"yZ5eL9EevDl2bgF4Z1oHdiJIkFA9bgAHb57mBVCtIItnxujsVONhqr0ItNhrONEvJ4n0SjbwbMfbw1eR",
+	"MSwuwCdl6/ZkdQ9WOoEi1Q6nLRUan+yjG0ZVtpdLQxibrk1h507Cccpv0JodUg28xTTzzN4ulKvhoQQZ",
+	"UrkSlUnoy3RBhrRzkCl/ncAdp7bpxB9LdVkOd60+u/jSYWaURcfgFelbue6XclEr3dcMYS6AR66gFdWa",
+	"huMJcF0LZMQdjwWN/FjG3Vg4BnotRAyUPwXOjP7FEtTnnS6wZwZZoHQRatAHSkugE5KNrdbnz6yOBKU2",
+	"Nnivj5wErad9i8g20/OTNZigU7eoZTbiJnHcuWac4iQbycpMPW05R6VekqNqqwtRRSS9I3+9+PRxIf9g",
+	"3Gi2DBaHW57lT+2yC/jRK/IAJx+FeUaBfoQz+FHvGS3djXQvS1CN8tzltNc6H+2S81Hi/AZZcXsyNjPj",
+	"FxUuc/jNfpwuq6ySEUiTuLFZkzuTLCCnb78McyNuhdicJS9fGT8x1dzlOPGHbROmakLrXNvfKRdWR/be",
+	"9nrWHfSOKdi3oQwhjWOQZJIqvBdnnDCtkEsrtI6LGJS9rVSgTRPf789fAJ3jYKJLsS06Xr/e6EZ+7pZ1",
+	"2xc+3u59BT2s+1q+/TueLHL3T+EpV3e2duySs2gY+9IUyP78x/MFv5WNAjMSxZWGY/WBQhKG7H5bvtmh",
+	"SKAJaH0PoZwm/tA363JueMh3CtOKkT3mPPAR/inTyf5Jjhlp4Q3kNQYqWuDIlMGFdUuzzoCSP1bIJTk1",
+	"rAoi4tyL1VRpmJCESo1TMd/hm/iNArPzGuLp64jVfMEFTbeir/wMU/QZ/UyZbJqcG3W4ktJxjFQUG/jM",
+	"FLlOmVHXpZiQNEGyuxPErNKTdZ1WX5nXV25gemDDgxLKyn6uP8/yPNpcyYY2G6RHbpq/1JH6WnNa5FJp",
+	"o1LgZeVlfn1YLMvkXE2y+3MlgXM1t6JIgAxoHA/MVmibcR1r31uhNgYJ8zrLj6B3gqJXwFlbJv71aTdl",
+	"ebIrKadf3wH6xKH27NRaEhCN48mhN8BntVQNb+sShfe1vnKswJEyrVkh82ceU0W4IPiLMGPxWAsuNnjy",
+	"NmQdKBLwBehtWweanB/nJIBJn496PatYkdAWT9BC7Lenaz2FKIQkqcuzXXPYDLRKMN3RsqSebZKhNsnQ",
+	"ZhKHblQJrcsggsnsXoiOa45fE90Wj2l7Gbcjyu0ZV5rGMdbtd/viSzCHPx4yHsH9suygZ/jQhhMM2k68",
+	"170R3L/ucNzLrC4/bgfZg/sQQzX2G2yeOROxHjfaw5/so9vYSdeVZz/tL697Q+0cs7xoWd5HTFYRwT00",
+	"OZSHCqgMx/WOqRf4e/l8rh/Wm/ZtT5tA9LPA6icIpKDJS75Y61NreRVDyymdPoAS+4QIl/A2yzZifhyY",
+	"Lwavm3TtZueZZy3FYhSkGou7fFmWUTDKoHridUIqA/ibolzXTTPSPVpr16dqykPnUeuhvR9EbBQC/WzB",
+	"vM+FS9xZ25MpVw6hOGpZIu0kjJhCDFzvqm+f2DRVZf34Xed7G+mrnpLeWTVODEm2QhAR1z8mNDHc8pXn",
+	"5nETtxwrmzua6SKmlvCqlC/lVl+yRzZNWXlHLcfaCbKaiFvwMKycZJawrDz9Exx+kzDsC9ln0cPhN/NN",
+	"P6F6vLQwww8sXj0Q+hyGn6Q3GOMz1WPCuGIR5BL+xEVA0JhIkWrIU4irmKoxKOvwVhMTnc9k1csfb1a2",
+	"s+HBR8HhAIuzdx7Zwq8iYkMG0cEFW5wGd1UrylMCF4KnhQOaZcaz9r3vvvWj0GTiZt16kHpiwWOwYajL",
+	"gevsxKrikV1qpTbnVD3+oG7NnIf8pIFJD+fT0lKJlnBNZoSUuSUCkxnkWExbTejJsf3no6TlmrSfQ9mj",
+	"1dKLp2ROLVWImIXlQKvyukpQIpUh9CUM8S4J35hitnq8++FCkwjCmBrIfz0tXBwF5A4zROoxSBgKCYSN",
+	"uJCAN9STkyxVchgz4PrA4AF/rY/P2Rif8RLOXxoAD8nuOyO2l4g7c4m4HSGLR7TRrZk7Wu3F2a5U2Cts",
+	"SM6vM/5XzJXtS3jt9n1DpgFHVNvNEl3stWJysg6EW5b3f17+0jvBhzEL9XM6v1AnpmvIqCj5q5BwsXdx",
+	"TmJrg4a77Lv7YjxxF+52fYLX9e9mbwsnH6G+m3BLDlWwv5gSvEUxbabKtRDD88qdbVDfi0jrufuCqlCY",
+	"spGkmtp6AAttYPjcpasbsFOqYq5Fr7PIW6vTtRXl4UVVyFhBe7UZDpdrsHjcW/V1l9TXKd72q2YcvbFF",
+	"ekYVOwxXLdX6IevWXSBeEmB1q1NLMfKahocJyAlTigneb4AG8oczRLC5va905TO05Y9kh6NlHCXGUVkf",
+	"dBrKUNMccRjAsIgwDFMpAK7FjGWOTpbHu1Xh3G6kdyrP5P2M/ppQJNECUwoVHjohb3tvyeCMY+Ki8m4c",
+	"u0I897YGz8AlCMkr9lW2rg1pW+/pEEN0gm18QKSIoU+VYiM+Mf0t5JznIobTwrP+E7HlosFmBpts3y7k",
+	"ZsOuJkJ7e9h6OtRmQLxMB03AeIFqWgFXsXcIrG1XWJ/mpzWva1cnwyo71Sit2+6kJazSWU1OtfyJVpys",
+	"AXbLMj0uI8flEqOhnLDJPl4YF2zC+3ANWq43z/WWsjqX26iBEeBc+DyRaxJS2PZ2isvVZg8XcQuS18XV",
+	"6sgtjQH4UMgQGkDgNIYPxYd3Of/Dn/7QVv4/tUb+9Rr5a9QXKJSf2ZyOlMboabrxPjabRrJazG+TfTme",
+	"FvWp7o/0tnqKX1BJtQozbwLmiry/vVzaFTCZxkCgsjO5pE/j2WVBRdTbiJpVBP7f8IVW6LdCvxX6rdBv",
+	"hX4r9FuhvyNC3wqcQjVCHmXFs0mxeHZzYLDcvD4PDl6cjb16HPyGqMLitK4qc9alwuoEBO4TyiOIGtPa",
+	"ilTWUtgfm8IW0dVyXWY3lZffmB6LVBOmZ/oKYYpI0KnkEL3GSok4ci6IEtKV2nC5uYvB0Hny+2Z60AZV",
+	"n2fOTbvOmOqKb0KIcEFCbZkiGq5T06mwPodQFnTvQMyG+sfU46YVYoQEEZLgo3WDAU6vY4i2Vc5qruL4",
+	"NtSDRre6ady6l+9WzRyZVu+UnXScBUdXaF8kBzHcQmyrECtbXJHoMeVEj4XCxDyoZxSFwN7bXm+/S9xB",
+	"IG7cimgxOzm+IGykrM2Ewlmi3W4A9qzPNvx6hfBrQ6QLEVxDm/TuGqL/OFiuhWUtLHuFsKzFWS3OWmB0",
+	"dYbWzLRqeLY9icUQEdVAxjWN8MvE3W7G99XhIHTfS+M2ss/jjGcgNRJRc4pZKRmNg9ptKppdSkVTh3yD",
+	"hQf/SfmFt2ldaHnE2nlEjS5fn6lmDef+OZXzzRNcm6NmzTlqlqnzy8PRzRtrCURvDLtXzKDxqpPoGyRi",
+	"I2f3lKY8ojIKyDUNb5QWyf7SnW10d+vPTbH7l7ZtzorHIdu5mOsS5XAOsglXMM89e8qqNpNUm0nqFWaS",
+	"mp2uZiYo83RrhNodI5TZj/lcUm6f5jlt8zDSGV281GDSAmXX6ZvmiVZ2e2R3TlZ+qlqiem6NdDahopap",
+	"ZpuK6iJ6fRHq6taJ9QPe9RAhScQUfqT5qa7jhgq4Eg1w5wU+t7u4s71cbi+X1x2Y097gPgpEz1hFExBt",
+	"n25B9K6A6MJ+ZBLDfTUvMZpe1BYoYievaosU6wfHdtIt3pgDx9nC+KhlIS5eG02sH/VWyWF7qHcxIbao",
+	"tynqXUSVlofJW4Yl6kZMaTk9HEmRJssQML5z7l750b6xUWLwdeihC/vL676QeSeEjBjHdSQjN+Hi9uJa",
+	"kWxDF+/z4Tf8F8saT2By7UBH063/1b3SRJ/POtoZQ1DNXDxk5X5q2U2JEN2q2IqquLsN6FCzyTIau7SP",
+	"zNFUeU+gO+qSUEjoKn3UPTPg/pbG+G6tO6r5cX1lRLaiQjgv20aX0bhur5v54Rwzx8oS33NUU6SypqAc",
+	"X91NPJ5vf80dsyX3li1VsLjO2ICfOiQNlxj5Lu0j7b1ye6/8R89jhKelr+loo6lytpUs6bVkMVJC6j5V",
+	"4cb7MHzoJcElGjbz3EMG39pad8TWOtuOXGJbCVyU2EtdCe3uvzA/QkeyNQDP/NgCvHmAZ9elllyQEWd8",
+	"eBnUw4fP8odb0NeCvj8S6HvusN46U43SdJKsK3Hi0n42mwoyg4Yv0viUscYmuCpnoy202hloVU7wqALC",
+	"4Q6UJkMmlS4LUWtXqxGjh9+yj0stahXCaQTJZm3vEDarHAA/SpvlzmyB2hxQq08vupTcqgo1XlNJ6IPj",
+	"JFnOojL9nYP5/TEk6Olvd9yWcVbnoMx2eOjwPVMJ1eG4vRWvRle7hSGU51T4nSIJncaCRoSOKOPLqbKR",
+	"DrGdAMVVroTyi5LXfCn0AXWMjNPscUGGLDbnPCBckISOGB/t12xxUMNEbDaqyxzpbsK7pnS5s720ZAvu",
+	"lFxmshNCCRZN5SNiWCO5hlBMjL5Ivnw5e98mLvMnLnMU2ICZFERbk2QdMzJcQYY9VXS1GT3WkNFjMUkE",
+	"ywD0dnd8e9fW2aq0ROOHywG5nhIWEcHjab3gqncp3Rb5PLNM3ArBtr6mi/N7NJZ6y0Or3HttTH9rhm99",
+	"L9Ya3rVNc/GKyXNaM/FOmYnncgasqiy7QJYNgoPm8ShvNtd1m9J7dc14LnPAAqCQq8jmr/4qqS3LdNgY",
+	"AJf7aZXnnVGekWoQVDGtiBrTSNw9VbF+VuLobYsrtWnIlt5LLeBITTTsbdPRDsjUrVFvm4lzM5r6Mils",
+	"tMRFl/vvUimB6y/KXYxsiDpM+2d8KOoYW0jjeMs2xK3v3W9jgXDBzpUwFZCxuCNMEzMw4NosLUS5cER9",
+	"X4pKkZ8fgYOksdveO7geC3Gz2BLzW/bQNvRG11kTnTEb1yvPuYoxkyAhIm63vCFv+SaVN/bwm/lnoX9O",
+	"tuKr2th+wm3aJKLJacF/6N0cW0AzB2gqhIIXCFqRL+e/1JBMnTL/Wagn0ofHp9QIIE1HRAyRn0l0Y7GJ",
+	"f+b9gxA+WZvNDEBd6KMDbOfgcmEo0pOAkuDwaYgTpVHErC3tszTro5mhdYvRXIfi+n8gdKmfHJub42Bf",
+	"PXR8yqfkrxefPhLbABGS4NNdYigcN3Gg9NGAwH0CoVbk21UGH686AbnqONeVq85Dt7Mcrx3t4AqEISTz",
+	"unA4Fu09S+Vo/8CkgW4536vn/kLeDGNxpw4ZV4Zu6h3kzuwDv7k3FhrrNNzrwySmrEIn1UPn59auB/KP",
+	"019/aUKrmwAXbgxu0kzwfGOWFrU3DyoyNJsfWFMNuRsDJ1xweN0IxK0WoZwIiWOns92MYMg48oYSPWYE",
+	"2LFHXkGYSqanlpmkenwpboB3jn//avgFTdjPMM3/yn7+T7z/KD0z++qradTM0ZcPQukjmjAiOIo9ccdJ",
+	"IiR6N6cyNvJE6+T48PDN0f/q9rq97pvjP7/pvTm8feMRV3+BMeMR8qaEhjd0BBHhI8bvy62p48NDpY+6",
+	"cE8nSQzdUEwOacKwza/5unzLBFiGwk1/7itbwE3Nf0VozKiC0i8fshDZ0rdn3JwoVn70Z5iW/v5Mw5vy",
+	"FyJmYeUlozuU/sac7KUvbLrMwldZLqHiBD6fkZtK/y76vviNDdcqfeOU0MJ3OYsrfpeTWWkclWQjD18f",
+	"/m8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
