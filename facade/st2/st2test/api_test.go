@@ -1,6 +1,7 @@
 package st2test_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,9 +41,28 @@ func TestPaging(t *testing.T) {
 			t.Errorf("%s: %q", q, f)
 		}
 	}
+	// The projection keeps what was asked, id, and the fields the
+	// controller always reads (parameters, context, parts of action and
+	// runner), but not the rest of action.
 	proj := expect(t, call(t, srv, "GET", "/executions?limit=1&include_attributes=status,action.ref", nil), 200).list(t)[0]
-	if len(proj) != 3 || proj["action"].(map[string]any)["ref"] != "core.noop" {
+	var keys []string
+	for k := range proj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	act := proj["action"].(map[string]any)
+	if strings.Join(keys, ",") != "action,context,id,parameters,runner,status" || act["ref"] != "core.noop" || act["pack"] != "core" || act["runner_type"] != nil || proj["result"] != nil {
 		t.Errorf("projection %v", proj)
+	}
+	// Asking for the whole action keeps it whole.
+	whole := expect(t, call(t, srv, "GET", "/executions?limit=1&include_attributes=action", nil), 200).list(t)[0]
+	if whole["action"].(map[string]any)["runner_type"] != "noop" {
+		t.Errorf("whole action %v", whole["action"])
+	}
+	// Pack content always carries pack and name.
+	a := expect(t, call(t, srv, "GET", "/actions?limit=1&include_attributes=description", nil), 200).list(t)[0]
+	if a["pack"] == nil || a["name"] == nil || a["id"] == nil || a["runner_type"] != nil {
+		t.Errorf("action projection %v", a)
 	}
 	// Keys send no X-Total-Count.
 	expect(t, call(t, srv, "PUT", "/keys/a", map[string]any{"name": "a", "value": "1"}), 200)

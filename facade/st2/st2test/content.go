@@ -528,13 +528,6 @@ func (st *state) deleteTrigger(c *reqCtx) (int, any, error) {
 
 // dispatch records a trigger instance (the emulator runs no rules
 // engine: instances are recorded as processed).
-func (st *state) dispatch(trigger string, payload any, c *reqCtx) doc {
-	ti := doc{"id": st.newID(c.now), "trigger": trigger, "payload": clone(payload),
-		"occurrence_time": formatTime(c.now), "status": "processed"}
-	st.triggerInstances.add(ti)
-	return ti
-}
-
 func (st *state) listTriggerInstances(c *reqCtx) (int, any, error) {
 	items := slices.Clone(st.triggerInstances.items)
 	items = c.eqFilter(items, "trigger", "trigger", false)

@@ -80,6 +80,41 @@
 //     and config schemas, policies and policy types, webhooks (st2 and
 //     registered hooks), inquiries (respond, validated against the
 //     schema) and API keys.
+//   - Projections: include_attributes keeps id, what was asked, and the
+//     fields each controller always reads (pack and name for pack
+//     content, trigger for rules, parameters, context and parts of
+//     action and runner for executions), as st2 answers them.
+//   - The rules engine, synchronously: a trigger instance (webhook, the
+//     st2 hook, re-emit) fires every enabled rule on its trigger whose
+//     criteria hold (equals, iequals, contains, icontains, ncontains,
+//     incontains, startswith, endswith and their i- forms, regex,
+//     matchregex, iregex, lessthan, greaterthan, inside, ninside, exists,
+//     nexists; any other operator fails the rule), renders
+//     {{ trigger.path }} in the action parameters, runs the action as
+//     "stanley" and records a rule enforcement (failed, with the reason,
+//     when the execution is refused). Traces link trigger instances,
+//     rules and executions (St2-Trace-Tag, context.trace_context, parent
+//     executions). Webhooks with "/" in the hook are posted to with the
+//     slash raw or as %2F; GET /webhooks/{url} takes one segment only, as
+//     st2 routes it, and answers st2's bare 404 "Unhandled exception".
+//   - Timers (the timer triggers; GET /timers/{ref_or_id} reads any
+//     trigger, as st2 does), RBAC as st2 answers with RBAC off (the three
+//     system roles, permission types, no role assignments; under WithRBAC
+//     one "admin" assignment per admin), the service registry as st2api
+//     answers without a coordination backend (no group; members of any
+//     group are a 404), SSO as st2auth answers with its default noop
+//     backend (disabled; request and callback are a 500 with the
+//     backend's message).
+//   - The pack index: unreachable by default, as for a server without
+//     Internet access (GET /packs/index and searches are a 400 "No
+//     results from the index", the health reports the default index
+//     "unresponsive"); WithPackIndex, and WithDemoData with three sample
+//     entries, give an index to search (name and keywords first, as st2
+//     ranks matches).
+//   - Workflow inspection (POST /workflows/inspect, YAML as text/plain):
+//     st2's own checks of task actions (ref format, registered, required
+//     and unexpected inputs) and transitions to undefined tasks; orquesta's
+//     expression and context inspection is not emulated.
 //   - The stream: text/event-stream with a first empty heartbeat line,
 //     then heartbeats (WithHeartbeat); events, action_refs,
 //     execution_ids, end_event and end_execution_id filters; the
@@ -88,9 +123,13 @@
 //
 // # Deliberate differences
 //
-// No rules engine (webhooks and re-emits record trigger instances but
-// fire no rule), no RBAC beyond admin checks, no pack index, no traces,
-// timers, rule enforcements, service registry, workflow inspection or
-// SSO (404). The services do not also answer at /v1 and / on separate
-// ports as st2's own processes do. Jinja is limited to {{name}}.
+// The rules engine runs inside the request that dispatched the trigger
+// (st2 does it asynchronously, so a real client must poll for the
+// enforcement). Rule criteria and parameters understand plain
+// {{ trigger.path }} references only: no Jinja filters, no st2kv lookups.
+// Trigger instance payloads never carry the Authorization header (st2
+// filters only X-Auth-Token, St2-Api-Key and Cookie). Permission type
+// descriptions are the emulator's wording. The services do not also
+// answer at /v1 and / on separate ports as st2's own processes do. Jinja
+// in action parameters is limited to {{name}}.
 package st2test

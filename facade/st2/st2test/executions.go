@@ -46,6 +46,9 @@ type execRequest struct {
 	delay   int // milliseconds
 	parent  string
 	task    string
+	// rule, trigger and triggerInstance are set when a rule runs the
+	// action; the execution carries copies of them.
+	rule, trigger, triggerInstance doc
 }
 
 // paramSchema merges the runner's parameters with the action's
@@ -246,6 +249,24 @@ func (st *state) newExecution(now time.Time, req execRequest) (doc, error) {
 	}
 	d["status"] = status
 	d["log"] = []any{doc{"timestamp": formatTime(now), "status": status}}
+	if req.rule != nil {
+		d["rule"] = cloneDoc(req.rule)
+		d["trigger_instance"] = cloneDoc(req.triggerInstance)
+		if req.trigger != nil {
+			d["trigger"] = cloneDoc(req.trigger)
+			if tt := st.triggerTypes.byRef(str(req.trigger["type"])); tt != nil {
+				d["trigger_type"] = cloneDoc(tt)
+			}
+		}
+	}
+	tr := st.traceFor(ctx, req.parent, liveID, now)
+	var causedBy doc
+	if req.rule != nil {
+		causedBy = doc{"type": "rule", "id": str(req.rule["id"]) + ":" + str(req.triggerInstance["id"])}
+	} else if req.parent != "" {
+		causedBy = doc{"type": "action_execution", "id": req.parent}
+	}
+	tr.add("action_executions", id, req.ref, causedBy, now)
 	st.executions.add(d)
 	st.runs[id] = r
 	st.emitExecution("create", d)

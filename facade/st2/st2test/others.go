@@ -387,13 +387,13 @@ func (st *state) packFile(c *reqCtx) (int, any, error) {
 }
 
 func (st *state) listConfigs(c *reqCtx) (int, any, error) {
-	out := []any{}
+	var out []doc
 	for _, p := range st.packs.items {
 		if v, ok := st.configs[str(p["ref"])]; ok {
 			out = append(out, doc{"id": str(p["id"]), "pack": p["ref"], "values": cloneDoc(v)})
 		}
 	}
-	return http.StatusOK, out, nil
+	return c.page(out, listSpec{defaultLimit: 100, offset: true})
 }
 
 func (st *state) getConfig(c *reqCtx) (int, any, error) {
@@ -451,19 +451,24 @@ func (st *state) listWebhooks(c *reqCtx) (int, any, error) {
 }
 
 func (st *state) findWebhook(url string) doc {
-	for _, t := range st.webhookTriggers() {
-		if strings.Trim(str(mapOf(t["parameters"])["url"]), "/") == strings.Trim(url, "/") {
-			return t
-		}
+	if hooks := st.webhooksFor(url); len(hooks) > 0 {
+		return hooks[0]
 	}
 	return nil
 }
 
+// getWebhook answers GET /webhooks/{url}. st2 routes this one without
+// the ".*" requirement of POST, and decodes the path before routing: a
+// hook with a slash, even sent as %2F, reaches no route.
 func (st *state) getWebhook(c *reqCtx) (int, any, error) {
 	url := c.r.PathValue("url")
+	if strings.Contains(url, "/") {
+		return 0, nil, errNoRoute
+	}
 	t := st.findWebhook(url)
 	if t == nil {
-		return 0, nil, errf(http.StatusNotFound, "%s not found", url)
+		// abort(404) without a message: webob's default detail.
+		return 0, nil, errf(http.StatusNotFound, "Unhandled exception")
 	}
 	return http.StatusOK, cloneDoc(t), nil
 }
@@ -476,8 +481,12 @@ func (st *state) postWebhook(c *reqCtx) (int, any, error) {
 			return 0, nil, errBad("Failed to parse request body: %v", err)
 		}
 	}
-	if url == "st2" {
-		in := mapOf(body)
+	tag := c.r.Header.Get("St2-Trace-Tag")
+	if url == "st2" || url == "st2/" {
+		in, ok := body.(map[string]any)
+		if !ok {
+			return 0, nil, errBad("Webhook body needs to be an object, got: %s", jsonType(body))
+		}
 		trigger := str(in["trigger"])
 		if trigger == "" {
 			return 0, nil, errBad("Trigger not specified.")
@@ -485,15 +494,59 @@ func (st *state) postWebhook(c *reqCtx) (int, any, error) {
 		if st.triggerTypes.byRef(trigger) == nil && st.triggers.byRef(trigger) == nil {
 			return 0, nil, errBad("Trigger \"%s\" doesn't exist.", trigger)
 		}
-		st.dispatch(trigger, in["payload"], c)
+		if tag == "" {
+			tag = "webhook-" + url + "-" + strings.ReplaceAll(newUUID(), "-", "")
+		}
+		st.dispatchTraced(trigger, in["payload"], tag, c)
 		return http.StatusAccepted, body, nil
 	}
-	t := st.findWebhook(url)
-	if t == nil {
-		return 0, nil, errf(http.StatusNotFound, "%s not found", url)
+	hooks := st.webhooksFor(url)
+	if len(hooks) == 0 {
+		return 0, nil, errf(http.StatusNotFound, "Webhook %s not registered with st2", url)
 	}
-	st.dispatch(str(t["ref"]), doc{"headers": headerDoc(c.r.Header), "body": body}, c)
+	headers := headerDoc(c.r.Header)
+	lower := doc{}
+	for k, v := range headers {
+		lower[strings.ToLower(k)] = v
+	}
+	if tag == "" {
+		tag = "webhook-" + url + "-" + strings.ReplaceAll(newUUID(), "-", "")
+	}
+	// Every trigger registered for the hook gets the payload (one per
+	// rule with its own trigger parameters).
+	for _, t := range hooks {
+		st.dispatchTraced(str(t["ref"]), doc{"headers": headers, "headers_lower": lower, "body": clone(body)}, tag, c)
+	}
 	return http.StatusAccepted, body, nil
+}
+
+// webhooksFor lists the webhook triggers of a hook (slashes trimmed on
+// both sides, as st2 normalises them).
+func (st *state) webhooksFor(url string) []doc {
+	var out []doc
+	for _, t := range st.webhookTriggers() {
+		if strings.Trim(str(mapOf(t["parameters"])["url"]), "/") == strings.Trim(url, "/") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// jsonType names a JSON value's type as st2's messages do.
+func jsonType(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case float64:
+		return "number"
+	case bool:
+		return "boolean"
+	}
+	return "null"
 }
 
 func headerDoc(h http.Header) doc {

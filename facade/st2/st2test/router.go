@@ -58,6 +58,9 @@ func (s *Server) routes() []*route {
 	return []*route{
 		r("POST", AuthPath+"/tokens", p, st.createToken),
 		r("POST", AuthPath+"/tokens/validate", a, st.validateToken),
+		r("GET", AuthPath+"/sso", p, st.ssoStatus),
+		r("GET", AuthPath+"/sso/request", p, st.ssoRequest),
+		r("POST", AuthPath+"/sso/callback", p, st.ssoCallback),
 
 		r("GET", APIPath, a, st.root),
 		api("GET", "/user", st.whoami),
@@ -115,6 +118,9 @@ func (s *Server) routes() []*route {
 		api("POST", "/packs/install", st.installPacks),
 		api("POST", "/packs/uninstall", st.uninstallPacks),
 		api("POST", "/packs/register", st.registerPacks),
+		api("GET", "/packs/index", st.getPackIndex),
+		api("POST", "/packs/index/search", st.searchPackIndex),
+		api("GET", "/packs/index/health", st.getPackIndexHealth),
 		api("GET", "/packs/views/files/{ref_or_id}", st.packFiles),
 		api("GET", "/packs/views/file/{ref_or_id}/{file_path...}", st.packFile),
 		api("GET", "/configs", st.listConfigs),
@@ -140,6 +146,24 @@ func (s *Server) routes() []*route {
 		api("DELETE", "/rules/{ref_or_id}", st.deleteRule),
 		api("GET", "/ruletypes", st.listRuleTypes),
 		api("GET", "/ruletypes/{id}", st.getRuleType),
+		api("GET", "/ruleenforcements", st.listRuleEnforcements),
+		api("GET", "/ruleenforcements/views", st.listRuleEnforcementViews),
+		api("GET", "/ruleenforcements/{id}", st.getRuleEnforcement),
+		api("GET", "/ruleenforcements/views/{id}", st.getRuleEnforcementView),
+
+		api("GET", "/rbac/permission_types", st.listPermissionTypes),
+		api("GET", "/rbac/permission_types/{resource_type}", st.getPermissionTypes),
+		api("GET", "/rbac/roles", st.listRoles),
+		api("GET", "/rbac/roles/{name_or_id}", st.getRole),
+		api("GET", "/rbac/role_assignments", st.listRoleAssignments),
+		api("GET", "/rbac/role_assignments/{id}", st.getRoleAssignment),
+		api("GET", "/service_registry/groups", st.listServiceRegistryGroups),
+		api("GET", "/service_registry/groups/{group_id}/members", st.listServiceRegistryMembers),
+		api("GET", "/timers", st.listTimers),
+		api("GET", "/timers/{ref_or_id}", st.getTimer),
+		api("GET", "/traces", st.listTraces),
+		api("GET", "/traces/{id}", st.getTrace),
+		api("POST", "/workflows/inspect", st.inspectWorkflow),
 
 		api("GET", "/runnertypes", st.listRunners),
 		api("GET", "/runnertypes/{name_or_id}", st.getRunner),
@@ -164,7 +188,7 @@ func (s *Server) routes() []*route {
 		api("POST", "/triggerinstances/{instance_id}/re_emit", st.reEmitTriggerInstance),
 
 		api("GET", "/webhooks", st.listWebhooks),
-		api("GET", "/webhooks/{url...}", st.getWebhook),
+		api("GET", "/webhooks/{url}", st.getWebhook),
 		api("POST", "/webhooks/{url...}", st.postWebhook),
 
 		{method: "GET", path: StreamPath + "/stream", auth: true, stream: s.serveStream},

@@ -109,6 +109,8 @@ type config struct {
 	tls       bool
 	errorLog  bool
 	cryptoKey bool
+	index     map[string]any // nil: no index answers
+	indexURL  string
 }
 
 type userEntry struct{ name, password string }
@@ -216,6 +218,22 @@ func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
 // encryption_key_path: writing a secret key is then a 400.
 func WithoutCryptoKey() Option { return func(c *config) { c.cryptoKey = true } }
 
+// WithPackIndex makes the pack index (st2's [content] index_url) answer
+// with packs, keyed by pack name, each an index entry (name, description,
+// keywords, version, author, email, repo_url...), as if url served them.
+// Without it the index is unreachable, as for a real st2 without Internet
+// access: GET /packs/index and searches are a 400, the health lists the
+// default index as "unresponsive".
+func WithPackIndex(url string, packs map[string]map[string]any) Option {
+	return func(c *config) {
+		c.indexURL = url
+		c.index = map[string]any{}
+		for name, p := range packs {
+			c.index[name] = clone(map[string]any(p))
+		}
+	}
+}
+
 // NewServer starts an emulator on a loopback port (or the WithAddr
 // address). Close it when done, typically with t.Cleanup(srv.Close). It
 // panics when it cannot start, as httptest.NewServer does; long-running
@@ -322,6 +340,9 @@ func newUnstarted(opts ...Option) (*Server, error) {
 	}
 	if cfg.rbac && len(cfg.admins) == 0 {
 		cfg.admins = []string{cfg.users[0].name}
+	}
+	if cfg.seedDemo && cfg.index == nil {
+		WithPackIndex(DefaultIndexURL, demoIndex)(&cfg)
 	}
 	s := &Server{
 		Username: cfg.users[0].name,

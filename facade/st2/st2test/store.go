@@ -67,9 +67,10 @@ func (c *coll) filter(fn func(doc) bool) []doc {
 
 // state is the emulated database plus the execution engine's bookkeeping.
 type state struct {
-	s       *Server
-	seq     uint64
-	baseURL string
+	s        *Server
+	seq      uint64
+	traceSeq uint64
+	baseURL  string
 
 	users   map[string]string // name -> password
 	tokens  map[string]*token // value -> token
@@ -79,6 +80,7 @@ type state struct {
 	packs, policies, policyTypes, rules      coll
 	ruleTypes, runners, sensors              coll
 	triggerTypes, triggers, triggerInstances coll
+	traces, enforcements                     coll
 
 	keys    []*kvPair
 	configs map[string]doc // pack -> values
@@ -299,11 +301,61 @@ func (c *reqCtx) page(items []doc, ls listSpec) (int, any, error) {
 	if limit > 0 {
 		c.header.Set("X-Limit", strconv.Itoa(limit))
 	}
+	inc = c.withMandatory(inc)
 	out := make([]any, 0, len(sorted))
 	for _, d := range sorted {
 		out = append(out, project(d, inc, exc))
 	}
 	return http.StatusOK, out, nil
+}
+
+// mandatoryFields are the fields each controller reads whatever
+// include_attributes asks (mandatory_include_fields_retrieve), so they are
+// in every projected answer. id always is.
+func (c *reqCtx) mandatoryFields() []string {
+	_, path, _ := strings.Cut(c.r.Pattern, " ")
+	path = strings.TrimPrefix(path, APIPath)
+	first := strings.SplitN(strings.TrimPrefix(path, "/"), "/", 2)[0]
+	switch {
+	case strings.HasPrefix(path, "/actions/views/overview"):
+		return []string{"pack", "name", "parameters", "runner_type"}
+	case first == "rules":
+		return []string{"pack", "name", "trigger"}
+	case first == "executions":
+		return []string{"action.parameters", "action.output_schema", "runner.runner_parameters", "runner.output_key",
+			"parameters", "action.pack", "action.uid", "context"}
+	case first == "policytypes":
+		return []string{"name", "resource_type"}
+	case first == "actions", first == "actionalias", first == "policies", first == "sensortypes", first == "triggertypes":
+		return []string{"pack", "name"}
+	}
+	return nil
+}
+
+// withMandatory adds the mandatory fields to an include list as st2's
+// _validate_include_fields does: a field is skipped when its first part is
+// already asked for whole, and "bar.foo" is dropped when "bar" is there.
+func (c *reqCtx) withMandatory(inc []string) []string {
+	if len(inc) == 0 {
+		return inc
+	}
+	out := slices.Clone(inc)
+	for _, f := range c.mandatoryFields() {
+		if top, _, _ := strings.Cut(f, "."); slices.Contains(inc, top) || slices.Contains(out, f) {
+			continue
+		}
+		out = append(out, f)
+	}
+	whole := slices.Clone(out)
+	return slices.DeleteFunc(out, func(f string) bool {
+		parts := strings.Split(f, ".")
+		for i := 1; i < len(parts); i++ {
+			if slices.Contains(whole, strings.Join(parts[:i], ".")) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // checkLimit is st2's validate_limit_query_param: -1 means everything
@@ -471,5 +523,5 @@ func (c *reqCtx) one(d doc, projection bool) (int, any, error) {
 	if len(inc) > 0 && len(exc) > 0 {
 		return 0, nil, errBad("exclude_fields and include_fields arguments are mutually exclusive. You need to provide either one or another, but not both.")
 	}
-	return http.StatusOK, project(d, inc, exc), nil
+	return http.StatusOK, project(d, c.withMandatory(inc), exc), nil
 }
