@@ -73,6 +73,17 @@ type Client struct {
 	APIKeys *Manager[APIKey, APIKeyListOptions]
 	// Stream reads the event stream (st2stream).
 	Stream *StreamClient
+	// Webhooks lists webhooks and posts to them (/webhooks).
+	Webhooks *WebhookManager
+	// Traces reads traces (/traces).
+	Traces *Manager[Trace, TraceListOptions]
+	// RuleEnforcements reads rule enforcements (/ruleenforcements).
+	RuleEnforcements *Manager[RuleEnforcement, RuleEnforcementListOptions]
+	// Timers reads timer triggers (/timers; no paging on the server).
+	// Get reads any trigger by ref or id, as the server does.
+	Timers *Manager[Trigger, TimerListOptions]
+	// PackConfigs reads and sets pack configurations (/configs).
+	PackConfigs *PackConfigManager
 
 	cfg      Config
 	ep       endpoints
@@ -166,6 +177,7 @@ func New(cfg Config, opts ...facade.Option) (*Client, error) {
 		return nil, &facade.ConfigError{Platform: platform, Setting: "stream URL", Err: err}
 	}
 	c.initManagers()
+	c.initExtras()
 	return c, nil
 }
 

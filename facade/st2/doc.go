@@ -21,9 +21,11 @@
 // Get (by ref or id; facade.ErrNotFound), GetByName (an *AmbiguousError
 // when several packs have the name), Create, Update, Delete. Executions
 // add Run, Wait (polling with backoff until succeeded, failed, timeout,
-// canceled or abandoned), Tail (live output), Cancel, Pause, Resume,
-// ReRun, Children and Output; the stream client ([StreamClient.Listen])
-// filters events and reconnects.
+// canceled or abandoned), Tail (live output), TailWorkflow (with the
+// output of a workflow's tasks), Cancel, Pause, Resume, ReRun, Children
+// and Output; webhooks add Post and PostTrigger (hooks may contain "/");
+// pack configs add Set; the stream client ([StreamClient.Listen]) filters
+// events and reconnects.
 //
 // Mapping from st2client:
 //
@@ -36,6 +38,8 @@
 //	client.executions.delete_by_id(id)   c.Executions.Cancel(ctx, id)
 //	client.keys.update(KeyValuePair)     c.Keys.Set(ctx, st2.KeyValuePairSet{...})
 //	client.inquiries.respond(id, r)      c.Inquiries.Respond(ctx, id, r)
+//	client.webhooks.post_generic_webhook c.Webhooks.PostTrigger(ctx, trigger, payload, opts)
+//	client.trace.get_all(trace_tag=t)    c.Traces.Query(ctx, st2.TraceListOptions{TraceTag: &t})
 //	stream.listen(events)                c.Stream.Listen(ctx, st2.ListenOptions{Events: ...})
 //
 // Deliberate differences from st2client: TLS certificates are always

@@ -104,6 +104,29 @@ func TestLive(t *testing.T) {
 	if _, err := c.Executions.Cancel(ctx, done.ID); !errors.Is(err, st2.ErrNotCancelable) {
 		t.Errorf("cancel of a finished execution: %v", err)
 	}
+	// Every execution started by hand gets a trace (tag execution-<liveaction id>).
+	if trs, err := c.Traces.Query(ctx, st2.TraceListOptions{Execution: &done.ID}); err != nil || len(trs) != 1 {
+		t.Errorf("trace of the execution: %d %v", len(trs), err)
+	}
+
+	// Read-only calls of the other resources: they must answer and decode.
+	for _, err := range c.Webhooks.List(ctx, struct{}{}) {
+		if err != nil {
+			t.Fatalf("webhooks: %v", err)
+		}
+	}
+	if _, err := c.Timers.Query(ctx, st2.TimerListOptions{}); err != nil {
+		t.Fatalf("timers: %v", err)
+	}
+	if _, err := c.RuleEnforcements.Page(ctx, st2.RuleEnforcementListOptions{}, 5, 0); err != nil {
+		t.Fatalf("rule enforcements: %v", err)
+	}
+	if _, err := c.PackConfigs.Page(ctx, st2.PackConfigListOptions{}, 5, 0); err != nil {
+		t.Fatalf("pack configs: %v", err)
+	}
+	if err := c.Webhooks.Post(ctx, fmt.Sprintf("switchboard-live-%d/none", time.Now().UnixNano()), map[string]any{}, st2.PostOptions{}); !errors.Is(err, facade.ErrNotFound) {
+		t.Errorf("post to an unregistered hook: %v", err)
+	}
 
 	name := fmt.Sprintf("switchboard_live_%d", time.Now().UnixNano())
 	if _, err := c.Keys.Set(ctx, st2.KeyValuePairSet{Name: name, Value: "v1", TTL: 600}); err != nil {

@@ -457,3 +457,80 @@ func (m *ExecutionManager) Tail(ctx context.Context, id string, t OutputType) it
 		}
 	}
 }
+
+// TailWorkflow is Tail for a workflow: the live output of the execution
+// and of every task execution under it, at any depth, as `st2 execution
+// tail` prints it. It follows the general stream (execution create and
+// update, output events) until the execution completes, keeping output
+// events whose execution is the workflow or has a followed parent; the
+// children that exist when it starts are read from the API first. Output
+// written before the subscription is not replayed by the server (the
+// general stream has no history): for an execution already completed, it
+// yields instead one chunk per execution (the workflow, then its
+// children in start order) with the stored output of each.
+func (m *ExecutionManager) TailWorkflow(ctx context.Context, id string, t OutputType) iter.Seq2[ExecutionOutput, error] {
+	return func(yield func(ExecutionOutput, error) bool) {
+		if err := checkPathValue("execution", id); err != nil {
+			yield(ExecutionOutput{}, err)
+			return
+		}
+		root, err := m.Get(ctx, id)
+		if err != nil {
+			yield(ExecutionOutput{}, err)
+			return
+		}
+		children, err := m.Children(ctx, root.ID, -1)
+		if err != nil {
+			yield(ExecutionOutput{}, err)
+			return
+		}
+		if Completed(root.Status) {
+			for _, ex := range append([]Execution{root}, children...) {
+				text, err := m.Output(ctx, ex.ID, t)
+				if err != nil {
+					yield(ExecutionOutput{}, err)
+					return
+				}
+				if text == "" {
+					continue
+				}
+				if !yield(ExecutionOutput{ExecutionID: ex.ID, ActionRef: ex.Action.Ref, Data: text, OutputType: string(t)}, nil) {
+					return
+				}
+			}
+			return
+		}
+		follow := map[string]bool{root.ID: true}
+		for _, ch := range children {
+			follow[ch.ID] = true
+		}
+		for ev, err := range m.c.Stream.Listen(ctx, ListenOptions{
+			Events:         []string{EventExecutionCreate, EventExecutionUpdate, EventExecutionOutputCreate},
+			EndExecutionID: root.ID,
+		}) {
+			if err != nil {
+				yield(ExecutionOutput{}, err)
+				return
+			}
+			switch ev.Name {
+			case EventExecutionCreate, EventExecutionUpdate:
+				ex, derr := ev.Execution()
+				if derr == nil && ex.Parent != "" && follow[ex.Parent] {
+					follow[ex.ID] = true
+				}
+			case EventExecutionOutputCreate:
+				out, derr := ev.Output()
+				if derr != nil {
+					yield(ExecutionOutput{}, m.c.call("StreamEvents").ConversionError(nil, derr))
+					return
+				}
+				if !follow[out.ExecutionID] || (t != "" && t != OutputAll && out.OutputType != string(t)) {
+					continue
+				}
+				if !yield(out, nil) {
+					return
+				}
+			}
+		}
+	}
+}
