@@ -32,7 +32,11 @@
 // Delete and DeleteByName; Missions managers add Compute, Status, Wait,
 // RunComputation, Results and WriteResults; SimulationMissions add
 // ComputeUntil, ResumeFromResults and MergedResults. c.Files downloads
-// stored files as CSV or JSON to an io.Writer.
+// stored files as CSV or JSON to an io.Writer, streamed, without a call
+// timeout; a download cut short is an error (a *facade.TransportError for a
+// dropped connection, a *facade.DecodeError for a JSON document that ends
+// before its closing brackets), and a failing writer's error is returned
+// as such, never mistaken for the network's.
 //
 // The API has no call that reads one object and no server-side filter or
 // paging: Get and FindByName list the whole collection and search it on
@@ -53,7 +57,13 @@
 //   - *ComputationError when a finished computation's results list errors;
 //   - *facade.WaitTimeoutError when a wait ends before the computation;
 //   - *facade.DecodeError, *facade.TransportError, *facade.ConfigError and
-//     *facade.ArgumentError as on every platform.
+//     *facade.ArgumentError as on every platform; a .env file that cannot
+//     be read safely is a *facade.ConfigError matching ErrEnvFile, which
+//     never quotes the file (it holds the password).
+//
+// Secrets (the password, access and refresh tokens) never appear in
+// errors or in the debug log: token exchanges are logged without bodies,
+// and every token is scrubbed from messages once it is known.
 //
 // # Not covered
 //

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/joho/godotenv"
 
@@ -25,6 +28,10 @@ const (
 	// setting (its Keycloak URL is hard-coded); the emulator needs it.
 	EnvTokenURL = "SPACESTUDIO_TOKEN_URL"
 )
+
+// ErrEnvFile matches the *facade.ConfigError for a .env file that cannot
+// be parsed.
+var ErrEnvFile = errors.New("invalid .env file")
 
 // DefaultEnvFile is the file ConnectFromEnv reads besides the environment,
 // in the working directory, like the .env the Python examples load.
@@ -47,19 +54,24 @@ type Settings struct {
 // ReadEnv reads the settings from getenv and from the .env file at path
 // (skipped when path is empty, or when it is DefaultEnvFile and does not
 // exist). A variable getenv returns non-empty wins over the file, as
-// python-dotenv's load_dotenv does not override the environment. The file
-// is only read, never loaded into the process environment.
+// python-dotenv's load_dotenv does not override the environment (an
+// empty variable counts as unset here, where python-dotenv would keep
+// it). The file is only read, never loaded into the process environment.
+// A file godotenv cannot parse, a line that is not an assignment, and a
+// value holding $NAME (which godotenv would expand and python-dotenv
+// keeps) are *facade.ConfigError matching ErrEnvFile, with the line when
+// it can be found and without quoting the file.
 func ReadEnv(getenv func(string) string, path string) (Settings, error) {
 	var file map[string]string
 	var s Settings
 	if path != "" {
-		m, err := godotenv.Read(path)
+		m, err := readEnvFile(path)
 		switch {
 		case err == nil:
 			file, s.File = m, path
 		case errors.Is(err, fs.ErrNotExist) && path == DefaultEnvFile:
 		default:
-			return Settings{}, &facade.ConfigError{Platform: platform, File: path, Setting: ".env file", Err: err}
+			return Settings{}, err
 		}
 	}
 	get := func(name string) string {
@@ -114,4 +126,139 @@ func ConnectSettings(ctx context.Context, s Settings, opts ...Option) (*Client, 
 	}
 	cfg := newConfig(append(pre, opts...))
 	return connect(ctx, EnvBaseURL, s.BaseURL, s.Mail, s.Password, s.ClientID, cfg)
+}
+
+// readEnvFile reads a dotenv file with godotenv, which has three flaws for
+// a file holding a password: its syntax errors quote the text they stopped
+// at (the password, when its quote is not closed); it silently accepts
+// some lines that are not assignments (the password seems unset); and it
+// expands $NAME in unquoted and double-quoted values, where python-dotenv
+// expands only ${NAME}, so a password such as Abc$XYZ1 would silently lose
+// its end. All three become a *facade.ConfigError naming the file and,
+// where it can be found, the line, and never quoting the file's contents.
+func readEnvFile(path string) (map[string]string, error) {
+	m, err := godotenv.Read(path)
+	if err != nil {
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) { // open or read failure: the path only
+			return nil, &facade.ConfigError{Platform: platform, File: path, Setting: ".env file", Err: err}
+		}
+		return nil, &facade.ConfigError{Platform: platform, File: path, Line: syntaxErrorLine(path, err), Setting: ".env file",
+			Reason: dotenvReason(err) + " (the text is not shown: it may hold the password)", Err: ErrEnvFile}
+	}
+	for name := range m {
+		if !validEnvName(name) {
+			return nil, &facade.ConfigError{Platform: platform, File: path, Line: badLine(path, name), Setting: ".env file",
+				Reason: "not a NAME=value assignment (the line is not shown: it may hold the password)", Err: ErrEnvFile}
+		}
+	}
+	if name, line := dollarLine(path); line > 0 {
+		return nil, &facade.ConfigError{Platform: platform, File: path, Line: line, Setting: name,
+			Reason: `the value holds "$" before a name, which godotenv would replace and python-dotenv keeps: ` +
+				`put the value in single quotes, or write \$`, Err: ErrEnvFile}
+	}
+	return m, nil
+}
+
+// dotenvReason keeps the kind of a godotenv syntax error, without the
+// text it quotes.
+func dotenvReason(err error) string {
+	msg := err.Error()
+	for _, kind := range []string{"unexpected character", "unterminated quoted value", "zero length string"} {
+		if strings.HasPrefix(msg, kind) {
+			return kind
+		}
+	}
+	return "syntax error"
+}
+
+// syntaxErrorLine finds the line of a godotenv syntax error from the text
+// its message quotes; 0 when it cannot tell.
+func syntaxErrorLine(path string, err error) int {
+	msg := err.Error()
+	var fragment string
+	if rest, ok := strings.CutPrefix(msg, "unterminated quoted value "); ok {
+		fragment = rest
+	} else if i := strings.LastIndex(msg, " near "); i >= 0 {
+		if u, err := strconv.Unquote(msg[i+len(" near "):]); err == nil {
+			fragment = u
+		}
+	}
+	b, rerr := os.ReadFile(path)
+	if fragment == "" || rerr != nil {
+		return 0
+	}
+	i := strings.Index(string(b), fragment)
+	if i < 0 {
+		return 0
+	}
+	return strings.Count(string(b[:i]), "\n") + 1
+}
+
+// validEnvName accepts what godotenv documents for a variable name:
+// letters, digits, underscores and dots.
+func validEnvName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '_' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// badLine finds the line godotenv read as the variable name: the first
+// that starts with it, or for an empty name the first line that does not
+// start with a name. 0 when it cannot tell.
+func badLine(path, name string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if name != "" && strings.HasPrefix(line, name) {
+			return i + 1
+		}
+		if name == "" && (line[0] == '=' || line[0] == ':' || !strings.ContainsAny(line, "=:")) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// expandable matches what godotenv's expansion replaces but python-dotenv
+// keeps: $NAME or $( without braces, not escaped.
+var expandable = regexp.MustCompile(`(^|[^\\])\$[A-Z0-9_(]`)
+
+// dollarLine returns the first NAME=value line whose value godotenv would
+// expand differently from python-dotenv, with its name.
+func dollarLine(path string) (string, int) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", 0
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k := strings.IndexAny(line, "=:")
+		if k < 0 {
+			continue
+		}
+		value := strings.TrimSpace(line[k+1:])
+		if strings.HasPrefix(value, "'") { // single quotes: no expansion
+			continue
+		}
+		if expandable.MatchString(value) {
+			return strings.TrimSpace(line[:k]), i + 1
+		}
+	}
+	return "", 0
 }

@@ -139,3 +139,72 @@ func ExampleConnectFromEnv() {
 	fmt.Println(c.UserID() == srv.UserID)
 	// Output: true
 }
+
+// RunComputation with a progress callback and a timeout: the wait ends
+// at the timeout with a *facade.WaitTimeoutError, where the Python loop
+// would poll forever.
+func ExampleMissions_RunComputation() {
+	srv := spacestudiotest.NewServer(spacestudiotest.WithCompute(3, 0))
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := spacestudio.Connect(ctx, srv.URL, srv.Mail, srv.Password, srv.ClientID, spacestudio.WithTokenURL(srv.TokenURL))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	orbit, _ := c.Orbits.Create(ctx, map[string]any{"name": "LEO", "altitude": 400e3})
+	sat, _ := c.Spacecraft.Create(ctx, map[string]any{"name": "Sat"})
+	m, _ := c.SimulationMissions.Create(ctx, map[string]any{"name": "Drift", "spacecraft": sat, "initialOrbit": orbit})
+
+	res, err := c.SimulationMissions.RunComputation(ctx, m.ID, spacestudio.ComputeOptions{
+		Wait:     facade.WaitOptions{Interval: 10 * time.Millisecond, Timeout: time.Minute},
+		Progress: func(s spacestudio.Status) { fmt.Println("status:", s) },
+	})
+	var timeout *facade.WaitTimeoutError
+	var failed *spacestudio.ComputationError
+	switch {
+	case errors.As(err, &timeout):
+		fmt.Println("still", timeout.LastState, "after", timeout.Elapsed)
+	case errors.As(err, &failed):
+		fmt.Println("failed:", failed.Messages)
+	case err != nil:
+		fmt.Println(err)
+	default:
+		eph, _ := res.Ephemerides()
+		alt, _ := eph.Column("keplerianAltitude")
+		fmt.Println(len(alt), "time steps")
+	}
+	// Output:
+	// status: pending
+	// status: 50
+	// status: finished
+	// 11 time steps
+}
+
+// Find by name lists the collection and matches displayedName: the
+// server has no filter. A missing name is a *NotFoundError.
+func ExampleObjects_FindByName() {
+	srv := spacestudiotest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := spacestudio.Connect(ctx, srv.URL, srv.Mail, srv.Password, srv.ClientID, spacestudio.WithTokenURL(srv.TokenURL))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, _ = c.Orbits.Create(ctx, map[string]any{"name": "LEO", "altitude": 400e3})
+	o, err := c.Orbits.FindByName(ctx, "LEO")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var altitude float64
+	_, _ = o.Get("altitude", &altitude)
+	fmt.Println(o.DisplayedName, altitude)
+
+	_, err = c.Orbits.FindByName(ctx, "GEO")
+	fmt.Println(errors.Is(err, facade.ErrNotFound), err)
+	// Output:
+	// LEO 400000
+	// true spacestudio: orbitdefinitions: no object named "GEO"
+}

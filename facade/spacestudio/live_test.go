@@ -5,6 +5,7 @@ package spacestudio_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -63,6 +64,17 @@ func TestLive(t *testing.T) {
 	if _, err := c.Orbits.Create(ctx, map[string]any{"name": orbit.Name}); !errors.Is(err, facade.ErrConflict) {
 		t.Errorf("a taken name: %v", err)
 	}
+	// A whole-object update, as the Python package's modify_* sends it.
+	orbit.Fields["altitude"] = json.RawMessage("510000")
+	up, err := c.Orbits.Update(ctx, orbit.ID, orbit)
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	var alt float64
+	if _, err := up.Get("altitude", &alt); err != nil || alt != 510000 || up.ID != orbit.ID {
+		t.Errorf("updated orbit %s: altitude %v, %v", up.ID, alt, err)
+	}
+	orbit = up
 	mission := create(c.SimulationMissions.Objects, map[string]any{"name": "transfer", "type": "Orbital Transfer",
 		"spacecraft": sat, "initialOrbit": orbit, "propagationType": "NUMERICAL", "targetDefinition": "DELTA",
 		"deltaSemiMajorAxis": 10000, "maximumDuration": 86400})

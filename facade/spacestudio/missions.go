@@ -134,7 +134,9 @@ func (m *Missions) Results(ctx context.Context, missionID string) (*Results, err
 
 // WriteResults streams the mission's result document, as the server sent
 // it, to w, without holding it in memory (ephemerides can be large). It
-// returns the number of bytes written.
+// returns the number of bytes written. Errors are those of
+// Files.DownloadJSON: a document cut short is an error, never a silently
+// shorter file.
 func (m *Missions) WriteResults(ctx context.Context, missionID string, w io.Writer) (int64, error) {
 	logID, err := m.computationLog(ctx, missionID)
 	if err != nil {
@@ -142,7 +144,7 @@ func (m *Missions) WriteResults(ctx context.Context, missionID string, w io.Writ
 	}
 	const op = "GetComputationLog"
 	resp, err := m.c.api.GetComputationLog(transport.NoTimeout(ctx), m.c.userID, logID)
-	return copyBody(m.c.call(op), resp, err, w)
+	return copyJSON(m.c.call(op), resp, err, w)
 }
 
 // ComputationLog reads a result document by its computation log id.
@@ -206,7 +208,7 @@ func (m *SimulationMissions) ResumeFromResults(ctx context.Context, missionID, n
 	if obj, ok := asObject(answer); ok {
 		return obj, nil
 	}
-	return m.FindByName(ctx, newName)
+	return m.findCreated(ctx, newName)
 }
 
 // MergedResults returns the merged results of a chain of paused

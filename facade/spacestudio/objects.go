@@ -110,7 +110,30 @@ func (m *Objects) Create(ctx context.Context, body any) (*Object, error) {
 	if obj, ok := asObject(answer); ok {
 		return obj, nil
 	}
-	return m.FindByName(ctx, name)
+	return m.findCreated(ctx, name)
+}
+
+// findCreated finds an object just created under name, when the server's
+// answer did not carry it. That displayedName always mirrors name is not
+// confirmed, so either matches here; a miss says the create succeeded, so
+// that nobody retries it into a 409.
+func (m *Objects) findCreated(ctx context.Context, name string) (*Object, error) {
+	items, err := m.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("spacestudio: %s: the object %q was created, but listing it failed: %w", m.col.Path, name, err)
+	}
+	for _, match := range []func(*Object) bool{
+		func(o *Object) bool { return o.DisplayedName == name },
+		func(o *Object) bool { return o.Name == name },
+	} {
+		for i := range items {
+			if match(&items[i]) {
+				return &items[i], nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("spacestudio: %s: the server accepted the object %q but lists no object of that name: %w",
+		m.col.Path, name, &NotFoundError{Collection: m.col.Path, Name: name})
 }
 
 // Update replaces the object with this id by body, a whole object (the

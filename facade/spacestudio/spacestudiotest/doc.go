@@ -16,9 +16,12 @@
 // show progress, then finish after WithCompute's number of polls or time,
 // writing a result document to a computation log and an ephemeris file to
 // "GridFS"; pause (compute_until_duration), resume (create_from_results)
-// and merged results for simulation missions. FailNext injects faults,
-// WithClock moves time, Stats counts logins, refreshes and 401s,
-// RevokeTokens forces a re-login.
+// and merged results for simulation missions. FailNext and FailNextWith
+// inject faults (error statuses, 429, connections reset mid-body, stalls,
+// bodies truncated behind a matching Content-Length, malformed JSON, a
+// proxy's HTML page) through the fault injector every Switchboard
+// emulator shares; WithClock moves time, Stats counts logins, refreshes
+// and 401s, RevokeTokens forces a re-login.
 //
 // What is the emulator's own, because the real server's behaviour is not
 // confirmed: the bodies of errors (Spring Boot's default shape), of

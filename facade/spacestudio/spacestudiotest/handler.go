@@ -36,13 +36,6 @@ var collections = map[string]bool{
 const maxBody = 8 << 20
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	f, faulty := s.takeFault(r)
-	s.mu.Unlock()
-	if faulty {
-		s.writeError(w, r, f.Status, "injected fault")
-		return
-	}
 	path := r.URL.EscapedPath()
 	switch {
 	case path == TokenPath:
@@ -267,9 +260,13 @@ func (s *Server) list(w http.ResponseWriter, col string) {
 
 // readObject reads a JSON object body, keeping its key order.
 func (s *Server) readObject(w http.ResponseWriter, r *http.Request) (*object, bool) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
 		s.writeError(w, r, http.StatusBadRequest, "Failed to read request")
+		return nil, false
+	}
+	if len(body) > maxBody {
+		s.writeError(w, r, http.StatusBadRequest, "the request body is larger than the emulator accepts (8 MiB)")
 		return nil, false
 	}
 	o, err := parseObject(body)

@@ -4,15 +4,17 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/switchboard-go/switchboard/facade/internal/fault"
 )
 
 // TokenPath is where the emulator serves the Keycloak token endpoint of
@@ -60,7 +62,7 @@ type Server struct {
 	mu sync.Mutex // guards everything below
 	st *store
 
-	faults []Fault
+	faults *fault.Injector
 }
 
 // Option configures a Server.
@@ -184,7 +186,8 @@ func newUnstarted(opts ...Option) *Server {
 		cfg:    cfg,
 	}
 	s.st = newStore()
-	s.handler = http.HandlerFunc(s.serveHTTP)
+	s.faults = fault.New(1, s.faultBody)
+	s.handler = s.faults.Wrap(http.HandlerFunc(s.serveHTTP))
 	return s
 }
 
@@ -227,10 +230,44 @@ func (s *Server) Certificate() *x509.Certificate {
 	return s.ts.Certificate()
 }
 
-// Fault is a failure FailNextWith injects before the emulator handles the
-// request.
+// FaultKind is a way of failing, the same for every Switchboard
+// emulator.
+type FaultKind int
+
+// The kinds of fault. Reset, Truncate and Malformed let the request reach
+// the emulator first: the operation happens, but the client cannot know.
+const (
+	// FaultStatus answers Fault.Status (default 503) with an error body,
+	// before the emulator sees the request.
+	FaultStatus FaultKind = iota
+	// FaultRateLimit answers 429 with a Retry-After of one second.
+	FaultRateLimit
+	// FaultReset sends the real status, headers and half the body, then
+	// drops the connection.
+	FaultReset
+	// FaultStall answers nothing until the client gives up.
+	FaultStall
+	// FaultTruncate sends the real status with half the body, announced
+	// as the whole.
+	FaultTruncate
+	// FaultMalformed answers 200 with a body that is not JSON.
+	FaultMalformed
+	// FaultHTML answers Fault.Status (default 502) with a proxy's HTML
+	// page.
+	FaultHTML
+)
+
+var faultKinds = map[FaultKind]fault.Kind{
+	FaultStatus: fault.Status, FaultRateLimit: fault.RateLimit, FaultReset: fault.Reset, FaultStall: fault.Stall,
+	FaultTruncate: fault.Truncate, FaultMalformed: fault.Malformed, FaultHTML: fault.HTML,
+}
+
+// Fault is a failure FailNextWith injects.
 type Fault struct {
-	// Status is the answer's status, e.g. 500 or 503.
+	// Kind is how the request fails (default FaultStatus).
+	Kind FaultKind
+	// Status is the answer's status for FaultStatus and FaultHTML, e.g.
+	// 500 or 503.
 	Status int
 	// Pattern limits the fault to requests whose "METHOD /path" starts
 	// with it, e.g. "GET /exoops/users/"; "" matches every request.
@@ -244,23 +281,20 @@ func (s *Server) FailNext(n, status int, pattern string) {
 
 // FailNextWith injects n faults described by f.
 func (s *Server) FailNextWith(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
+	k, ok := faultKinds[f.Kind]
+	if !ok {
+		k = fault.Status
 	}
+	s.faults.FailNext(n, fault.Fault{Kind: k, Status: f.Status, Pattern: f.Pattern})
 }
 
-// takeFault consumes the first fault matching r. Callers hold s.mu.
-func (s *Server) takeFault(r *http.Request) (Fault, bool) {
-	key := r.Method + " " + r.URL.Path
-	for i, f := range s.faults {
-		if strings.HasPrefix(key, f.Pattern) {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			return f, true
-		}
-	}
-	return Fault{}, false
+// faultBody renders an injected error as the emulator's own errors.
+func (s *Server) faultBody(status int) (string, []byte) {
+	b, _ := json.Marshal(map[string]any{
+		"timestamp": s.cfg.now().UTC().Format(time.RFC3339Nano), "status": status,
+		"error": http.StatusText(status), "message": "injected fault",
+	})
+	return "application/json", b
 }
 
 // Stats counts what the token endpoint did, for tests of a client's
