@@ -3,7 +3,9 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/spacestudio"
 	"github.com/switchboard-go/switchboard/facade/spacestudio/spacestudiotest"
 )
@@ -43,7 +45,7 @@ func startSpacestudio(ctx context.Context, opts Options) (*Instance, error) {
 // seedSpacestudio creates, through the facade as a user would, the objects
 // of the Python package's orbital-transfer example: a thruster, a
 // geometry, a battery, a spacecraft built from them, an orbit and a
-// mission (not computed).
+// mission, computed once.
 func seedSpacestudio(ctx context.Context, srv *spacestudiotest.Server) error {
 	c, err := spacestudio.Connect(ctx, srv.URL, srv.Mail, srv.Password, srv.ClientID, spacestudio.WithTokenURL(srv.TokenURL))
 	if err != nil {
@@ -87,11 +89,20 @@ func seedSpacestudio(ctx context.Context, srv *spacestudiotest.Server) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.SimulationMissions.Create(ctx, map[string]any{
+	mission, err := c.SimulationMissions.Create(ctx, map[string]any{
 		"name": "Raise to 550 km", "type": "Orbital Transfer", "spacecraft": sat, "initialOrbit": orbit,
 		"propagationType": "NUMERICAL", "perturbations": []string{"EARTH_POTENTIAL", "DRAG"},
 		"targetDefinition": "DELTA", "deltaSemiMajorAxis": 50000, "maximumDuration": 2592000,
 		"ephemeridesStepInSeconds": 259200,
+	})
+	if err != nil {
+		return err
+	}
+	// Computed once, so that status, results and file download have
+	// something to show in a --sandbox invocation, which never sees what
+	// an earlier one did.
+	_, err = c.SimulationMissions.RunComputation(ctx, mission.ID, spacestudio.ComputeOptions{
+		Wait: facade.WaitOptions{Interval: time.Millisecond, MaxInterval: time.Millisecond, Timeout: 10 * time.Second},
 	})
 	return err
 }

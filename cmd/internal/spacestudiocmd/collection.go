@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,13 +21,13 @@ import (
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // collectionCmd is the group of one collection: list, get, create,
-// delete, and for missions compute, status, run and results.
+// update, delete, and for missions compute, status, run and results.
 func (e *env) collectionCmd(col spacestudio.Collection) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   col.Name,
 		Short: fmt.Sprintf("%s objects (/%s, module %s)", col.Title, col.Path, col.Module),
 	}
-	cmd.AddCommand(e.listCmd(col), e.getCmd(col), e.createCmd(col), e.deleteCmd(col))
+	cmd.AddCommand(e.listCmd(col), e.getCmd(col), e.createCmd(col), e.updateCmd(col), e.deleteCmd(col))
 	if col.Mission {
 		cmd.AddCommand(e.computeCmd(col), e.statusCmd(col), e.runCmd(col), e.resultsCmd(col))
 	}
@@ -146,12 +147,76 @@ func (e *env) deleteCmd(col spacestudio.Collection) *cobra.Command {
 	return cmd
 }
 
+// edits are the flags that build a request body, shared by create and
+// update.
+type edits struct {
+	fields []string
+	unset  []string
+	refs   []string
+	file   string
+}
+
+func (ed *edits) add(cmd *cobra.Command, withUnset bool) {
+	fs := cmd.Flags()
+	fs.StringArrayVar(&ed.fields, "field", nil, "KEY=VALUE field (repeatable; JSON values are decoded)")
+	fs.StringArrayVar(&ed.refs, "ref", nil, "KEY=COLLECTION:NAME: embed that existing object (repeatable)")
+	if withUnset {
+		fs.StringArrayVar(&ed.unset, "unset", nil, "remove this field (repeatable)")
+		fs.StringVar(&ed.file, "from-file", "", "replace the whole body by this JSON object (- for stdin)")
+	} else {
+		fs.StringVar(&ed.file, "from-file", "", "start from this JSON object (- for stdin)")
+	}
+}
+
+// apply builds a body from base: --from-file replaces it, then --unset,
+// --field and --ref change it, in that order.
+func (ed *edits) apply(ctx context.Context, e *env, c *spacestudio.Client, base map[string]any) (map[string]any, error) {
+	body := base
+	if ed.file != "" {
+		body = map[string]any{}
+		if err := readJSONFile(e.a.In, ed.file, &body); err != nil {
+			return nil, app.Usagef("--from-file %s: %v", ed.file, err)
+		}
+		if body == nil {
+			return nil, app.Usagef("--from-file %s: a JSON object is expected, got null", ed.file)
+		}
+	}
+	for _, k := range ed.unset {
+		if _, ok := body[k]; !ok {
+			return nil, app.Usagef("--unset %q: the object has no such field", k)
+		}
+		delete(body, k)
+	}
+	for _, f := range ed.fields {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok || k == "" {
+			return nil, app.Usagef("--field %q: expected KEY=VALUE", f)
+		}
+		body[k] = fieldValue(v)
+	}
+	for _, r := range ed.refs {
+		k, rest, ok := strings.Cut(r, "=")
+		colName, objName, ok2 := strings.Cut(rest, ":")
+		if !ok || !ok2 || k == "" || objName == "" {
+			return nil, app.Usagef("--ref %q: expected KEY=COLLECTION:NAME", r)
+		}
+		other, ok := c.Objects(colName)
+		if !ok {
+			return nil, app.Usagef("--ref %q: no collection %q (see 'switchboard spacestudio collections')", r, colName)
+		}
+		o, err := other.FindByName(ctx, objName)
+		if err != nil {
+			return nil, err
+		}
+		body[k] = o
+	}
+	return body, nil
+}
+
 func (e *env) createCmd(col spacestudio.Collection) *cobra.Command {
 	var (
-		name   string
-		fields []string
-		refs   []string
-		file   string
+		name string
+		ed   edits
 	)
 	cmd := &cobra.Command{
 		Use:   "create --name NAME [--field KEY=VALUE ...] [--ref KEY=COLLECTION:NAME ...] [--from-file FILE]",
@@ -167,34 +232,9 @@ radians, seconds, kilograms, watts.`,
       --ref spacecraft=spacecraft:"Demo 12U" --ref initialOrbit=orbit:"LEO 400" --field deltaSemiMajorAxis=50000`,
 		Args: cobra.NoArgs,
 		RunE: e.run(func(cmd *cobra.Command, c *spacestudio.Client, _ []string) error {
-			body := map[string]any{}
-			if file != "" {
-				if err := readJSONFile(e.a.In, file, &body); err != nil {
-					return app.Usagef("--from-file %s: %v", file, err)
-				}
-			}
-			for _, f := range fields {
-				k, v, ok := strings.Cut(f, "=")
-				if !ok || k == "" {
-					return app.Usagef("--field %q: expected KEY=VALUE", f)
-				}
-				body[k] = fieldValue(v)
-			}
-			for _, r := range refs {
-				k, rest, ok := strings.Cut(r, "=")
-				colName, objName, ok2 := strings.Cut(rest, ":")
-				if !ok || !ok2 || k == "" || objName == "" {
-					return app.Usagef("--ref %q: expected KEY=COLLECTION:NAME", r)
-				}
-				other, ok := c.Objects(colName)
-				if !ok {
-					return app.Usagef("--ref %q: no collection %q (see 'switchboard spacestudio collections')", r, colName)
-				}
-				o, err := other.FindByName(cmd.Context(), objName)
-				if err != nil {
-					return err
-				}
-				body[k] = o
+			body, err := ed.apply(cmd.Context(), e, c, map[string]any{})
+			if err != nil {
+				return err
 			}
 			if cmd.Flags().Changed("name") {
 				body["name"] = name
@@ -204,19 +244,92 @@ radians, seconds, kilograms, watts.`,
 			if err != nil {
 				return err
 			}
-			v, err := view(o)
+			return e.showObject(o)
+		}),
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the object's name (unique in the collection)")
+	ed.add(cmd, false)
+	return cmd
+}
+
+func (e *env) updateCmd(col spacestudio.Collection) *cobra.Command {
+	var (
+		t      target
+		rename string
+		ed     edits
+	)
+	cmd := &cobra.Command{
+		Use:   "update [ID | --name NAME] [--field KEY=VALUE ...] [--unset KEY ...] [--ref KEY=COLLECTION:NAME ...] [--rename NEW] [--from-file FILE]",
+		Short: "Change an object (the API replaces it whole)",
+		Long: `Change an object. The API only replaces an object whole (PUT), so the body
+starts from the object as the server lists it, or from --from-file (a whole
+JSON object; - reads stdin); then --unset removes fields, --field sets them
+(JSON values are decoded, as for create), --ref embeds another existing
+object found by name, and --rename changes the name (a name taken in the
+collection is refused with 409). Only the fields named change; the others
+are sent back as they were.
+
+Objects that embed this one (a spacecraft embeds its thruster, a mission
+its spacecraft and orbit) hold copies: they do not see the change until
+they are updated too.`,
+		Example: `  switchboard spacestudio orbit update --name "LEO 400" --field altitude=410000
+  switchboard spacestudio orbit update --name "LEO 400" --rename "LEO 410"
+  switchboard spacestudio spacecraft update --name "Demo 12U" --ref thruster=propulsion-system:ExoMG-micro`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: e.run(func(cmd *cobra.Command, c *spacestudio.Client, args []string) error {
+			if len(ed.fields) == 0 && len(ed.unset) == 0 && len(ed.refs) == 0 && ed.file == "" && !cmd.Flags().Changed("rename") {
+				return app.Usagef("nothing to change: give --field, --unset, --ref, --rename or --from-file")
+			}
+			m, _ := c.Objects(col.Path)
+			o, err := t.resolve(cmd.Context(), m, args)
 			if err != nil {
 				return err
 			}
-			return e.printer().Get(v, []string{"id", "name", "displayedName"})
+			var base map[string]any
+			if err := decodeInto(o, &base); err != nil {
+				return err
+			}
+			body, err := ed.apply(cmd.Context(), e, c, base)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("rename") {
+				if strings.TrimSpace(rename) == "" {
+					return app.Usagef("--rename: the new name is empty")
+				}
+				body["name"] = rename
+			}
+			up, err := m.Update(cmd.Context(), o.ID, body)
+			if err != nil {
+				return err
+			}
+			return e.showObject(up)
 		}),
 	}
-	fs := cmd.Flags()
-	fs.StringVar(&name, "name", "", "the object's name (unique in the collection)")
-	fs.StringArrayVar(&fields, "field", nil, "KEY=VALUE field (repeatable; JSON values are decoded)")
-	fs.StringArrayVar(&refs, "ref", nil, "KEY=COLLECTION:NAME: embed that existing object (repeatable)")
-	fs.StringVar(&file, "from-file", "", "start from this JSON object (- for stdin)")
+	t.add(cmd)
+	cmd.Flags().StringVar(&rename, "rename", "", "give the object this new name")
+	ed.add(cmd, true)
 	return cmd
+}
+
+// decodeInto turns an object into a generic body, keeping numbers exact.
+func decodeInto(o *spacestudio.Object, v *map[string]any) error {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// showObject prints an object as get does.
+func (e *env) showObject(o *spacestudio.Object) error {
+	v, err := view(o)
+	if err != nil {
+		return err
+	}
+	return e.printer().Get(v, []string{"id", "name", "displayedName"})
 }
 
 // fieldValue reads a --field value: JSON when it parses, else a string.
@@ -244,7 +357,13 @@ func readJSONFile(stdin io.Reader, path string, v any) error {
 	}
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
-	return dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON object")
+	}
+	return nil
 }
 
 func (e *env) computeCmd(col spacestudio.Collection) *cobra.Command {
@@ -340,11 +459,14 @@ lists errors (exit 1).`,
 func (e *env) resultsCmd(col spacestudio.Collection) *cobra.Command {
 	var t target
 	var raw bool
+	var out string
 	cmd := &cobra.Command{
 		Use:   "results [ID | --name NAME]",
-		Short: "Show the result document of a mission's last computation",
+		Short: "Show or download the result document of a mission's last computation",
 		Long: `Show the result document of a mission's last computation. --raw streams it
-to stdout exactly as the server sent it (large ephemerides included).`,
+to stdout exactly as the server sent it (large ephemerides included);
+--output FILE downloads it so to a file, replaced only once the document is
+whole.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: e.run(func(cmd *cobra.Command, c *spacestudio.Client, args []string) error {
 			m, _ := c.Missions(col.Path)
@@ -352,9 +474,8 @@ to stdout exactly as the server sent it (large ephemerides included).`,
 			if err != nil {
 				return err
 			}
-			if raw {
-				_, err := m.WriteResults(cmd.Context(), o.ID, e.a.Out)
-				return err
+			if raw || out != "" {
+				return e.writeOutput(out, func(w io.Writer) (int64, error) { return m.WriteResults(cmd.Context(), o.ID, w) })
 			}
 			res, err := m.Results(cmd.Context(), o.ID)
 			if err != nil {
@@ -365,6 +486,7 @@ to stdout exactly as the server sent it (large ephemerides included).`,
 	}
 	t.add(cmd)
 	cmd.Flags().BoolVar(&raw, "raw", false, "stream the document as received instead of formatting it")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "download the document as received to this file (implies --raw)")
 	return cmd
 }
 

@@ -3,8 +3,11 @@ package spacestudiocmd_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +16,8 @@ import (
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/cli"
 	"github.com/switchboard-go/switchboard/cmd/internal/golden"
+	"github.com/switchboard-go/switchboard/facade/spacestudio"
+	"github.com/switchboard-go/switchboard/facade/spacestudio/spacestudiotest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
@@ -78,8 +83,12 @@ func TestGoldenSandbox(t *testing.T) {
 		{args: sb("spacecraft", "get", "--name", "Demo 12U", "-a", "id", "name", "thruster.name", "thruster.thrust")},
 		{args: sb("orbit", "create", "--name", "LEO 400", "--field", "type=Circular", "--field", "altitude=400000", "-j")},
 		{args: sb("orbit", "create", "--name", "SSO 500 km")},
-		{args: sb("simulation-mission", "run", "--name", "Raise to 550 km", "--interval", "1ms"), tty: true},
+		{args: sb("orbit", "update", "--name", "SSO 500 km", "--field", "altitude=510000", "--unset", "meanOscType", "--rename", "SSO 510 km", "-j")},
+		{args: sb("orbit", "update", "--name", "SSO 500 km")},
+		{args: sb("orbit", "update", "--name", "SSO 500 km", "--unset", "nope")},
 		{args: sb("simulation-mission", "status", "--name", "Raise to 550 km")},
+		{args: sb("simulation-mission", "results", "--name", "Raise to 550 km", "-a", "results.finalOrbit.altitude", "results.maneuverReport.totalNumberOfBurns")},
+		{args: sb("simulation-mission", "run", "--name", "Raise to 550 km", "--interval", "1ms"), tty: true},
 		{args: sb("simulation-mission", "get", "--name", "nope")},
 		{args: sb("orbit", "delete", "--name", "SSO 500 km")},
 		{args: sb("orbit", "get")},
@@ -98,13 +107,117 @@ func TestGoldenConfiguration(t *testing.T) {
 	golden.Check(t, "configuration", got, *update)
 }
 
-// A full cycle through the CLI, as the demo does it.
-func TestCreateRunDownload(t *testing.T) {
+// run -j prints the whole result document as JSON.
+func TestRunJSON(t *testing.T) {
 	runs := []run{
 		{args: []string{"--sandbox", "spacestudio", "simulation-mission", "run", "--name", "Raise to 550 km", "--interval", "1ms", "-j"}},
 	}
 	out := transcript(t, runs)
 	if !strings.Contains(out, `"totalNumberOfBurns": 480`) || !strings.Contains(out, "--- exit 0") {
 		t.Fatalf("run -j:\n%s", out)
+	}
+}
+
+// invoke runs one command line against env, with stderr as a terminal
+// when errTTY, and returns its exit code and output.
+func invoke(t *testing.T, env map[string]string, errTTY bool, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := app.IO{Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] },
+		ErrIsTerminal: errTTY, Columns: 120, Now: time.Now}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code := cli.Main(ctx, args, streams)
+	return code, out.String(), errOut.String()
+}
+
+// A session of several commands against one served emulator, as a user
+// with `switchboard sandbox serve spacestudio` has it: objects made by one
+// command are there for the next; run shows progress on a terminal;
+// results and files download to files that are replaced only when whole.
+func TestServedSession(t *testing.T) {
+	srv := spacestudiotest.NewServer(spacestudiotest.WithCompute(3, 0))
+	t.Cleanup(srv.Close)
+	env := map[string]string{
+		spacestudio.EnvBaseURL: srv.URL, spacestudio.EnvMail: srv.Mail, spacestudio.EnvPassword: srv.Password,
+		spacestudio.EnvClientID: srv.ClientID, spacestudio.EnvTokenURL: srv.TokenURL,
+	}
+	ss := func(args ...string) []string { return append([]string{"spacestudio", "--env-file", ""}, args...) }
+	must := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := invoke(t, env, false, ss(args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		return out
+	}
+	must("propulsion-system", "create", "--name", "thruster", "--field", "thrust=0.014")
+	must("spacecraft", "create", "--name", "sat", "--ref", "thruster=propulsion-system:thruster")
+	must("orbit", "create", "--name", "LEO", "--field", "altitude=500000")
+	must("simulation-mission", "create", "--name", "M", "--ref", "spacecraft=spacecraft:sat",
+		"--ref", "initialOrbit=orbit:LEO", "--field", "deltaSemiMajorAxis=10000", "--field", "maximumDuration=600")
+
+	code, out, errOut := invoke(t, env, true, ss("simulation-mission", "run", "--name", "M", "--interval", "1ms", "-a", "results.finalOrbit.altitude")...)
+	if code != 0 || !strings.Contains(out, "510000") || !strings.Contains(errOut, ": pending") || !strings.Contains(errOut, ": finished") {
+		t.Fatalf("run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if out := must("simulation-mission", "status", "--name", "M"); !strings.Contains(out, "finished") {
+		t.Fatalf("status after run: %s", out)
+	}
+
+	dir := t.TempDir()
+	resultsFile := filepath.Join(dir, "results.json")
+	must("simulation-mission", "results", "--name", "M", "-o", resultsFile)
+	b, err := os.ReadFile(resultsFile)
+	if err != nil || !json.Valid(b) || !bytes.Contains(b, []byte(`"maneuverReport"`)) {
+		t.Fatalf("results file: %v %.200s", err, b)
+	}
+	var mission struct {
+		ComputationLogID string `json:"computationLogId"`
+	}
+	if err := json.Unmarshal([]byte(must("simulation-mission", "get", "--name", "M", "-j")), &mission); err != nil || mission.ComputationLogID == "" {
+		t.Fatalf("get -j: %v", err)
+	}
+	csvFile := filepath.Join(dir, "eph.csv")
+	must("file", "download", spacestudiotest.FileName(mission.ComputationLogID), "-o", csvFile)
+	good, err := os.ReadFile(csvFile)
+	if err != nil || !bytes.HasPrefix(good, []byte("simulationDuration,")) {
+		t.Fatalf("csv file: %v %.200s", err, good)
+	}
+	// A download cut short leaves the earlier file as it was, and no
+	// partial file beside it.
+	srv.FailNextWith(1, spacestudiotest.Fault{Kind: spacestudiotest.FaultReset, Pattern: "GET /exoops/users/" + srv.UserID + "/gridfs/"})
+	code, _, errOut = invoke(t, env, false, ss("file", "download", spacestudiotest.FileName(mission.ComputationLogID), "-o", csvFile)...)
+	if code != 1 || !strings.Contains(errOut, "left unchanged") {
+		t.Fatalf("cut download: exit %d, %s", code, errOut)
+	}
+	if now, _ := os.ReadFile(csvFile); !bytes.Equal(now, good) {
+		t.Fatal("a failed download changed the file")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Fatalf("files left: %v", entries)
+	}
+
+	// update keeps the other fields, renames, and refuses a taken name.
+	must("orbit", "create", "--name", "GEO", "--field", "altitude=35786000")
+	must("orbit", "update", "--name", "LEO", "--field", "altitude=550000", "--rename", "LEO 550")
+	var orbit map[string]any
+	if err := json.Unmarshal([]byte(must("orbit", "get", "--name", "LEO 550", "-j")), &orbit); err != nil || orbit["altitude"] != 550000.0 {
+		t.Fatalf("after update: %v %v", orbit, err)
+	}
+	if code, _, errOut := invoke(t, env, false, ss("orbit", "update", "--name", "LEO 550", "--rename", "GEO")...); code != 1 || !strings.Contains(errOut, "409") {
+		t.Fatalf("rename onto a taken name: exit %d, %s", code, errOut)
+	}
+	// A body file with more than one JSON value is refused, not half read.
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"name":"x"} {"name":"y"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := invoke(t, env, false, ss("orbit", "create", "--from-file", bad)...); code != 2 || !strings.Contains(errOut, "unexpected data") {
+		t.Fatalf("two JSON values: exit %d, %s", code, errOut)
+	}
+	// Outside --sandbox, a missing object has no sandbox note.
+	if _, _, errOut := invoke(t, env, false, ss("orbit", "get", "--name", "nope")...); strings.Contains(errOut, "--sandbox") {
+		t.Fatalf("note outside the sandbox: %s", errOut)
 	}
 }

@@ -9,7 +9,10 @@ package spacestudiocmd
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,8 +49,14 @@ from a .env file in the working directory (--env-file), with the Python
 package's names: LOG_BASE_URL, LOG_MAIL, LOG_PASSWORD, CLIENT_ID and
 VERIFY_SSL_CERTIFICATE (exactly FALSE turns TLS verification off), plus
 SPACESTUDIO_TOKEN_URL to log in elsewhere than Exotrail's Keycloak. The
-password is never taken from the command line. With the global --sandbox
-flag, commands run against a built-in emulator filled with demo objects.
+password is never taken from the command line.
+
+With the global --sandbox flag, each command runs against a new built-in
+emulator seeded with demo objects (a thruster, a geometry, a battery, the
+spacecraft "Demo 12U", the orbit "SSO 500 km" and the mission "Raise to 550
+km", already computed once): what one command creates or computes is gone
+for the next. For a session that keeps its state, start
+'switchboard sandbox serve spacestudio' and export the variables it prints.
 
 Each collection is a command group. The API has no call that reads one
 object and no server-side search: get and delete by --name list the whole
@@ -131,6 +140,9 @@ func (e *env) run(fn func(cmd *cobra.Command, c *spacestudio.Client, args []stri
 		if errors.As(err, &argErr) {
 			return &app.UsageError{Err: err}
 		}
+		if e.a.Sandbox && (errors.Is(err, facade.ErrNotFound) || errors.Is(err, spacestudio.ErrNotComputed)) {
+			return &sandboxNote{err: err}
+		}
 		return err
 	}
 }
@@ -186,32 +198,68 @@ func (e *env) fileCmd() *cobra.Command {
 		Short: "Download a stored file as CSV or JSON, to stdout or --output",
 		Long: `Download a stored file. Where file names come from is not confirmed by any
 source; the emulator names each computation's ephemeris file
-ephemerides-<computationLogId>.`,
+ephemerides-<computationLogId>.
+
+With --output, the file is written under a temporary name beside it and
+renamed only when the download is complete: an interrupted download never
+leaves a partial file behind, nor replaces a good one. A JSON download that
+ends before its closing brackets is an error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: e.run(func(cmd *cobra.Command, c *spacestudio.Client, args []string) error {
 			if format != "csv" && format != "json" {
 				return app.Usagef("--format %q: csv or json", format)
 			}
-			w := e.a.Out
-			if out != "" && out != "-" {
-				f, err := os.Create(out)
-				if err != nil {
-					return err
+			return e.writeOutput(out, func(w io.Writer) (int64, error) {
+				if format == "csv" {
+					return c.Files.DownloadCSV(cmd.Context(), args[0], w)
 				}
-				defer f.Close()
-				w = f
-			}
-			var err error
-			if format == "csv" {
-				_, err = c.Files.DownloadCSV(cmd.Context(), args[0], w)
-			} else {
-				_, err = c.Files.DownloadJSON(cmd.Context(), args[0], w)
-			}
-			return err
+				return c.Files.DownloadJSON(cmd.Context(), args[0], w)
+			})
 		}),
 	}
 	dl.Flags().StringVar(&format, "format", "csv", "csv or json")
-	dl.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
+	dl.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout (replaced only once the download is whole)")
 	cmd.AddCommand(dl)
 	return cmd
 }
+
+// writeOutput runs a download into path, or stdout for "" and "-". A file
+// is written under a temporary name in the same directory and renamed
+// when the download and the close have both succeeded, so that a failure
+// leaves neither a partial file nor a clobbered old one.
+func (e *env) writeOutput(path string, download func(io.Writer) (int64, error)) error {
+	if path == "" || path == "-" {
+		_, err := download(e.a.Out)
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*")
+	if err != nil {
+		return fmt.Errorf("--output %s: %w", path, err)
+	}
+	n, err := download(tmp)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("--output %s: %w", path, cerr)
+	}
+	if err == nil {
+		if err = os.Rename(tmp.Name(), path); err != nil {
+			err = fmt.Errorf("--output %s: %w", path, err)
+		}
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("%w (%d bytes received; %s left unchanged)", err, n, path)
+	}
+	return nil
+}
+
+// sandboxNote explains, under --sandbox, why something an earlier command
+// made is missing: every invocation starts a new emulator.
+type sandboxNote struct{ err error }
+
+func (n *sandboxNote) Error() string {
+	return n.err.Error() + "\nnote: --sandbox starts a new emulator, seeded afresh, for every command: nothing an earlier " +
+		"command created, changed or computed is there. To keep state across commands, run " +
+		"'switchboard sandbox serve spacestudio' and use the variables it prints instead of --sandbox."
+}
+
+func (n *sandboxNote) Unwrap() error { return n.err }

@@ -15,6 +15,7 @@ echo
 say spacestudio orbit create --name "SSO 500 km"
 "$BIN" spacestudio orbit create --name "SSO 500 km" 2>&1 | sed 's/^/    /' || true
 echo "# names are unique per collection: a 409 (facade.ErrConflict)"
+run spacestudio orbit update --name "SSO 500 km" --field inclination=1.72 -a id name inclination
 run spacestudio simulation-mission create --name "Raise to 550 km" --field type="Orbital Transfer" \
   --ref spacecraft=spacecraft:"Demo 12U" --ref initialOrbit=orbit:"SSO 500 km" \
   --field targetDefinition=DELTA --field deltaSemiMajorAxis=50000 --field maximumDuration=2592000 \
@@ -24,5 +25,7 @@ run spacestudio simulation-mission results --name "Raise to 550 km" -a results.m
 log=$("$BIN" spacestudio simulation-mission get --name "Raise to 550 km" -j -a computationLogId | sed -n 's/^ *"computationLogId": "\([0-9a-f]*\)".*/\1/p')
 echo "# the emulator names the ephemeris file of a computation ephemerides-<computationLogId>"
 run spacestudio file download "ephemerides-$log" --format csv
+run spacestudio simulation-mission results --name "Raise to 550 km" -o "$work/results.json"
+echo "# results.json: $(wc -c < "$work/results.json") bytes, written whole or not at all"
 echo
 echo "Done: every command above ran against the in-memory spacestudio emulator."
