@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/switchboard-go/switchboard/facade/internal/fault"
+	"github.com/switchboard-go/switchboard/facade/fault"
 )
 
 // TokenPath is where the emulator serves the Keycloak token endpoint of

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-go/switchboard/facade/internal/fault"
+	"github.com/switchboard-go/switchboard/facade/fault"
 )
 
 const payload = `{"items":[1,2,3,4,5,6,7,8,9,10],"total":10}`

@@ -1,7 +1,8 @@
-// Package fault injects the failures of real networks and servers into the
-// emulators: error statuses, rate limiting, connections reset in the middle
+// Package fault describes and injects the failures of real networks and
+// servers: error statuses, rate limiting, connections reset in the middle
 // of a body, stalls longer than a client's timeout, truncated or malformed
-// JSON and HTML error pages from a proxy. Every emulator wraps its handler
+// JSON and HTML error pages from a proxy. The emulators take a [Fault] in
+// FailNextWith, and any test server of yours can use an [Injector] too. Every emulator wraps its handler
 // with one [Injector], so the five platforms fail in the same ways and
 // `switchboard sandbox serve --faults` means the same thing everywhere.
 //
