@@ -1,0 +1,110 @@
+// Package emulator is the HTTP plumbing every <platform>test emulator
+// shares: listening on loopback (or on an address a user chose), TLS with
+// a self-signed certificate, a quiet error log, the client-facing base URL,
+// and the fault injector in front of the platform's handler. Each emulator
+// keeps only what is its platform's own: routes, state and error bodies.
+package emulator
+
+import (
+	"crypto/x509"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/switchboard-go/switchboard/facade/fault"
+)
+
+// Options are the listening settings every emulator offers as options.
+type Options struct {
+	// Addr is the address to listen on; empty means a free loopback port.
+	Addr string
+	// TLS serves HTTPS with httptest's self-signed certificate.
+	TLS bool
+	// ErrorLog keeps net/http's server error log on stderr; by default it
+	// is discarded, as a test server's noise should be.
+	ErrorLog bool
+	// FaultSeed seeds the random faults of [fault.Injector.SetRate], so a
+	// failing run can be replayed.
+	FaultSeed uint64
+}
+
+// Server is a running emulator's HTTP side.
+type Server struct {
+	ts     *httptest.Server
+	faults *fault.Injector
+	// URL is the scheme, host and port clients dial, without any path.
+	URL string
+}
+
+// Start serves handler behind a fault injector whose injected errors carry
+// the platform's error body. name labels errors ("cachettest"). With
+// must, a listening failure panics, as httptest.NewServer does (the
+// NewServer constructors); without, it is returned (Listen).
+func Start(name string, handler http.Handler, errorBody fault.ErrorBody, o Options) (*Server, error) {
+	addr := o.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: listen on %s: %w", name, addr, err)
+	}
+	inj := fault.New(o.FaultSeed, errorBody)
+	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: inj.Wrap(handler)}}
+	if !o.ErrorLog {
+		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	}
+	if o.TLS {
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
+	return &Server{ts: ts, faults: inj, URL: clientURL(ts)}, nil
+}
+
+// MustStart is Start for the NewServer constructors: it panics when it
+// cannot listen, as httptest.NewServer does.
+func MustStart(name string, handler http.Handler, errorBody fault.ErrorBody, o Options) *Server {
+	s, err := Start(name, handler, errorBody, o)
+	if err != nil {
+		panic(err.Error())
+	}
+	return s
+}
+
+// clientURL is the server's URL, with an unspecified listen address
+// (":8000", "0.0.0.0:8000") replaced by the loopback one a client can dial.
+func clientURL(ts *httptest.Server) string {
+	scheme := "http"
+	if ts.TLS != nil {
+		scheme = "https"
+	}
+	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
+	if err != nil {
+		return ts.URL
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// Faults returns the injector in front of the platform's handler.
+func (s *Server) Faults() *fault.Injector { return s.faults }
+
+// Close shuts the server down and waits for the requests in flight.
+func (s *Server) Close() { s.ts.Close() }
+
+// Certificate returns the self-signed certificate of a TLS server, or nil.
+func (s *Server) Certificate() *x509.Certificate {
+	if s.ts.TLS == nil {
+		return nil
+	}
+	return s.ts.Certificate()
+}
+
+// Client returns an HTTP client that trusts the server's certificate.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
