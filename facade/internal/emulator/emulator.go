@@ -40,9 +40,9 @@ type Server struct {
 }
 
 // Start serves handler behind a fault injector whose injected errors carry
-// the platform's error body. name labels errors ("cachettest"). With
-// must, a listening failure panics, as httptest.NewServer does (the
-// NewServer constructors); without, it is returned (Listen).
+// the platform's error body (nil: a generic JSON body). name labels errors
+// ("cachettest"). It backs the emulators' Listen constructors, which
+// return the error when the address cannot be bound.
 func Start(name string, handler http.Handler, errorBody fault.ErrorBody, o Options) (*Server, error) {
 	addr := o.Addr
 	if addr == "" {
