@@ -1383,11 +1383,25 @@ type Input struct {
 // InputList Inputs of views `inputs`/`inputs_2_0`, values prefixed (`text:x`).
 type InputList = []Input
 
-// InputMap 2.0 notation: input name -> typed value: `text:<v>`, `blank`, `cred:<NAME>`, `env:<VAR>` or `env:<server>:<VAR>`, `key:<ssh key>[:<cloud id>]`, `array:[...]` (JSON list of typed values), `inherit`, or `ignore`.
+// InputMap 2.0 notation: input name -> typed value: `text:<v>` (`text:` or `blank` for the empty string), `cred:<NAME>`, `env:<VAR>` or `env:<server>:<VAR>`, `key:<ssh key>[:<cloud id>]`, `array:[...]` (JSON list of typed values), `inherit`, or `ignore`. A value without one of these is refused.
 type InputMap map[string]string
+
+// InputPair defines model for InputPair.
+type InputPair struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// InputPairs Legacy 1.0 notation: a list of `{name, value}`. A value without a type prefix is text; the empty string, `$ignore` or `ignore:$ignore` leave the input to be inherited; `array:` takes comma-separated text values; `blank` and `inherit` are 2.0 only.
+type InputPairs = []InputPair
 
 // InputView Views of Inputs; `default` when omitted.
 type InputView string
+
+// Inputs Inputs of `run_executable`, `multi_run_executable`, `launch`, `multi_update` and a new server's or array's instance, in either of the two notations the API takes [META lists both `inputs[*]` and `inputs[][name]`/`inputs[][value]`]: the 2.0 object (`InputMap`) or the legacy 1.0 list (`InputPairs`), which is slated for deprecation.
+type Inputs struct {
+	union json.RawMessage
+}
 
 // Instance Media type `application/vnd.rightscale.instance+json`.
 type Instance struct {
@@ -1587,8 +1601,8 @@ type Launch struct {
 	APIBehavior APIBehavior `json:"api_behavior,omitempty,omitzero"`
 	Count       string      `json:"count,omitempty,omitzero"`
 
-	// Inputs 2.0 notation: input name -> typed value: `text:<v>`, `blank`, `cred:<NAME>`, `env:<VAR>` or `env:<server>:<VAR>`, `key:<ssh key>[:<cloud id>]`, `array:[...]` (JSON list of typed values), `inherit`, or `ignore`.
-	Inputs InputMap `json:"inputs,omitempty,omitzero"`
+	// Inputs Inputs of `run_executable`, `multi_run_executable`, `launch`, `multi_update` and a new server's or array's instance, in either of the two notations the API takes [META lists both `inputs[*]` and `inputs[][name]`/`inputs[][value]`]: the 2.0 object (`InputMap`) or the legacy 1.0 list (`InputPairs`), which is slated for deprecation.
+	Inputs Inputs `json:"inputs,omitempty,omitzero"`
 }
 
 // Link defines model for Link.
@@ -1675,8 +1689,8 @@ type MultiTerminateServerArray struct {
 
 // MultiUpdateInput defines model for MultiUpdateInput.
 type MultiUpdateInput struct {
-	// Inputs 2.0 notation: input name -> typed value: `text:<v>`, `blank`, `cred:<NAME>`, `env:<VAR>` or `env:<server>:<VAR>`, `key:<ssh key>[:<cloud id>]`, `array:[...]` (JSON list of typed values), `inherit`, or `ignore`.
-	Inputs InputMap `json:"inputs"`
+	// Inputs Inputs of `run_executable`, `multi_run_executable`, `launch`, `multi_update` and a new server's or array's instance, in either of the two notations the API takes [META lists both `inputs[*]` and `inputs[][name]`/`inputs[][value]`]: the 2.0 object (`InputMap`) or the legacy 1.0 list (`InputPairs`), which is slated for deprecation.
+	Inputs Inputs `json:"inputs"`
 }
 
 // MultiUpdateRunnableBinding defines model for MultiUpdateRunnableBinding.
@@ -2083,10 +2097,10 @@ type RunExecutable struct {
 	// IgnoreLock A boolean as the API's string parameters take it.
 	IgnoreLock BoolString `json:"ignore_lock,omitempty,omitzero"`
 
-	// Inputs 2.0 notation: input name -> typed value: `text:<v>`, `blank`, `cred:<NAME>`, `env:<VAR>` or `env:<server>:<VAR>`, `key:<ssh key>[:<cloud id>]`, `array:[...]` (JSON list of typed values), `inherit`, or `ignore`.
-	Inputs          InputMap `json:"inputs,omitempty,omitzero"`
-	RecipeName      string   `json:"recipe_name,omitempty,omitzero"`
-	RightScriptHref string   `json:"right_script_href,omitempty,omitzero"`
+	// Inputs Inputs of `run_executable`, `multi_run_executable`, `launch`, `multi_update` and a new server's or array's instance, in either of the two notations the API takes [META lists both `inputs[*]` and `inputs[][name]`/`inputs[][value]`]: the 2.0 object (`InputMap`) or the legacy 1.0 list (`InputPairs`), which is slated for deprecation.
+	Inputs          Inputs `json:"inputs,omitempty,omitzero"`
+	RecipeName      string `json:"recipe_name,omitempty,omitzero"`
+	RightScriptHref string `json:"right_script_href,omitempty,omitzero"`
 }
 
 // RunnableBinding Media type `application/vnd.rightscale.runnable_binding+json`.
@@ -2185,10 +2199,11 @@ type ServerArray struct {
 
 // ServerArrayCreate defines model for ServerArrayCreate.
 type ServerArrayCreate struct {
+	// ServerArray The required fields are the ones the official metadata marks mandatory [META]: `name`, `array_type` (`alert` or `queue`), `state` (`enabled` or `disabled`), `elasticity_params` (which must hold `bounds` {`min_count`, `max_count`} and `pacing` {`resize_up_by`, `resize_down_by`, `resize_calm_time`}) and `instance` (with `cloud_href` and `server_template_href`).
 	ServerArray ServerArrayCreateParams `json:"server_array"`
 }
 
-// ServerArrayCreateParams defines model for ServerArrayCreateParams.
+// ServerArrayCreateParams The required fields are the ones the official metadata marks mandatory [META]: `name`, `array_type` (`alert` or `queue`), `state` (`enabled` or `disabled`), `elasticity_params` (which must hold `bounds` {`min_count`, `max_count`} and `pacing` {`resize_up_by`, `resize_down_by`, `resize_calm_time`}) and `instance` (with `cloud_href` and `server_template_href`).
 type ServerArrayCreateParams struct {
 	ArrayType        string                   `json:"array_type"`
 	DatacenterPolicy []map[string]interface{} `json:"datacenter_policy,omitempty,omitzero"`
@@ -2223,10 +2238,11 @@ type ServerArrayView string
 
 // ServerCreate defines model for ServerCreate.
 type ServerCreate struct {
+	// Server The required fields are the ones the official metadata marks mandatory [META]: `name` and `instance` (with `cloud_href` and `server_template_href`).
 	Server ServerCreateParams `json:"server"`
 }
 
-// ServerCreateParams defines model for ServerCreateParams.
+// ServerCreateParams The required fields are the ones the official metadata marks mandatory [META]: `name` and `instance` (with `cloud_href` and `server_template_href`).
 type ServerCreateParams struct {
 	DeploymentHref string               `json:"deployment_href,omitempty,omitzero"`
 	Description    string               `json:"description,omitempty,omitzero"`
@@ -2243,8 +2259,8 @@ type ServerInstanceParams struct {
 	DatacenterHref           string                 `json:"datacenter_href,omitempty,omitzero"`
 	ImageHref                string                 `json:"image_href,omitempty,omitzero"`
 
-	// Inputs 2.0 notation: input name -> typed value: `text:<v>`, `blank`, `cred:<NAME>`, `env:<VAR>` or `env:<server>:<VAR>`, `key:<ssh key>[:<cloud id>]`, `array:[...]` (JSON list of typed values), `inherit`, or `ignore`.
-	Inputs              InputMap `json:"inputs,omitempty,omitzero"`
+	// Inputs Inputs of `run_executable`, `multi_run_executable`, `launch`, `multi_update` and a new server's or array's instance, in either of the two notations the API takes [META lists both `inputs[*]` and `inputs[][name]`/`inputs[][value]`]: the 2.0 object (`InputMap`) or the legacy 1.0 list (`InputPairs`), which is slated for deprecation.
+	Inputs              Inputs   `json:"inputs,omitempty,omitzero"`
 	InstanceTypeHref    string   `json:"instance_type_href,omitempty,omitzero"`
 	MultiCloudImageHref string   `json:"multi_cloud_image_href,omitempty,omitzero"`
 	SecurityGroupHrefs  []string `json:"security_group_hrefs,omitempty,omitzero"`
@@ -4912,6 +4928,20 @@ type ShowAlertOfServerParams struct {
 	XAPIVersion APIVersion `json:"X-API-Version"`
 }
 
+// IndexSessionAliasParams defines parameters for IndexSessionAlias.
+type IndexSessionAliasParams struct {
+	View SessionView `form:"view,omitempty" json:"view,omitempty,omitzero"`
+
+	// XAPIVersion Mandatory on every call, the token exchange included; another value is answered with 422.
+	XAPIVersion APIVersion `json:"X-API-Version"`
+}
+
+// CreateSessionAliasParams defines parameters for CreateSessionAlias.
+type CreateSessionAliasParams struct {
+	// XAPIVersion Mandatory on every call, the token exchange included; another value is answered with 422.
+	XAPIVersion APIVersion `json:"X-API-Version"`
+}
+
 // IndexSessionsParams defines parameters for IndexSessions.
 type IndexSessionsParams struct {
 	View SessionView `form:"view,omitempty" json:"view,omitempty,omitzero"`
@@ -5261,6 +5291,12 @@ type UpdateServerJSONRequestBody = ServerUpdate
 // LaunchServerJSONRequestBody defines body for LaunchServer for application/json ContentType.
 type LaunchServerJSONRequestBody = Launch
 
+// CreateSessionAliasJSONRequestBody defines body for CreateSessionAlias for application/json ContentType.
+type CreateSessionAliasJSONRequestBody = SessionCreate
+
+// CreateSessionAliasFormdataRequestBody defines body for CreateSessionAlias for application/x-www-form-urlencoded ContentType.
+type CreateSessionAliasFormdataRequestBody = SessionCreate
+
 // CreateSessionJSONRequestBody defines body for CreateSession for application/json ContentType.
 type CreateSessionJSONRequestBody = SessionCreate
 
@@ -5284,6 +5320,68 @@ type CreateUserJSONRequestBody = UserCreate
 
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdate
+
+// AsInputMap returns the union data inside the Inputs as a InputMap
+func (t Inputs) AsInputMap() (InputMap, error) {
+	var body InputMap
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromInputMap overwrites any union data inside the Inputs as the provided InputMap
+func (t *Inputs) FromInputMap(v InputMap) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeInputMap performs a merge with any union data inside the Inputs, using the provided InputMap
+func (t *Inputs) MergeInputMap(v InputMap) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsInputPairs returns the union data inside the Inputs as a InputPairs
+func (t Inputs) AsInputPairs() (InputPairs, error) {
+	var body InputPairs
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromInputPairs overwrites any union data inside the Inputs as the provided InputPairs
+func (t *Inputs) FromInputPairs(v InputPairs) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeInputPairs performs a merge with any union data inside the Inputs, using the provided InputPairs
+func (t *Inputs) MergeInputPairs(v InputPairs) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Inputs) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Inputs) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -5724,12 +5822,16 @@ type ClientInterface interface {
 
 	// MultiTerminateInstancesWithBody MultiTerminate (Instances).
 	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/clouds/{cloud_id}/instances/multi_terminate (the `MultiTerminateInstances` operationId).
 	MultiTerminateInstancesWithBody(ctx context.Context, cloudID CloudID, params *MultiTerminateInstancesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MultiTerminateInstances MultiTerminate (Instances).
+	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -5834,7 +5936,7 @@ type ClientInterface interface {
 
 	// MultiUpdateInputsWithBody MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -5843,7 +5945,7 @@ type ClientInterface interface {
 
 	// MultiUpdateInputs MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -6565,7 +6667,7 @@ type ClientInterface interface {
 
 	// MultiUpdateInputsOfDeploymentWithBody MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -6574,7 +6676,7 @@ type ClientInterface interface {
 
 	// MultiUpdateInputsOfDeployment MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -7175,12 +7277,16 @@ type ClientInterface interface {
 
 	// MultiTerminateServerArrayWithBody MultiTerminate (ServerArrays).
 	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/server_arrays/{id}/multi_terminate (the `MultiTerminateServerArray` operationId).
 	MultiTerminateServerArrayWithBody(ctx context.Context, id ID, params *MultiTerminateServerArrayParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MultiTerminateServerArray MultiTerminate (ServerArrays).
+	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -7383,7 +7489,7 @@ type ClientInterface interface {
 
 	// MultiUpdateInputsOfServerTemplateWithBody MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -7392,7 +7498,7 @@ type ClientInterface interface {
 
 	// MultiUpdateInputsOfServerTemplate MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -7570,6 +7676,40 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/servers/{server_id}/alerts/{id} (the `ShowAlertOfServer` operationId).
 	ShowAlertOfServer(ctx context.Context, serverID ServerID, id ID, params *ShowAlertOfServerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IndexSessionAlias The root session resource.
+	//
+	// Alias of `GET /api/sessions`: the official metadata routes both paths to the same action [META]. right_api_client reads the root resource here.
+	//
+	// Corresponds with GET /api/session (the `IndexSessionAlias` operationId).
+	IndexSessionAlias(ctx context.Context, params *IndexSessionAliasParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSessionAliasWithBody Log in with email and password (session cookie).
+	//
+	// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+	CreateSessionAliasWithBody(ctx context.Context, params *CreateSessionAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSessionAlias Log in with email and password (session cookie).
+	//
+	// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+	CreateSessionAlias(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSessionAliasWithFormdataBody Log in with email and password (session cookie).
+	//
+	// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+	CreateSessionAliasWithFormdataBody(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// IndexSessions The root session resource.
 	//
@@ -8660,6 +8800,8 @@ func (c *Client) MultiRunExecutableInstances(ctx context.Context, cloudID CloudI
 
 // MultiTerminateInstancesWithBody MultiTerminate (Instances).
 //
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/clouds/{cloud_id}/instances/multi_terminate (the `MultiTerminateInstances` operationId).
@@ -8676,6 +8818,8 @@ func (c *Client) MultiTerminateInstancesWithBody(ctx context.Context, cloudID Cl
 }
 
 // MultiTerminateInstances MultiTerminate (Instances).
+//
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
 //
 // Takes a body of the `application/json` content type.
 //
@@ -8950,7 +9094,7 @@ func (c *Client) IndexInputs(ctx context.Context, cloudID CloudID, instanceID In
 
 // MultiUpdateInputsWithBody MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes any type of body and a specified content type.
 //
@@ -8969,7 +9113,7 @@ func (c *Client) MultiUpdateInputsWithBody(ctx context.Context, cloudID CloudID,
 
 // MultiUpdateInputs MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10891,7 +11035,7 @@ func (c *Client) IndexInputsOfDeployment(ctx context.Context, deploymentID Deplo
 
 // MultiUpdateInputsOfDeploymentWithBody MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes any type of body and a specified content type.
 //
@@ -10910,7 +11054,7 @@ func (c *Client) MultiUpdateInputsOfDeploymentWithBody(ctx context.Context, depl
 
 // MultiUpdateInputsOfDeployment MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -12461,6 +12605,8 @@ func (c *Client) MultiRunExecutableServerArray(ctx context.Context, id ID, param
 
 // MultiTerminateServerArrayWithBody MultiTerminate (ServerArrays).
 //
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
+//
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/server_arrays/{id}/multi_terminate (the `MultiTerminateServerArray` operationId).
@@ -12477,6 +12623,8 @@ func (c *Client) MultiTerminateServerArrayWithBody(ctx context.Context, id ID, p
 }
 
 // MultiTerminateServerArray MultiTerminate (ServerArrays).
+//
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -13009,7 +13157,7 @@ func (c *Client) IndexInputsOfServerTemplate(ctx context.Context, serverTemplate
 
 // MultiUpdateInputsOfServerTemplateWithBody MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes any type of body and a specified content type.
 //
@@ -13028,7 +13176,7 @@ func (c *Client) MultiUpdateInputsOfServerTemplateWithBody(ctx context.Context, 
 
 // MultiUpdateInputsOfServerTemplate MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -13487,6 +13635,80 @@ func (c *Client) IndexAlertsOfServer(ctx context.Context, serverID ServerID, par
 // Corresponds with GET /api/servers/{server_id}/alerts/{id} (the `ShowAlertOfServer` operationId).
 func (c *Client) ShowAlertOfServer(ctx context.Context, serverID ServerID, id ID, params *ShowAlertOfServerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewShowAlertOfServerRequest(c.Server, serverID, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IndexSessionAlias The root session resource.
+//
+// Alias of `GET /api/sessions`: the official metadata routes both paths to the same action [META]. right_api_client reads the root resource here.
+//
+// Corresponds with GET /api/session (the `IndexSessionAlias` operationId).
+func (c *Client) IndexSessionAlias(ctx context.Context, params *IndexSessionAliasParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIndexSessionAliasRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSessionAliasWithBody Log in with email and password (session cookie).
+//
+// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+func (c *Client) CreateSessionAliasWithBody(ctx context.Context, params *CreateSessionAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSessionAliasRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSessionAlias Log in with email and password (session cookie).
+//
+// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+func (c *Client) CreateSessionAlias(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSessionAliasRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSessionAliasWithFormdataBody Log in with email and password (session cookie).
+//
+// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+func (c *Client) CreateSessionAliasWithFormdataBody(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSessionAliasRequestWithFormdataBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -30931,6 +31153,133 @@ func NewShowAlertOfServerRequest(server string, serverID ServerID, id ID, params
 	return req, nil
 }
 
+// NewIndexSessionAliasRequest constructs an http.Request for the IndexSessionAlias method
+func NewIndexSessionAliasRequest(server string, params *IndexSessionAliasParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/session")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-API-Version", params.XAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-API-Version", headerParam0)
+
+	}
+
+	return req, nil
+}
+
+// NewCreateSessionAliasRequest calls the generic CreateSessionAlias builder with application/json body
+func NewCreateSessionAliasRequest(server string, params *CreateSessionAliasParams, body CreateSessionAliasJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSessionAliasRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateSessionAliasRequestWithFormdataBody calls the generic CreateSessionAlias builder with application/x-www-form-urlencoded body
+func NewCreateSessionAliasRequestWithFormdataBody(server string, params *CreateSessionAliasParams, body CreateSessionAliasFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewCreateSessionAliasRequestWithBody(server, params, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewCreateSessionAliasRequestWithBody constructs an http.Request for the CreateSessionAlias method, with any body, and a specified content type
+func NewCreateSessionAliasRequestWithBody(server string, params *CreateSessionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/session")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-API-Version", params.XAPIVersion, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-API-Version", headerParam0)
+
+	}
+
+	return req, nil
+}
+
 // NewIndexSessionsRequest constructs an http.Request for the IndexSessions method
 func NewIndexSessionsRequest(server string, params *IndexSessionsParams) (*http.Request, error) {
 	var err error
@@ -32027,12 +32376,16 @@ type ClientWithResponsesInterface interface {
 
 	// MultiTerminateInstancesWithBodyWithResponse MultiTerminate (Instances).
 	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/clouds/{cloud_id}/instances/multi_terminate (the `MultiTerminateInstances` operationId).
 	MultiTerminateInstancesWithBodyWithResponse(ctx context.Context, cloudID CloudID, params *MultiTerminateInstancesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MultiTerminateInstancesResponse, error)
 
 	// MultiTerminateInstancesWithResponse MultiTerminate (Instances).
+	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -32157,7 +32510,7 @@ type ClientWithResponsesInterface interface {
 
 	// MultiUpdateInputsWithBodyWithResponse MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -32166,7 +32519,7 @@ type ClientWithResponsesInterface interface {
 
 	// MultiUpdateInputsWithResponse MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -33018,7 +33371,7 @@ type ClientWithResponsesInterface interface {
 
 	// MultiUpdateInputsOfDeploymentWithBodyWithResponse MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -33027,7 +33380,7 @@ type ClientWithResponsesInterface interface {
 
 	// MultiUpdateInputsOfDeploymentWithResponse MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -33710,12 +34063,16 @@ type ClientWithResponsesInterface interface {
 
 	// MultiTerminateServerArrayWithBodyWithResponse MultiTerminate (ServerArrays).
 	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/server_arrays/{id}/multi_terminate (the `MultiTerminateServerArray` operationId).
 	MultiTerminateServerArrayWithBodyWithResponse(ctx context.Context, id ID, params *MultiTerminateServerArrayParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MultiTerminateServerArrayResponse, error)
 
 	// MultiTerminateServerArrayWithResponse MultiTerminate (ServerArrays).
+	//
+	// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -33950,7 +34307,7 @@ type ClientWithResponsesInterface interface {
 
 	// MultiUpdateInputsOfServerTemplateWithBodyWithResponse MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -33959,7 +34316,7 @@ type ClientWithResponsesInterface interface {
 
 	// MultiUpdateInputsOfServerTemplateWithResponse MultiUpdate (Inputs).
 	//
-	// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+	// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -34165,6 +34522,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/servers/{server_id}/alerts/{id} (the `ShowAlertOfServer` operationId).
 	ShowAlertOfServerWithResponse(ctx context.Context, serverID ServerID, id ID, params *ShowAlertOfServerParams, reqEditors ...RequestEditorFn) (*ShowAlertOfServerResponse, error)
+
+	// IndexSessionAliasWithResponse The root session resource.
+	//
+	// Alias of `GET /api/sessions`: the official metadata routes both paths to the same action [META]. right_api_client reads the root resource here.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/session (the `IndexSessionAlias` operationId).
+	IndexSessionAliasWithResponse(ctx context.Context, params *IndexSessionAliasParams, reqEditors ...RequestEditorFn) (*IndexSessionAliasResponse, error)
+
+	// CreateSessionAliasWithBodyWithResponse Log in with email and password (session cookie).
+	//
+	// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+	CreateSessionAliasWithBodyWithResponse(ctx context.Context, params *CreateSessionAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSessionAliasResponse, error)
+
+	// CreateSessionAliasWithResponse Log in with email and password (session cookie).
+	//
+	// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+	CreateSessionAliasWithResponse(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSessionAliasResponse, error)
+
+	// CreateSessionAliasWithFormdataBodyWithResponse Log in with email and password (session cookie).
+	//
+	// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+	CreateSessionAliasWithFormdataBodyWithResponse(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasFormdataRequestBody, reqEditors ...RequestEditorFn) (*CreateSessionAliasResponse, error)
 
 	// IndexSessionsWithResponse The root session resource.
 	//
@@ -44619,6 +45012,95 @@ func (r ShowAlertOfServerResponse) ContentType() string {
 	return ""
 }
 
+type IndexSessionAliasResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationVndRightscaleSessionJSON200 the response for an HTTP 200 `application/vnd.rightscale.session+json` response
+	ApplicationVndRightscaleSessionJSON200 *Session
+}
+
+// GetApplicationVndRightscaleSessionJSON200 returns the response for an HTTP 200 `application/vnd.rightscale.session+json` response
+func (r IndexSessionAliasResponse) GetApplicationVndRightscaleSessionJSON200() *Session {
+	return r.ApplicationVndRightscaleSessionJSON200
+}
+
+// GetBody returns the raw response body bytes
+func (r IndexSessionAliasResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IndexSessionAliasResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IndexSessionAliasResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IndexSessionAliasResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSessionAliasResponse301Headers the declared response headers of an HTTP 301 response for CreateSessionAlias
+type CreateSessionAliasResponse301Headers struct {
+	Location string
+}
+
+// CreateSessionAliasResponse302Headers the declared response headers of an HTTP 302 response for CreateSessionAlias
+type CreateSessionAliasResponse302Headers struct {
+	Location string
+}
+
+type CreateSessionAliasResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers301 the parsed response headers for an HTTP 301 response
+	Headers301 *CreateSessionAliasResponse301Headers
+	// Headers302 the parsed response headers for an HTTP 302 response
+	Headers302 *CreateSessionAliasResponse302Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSessionAliasResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSessionAliasResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSessionAliasResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSessionAliasResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type IndexSessionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -45833,6 +46315,8 @@ func (c *ClientWithResponses) MultiRunExecutableInstancesWithResponse(ctx contex
 
 // MultiTerminateInstancesWithBodyWithResponse MultiTerminate (Instances).
 //
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/clouds/{cloud_id}/instances/multi_terminate (the `MultiTerminateInstances` operationId).
@@ -45845,6 +46329,8 @@ func (c *ClientWithResponses) MultiTerminateInstancesWithBodyWithResponse(ctx co
 }
 
 // MultiTerminateInstancesWithResponse MultiTerminate (Instances).
+//
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action. On the cloud's collection the API refuses a call with neither `filter[]` nor `terminate_all=true` [INF: the emulator's rule].
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -46071,7 +46557,7 @@ func (c *ClientWithResponses) IndexInputsWithResponse(ctx context.Context, cloud
 
 // MultiUpdateInputsWithBodyWithResponse MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -46086,7 +46572,7 @@ func (c *ClientWithResponses) MultiUpdateInputsWithBodyWithResponse(ctx context.
 
 // MultiUpdateInputsWithResponse MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -47658,7 +48144,7 @@ func (c *ClientWithResponses) IndexInputsOfDeploymentWithResponse(ctx context.Co
 
 // MultiUpdateInputsOfDeploymentWithBodyWithResponse MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -47673,7 +48159,7 @@ func (c *ClientWithResponses) MultiUpdateInputsOfDeploymentWithBodyWithResponse(
 
 // MultiUpdateInputsOfDeploymentWithResponse MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -48926,6 +49412,8 @@ func (c *ClientWithResponses) MultiRunExecutableServerArrayWithResponse(ctx cont
 
 // MultiTerminateServerArrayWithBodyWithResponse MultiTerminate (ServerArrays).
 //
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/server_arrays/{id}/multi_terminate (the `MultiTerminateServerArray` operationId).
@@ -48938,6 +49426,8 @@ func (c *ClientWithResponses) MultiTerminateServerArrayWithBodyWithResponse(ctx 
 }
 
 // MultiTerminateServerArrayWithResponse MultiTerminate (ServerArrays).
+//
+// Terminates the selected instances. The official metadata documents `202 Accepted` with a `Location` header naming a Task to follow the status [META]; no recorded answer or documented task summary exists for this action.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -49370,7 +49860,7 @@ func (c *ClientWithResponses) IndexInputsOfServerTemplateWithResponse(ctx contex
 
 // MultiUpdateInputsOfServerTemplateWithBodyWithResponse MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -49385,7 +49875,7 @@ func (c *ClientWithResponses) MultiUpdateInputsOfServerTemplateWithBodyWithRespo
 
 // MultiUpdateInputsOfServerTemplateWithResponse MultiUpdate (Inputs).
 //
-// 2.0 notation only: `inputs` maps each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`). The legacy 1.0 list notation is not described here.
+// `inputs` in either notation (see `Inputs`): the 2.0 object mapping each input name to a prefixed value (`text:`, `cred:`, `env:`, `key:`, `array:`, `blank`, `inherit`, `ignore`), or the legacy 1.0 list of `{name, value}` pairs.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -49764,6 +50254,66 @@ func (c *ClientWithResponses) ShowAlertOfServerWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseShowAlertOfServerResponse(rsp)
+}
+
+// IndexSessionAliasWithResponse The root session resource.
+//
+// Alias of `GET /api/sessions`: the official metadata routes both paths to the same action [META]. right_api_client reads the root resource here.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/session (the `IndexSessionAlias` operationId).
+func (c *ClientWithResponses) IndexSessionAliasWithResponse(ctx context.Context, params *IndexSessionAliasParams, reqEditors ...RequestEditorFn) (*IndexSessionAliasResponse, error) {
+	rsp, err := c.IndexSessionAlias(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIndexSessionAliasResponse(rsp)
+}
+
+// CreateSessionAliasWithBodyWithResponse Log in with email and password (session cookie).
+//
+// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+func (c *ClientWithResponses) CreateSessionAliasWithBodyWithResponse(ctx context.Context, params *CreateSessionAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSessionAliasResponse, error) {
+	rsp, err := c.CreateSessionAliasWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSessionAliasResponse(rsp)
+}
+
+// CreateSessionAliasWithResponse Log in with email and password (session cookie).
+//
+// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+func (c *ClientWithResponses) CreateSessionAliasWithResponse(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSessionAliasResponse, error) {
+	rsp, err := c.CreateSessionAlias(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSessionAliasResponse(rsp)
+}
+
+// CreateSessionAliasWithFormdataBodyWithResponse Log in with email and password (session cookie).
+//
+// Alias of `POST /api/sessions`: the official metadata routes both paths to the same action [META]. Answers 204 with the same cookies.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/session (the `CreateSessionAlias` operationId).
+func (c *ClientWithResponses) CreateSessionAliasWithFormdataBodyWithResponse(ctx context.Context, params *CreateSessionAliasParams, body CreateSessionAliasFormdataRequestBody, reqEditors ...RequestEditorFn) (*CreateSessionAliasResponse, error) {
+	rsp, err := c.CreateSessionAliasWithFormdataBody(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSessionAliasResponse(rsp)
 }
 
 // IndexSessionsWithResponse The root session resource.
@@ -56264,6 +56814,71 @@ func ParseShowAlertOfServerResponse(rsp *http.Response) (*ShowAlertOfServerRespo
 	return response, nil
 }
 
+// ParseIndexSessionAliasResponse parses an HTTP response from a IndexSessionAliasWithResponse call
+func ParseIndexSessionAliasResponse(rsp *http.Response) (*IndexSessionAliasResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IndexSessionAliasResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Session
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationVndRightscaleSessionJSON200 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateSessionAliasResponse parses an HTTP response from a CreateSessionAliasWithResponse call
+func ParseCreateSessionAliasResponse(rsp *http.Response) (*CreateSessionAliasResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSessionAliasResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 301:
+		var headers CreateSessionAliasResponse301Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers301 = &headers
+	case rsp.StatusCode == 302:
+		var headers CreateSessionAliasResponse302Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = value
+		}
+		response.Headers302 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseIndexSessionsResponse parses an HTTP response from a IndexSessionsWithResponse call
 func ParseIndexSessionsResponse(rsp *http.Response) (*IndexSessionsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -56541,354 +57156,370 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rdhs5li74KlicMyulad3szOrTI6/8obQzK9VlZ7otV3V1pz0MMAIkcRQEogCEJJbtteZp5sHmSc4C",
-	"EBfE/cIgGaTwyzIDgdgAvn3FxsaXiUtXASWICD65/jJZIughpv58S10oMCXybw9xl+FA/3fyK+XinCEf",
-	"CvyAwJKh+cXkbMLQP0LMkDe5FixEZxPuLtEKyrfFOkCT6wkXDJPF5Nu3b2eTADK4QiL61M37278hxks/",
-	"9g4SDwrK1oASgB4QWwMX+v4ZEEsEBL1HBKAndwnJAgFMXD/0kPcKQELFEjHwAP0QAcwBJPwRMeSBRyyW",
-	"4IeXLyXJWH5AD3lyNiFwJcn8+/nN+9vzmJ66cf0PhuaT68n/cZnO4aV+yi+NIcnx3viIiV+wLxArDlH/",
-	"zs/AzW9vkHcNEHSXkmbnU3h19b07x8j31J/oxx/1T2pY+icHnKygcJengLKSN/QP5t/Zdz08nyN2egF+",
-	"ke/wa+BASeqUB8idyqV1zoDDBRQhdy7Aje8DOpdTvwLqqwA9QVf46wtwA+ZqGEAsodAPEQdyGTBZgAV+",
-	"QHIRAFoFYg18zIVcAPQU+NRD8dSq9fhHiNg6XQ7d6x+fJ+bMY4FWCjkBFAIx+dr/c5Ij/Kum+vTkxx+/",
-	"mrNwOjnLIzL5ATIG1/L/XKx99XXKVpN4/e4C5B7GGsq5kwtn0Cj/i7gLfcXU07gFD2f/C7lCL/UFeA+Z",
-	"wNA/Ay7k6BwTjgjHis15ONPTpde24iOvFFsq3uPjQ4h84atB7tfchHw1Z2Mg4IQeFj8TwdYHwv2SXoQS",
-	"1g85YlO0gtgfPfsblH9NyR5mGX+C7n0YHMYSSm3kI4E8uX5zRlfTFeQCMflfl65WWETPfCgQF9MZmlOm",
-	"ONn1aejFomDUi52M8asxwK/J6L5mhvY1HdcwaHi9xL5347o0JOKAFEIP8T5+eT7QikqEHLRu1xiX43x+",
-	"ajwd+4BouPWKSLj1pEhUn7tWU+RDLgBHixUiQj7CgmuHCNx6HECGAA3gP0IE9Mc5OCHhCjHsgjllYEW5",
-	"AFDLEcAQpyFzET8D0A+W0Gyovpi2OE2clwCKZTqFeh6wV+u1rDB5i8hCLCfXLwpzIwdP6f2M0vvD4gb5",
-	"Lw+gi2J/Rf3BUEA5lt7jQWg1BexkJMqBQV9zYxgI4dEi14A8ajFKnEe0bQx1hjxEpKQ8XNH/3IT9MPh/",
-	"AwV0ERGIHcbKxywxDbEXi7vjs+fMUX4dzrh7gwKfrqXoOmgLjyP2gNhUwMWUuzSIFFw0YwtGw2CoKE7Z",
-	"xw7MJMzT/7VkpoZGV7Uy9ZI2Y1SnKXWbKtTqGZCjjgkZ4xxsPHBpR4j1e0YfsHcoWsVGBepZ+3YFF+iA",
-	"DYSiWKd8GvhQyAHK/2I5QB00OAOOG4RTyNwlFsgVoQ4JPmCOZ9jHYj2MXskRUPjkgRkoGZ1jjO1rOrNf",
-	"82P8ms7pQDAlXEDiosOybvKITZz2WHWjlZzNdCvCUFPxTwFk5n+9xKpPW/jQReodw0KSv4czH7tTj/Bk",
-	"Kyxg+EF+L/ObboaDKfQ8hjg3G2Z/NZHdj1W2S9MBGHAZ9tLRjzIwfM0h4asBg685DHwtA8DX3Ex/zU/z",
-	"18Icfy1OsMnvwzJytRmFoxajNKEi2jY2IqN+Pq4DdNAOW17CFZTdIBr1wFRoQWtmmD4/mIH4KrjRLPsT",
-	"Jh4mi8NAVcJPsc5KRc9BRLMz9H/NET/wwh6anMhaMkfpguW19MArXqMjAxAhbZRaMuWDDfXkO0qwoPK/",
-	"75Bg+EBS0wI/XGCiXUv0OHYZpqn9KkkdBr/vQl9gvb98OMGFSvtGerLPcA/qazzyYTDxHrEV5rK/w4CD",
-	"Sq47BAskIXSgdYpdyT9LT/KwWDeJrhg5fs/GEtGhhHTk2zFN3quYgcomPmixrmIffKkTRmNJNyVUID6M",
-	"x1r3gQNTBMlQvmbHMQyiPiA3ZLLx36gfrtCNENBdHs4+NheUwUXqv7KQEDjz0UHoDpP4rxnKh1rbOK3L",
-	"5h49r9yjdOWrfdg06W+MPqyRkrihD/sBL5biTg3/sNjAxwTBxZHunn+NRjcM3u+kFsNifUBWc9VuOkHi",
-	"kbL752M+Fze8zSnYjh19p7b8buTjww7r5k9UPYMg7+BHrQwwVGtLvUkMVCdj1JfRJraib1ONqSfEMoZl",
-	"DImDJp4YMTcMwgcfo7yQ44ijG3blGXBWoS/wNDrTtUoc6WcbbI+t0q/lEzMkW8WwalQ5cV7SiPksSZ0a",
-	"lOEOch8L86mH5jD0RV2eYSXfjTvbIhlbec7cVpmGL/+C1vYk1dGfpLoLZwQd2imqYlJw3o0vZFrlQbJZ",
-	"Fvwh6Ntc1mzGy88mcmWgNXQq+1/5ofg2uibOGXDmmHGRJGdLE2DaQ6ZU9TJu7KhJ+JrS/jUhfBg4HOa+",
-	"V0F6qFFUSJuRmxVZbk8HkhUKQ672UZ23KjuRog8rRHPJCQz4koohQ8oH5e7VH6kqnOaonrztBKM1Jqv9",
-	"QE3JGN2/aI429Pr0+O+iiT4q3sxiyax1WRW0PGYzsJ4Pi3MVJVXlw5xDG4RZ/DXxIYglwogZMhFag3Dm",
-	"4RySso53bzb4JnHCA0o4Uh/8CXof0D9CxIX8n0uJQET9KdCTuFyKlT+5/iJ7lf8NfCiH9EX2ksXHT9AD",
-	"SSFmucx6mBfgvXzlXL4NZtRbgxMVUfIA5CD5wumFpPMXymbY8xDZiJAP1EdApUCTxVnCchwJoVY/fkCZ",
-	"WrynQDIM4EilTKtCVRhFRCv6FGW/UfELDYm3EWF/JfeEPhLAaCgyn5C0/Prx3Vv1qd9vQrF8+TNjlOW+",
-	"BoMgTgm9/F9clbeOP9qaho9LlFa4foQcMDQPOfLAyQx6kg6GHug9kgJozhBf6qLYarYkozwyShaALyHz",
-	"Ti/AT3I5CRXAo24oxSLyLtKwd9kQ+k0Ykj2Bkz9dXSn5sYACPcI1EHiFaCjkgx90Be+b97cRX4YBgHMJ",
-	"xD+BFSahkIIU/EZByNE89BUQFal/JTAUS8rwP9Fmi/suxlWMKMoAJg/Qx57EIOJcT2X01YBR+RucScbc",
-	"4LNyPV0pmc6h718nakOtylwiFpw4H6IfYxBfg9c09D3ynQBzTDygAu+6lPntmx+vnNMzoOhWSANziP2Q",
-	"IQ5OnD/++KRk2KfJ2afJjVGHRr8slpgD+RxAnyHorQF6wlzwi4uLT5PPn2W/8YzIhXrQFc3PIo2nFlkq",
-	"RFd+VslZAH2fPiIPSD6RAw2ZNByAMhYyDFQiUi6UpIsqqEd14X9CS/iAaYl2c/iauA54hFKrzyO0a8J0",
-	"2deo5jsmCyXlSbiaXP8xgfI1KcflP5/zovhs8nQuW54/QKYK8clXDDJuoreNn+5UR9/OaqvYy0WnxF/H",
-	"U6hnngfIBbrhDHGTyhcXf2pPXPTVF3/SZGjxWVJJH3kYAtklcEzB9EC8C4YXS8Fd6KOLSPz+i5RXjqQp",
-	"YDRATGCte6LFbqx/HzX7djZxGYICeVMoml76iFeIC7gK5Gs+JveNn3mrGn2LFfWXomYNksM1PKO0G1Vw",
-	"wKgXuqLjW2HgdR/sN9MO/CMaebr8VBUln6RrqzLpNl1gXQ9h78ucGcKXCQl9X4tYbY0VJnwgWOxunf6G",
-	"0aNeK7U7p+pt6b/ymkG25NJPMV/nr6QrqjctweMSEUB1jWtTXMQ9thQZOerexG+nlPM6qvNflSa0QMRD",
-	"XjcCuPnx7Kd/TjpUNMXoyGKUIb/sepHsIslG5UuUALwoqmONFqkvf53oNUoypczACbpYXADHhyFxl46W",
-	"8WqVuKBBgDztDMbio5mVymSKunyiP7vLtw9Mmv8jRMRdIm8aEoH9ptd+i2RG5oP69o9ymc3wYoFYq0GU",
-	"9r1l4RHfNbLZkqubUAZcd0o8HPNhYUp3JPy9kMEcDZgItEBMPs3d5tGqxzn2yxXEQHpGLKVPRn1vOC10",
-	"NnmADMd+SKHPByrQVMBFq+HrxurXxtbdAfxaoaIouFN8NgIw29V7yOCKF0gx+mtBT9RJgap6hOegujk0",
-	"20Ox8g3zupoe6GsNo3rY1MNEER8NzvikKVBMOo2JrF3KvyrOGQRauqsNoZXp5AigtSfkVE9wHzM6fncb",
-	"NrRJV8aAlg/6ErstQgtEkvVbrKPHiW0KPQ1R6L83sJvRBOmyFEzUIEDESy+7KrKAhwTEfjkIqcDzdekj",
-	"Op9zJMqBz8PVCrJ1WyBlaOtnVskupkj2MZxdpedlyvE/Ufkwuxki1ZPS29pI79JqlvY1RkEy/5VWQTq9",
-	"jfOX6ywW3rVY6jIOk5Y2o6kS/OalZBWyv5ItavFdIDb+SPpePd2VCrTPKmRVaM0q9J7mev3aW0yYxLSb",
-	"tz6iPX4Zo20I+AxpppTXl9b1Fncz9fqQHmR0O5uxFDNKfQRJ9Fhf6VbxeDcepnGdXDkd0SGUbfqM+USB",
-	"JJ5fBHeuKR9Ko7cW6xpjVSJ9liCwbkbMPirM8KijJgqq5EOThV2+6pmFrVz0pmWESfaqEtCd9hPKfamY",
-	"mupPVM9TldjvslK1DlPjSjV5SkUhUSGv06alH6PUv9MvFgTgDYgYWm0/6l3o73iUBZSmRHAg4D0CWJjC",
-	"WbKP9Gehz1FLCZ2S8lG/nP7wi+4md6dkFTu5ss0Upht8dWtV7LBixbK9ls1lZVdFCv2Qx8maXbilDOhN",
-	"lFRBufcs1eK62yzVg7x6EoqdSpiGQarK8/Mdnyouty4h9qOWhWf3CAVTH3LRWeKtKBHLyn75PQ6mHvJR",
-	"pbR9ROi+8vU1gqziYVEpRWIwHUrpuviUoPSWnjLtYD7roDW/VX0tdzqy+MnCabzuXzanothd5URkj3EW",
-	"KcsdHtyMrnxnFVSFXm8jVY15QBsVBlClr0Y9DBMdSe8nbRP/a94FwTzw4bo63DeIHdraBFQLuGnWiZ6i",
-	"w8w92e52oDm9lYaBOXuNKq/QYZXKy/TajrZqw6BWUbkMeT34jN4j0sJQVJ1X0t/Do1fvdfLlO+dIJKSl",
-	"CRLJT5nsiNfKDG7UONpanq4Q5+V6vdS6TtqXzp5qYpRwK0nRkA+nPHnaX5Vkeqqmpkm9RcNaIuhNPRTI",
-	"aSRu9KzW80ndiSSUUTOZ0qVE6J9ompTK6/iN+tU4qx5H+ZfLJ0zfottfZkcd7D+HjD4Sn0JvGrLyUCr2",
-	"BtCTKySgBwXsLKYq9XRy1XO5Ia0PEmAyp9O6sL7KrR00vSDNYu1tE0TQSI/ubowyI8ox5O5LxDrr8mjf",
-	"AMDZYM4q1X1xShqVfkXnVaq/5AtdaK4O70T9VloCZcVL2vrKBWL6qPZCJ1uI2ZdTasbukwvaVwFl4j1D",
-	"Dxg9ppVjS/ZtOEc9Ioz1QqgkLKObnmW+V4cMPYCtUD6nvk8fe0hWo35tpEcZmiOGSEX7RyyWBWuhYWer",
-	"5fRsgNC+9mf659RDHC8IYh1hmzNLjV9/Tj9S9vOb5HuZ2/f764aki0glAEcdQ3QA5joXlyERMoKiwzLq",
-	"zpkfkyOGDoDEUwFg6K0wAZSBtMepbIsYYNRHNj++dWaiH24WTEjmv1L5ZWBTq/NyfVXpurTDNhT13WOq",
-	"3idqN2fR5o9uXU9oZWS8x9TVB8XbTl19PHwbU1dDTB+Zm7zcUeomsqatiM1QaQjZzO93aa/fziZvkiIZ",
-	"vQVpWmdjSNt6L5LLPIG9iSRKZ7UHXtKXt2A9ZikzrcbsLkc/JCRd7A8JmAShaPzArWyl0hg7g8en7n1V",
-	"okl1tnXkmcDFlLs02EjNpQtVpeaym1J1o8r3VSGrjQ7bUDS4rE74Mr2HufU01w0/ivjBxZ1q3XorOR1w",
-	"lbrsswS16rL1EmxJXe5wCWoG10ecJi93VL+RJIn/mL6cXrUVshl6U0Wc/f027r/s55dXSij/otxUM9qa",
-	"Xc7EiOkZG662CH9RkeB9fPlWGSti/Z7RB+xtYJjgqKNpEPW0/2Az5i59QGw9XWIitpkHuN19xfwS9WDL",
-	"fBdbsHXKqDQtnmS3qx+65NsDIip3e/kgu/26WHNl8sBAWKN8GvhQqHpDPazqswmjVEw99IBdNI3uTit3",
-	"2TATIfTxP/WRpcpxpYXENrGzFDz6IFu+tw04x/RkMCy1RX8My7fj8JdWPGAJHxAgFKiJUUEuFxJCBZgh",
-	"wJf0kQBKEJit5T9F4A8SqShdjcRiL1Zx04TTOXhQa+Bohe1cOqnmdlSVmxBxEDA0x0/IAyeOQE/i+slp",
-	"f85ez3ZJOFk9eAeD6v29Jm6evLy4AoQKtU7XQFGuy+uc69pfajU9PYproGmPqqdFldPOgDPzIblXd6Qw",
-	"5EWPf7t593PaApGH6Pe/3XyIS65RZj7QJpx+Vmh7Bpx7tI5b8iW4R2v96I/oR11HB0fF3j7LN/TtOn9c",
-	"XFx8dsDJv9/9/puqoKZK16aj4qeqwu0SMSwcVYTKwQtCGVICthwRffhTgaKPLdjBBEyIS62/5KeMhXcb",
-	"1cLdgId1B8OpIhXQngaQ80fKvFaKBnJOXQwFmqpbTd1pelV9xZEMldPDA+TiOXanUAiGZ6FA3RN5dhQb",
-	"j3CJvGlUqrEzoT0iEziYzil7hMzDZDFF6h5Rr/JsyUBBjBUlKvWDLKYu9X3kCsqmSyGCqoTeYuvQa2xc",
-	"YQoYLbQY6ualNpkiAcOu7LvSdAgYfpAw9gifRszcrfCTfj2Ff+ceNP/0/X6e+7p20Gyrce1OcUxJFYJ4",
-	"dGujjhUMmAxbna7C1e0SA35KILbCpKVkGa7SS3TUNM4VGqqsRqxlKs/PBng6M8rl1WoKo7KeEmupAqsX",
-	"bCYJFVGupLPmQVQem22lioz00cE0Ua7geIXNl6l5XJ5xllyxU/44rp4vn9Q0a9Ad5mkORpA/bfhsdWQQ",
-	"rjzM75vezwqFPjkbnC+n92hd8wklBIY6KmeMp3TS6yD6MdIvG1l06ls7jjDIRvkzo9mnPEAVONrupp1P",
-	"XehPFdJyBQ+MHpM25cu+QitakQm59T1BExq9vJb09W0EF3LUZWMM+lnVXkdXDVC7z9FKA9TvcXTVAOOS",
-	"2+2kcfmVbN2QXTRW9yzf26VvblER5KyvFpkhMSI34Oj+uXjz0Pejf6ZGhOJsIjBZ90ggMQdjxi3SX40c",
-	"PfPnXzQh+Z+SQEf20UdNnflTNinlNrhJ8dhPhSaQHjIsUmNE9j18sNKlvg91HyheqJ8w8UqPy3der+lM",
-	"d3Vg5/hiWRpQJiqELRXUpeVnTCI9Vfkyk7I1rkeQ97d7r1aVM1hcjEbNXtpzlYYvdt+e2iqdn7lSrFbb",
-	"bbRCBu3VH2pYzEjNdTickExF84q1XqmWS1S/NE3pPs02U40ErD76ZFwwucmOUjyKSru2+6zWm7YtZ7Up",
-	"g6d5VjeslPFWVaQuCvPfAx0L0btT6c0JuoK1urlBc+EJP30FHOVHRnWtZVNlZPESkd4/+FTtqnaItr+D",
-	"QTnfSeleXIB41rNz8yvl4pwhH0or5gyEBP8jRAC6jHKur1DRm6l4tQqFdIv1NVM6R2WOEQOCggByDiCj",
-	"IfEuJi02IYpkvGeIqxurCOB0haJdXDoHyavR4pX2H1VFz1+Wgfy5o/YiebaAORby0St9oRJgyI8uBFHT",
-	"gIxrrdTpCL07ILVyybdLKq+fTSrDLG9j3dxq11YtY4mt/y7Za3iHBMP9a2YbmxYr1dNwxsuCwWBZzegd",
-	"jRQ/XFQI24fIf+kb3cjP5ZsWh13zcy3fAxyuAl/6RBJpfAkDBDDPXTsU3xATn6ot3R5Wp9r1IbnyE6WN",
-	"5yL5ZqfOS3v8XEVp9vx9PxjmYwJHkI+vN5rKCti1h2Z2eqtsqNKyOnXkl/ZbofrbFdmp63GoTN62NkCO",
-	"liobadNZqzWYes3aVvKfv1V99w06FAHzMd7QNDNOsiQme55T6Psdc3sbPqrTvG+U6t3BdzUIkuS4vK/Y",
-	"2TTMRqjV65/rv/0hJGrLzYiM5MqbRA1iJ3hb9TeL3ymjvLiDXVL50EmeOvEtmWswQ0Cqg/g2m8y+uSMt",
-	"TwgkCZgsEvdAJdzldYhxE+anT96XH75dyn9exv8A/c915h/wx7+cf9at/8ekLMS5oOfRj4wLvEIXcgTm",
-	"k3O8ih11dePq9WSBxTKcXbh0dckfsXCXMwqZd76g5n8v59CFHrpMte+l/oCafn2po3HNZl796ku0KjIs",
-	"XB+jxqccuQyVez4LBolIMlziAHJ0w+NU1z1qFw/+s+zp4zpAH/TLH/W7EmBTPq0u9XGW+1ppC1WTR2rt",
-	"aeuaIcbIyjCsp/1j/MnCpCPOawjSNznyKS65gu8OuZR4/BWgs+juwf/58urqzDRJ0ZMyXMH3/3p1dQ2g",
-	"/wjXHCwpoSGLqoAWK/AqYpKVynldMwQZYk6zr5QZWWYcmS+UztiMUx+JvRzzeJ9crtfb4E3v5xvBVXSq",
-	"/nTfXKFBigwx6qOpwMLf6Hhhui5VlnKQWbk60vJ9Vdh5RodtKKqy7WrHH23ttYsZpk0zs1pKnA9dJGXA",
-	"ZhcrBnE3g1+teGiJtrs5yj146av2/JUBTCWPZfHQyGglnVYxW67ntjT2rc44XHpdm+2E4ZziM3NkzZPU",
-	"IwEg28F2S0IWiU03+IvPMkUi32cKHPWTbkkX8WGjtFMOIEMgTlf2wGytgshxeDyO9cllAFgHoNPuVNOB",
-	"rigUsUc+1O7+mCrBpvNdFckJMstcK2xyfVUJmrTDNhTV3H9WtTKFeEjUsvRzalc2uQutH4zTPoa+2sSs",
-	"B9pNK+tBV59oOCy1raaYLyvOfdTFg9OnU0Ij/dJI9ZaZLsXL27Qm/qbQm0bF64eFoHymb7iquWQnalV3",
-	"DmknstKnZDHtXcqCLykTja/vGhp9DIhCJ1vIDC6n1MwPNlpsNogtm0BZMg37J/sga/xoedRUGjpzL36f",
-	"vFN1R/g0ZrFyQQ4FWiTFoNt3bcx7d6NbSYQ6uorBqMJE5EgoY4f/UJd2J5eV5/ZsineYVny99v7XD3ES",
-	"3d/UzUcDlBdO0vKmhcuURhCQesDuVss+JBsLlaZH5TmNmnN8uvxDdZ/bFcuVGKny02sg0ERfw7cqrOq6",
-	"D/YYUfU+aSV8knWvOQogRLyj1UnaxKtf2XM05roTFPlrZMwu88QnbNJp5nooucq+tqCwa+k29fYHNEfC",
-	"XdbWVw4FnaZbZC12xbO99RSrcRcDJu+rmspKN3WHpX45gGLZI2rapkh0TxmfllDtE03reLmlhMpUCu6w",
-	"R+kDb6uKCEFvSolfUYc/TZWsuiZhb8omxvkNj66g3ZBfpgqpeyy+udV1HuBuidyU95LkmR62Ir8LNGal",
-	"dvy42iYxRXC9CZLtq9LmSDqsn9TGk/m9xWi9ImovZoeSlx2iDX3FT/mmRNRd9uX6VamK+PbBSW3EtzVO",
-	"Gs/vbl3dHhYOaqZyExGG0XYjLlkq04BL9vdMvOUD4tR/QHU2qZYCyJsm+Y/xnHeo91Ayo3oVPsLFBoo4",
-	"XkkYnV/UaexO/MBR5zGMoxQCLhbGQYkhdHY3ZSvgov1BCjk3/a/7/oCkL4aqrqNNb5HuWFWr/uBfRXmB",
-	"6m3d3J10/YBgXDgX73h+iHYnwFW8jYk8rE4CgV9/vnkD/rj97ZfPB3RZSIWtlybXDlOHaQd35gfQvYeL",
-	"iiKN9VtONUJ9y75DitJKMzB3f2Ktgs93V6Xhm25SrOpouELktatVuR61xlTDQO6W9LGPmk172Ha1yRJi",
-	"DW1bfJipQGk8r7QU+0Gp3ljsAKUt1bTvDaU6WneIlM7gKPiSIfn5Cbn6QGpR2/38BF3hq0q/kkzHXDKl",
-	"QB1w4lzCAF+aT/ilrgMbV4B1TtXBV4chFwdIGWslwQld6XXqU/e+232qXU9zqGoKMSE1qenGMNuCoHjk",
-	"o5/1kDuxMVw8Z5D4jLLMa5Iw5OS2siA2uOD3bMLRP8IKB6+9Es0uWKUiza1HowQs67ZKCub7bk1nlTQs",
-	"WZ5MIREc9Ed907Q3Ud5HNmZ72IZ8LNJoysi7qK7VZvnd2epY9qKsCB+Zya3iv+zcNV8oU+iygvdy/bak",
-	"b6NqJ30tlYFKnmSG04MZM+93NGpVTbJ2HFkgMzVmC49UMTHNp3G56J4MKl9PrgJ1Q8bUKbwoXuBcOgQ9",
-	"Gf9XWctoNUOehzxd48S4JjQJM3hIQOw7rwAEXNAgQB7QXwJLyAGhJV9SMaI9BgLyBG19a3EgmZRZn85E",
-	"00DgFf5nZUnrPZ0WyZ2b3gDaUxVSGXBHXXZXk3acQ9GAISGjXmdAfazvXx+o647QRT7kArvqkqlEL/SK",
-	"X/JC2V3DqD5kDukD9WpLIEVyu4vljO4qrQCjz1Z0Ve5b1XPEVmG7ue0xHJTbrUxchiJelrpbHUqQ15xM",
-	"WB7yMxYpfrVs7Gf1hYgNTFTFzHpitTZm1gWrDXuszxyrw2Otbi16mdrJ252jxxnbs7XNnaHWtLgzD2K2",
-	"fRN1ngy0Xma344AWgroG9tv3z/Yi4SpuJ2gWT7nvD3RTxi5O+rYoyN5YbL1rVLhlefYOhdefRUX0zAHM",
-	"FCAVtFeDNbkB2KhZY9x5fBafLOkkzuJO35gdZR/dxN2mlBinfDbxt+KRH9pd6Nvebh+kqF92qRr8BWGs",
-	"aIu7qDOd1ltiSc9tadxTNb8sKUMVnMyz+BYLUPaMZWE+TWyuzW/N20Wop2KNWiJ82rkeY4uvtmOBabtq",
-	"je2/11xrsvkW+gbF2TCiSJNVfLfz6Hp7ARX9bWEvrJH+7M6Y2bjBD+4ng9t4wx1k8M5qg2Y/u/HC98of",
-	"6pNIVKQ77wiaz27j71Q9ijKM9ON6gLTDRQs81MBg88L6vTfwGhy8CoJ7A2eHIYMykFQGCjar98dRbbG/",
-	"bsrcKLjSP2JdWycvPgtfiSZ1uL4iMy29fLmeOt2H8cZZ9rs1dNehq4iRxyWFK9waGskXTGwkP/5n1Jkk",
-	"hi//gjbY3NKeb7Jxu4ICMQx9B5zoUlHq1hdwj9anAHO9UcuQCBlBnrljm9yV5ew+CT+meT8XE+oFqDQw",
-	"9fw2imejkyrxHPXUREOVfN7UBVKf6CNR1YsdJWrXq9dS6gx+SX7LXo92p2I5/TlGvT6ga4Y9Np3FiZsb",
-	"3wo6rMu2jfqQD5jjGfaxWG/EdmoZKtkuWeNarjP6qOI63VETBZXV1xoWt9XVmTtJejIozb1aPfZKk7TD",
-	"7NebpE2z31D7rhNrdVAdNBRoKuqqeJQapY8wSE/mNdVEivjLOJ1eCREB2QKJFk3z01v+icoOy9YhOvA3",
-	"qK75CBf8p3V8pLDs5G1E+aZXVec6qqaldJSYuH7oqeOKfCptoWnA0Bw/FVXLf2KxpKEAWGgLSn0OuHSF",
-	"wAy692eAUCB7Kb1VagWFu+x6tYMhofOl7LWfZ+7Ry791aZj0ryknMOBLKnQBqti348WtCV4W4+HxDeDG",
-	"C/oCs9TCln/myuny1kdjo+Om6yC6G4NPzjK/3hpjM3//WzLO4q93xpDNp28ywy9++6MxE+bTfMApT2LZ",
-	"j+bGde7RTTpt5s+5OrjKxonPpeZuN/MhJgpoZ2AF3SUm6ggtBw7h1wFD3o+q3rwDKAOP2Pdcde1a8vD/",
-	"UvZONautMLnVD18U98EUf0Rl3jcoiJ9FdTTQKr5V87+Z+KgdU+H0b5fX60VR7cj4fW/rVUB+nzh7PFyt",
-	"IFs70rObM4SAQE8CrDBj6ioydcoWhh4WABHB1tdA31HyHyFia/UcLrhzBpz3DAVQvYHUcShMifzZODl1",
-	"Db7Tp5okB+tzTd/JJr/9n9dAP5Cfjg48nckPE+BIZCi8xG3Slx11Q1+orm6QaHXmqvJm3JAhyCkxmsrH",
-	"IUMX4DcKotv3fMwFj+7em2MCfaBMVv4KCGnSAUjWIJogdX8aF5AJOUbt9SbEOcb3HXBC2Rnw0Fx6HA/I",
-	"X58BB87UeXvnFEAe3+UyzHamiOIfuWsmc8nUcdUBp+zamA13KaMJamvIpy9UAbtbUKVjQYX4A6mPGP+S",
-	"KaJQc4lPBGnoo+84EHE7MKdsBcUZcF5evfjT5dUPl1f/Bl782/UP/3p99RL8y9XV1ZUDTv5MgQ/X0gxw",
-	"Xl5d/evl1YvLq5fgxZ+ur364vvoTOL/6n1dXzumZAtuHX16D77///v9W3rG+GmVyPansfXJU9//8lW9w",
-	"ECHkyTGEYUr7BpCsh6w6Vh21nGPGRfW5Sh/WPu1YAXiBSXVnwZISVHUNNHFxAP1Kx18u4z8pqTkgut19",
-	"YImeqrBAyJt3StL3K5xS1Un9l6uLsVfDqTcu9B24Yj0NGH3AXl0soR5CNVHz7UKiIiZvjNskPeXKmKqq",
-	"xaiKT7SFQW1sohYGTTX5a6RKdPCjGg5xi9rl2hVmGgQJQY81I5FPxwK67LyXrav2EXsrJu1WP+ObiTAN",
-	"+Fbr0BTv/Ok0Dc0h7Ww9ZrOOTVLXcxhll6nUu9ktp9WKcrA63gdVvVs/mg5zY9xYL8lqW367c9HtTrW2",
-	"21XY7lZYGwZ4OkNL+IBpowq/eX/7U9y0HhRNVdCSEObwNbujSeqwjTBAPe0dlNFuqp6tn9cDsx0aW2Cw",
-	"BngNecWtNugGOJFFXLYORMWxqabDGlWKtcbSV7ZOLtJf/YWcaq1hg6orC7pXnq/cHcrG6jfVWvHg7ZWR",
-	"G9tfjC4qDz91Na62pkOHyj/IorBBwXIDrM0CLdtpvXJNem5L417SN7PyZlD+7639ks2+bek+k8Ki5vtY",
-	"em11N9kl243A1h7pBbVVAmUXprfaU+6LTPny1lAZU1ZEZFW0rIstVhsxa7TFGs7c+z59RN40Y6wPdnS9",
-	"2tLuvY7brQ6eEpduZ6W/GRtaxlHaO7lYUb1odT9+UQLd6D1VdfM9mDO6As773+8+AlWnksJQLF86rwCc",
-	"0VCAl2BJQ8bBiZPemu+cytEpVKjMQ/2ZZERLIQLtL+ncb0rvcYkcvPEFYgQK/BDdZOuqhoAjAWZrk6So",
-	"I+6AE73nyfh0MfM1GVj2pV+dxCs/mUavTLGX0gUD/Be0nnz7przBOS2S9HGJQLr9B05+8dETYvAUqAQP",
-	"8A4SuFA2Mrh5fwteXPzpDEAOsOCAL1UehXIhARZn4JFJGBA5kiUkHphT9oncpdtjet7lsOfQFRwsoFgi",
-	"hpLLfANGJUS/48C4yZcKpHO26XyOXQx9sEICSgfmO/6JqJQ1fgZ0pAq41ENc1RVVBSCQQEyXVT8DDLmU",
-	"ecgDgkHZ05lqJjv2qBvKASqVdHoBfqNiickCSNo+ESx7DTCKqM/slNJHAuIs7YtP5BN5TckDIkr1APSA",
-	"2Bq4PpZztwq5APeEPl5/IufgZ/VIyhDEBXAhYxhx4Pz9/Ob97fnf9H0m13Kudc5AhFr05C4hWSAQJWh5",
-	"F7Kvm1As5Se1Rr1OW6ksB51ao2eUIb6MuoKiBP6AktxL9JF8IkAvNDhxQn7+vXMG5L8/yH8F8rlg8PzF",
-	"lXMqFxtAoPki+opYQgF8yAUHJicBjlxKPA5OFLvJL4hHqnnu9AJIQCaD8CjiaueYIQ8z5AogqCJSWQ2a",
-	"MjUNHxAPKOGIg5Aj8ICIRxlYJWYHr7U7olSNdRClYcRV+l3q+0hbEgB6nqTUeSWb/Zg+cVIgRSXcoOdx",
-	"4Lxyl5BxJH4Mxfz83xxF5K8qPw4yFN1iLddtjhHj1xFaYu2vysA5Shs74MThyJ87QO196Kq5IQ+h76+B",
-	"E5lDsnsAPqSXZwsapYDEPUb3afuPcM1BANWd2pDrjD1Fm4OJh56c6BSELkX/uKQ+AnMspRbyjOlQwosh",
-	"gFWxugAuMFlcgF9UQ/0lhgJldqk50z388flHPdFzjPyoCvCP0U8qQStJbGHAKbTUP5h/Z975RyjnL+F6",
-	"fgZufnuDvFeA05UcAvI9DlTKoaQogExgNYMnLuToHJMkMx/wcKb10+mZnkMOkK54fKEzTySA5TxwsKSP",
-	"YBW6SzkP8ekRNZnaJ5GSiD8iBl5evVDLBvmauEtGCQ05iJYOvLx6eQZmVCx1cgsEzluqYeqAJYKeRJR8",
-	"F8yot5ZaGCqexGThI8AD6EbAU+sp0JO4XIqV/wqsKBcRCFahFm4GQT9EXKNF0Ix6OILIv9/9/hvQtgLX",
-	"FEkkfIDY54AgrlKF6FxLccpWxpRLsk6cL58Mn+vT5PrLJ6WgPk2uP02ePk2+fXNOL8AvlK0iRLouCoQU",
-	"y5SCWSgUs2sNNUOeksGK0sRm1a/VZKTkMk2UvGWMRrgMdK4gehLgpGTaTs8S3vrh5ctXgCDF0XpWkOwm",
-	"mhvV71+JFOkkUmey+xVk98jTtzZI20jyCJkjxhQwJtJNcBHhKM0mntwE0F2i85cXV5OzScj8yJrg15eX",
-	"j4+PF1A9vqBscRm9yy/f3r7++be7n9U7aktQqDwaQ41XKe+JcV/WRP5fHUJEBAZ4cj35/uLq4nuddKMv",
-	"2VHqIXN5q/p5obPgpU2qcHXrTa4nt1J+RLmcUcqm8pAjdEyu/yi3tNMmlzfvbyPtN/l2ljdUfo2Zjc4B",
-	"gu4yFZaCRtyX2EZKGqSmkeTa2HqDza5jOgRlI3/79ln5ZVq/yNdfXl0Zd9Dr+H2lcslMn9IsKg0+oaXV",
-	"HSsmUSXp33l/VVl1ldIbnERoiKuNagF++ioySdWotLce6bKczsvrNknRD3pOygaRzN3lT9CLRI5+5UXz",
-	"K38l0jqhTJ2SVS993/zSL5TNsOchot/4ofmN36j4hYZEf+LlyzZ0BYxKn0JFBb6dTf709783v6XToJU8",
-	"Ur5Zkmg4eYu5ABn2uYizZa//mGT5Sjk/Jbx5+QV73yoZ9G5JHzM42pA9G1rfes+Iidvzbjmvplc9WVba",
-	"mJUk0NXtFObMd+Cm9ny0AxYaArb9AGuxugeslsA0g1AfMaE24ZoMMdnwTrXbLkaTD2nvb58yP6YkEvhn",
-	"X0r7VCd2MFkihgXyWveeObyzGVMma9jbGoxHak3B4zUFEwbOiISUrT/rS3dKBICOPqQg2UQAfNZ7HYiL",
-	"n6i3rgF5RxUTExftMH/LbqoIFqJvBR57UYxe/8rQPA5HEPSYuTJTB0/Uu3FEpYqsqOll0k7RY3G8GY71",
-	"2gKYYrkSyiX6LTHC9OnKIszfIC4YXQ+D877G2A9FTL7Rp0GtKBwAQnouW0HorMZa3yFERmP+bM9GaWma",
-	"WO9hh95DC/YIwhL20LkJO5ehW7QoonyPVhZFifTWr1vpPQQ89Vx2NwDa+LY78WvH4dMOJtA38jetr3nc",
-	"vmbRzyzyZSeb3Nrjx26PlyKmyQ4/eht8m+K6hZS2ZveOze62cvPSwzy+Ub08cPdGNxiX9KTEgmYQ0akX",
-	"F5xojJy2hg0i9aj5mVjQHCto9Np2x4y6jn1pYia7QI4XsijHEHMAAQlXM8SkeoySc88Al9Y45OqKYhbV",
-	"9soC7z/UR3YKvOHjBuYg+sYMLNwHgrtejJZwDz0spogIFh2kqQkYyKY/Ry23HDaIP7Xef+wgISXdEM/h",
-	"FgoEMMkeatBF34DzX//1X/91+e7d5Zs34Ndfr9+9u767A//y3//93//tVFGnSglOPX15apaNTJoHL+m2",
-	"/ZEh4o1jXO/gE16FK0NeRwxwBl5I+Ly4urqqGoSPV1jUjmCle59cy25Ulc/ov2fFK9k2c28S3l33jkkl",
-	"6LaBqeMNTBmCO6MMTIHemAiRImWMmRAJdTYV4jmkQiTLXYPnUhOnRVLqMEAfe4wtb9ZsURO1VUA25rbD",
-	"mFsbDqrf7d4ln2xdbdj97hHud28m5S9hECDiVYf8btTzo8BxfiTfIiDbmMuOQKtXAJyY6DztB9u0dH+p",
-	"jaLvfNw9avvaBgI9ySZF5f4+OURsETjIprLERXcEzqB733gi+aeo0Xaxpr9ihPzKAzD6Fv26EEw+ArQR",
-	"gPUE9Y2w6DHZ6MrRRlci1jA5LeaWpphKhI0RxlM0ZTaW8gxiKXqpy+Gb0xGXro8g0dXTK3CtGwyhLraE",
-	"7AyFdq9y7zDUywFOIsictgNiywzKAQSsTaEcdwplnfiqSaLcIzKGMD3bWJw2nLq7cGo9CmuiqLvF4bYM",
-	"RRs9HV/0tItdp+JODHFBWU2K5Afd4NAhmx1GK8y+bO/cAMrinwXk97p855z6Pn3U5SCjIekSnaoaocod",
-	"bCpFaJ2mETBXBJ221qq7xL43TS60ro2wvZZtjUuct8lc5rfiaNuWKiR1qctng2RHGyTLoNtkmizsmwJm",
-	"ZutRBhcM+mzw7BkEz8wFr4N1uUZIwhg1DsJgkN+rzWWOwjoL43MWOuNYXWPV0rKRbQexbDayUTIk97VU",
-	"zLFYc+V4zRUTshl+yGC50Vwx0TLKvZCUPmuuPAdzxVjwOliXi/m2uy6Dwd7uvYx776UtnGr2YfaOlQEt",
-	"iPaGg92a2d3WTC+Z18ak3XqUTn5k7+dfFRVDnBFR87qR3W0N7uM2uIuWdpEvL79oKawSpZP7txvY9Y3R",
-	"cAc8Gx3samiaErV3Hk9JGYLR02Xpy+0pPZblj5blDaY0+d7k1ZbM33ym0wDUaPh/r8c/d8jxbRnd2sS7",
-	"s4nTee/DengFF03FYm51m/Fwm6Rn74pWUTEEx6kl6KteFRVWsx6tZtW8Z3J2xI3NTN2sSjV4rBbdCTu3",
-	"4GKrNnenNtWUd+UrwgUkLpqqC7QblGbU9qNqOh4eM8javwo1iGlxRZneqtjHBWWZhe+tqo3RWo19vBrb",
-	"ZPyMgMlIhPZypoUeN5Fl1flRiZb2EsVaDzu0HoyZ34zHW5oRIzQhRmM+DGK1R31tqtytYj96xV6q1JsT",
-	"yBKE7IiRt5RnFg/D5pg9gxyzeLGrEN9CvV2uQl/gKQvJFD0hNxT5qxuyuPgQEn20Lm0MKAHoAbE1iDsF",
-	"HElhhzwwWwNHC9E/PjvgRFXox0R1oDTLabFG/ztJz4eQ/Jx84AB07LaOT5rTUF5ozh6XtDJhXco24CRh",
-	"nNPNBYRAbIUJFDVnlhUJH+N2z5dry+fBsq9l3wb2TTAzFOu2jkzZqNQuPdZ2jqqNF+0+XlTjOlYfGx0n",
-	"E23Zv7QnS8d3snQId1CVp/FhmLuMLYv7t+r5s8K9HnK5EffCGnGWERO2GNJ4u/Spe1/Dh9S9HzEX2sqe",
-	"uwIede8HhR1DM0pFXXky+dxCz0JPI2FY8HWJRcP4xkT5u9SuEDDk4kCFpSFgISGYLJLQ9AX4+Qm6wl8r",
-	"s5/OgaNctqnud7pkaO4ASDzg6F6m0o10wCrkAswQWOAHRLRudmLd6QCtTUFAMREcQAEg+CiVe0jkz87/",
-	"///+f5khxhkFSr7jB3QpLQE9dkdvI3bT+znWLAudPwsTzUbLrdRqK7W2EShXwktdKVutOO/kY6s3LQIV",
-	"EAZGHg3qgEcDizuLO4mDQWHXYmOwuBdmAfhsAbiVTa7LkNRHSv6qnlv8WfxpJAwHPtObgz5iTSUab1Sb",
-	"3+cjxGJEUbvWahx7zzFWVAxyrbLsqHdRbfmyTS0+3lv9Fc9KLMM0kmRe96j5vr/IaHFVumx3+FJjvxex",
-	"b1tYtJARNqtjhxevyykfiE8xCULReBhItRkra+4rpyoIxTAJVUEo+p//CUKroY/58I9kvawlr5ixP69H",
-	"ic+hTnRKbw7I4uXlxRUgVCjEAkr89TVw9PsOWMGAa95SvwDJPpK7IAgYmuMn5IEH6IcInDgCPYlr5ww4",
-	"LkOe+gORB/XvPVqrfxVi1V8zH5J7+QcmS8SwUH8uCGXIOdW7ET5aQHcNXlxcAV/OTkIglqgVQA9hhjyw",
-	"RAxVnMGIk9vGK9O2mb9tjN7eXDqK7Ogoze1EI/J0IF7PbcAaCj6nFyC/B9jjwKf0Hvj4HgEHovNP4dXV",
-	"966HF1hw9TdyNAsuGZoDl64QB3NGV0pBGFvG0c6iC31f7yyqfSPkJfuNRabMVBKA/P7AXYCNDQs5B0PY",
-	"FXK2O9ryavorjAe9eJbphzHjod58j7ljtgbZ7BBAGSg7wWhKB7la/YTDihIsKMNkMV0hwbDb4AC8S9q/",
-	"i5ofKI/mB2LE+cr4luN/ogzfRlY2j0twVLwXIIap1+dN8c9eb2Hh1xO6kSQpwKWvt5Kffuu4HK3jUhAZ",
-	"puQqypNhpFhzuLGAwOMzNqzQai20uskqG+LcXYgzP/s7kx6qKHilCHkDBXwOIkQl++VjAz14HBGvUzfd",
-	"OH4zhpZrWcbUHxAPfWHZeYhbnqCA4KTAr6fDc/MD9cMVmkIhoLtcocYLJf+m2t+kzQ9/CzI/pL3nMOQJ",
-	"GiKoUVjnvq5InjjrihytK1Lg9eqEh0LTxvJq+TfGLke2tLeQnwZbpu0ZlGnLL3oTJw2h1tteIHpofGnv",
-	"KR33PaVdsV5zX+lxQvPZmZndrEsbPNpd8GhAvRRMoecxxPl0homHyaIpVe79jW7/U9x8PCwdZEnLVAvs",
-	"nbxWmKDemWw58qxDdrxJbbmlzua35R82V7jO8dyhV7rOTYB1pZ5DxevcojdxRCeV1dZn2hcjWd9n3L5P",
-	"V3DW+D6HBrGhTaFuFpB1GnZYKnULEhi19RbQGP2EgR2EjR0D6xEcv0eAyn0B1MELOBbz39r9z8nur4Z9",
-	"O0XT2ca3xr017lsisI09f5SGfF8D3lrue7Hca02HmnsORozhLdoX9qaDEd50MKA5kIYjhtnJ+n0+RkaJ",
-	"58bugVmP96D3wKKkxADAGgnQe09s/Mxrd9MsY415N62dTu271XYUytX68ce5SXe84LTbe3Z7r6tKYMgN",
-	"mTo32vXQ2Yf4zWIS4mjYqpLGvR8nq6RsiITfmkXt68xV0mu9uqP16qo53JQ3NXKgya+rBtVh73pWjsv6",
-	"a8/AX6tc/dZc009dt/XW9s511vkat/O1OYBr3LEDQZ81DHvbg9YR3J0juE1dw+VrWKynC0bDoMEbvIsa",
-	"/1m3HQ0vZ+jau9eXoWYIhs6uUV/nLkOWdeiO1qHLMqkpInLs2+S4ZQFz2M5aZizWQXsGDlpmxWu5oLVy",
-	"bOt77YVxrL81bn+rPR5r/KoRI+sZmVsdrCzrJu3OTRpE4vPl9B6tm/ygu1//IhuNxwHiy7+g9f49H0XG",
-	"IDyo16G3r6MIsU7O8To5aoGz3o3+qdmtUcx76P6MGqx1ZJ6DI6OWuhzpzYqstc+yU66wzsrInZUazNW5",
-	"JyME0VEbQ21sIOuC7NAF6SerwxlBTZl4d1Gj8fgciqBBjiPpCeht7Ku3rbF/vMa+hn6GrSJuaDT2NTYO",
-	"3NhXg7DG/nMw9tVSlyO9UYG0tvV3yhTW1h+5rV8DuTpb/yBANIQR0sb2sEb2Do3sWsDWVM0YLWS3ZTLY",
-	"ehnjq5fRT8NvfFnYeFBvL/2yl35Z6dDm0q9hr/k6cCfYnrKy13VtcC3KcNdyWb/Z+s1bvl7L7qDZa7Is",
-	"z231mqwIB5zAgC9pO3fqLmk8MmcqJmwkrlRMzoD8Gq/TZm5UTJh1oo7ciUo4tSggUiZu50AlmDkG9yke",
-	"jHWeno3zFC95PSe0V5Td3KZdc491mg7BaWqHyUaHaZzgelbGVxebyzpKu3aUhpf9uV+2Vl3w9/lYWTxL",
-	"l61QaCsUWpduXxUKdQF6DS7AS4TdNsoWHpJosqUPrV95UKUPN7c4Ni6QeFymh3V3n1+RxeNDsLWPbaHG",
-	"Z16oMYKIdDpabVZ+VA1HxvmSqJFsUkpSBoyRyXXZbHNSEmS92CPfmFRcWQzHaWZty/6JidsQH1eIsrHx",
-	"XfN8W1a3mnnX8XA57/2Zr5XaHZ3KHYm6HY7tNtOyVsMeuYYt0a5tU32OIsXHhmCfTWpPOdIb1Vi3DB6b",
-	"uWNDmU2Qa8zUsV7IrkyhNhaQdTx27XhU2iTVxQpGK323ZbjYYgXjK1awoZ0RxUm2nSQ2NpfbJoXZpDDr",
-	"7I8hKWxXuWBjlEA298sGHg4w96u92TBYptdh2g82HPJ8M7sOF7HWqLWZXDaTq6DnNipHcdhSwZawsCUs",
-	"rPypLmFR5c9uVs7iGXqutgSGLYGxwTHoeoXdryyG9UAttkdVSsM6mLb8huXNvZbfaMrtV7yzZf7cKyOp",
-	"AQ7BP2pGO3KNnl3LLDtkFjXlJo+oHzKsQen9jNL79kkDr6M3BrwBYU/MUBjIIJxRnNC+YYkigTY0cbSh",
-	"iRK2yjBuCdc1hSVK8LMJo24pdlCk0sYPnkH8oLjszXCvU1qXq9AXOPpFUhhzRhYcTtm7DlhSX0q75OGS",
-	"oTl3ACQecLgazFSgVeBDgdQzRxKb5bl38vua3qFV5JY4r5bi3tmibyixVtwQrGIsDzgpgdTpIAzjoUEY",
-	"Jn0Y8U4Fg7xBh8YgVRRbBhkFg+jl2QqDtIw7D2xm2eDwuIPDfQyXmiDxXtDzLH3urq62DVTtMFA1gDfQ",
-	"Mm619TIS0Xf2nm4TEzIkh20ayrIBrKMPYJWGrUr59fJLIrix922YUPTv8wRqu2HzZ6tObQjbSoDGELbO",
-	"sIsBNXxAey/sbgPhlmPGFQhvo0r7hzP2pVNtGOQ5h0FGjDobPrHhk+MLn3RVEDbK/QzEe5Uz30KUP4c4",
-	"9pZja+1CalbS7l7SdghySYN8Tn2fPpq77Fm++UU937VkHd6HzY3DbpHvGbd6PdLd8fI98TrgMoT+iWqA",
-	"q54fAXCz47DA3Tdw1XpsAFw64zQ2Y8uh+3vU4vDBWxiJhe+e4RuvSCcAM+QhIjD0m7a9jIZbDo0kX9r/",
-	"bnZCyiA2d9Jb752tpAe7o3W8O1opp2W412DAxj2rFCdjPHyRUGf3mp7DXlOy3NVwLlFHrSODw2DdxgZH",
-	"HhtsgaK6+OAuUfIc7JW2ZoqNE+4wTtiKR2ouKdi9LN2mdWFvIBjfDQRdjAEPBT5dt0jJfGM03C5u0y/t",
-	"3TdNSRlC1qdz3dc3TemxvunR+qYGp5n8azJgk29q4GSEvmlKnfVNn4Fvmi53NZxL1NHll/Q/KvcR+og1",
-	"aakb1eb3+UAM0EVZtcsyUwTuXa8pKoZQaWpN+mozRYVVZEeryDQz6pMCXqkQ0C068X9zsTfV6YhFwF6j",
-	"F1vn/BYMb8MVuwtXqCnvzXKYBGGTyr1VbfbJb/vhJDXuIThJTXJfHaqosDr0aHWo5q46HapbdGLoqEJQ",
-	"qGN311/icGUWMS8vrgChQmEWUOKvr4Gj33fACgZcc5f6BUgGkvwFQcDQHD8hDzxAP0TgxBHoSVw7Z8Bx",
-	"GfLUH4g8qH/v0Vr9qzCr/pr5kNzLPzBZIoaF+nNBKEPO6QWQEPbRArpr8OLiCvhyfhICscStAHoIM+SB",
-	"JWKoolaRjpTtWXBts7SRMUCbMjSKakZRcPZEg+60NwNHNesUyzQoZk3RjWo5YnPYIHPvfrFByxCa3Vys",
-	"vgreIMmq+aNV8yav1il7s11jFNhofGxazhiajSE/gxiysd417NBZgTYHk8bAQyMPKe1WabbWlTbKtLso",
-	"09Ds2cqyHb9ROxJ7djiu3MyItfbrkduvLUzXtlbrcRqs1lZ9NrZqOfQ7qMC2tqk1S/em+9qoPGuG7toM",
-	"7cB57U6/7Iy/7OmXfZ5+aZOnVnP6ZacoeQ4Z0W0Toa2E3Z2EbccjNadfdi9Lt5m/bE+/jO/0S+90Y1Vf",
-	"1aekprLIa/n4GCCcH8i3CMJ9PVBAWfyzgPweiCUUQNfG4urXaBA6iWNGvTXAHEDAMVn4CPAAuggoO9sD",
-	"kAOBnsTlUqx869mOwbOVYAEnBgud9mAtn7r31Zz1lrr3I7SzbQ7MQEFC6t5vjKCQ1GPor+q5RdHx6ni1",
-	"wF1xtETQF8tzd4k0eCIPrugySLX0HQd8CQOU5BNSN5QdIg9gAiBZg0jhMQS9Ynrhr+pbr9WnNj5519qr",
-	"inR/uSN08/4WQMIfEeMWhP1BiNyQYbGWCyllwwxBhtjk+o/Pcq1SiGoAAAW2bCCKy5U1cYnVcWyxngaM",
-	"PmCvcdfzNmr/Pmm+bfmW/d7edzPzBA2SfJ9fhN6J+Dni7Gbn8ebk5xkxk81b4NI6jm/e5Cng6oiDi/ti",
-	"8G58beONu4s35me/LafpAy6uT0NvildwgRp0q8rRfy2b3+rW2+Wy3OdizboR0AtD7qvJcsRZRXa0iiyP",
-	"epO7ChzRlLeTh81Yr31PSbTZOM8gGye35g0Qr9YfbZMFhmQDmzEw7oyBbtiqyR0YA2gGNjU6WRjWpN6d",
-	"Sd0VtDWb+XuC7dYNA7utP75t/UH1eKt9/qNBd+lohrZ6bQbA8WcA5BntdFMupKsVFjVsqJ4fDx+WDscy",
-	"omXE9oyoINSfE6mcppcmx2VB9S7kAswQcKHvIw9QohADXZeGRHzHAX0kgC8h88CJE/Lz750zIP/9Qf4r",
-	"kM8Fg+cvrpzTayCWmANEvIBiIoBHkd5PZ8jDDLniDHAKIGBozhBfAkHvEQFcBQIpgISKJWLRlzAHHK8C",
-	"fy1bhxx5F8D5+/nN+9vziK0d2STmIFX3BwhKL8AvlK3OEXGpJ6FMPPDvd7//JhGPEQeQSfCLpRwcCqS5",
-	"pvgByUnXXKHOskWfjAhskxRwDVwfywUFKzmZgiEoVBtCyfnLqyvJVBDMIZYTjJ7cJSQLpMiTb6v5Vp+P",
-	"eK+YY/C7WsOPkqAxBtl+v5HkJQz87SzT19P54+Pj+VyuTMj8aHH6d95CdF4NPDI98SUu6w3QSQEaK8r6",
-	"/75McP9O/DV4XCICnIixpthzVAktDiCJuU0yX4YRXgEnFqZxayXOpV8OVIrRrgS0nohIPrWU0IV3vu/+",
-	"ThuJm3tn02SPTHLHzwm35gTXnLJo5RDn8fqnAlnTZIjhALEVjhJCavel3hsNt2v3pF8aZDcqHWHfbaiU",
-	"ILsDdbQ7UAa+TYYxYd+072TgZITaMKXO7jY9g92mdLmr4VyiBNpuLg2EdbuvNO59pTYoqtlN2jNKhrIS",
-	"2hoHdvNod5tHneSbD12kqlosGA2DJks3bv1n3XjL1m7ma3vPbM6SM0TaY27yexvhGcKsIX68hniW/TLc",
-	"nePMRoM8i5kxGuUZCq1h/hwM88yS18O7SoG1ttKHYwBrqY/cUu8AqzqLfdeIeVaWThcDxzoTO3Qm+shk",
-	"huaIIeI2neh4bzTc3UncPDYTInob4EkP1vg+XuM7xWqGCwwIl3JAa4MkBZE1Ro7YGEmWuRpFdUbIflEy",
-	"lFhtK02tpt+hpm+FzJpM891jcwtRh2QMNr98fPnlbSCaqOBwFmNg6mOCMufDquVr+tZb/dJRO3qF0Q7i",
-	"7BVnvqsKKK6CVQW7VAWF+c/wW+FpBd81eX9myy1vJaWf2v8+UkrLwNzW239Nu7AO7PE6sAa7VbBzFR93",
-	"0pvPRGFun3dbs6xVjXtRjX2Y6BKvAspqjlPdque7ZafP9iiThX0p7DUawYkJ79MWuGcooBwLynDTFsAH",
-	"s+V2oZ58av93GKekDKFGktnufYFxSo81AI/WADRZzeThDAs2JQ4ZSBlh0lBKnU0YegYJQ+ly1+C5TCfJ",
-	"z1D/oaa6xAfdYDD1tDXAZ8lcl98SMWJlcmPoDivrB+COCBLgxMTuaVcGablrPZA6sLvW4961biVoa7at",
-	"dwqT52DVt5W/NjS0u9BQSyap2UHfvTTdpglud9DHt4Pe32KOikHR+xml99OmMObrqKEOIB0DritH1Bff",
-	"9sahweotmSszgN2bh/k0YEgZAi3h/l43Pz7UFwe24+o+N2T9FvPS+2Q/IB76wjLU4AwVLfoQfMXQHAl3",
-	"WRd1UQ2Oww7KD6U0MmMVwzYjIWoJNkVu6ohNNYiT/0LOkWi7wbW+0a13tck1EldYjXpYf1jP++bhSUWa",
-	"3fA6/g2viPVKOT9my77c35wblQfcjgXAYUTMdikmOkkHG0HbRwRNTX5bfpWLP9Ur1KSMZdO7qOWW+TD9",
-	"1P7TTVJaIhY7+1Laqw8F4mJKib9u3flPlPp3gmGy2Jh1jYXsrd3ToVrNfrya3eDjjJQw+bsxlcWAyhi3",
-	"9lPybDLLc0hmSde7BtKlSq/1bv1AiLfb9SPfrm8Fpbr9+p0CZQx2kRz1IO5HvQ3T2nSxbscO3Y6W7FK3",
-	"c797ybpVi8Pu3Y9w735DA6HkKqfsqjnmOw5YUl86Nfqt6UqOaIGc4l0n+r6bo+CA4lDszU+WVTvf/GSy",
-	"5Gk/XtVoqY0r36km+7bp87aRQmTgQ5xjuygSw+NIUcG+eS/fia5Tsljc3LrR4qY1FmvNm71BrUrEd0CZ",
-	"Tc06HBDGAlEpODZVYduGkL7++I1uuV1UGp/ae0jfoGUIt9Wc8L6hd4MkG3o/2tC7yW8mJ2f4sCn0bkJl",
-	"hKF3gzwben8GoXdjvWsgXaqc2obeh0K8Db2PO/TeDko1offdAuWZ2C+tzRYbdt9d2L0tq9T5pbuXqlu1",
-	"NmzYfXxh902Ng0vXp6Sm0sRr+Xjf5oGNYFvUr2MwghMT3Kc9UR8yhoiYYsIFrL0K5LVueRs33LkF1NQq",
-	"ImzvMZ+YkCEMpnhZ+gZ7YlpsiZd9cGmOYwZhWB+GpO5s3lv1/CgsLj2U8gN5VhNaHlsncB+Es1ahL/CU",
-	"hWSKnpAbCkVhZRbGh5Bo9KSNASUAPSC2BpFWBbH4jvGnPncBnBgDDggoJoIDKADU6AyJhxhwyog0/6tO",
-	"Ofn4AV3Kt/QISpI+3skxfQjJzwmRRyEZMiMqFxAvrYCwAqKUAwYUFgKxFSZQ1PiN6vsf43ZHwX3VQ7Kc",
-	"aDmxnhMT2GzMhQVtCH3Emk4W3qg2v893x4fGl9r5sYrEvTuxioohPFi1Kn3dV0WFzVI42iwFzY4Sy1CL",
-	"bRaZyIY00G06y4HmA/+q41GLgr1u/W1dArRgfLvPt7t9PjXlGzFezh01mC+3htK0wx4HPqX3wMf3CDgQ",
-	"nX8Kr66+dz28wIKrv5Gj7byltBZdukIczBldKaltuNCRwehC39cGIxeQCeQlZmTRLc7t4EuCRsr7G7Ox",
-	"HNsQXCwnsiMTq2mt4GG9LpZ/h+HfKHYUA3+2BtkwlvSrysJbJrvL1SrhdoFWgQ8Fmur3XZ+G3hSv1HWC",
-	"LTJ+P0avK+P/tXz5Vr+7C3ar+PhIsoIrqBswz6Z67TZLHq6g3BrqR55OXMXMRee9ku3bpRxXAWy0ScgV",
-	"BNu05GeTllyBgE6s0V71dstn3gY72QznQ8hwHgKVjVnQ+4OXteAGUVM20LL7hOo96IvLFbxHUw/NYejX",
-	"XArxDt6jN7rRYagPewx4oA26dOHj3bkq8J0OgdNOAYTdRgxGFiLYgkYZJgJgXf5n4vLX+Phdnfrxe/HW",
-	"bX92bns9vKsUWD833Prdz8bvbpKaLT3r5+NK78bS6WLgWNd4X65xo8nRdOJ41wJ323aJPXc81nPHA5gR",
-	"HQ4gHz6uywZja3ha/ut3AjrhsdON+K9Qd7esgO7RcGDZaCwLWhbsXEZ3SB70kECumLpLSBaITzGZyrWr",
-	"5sk3qv1r3fyW/IqgNwJf296ke2jOewFFw8I6CGc+5jWn9t/rBseiXMqHY7WL5cnWPBlBaFg+lMjxH1Dd",
-	"zdaqgdUhFq+db7FWyBkWr/wRBtP0qtRq3N49wiC9e/Nool91o2qlTa5susj2oraZ1RkO+PlsJu2b0/sZ",
-	"pfdTKAR0lytJZH32yOvojZv0hfis544YI/uxve6xFCdjiH2WkkXpm1VSJNBmlhxtZkkJa2aOgIuSYHrJ",
-	"O41pJ8V39i4BthbMy4/UprA8gxSW4rI3s8zmerdt0ssI2c8mz4w7eaYPoGuSaA4Wgc/SUOxqH9rEnN0l",
-	"5mxf02AShE0+3a1q83zdODX+YcpKB6HoX1M6CK17drzumeayRo9MN+vJ51H9zFAntF1/iXP5sgB6eXEF",
-	"CBUKwoASf30NHP2+A1Yw4JrZ1C9A8pNkNwgChub4CXngAfohAieOQE/i2jkDjsuQp/5A5EH9e4/W6l8F",
-	"YfXXzIfkXv6ByRIxLNSfC0IZck71PpKPFtBdgxcXV8CX05UQiCWMBdBDmCEPLBFDFSV5dfrYSOTZNsuE",
-	"GgO193yOogJnlLl4osF3OgBLd60MlD8heABGeUUFoY2U8GBFeWwZnueimvOc06ikO9ffyb1w1LrJ1ul5",
-	"VtHSmkoLHc6st1WBbaOkY2M4GyIdd4i0G4prgqPHAryBLa5OhpYNQe4uBNkV+DWnAw8Y+ls3hewZw/Gd",
-	"Mdym5cJCQiS90xkmHiaLBt/9Q9T8p7j1swm+50Y+RBg+P/d9AwA50mwA4GgDAHn2M0VBgTWbfP08bI7E",
-	"t88Ny/r2z8C3z615A1tsqCGrNq8q93n2rjS3v8NTUEF2r2dEez15AJ5umUFaxr72rYBsrGvcsa5uUr0m",
-	"1nUYQHtmrk0nj8ZG2nYXadvEmGpV03c3BtBIavgOV9Fus5K9Nipw5KV6S0r0ti3NO96SvNZ7fzaleMvh",
-	"m1Mv3Sru2kq7R19pt0roNVTWPf6Kulu1O9qYG9Zk33Xh3EoDoKlQ7qEXyLWb1mMtjNteqXeof7sXtW4L",
-	"k1mAFyrPllW5qQS4D0PiZooAZuH0Vj1HGiL6ze84IOhJAEy4gMRFr8yLzzFPkBc//46r29KLp45034cu",
-	"7fUoJI5t4UDLnxUREYWRXgzK0IxSUVcdUD4fmWtpN0yHKuAnF7cXbgRiK0ziZIBS6HyMm1j0HCV6kvXt",
-	"DKBoR13iCPqINdVAuFFt4pTlnWyktNvBVITtfc9FUTFE6EOtRd8dF0WF3XA52g0XzYTm6UuT2fXTVrye",
-	"hLMrw5WqsxGy+14jnFvn8hbMbcObuwtvqilvYDEuUW4qz+zi3AoOHB+Te+7oWiHoAbE1EDQ499ED8g25",
-	"+wpA4C4RDIDLkIeIwNCXXp50CB3za8oFhwRAH0Ne9LmjjIeIsA1Zd4BdAUXIMNsCqqvO+wKcJ15ukXOi",
-	"Ti3jDGGNSkkkvZloUjP73qlNGiHTzBHIrssN4Y+IcfDy6gfwiMVSGR4O49PFzHcAJB5wptEnpthzgEvp",
-	"PUb8VRTB0t/2IRccwBkNBXgJljRkXL2KBQfoKcBsDfiSPnIQBgBy8MPV9+BTTFzUo+Qz1RR5gDKAyQP0",
-	"sfdpcgHe0gUmHFCiPvnIKFkAvoTMA5BJaexhhlwV2z+ryH/QoBxlAoQiLcmAOMv09XT++Ph4PqdsdR4y",
-	"HxGXesjr33m/jZO3dLFAHsAkNknV8gMXMilac0z9fVmI7j/TFRskevb91cvtf8SKp17iCbkhw2I9uf7j",
-	"c8aipguAiZYvaAWxr6RDADl/pMwDJzwjCk4rRFjeELiErkvDujLxN1GD0WjomKBBDFvdV28HVr/exoWN",
-	"qQYn0LChTq0eH0CPJ3OrpCv0fcSAC6U6h+6ygRHko8vZehqr/urY5E/rD1Gbj3DDw0lbUoWSrpTKDld/",
-	"tExWjzqeCtj/DG46hW245neCACKCrUGAWGKeXSujSK6ckoEQOPETB0jfxTLVEMYxXPBrYHCGyUiKA4pM",
-	"JOCijn8+wsW4WUeh0nKN5ZrNuUbARRPD6POx0Ku5uFMdT7zxvDGzjaLRnmQdB/ISTLUDX5oeXoM/nUps",
-	"IWgh2AGCGlk1KAx54zG4v/LtH4KT3xikTq0cT1/9Lomw+6BHuw+qcGyyggZ206EzhYoRSlxJlz1w9gwO",
-	"nMmFLoNtRoQ3781vjOMd1LyskN7NQtvub+9uf7sKj7VHd3aJvu3IWntsZ3zHdipFY3YH58tkhiBDbHL9",
-	"x2cJpGjb5bXao1E/fpbto5IQf+SX7k5t0X4/OZuEzJ9cT5ZCBPz68jLk599nbw5blaQZ6bd/KHv7h7Zv",
-	"v7gqvC6QzwWD5y+uCp18TibkS7y1E8Xm/8xoGHD1meyD7G8+YuIuQG7x1+wvoYfFz0QwjDK//wTd+9xn",
-	"Xi+x75V9S1UDrXyQ/aXk4q6Sx9kf05wY8+c3UEAXESWHzJ9R4NN1oedb1YVYv2f0AXu5d6JKpuYv+mKS",
-	"zC/6wMvHdYBKH2R/DG48jyHOk7olZQ+z77yjBAvKMFm8Q4Lh7MoVyq4az36/CcXypfnLe8RWONqgMX/2",
-	"oYvk1BQx9J6hOWIoP4734SwWt28xQfkvG48zv3+QfCtH8jfqhytUsdrJXd457KV3fN9wjnLvSD65U8yV",
-	"/T1fJ8Z4dhdJkeKotXi6kU5iye9xQaW6uc/fM154lPupuCh3fPkXlPt8OCO5cSuXP/N/nuUSLTaNH2qn",
-	"Xj+8IzDgS1r2qABz/TOffPv87X8HAAD//w==",
+	"7L3rdtu4lj/4KlianlX2v+VLnDr973FWfXAlqVPuk1TScer06U4yIkRCEo4pgAWAtlVJ1pqnmQebJ5kF",
+	"gPc7KUqiJHyKI4LgBvDbV2xsfB3ZdOlRgojgo+uvowWCDmLqzzfUhgJTIv92ELcZ9vR/R79SLs4YcqHA",
+	"DwgsGJqdj8Yjhv7wMUPO6FowH41H3F6gJZRvi5WHRtcjLhgm89H379/HIw8yuEQi+NTN+9u/I8YLP/YW",
+	"EgcKylaAEoAeEFsBG7ruGIgFAoLeIwLQk72AZI4AJrbrO8h5ASChYoEYeICujwDmABL+iBhywCMWC/Dj",
+	"1ZUkGcsP6CGPxiMCl5LMf5zdvL89C+mpGte/MDQbXY/+j4t4Di/0U36RGJIc742LmPgFuwKx/BD173wM",
+	"bn57hZxrgKC9kDRbn/3Ly+f2DCPXUX+in37SP6lh6Z8scLKEwl6cAsoK3tA/JP9Ov+vg2Qyx03Pwi3yH",
+	"XwMLSlIn3EP2RC6tNQYWF1D43DoHN64L6ExO/RKorwL0BG3hrs7BDZipYQCxgEI/RBzIZcBkDub4AclF",
+	"AGjpiRVwMRdyAdCT51IHhVOr1uMPH7FVvBy6109fRsmZxwItFXI8KARi8rX/+yRD+DdN9enJTz99S87C",
+	"6WicRWT0A2QMruT/uVi56uuULUfh+t15yN6PNZRzJxcuQaP8L+I2dBVTT8IW3J/+E9lCL/U5eA+ZwNAd",
+	"AxtydIYJR4Rjxebcn+rp0mtb8pEXii0V7/HhIUS+8C1B7rfMhHxLzkZPwPEdLF4TwVZ7wv2SXoQi1vc5",
+	"YhO0hNgdPPsnKP8Wk93PMv4M7Xvf248llNrIRQI5cv1mjC4nS8gFYvK/Nl0usQieuVAgLiZTNKNMcbLt",
+	"Ut8JRcGgFzsa47fEAL9Fo/uWGtq3eFz9oOHlArvOjW1Tn4g9UggdxPvw5XlPKyoRste6XWNcjvP41Hg8",
+	"9h7RcOvkkXDrSJGoPnetpsiFXACO5ktEhHyEBdcOEbh1OIAMAerBP3wE9Mc5OCH+EjFsgxllYEm5AFDL",
+	"EcAQpz6zER8D6HoLmGyovhi3OI2cFw+KRTyFeh6wU+m1LDF5g8hcLEbXz3JzIwdP6f2U0vv94gb5L/eg",
+	"jUJ/Rf3BkEc5lt7jXmg1BexoJMqBQd8yY+gJ4cEiV4A8aDFInAe0rQ11hhxEpKTcX9F/bMK+H/y/ggLa",
+	"iAjE9mPlQ5aY+NgJxd3h2XPJUX7rz7h7hTyXrqTo2msLjyP2gNhEwPmE29QLFFwwY3NGfa+vKE7Rx/bM",
+	"JMzS/61gpvpGV7kydaI2Q1SnMXXrKtTyGZCjDgkZ4hysPXBpR4jVe0YfsLMvWsVEBapZ+3YJ52iPDYS8",
+	"WKd84rlQyAHK/2I5QB00GAPL9vwJZPYCC2QLX4cEHzDHU+xisepHr2QIyH1yzwyUlM5JjO1bPLPfsmP8",
+	"Fs9pTzAlXEBio/2ybrKIjZz2UHWjpZzNeCsioabCnzzIkv91Iqs+buFCG6l3EhaS/N2futieOIRHW2Ee",
+	"ww/ye6nfdDPsTaDjMMR5smH61ySyu7HKZmnaAwMuxV46+lEEhm8ZJHxLwOBbBgPfigDwLTPT37LT/C03",
+	"x9/yE5zk934ZudyMwkGLQZpQAW1rG5FBPx9XHtprhy0r4XLKrheNumcqNKc1U0yfHUxPfOXdaJb9GRMH",
+	"k/l+oCrip1BnxaJnL6LZKfq/ZYjveWH3TU6kLZmDdMGyWrrnFa/QkR4IkDZILRnzwZp68i0lWFD537dI",
+	"MLwnqWme688x0a4lehy6DNPUfpOk9oPft74rsN5f3p/gQql9Iz3ZI9yD+haOvB9MvEdsibnsbz/goJLr",
+	"9sECiQjtaZ1CV/Kv0pPcL9aNoiuJHL+jsUR0KCEe+WZMk/cqZqCyifdarKvYB1/ohNFQ0k0IFYj347FW",
+	"fWDPFEE0lG/pcfSDqA/I9pls/Hfq+kt0IwS0F/uzj80FZXAe+6/MJwROXbQXuiNJ/LcU5X2tbZjWZXKP",
+	"jiv3KF75ch82Tvobog+bSElc04f9gOcLcaeGv19s4GKC4PxAd8+/BaPrB+93Uothsdojq7lsN50g8UjZ",
+	"/fGYz/kN7+QUbMaOvlNbfjfy8X6HdbMnqo4gyNv7UasEGMq1pd4kBqqTIerLYBNb0beuxtQTYhjDMIbE",
+	"QR1PDJgbeuGDj0FeyGHE0RN25RhYS98VeBKc6VpGjvTRBttDq/Rb8cT0yVYhrGpVTpiXNGA+i1KnemW4",
+	"vdzHwnzioBn0XVGVZ1jKd8POtojGVpwzt1Gm4Yu/oZU5SXXwJ6nu/ClB+3aKKp8UnHXjc5lWWZCslwW/",
+	"D/o2kzWb8vLTiVwpaPWdyv473xffRtfEGQNrhhkXUXK2NAEmHWRKWS/Dxo6ahG8x7d8iwvuBw37ue+Wk",
+	"hxpFibQZuFmR5vZ4IGmh0OdqH9R5q6ITKfqwQjCXnECPL6joM6S8V+5e9ZGq3GmO8snbTDBaY7LcD9SU",
+	"DNH9C+ZoTa9Pj/8umOiD4s00lpK1LsuClodsBlbzYX6ugqSqbJizb4Mwjb86PgShRBgwQ0ZCqxfO3J9D",
+	"Usbx7swG3yVOuEcJR+qDP0PnA/rDR1zI/9mUCETUnwI9iYuFWLqj66+yV/lfz4VySF9lL2l8/AwdEBVi",
+	"lsush3kO3stXzuTbYEqdFThRESUHQA6iL5yeSzp/oWyKHQeRtQj5QF0EVAo0mY8jluNICLX64QPK1OI9",
+	"eZJhAEcqZVoVqsIoIFrRpyj7jYpfqE+ctQj7ndwT+kgAo75IfULS8uvHt2/Up97d+GJx9ZoxyjJfg54X",
+	"poRe/JOr8tbhRxvT8HGB4grXj5ADhmY+Rw44mUJH0sHQA71HUgDNGOILXRRbzZZklEdGyRzwBWTO6Tn4",
+	"WS4noQI41PalWETOeRz2LhpCtwlDsidw8pfLSyU/5lCgR7gCAi8R9YV88KOu4H3z/jbgS98DcCaB+Bew",
+	"xMQXUpCC3yjwOZr5rgKiIvV3An2xoAz/idZb3LchrkJEUQYweYAudiQGEed6KoOveozK3+BUMuYan5Xr",
+	"aUvJdAZd9zpSG2pVZhKx4MT6EPwYgvgavKS+65AfBJhh4gAVeNelzG9f/XRpnY6BolshDcwgdn2GODix",
+	"Pn36rGTY59H48+gmUYdGvywWmAP5HECXIeisAHrCXPDz8/PPoy9fZL/hjMiFetAVzceBxlOLLBWiLT+r",
+	"5CyArksfkQMkn8iB+kwaDkAZCykGKhAp50rSBRXUg7rwP6MFfMC0QLtZfEVsCzxCqdVnAdo1Ybrsa1Dz",
+	"HZO5kvLEX46uP42gfE3KcfnPl6woHo+ezmTLswfIVCE++UqCjJvg7cRPd6qj7+PKKvZy0SlxV+EU6pnn",
+	"HrKBbjhFPEnls/O/NCcu+Oqzv2gytPgsqKSPHAyB7BJYScH0QJxzhucLwW3oovNA/P6rlFeWpMlj1ENM",
+	"YK17gsWurX8fNPs+HtkMQYGcCRR1L33ES8QFXHryNReT+9rPvFGNvoeK+mtes3rR4RqeUtq1Kthj1PFt",
+	"0fIt33PaD/Z70g78FIw8Xn6qipKP4rVVmXTrLrCuh7DzZU4N4euI+K6rRay2xnIT3hMstrdOf8foUa+V",
+	"2p1T9bb0X1nNIFty6ackX+cvpCuqNy3B4wIRQHWN66S4CHtsKDIy1L0K344p51VUZ78qTWiBiIOcdgTw",
+	"5MfTn34ddahoCtGRxihDbtH1IulFko2KlygCeF5UhxotUF/uKtJrlKRKmYETdD4/B5YLfWIvLC3j1Spx",
+	"QT0POdoZDMVHPSsVyRR1+UR3dpdv75k0/8NHxF4gZ+ITgd26134LZEbqg/r2j2KZzfB8jlijQRT2vWHh",
+	"Ed41st6Sq5tQelx3Shwc8mFuSrck/B2fwQwNmAg0R0w+zdzm0ajHGXaLFURPekYspE9GXac/LTQePUCG",
+	"Qz8k1+cDFWgi4LzR8HVj9Wtt6/YAfqlQkRfcMT5rAZju6j1kcMlzpCT6a0BP0EmOqmqEZ6C6PjSbQ7H0",
+	"jeR1NR3Q1xhG1bCphokiPhhc4pNJgZKkMzGRlUv5u+KcXqClu1oTWqlODgBaO0JO+QR3MaPDdzdhQyfp",
+	"ShnQ8kFXYjdFaI5IsnqDdfQ4sk2hoyEK3fcJ7KY0QbwsORPV8xBx4suu8izgIAGxWwxCKvBsVfiIzmYc",
+	"iWLgc3+5hGzVFEgp2rqZVbKLCZJ99GdX6XmZcPwnKh5mO0OkfFI6WxvxXVr10r7CKIjmv9QqiKe3dv4y",
+	"nYXCuxJLbcaRpKXJaMoEf/JSshLZX8oWlfjOERt+JH6vmu5SBdplFdIqtGIVOk9ztX7tLCaSxDSbty6i",
+	"PXwZo00I+BRpSSmvL63rLO6m6vU+PcjgdrbEUkwpdREkwWN9pVvJ4+14mInr5IrpCA6hbNJnzCYKRPH8",
+	"PLgzTXlfGr2xWNcYKxPp0wiBVTOS7KPEDA86qqOgTD7UWdjFq55a2NJFr1tGGGWvKgHdaj+h2JcKqSn/",
+	"RPk8lYn9NitV6TDVrlSdp5QXEiXyOm5a+DFK3Tv9Yk4A3oCAodX2o96F/oEHWUBxSgQHAt4jgEVSOEv2",
+	"kf4sdDlqKKFjUj7ql+MfftHdZO6ULGMnW7aZwHiDr2qt8h2WrFi616K5LO0qT6Hr8zBZsw23FAG9jpIy",
+	"KHeepUpct5ulapCXT0K+UwlT34tVeXa+w1PFxdYlxG7QMvfsHiFv4kIuWku8JSViUdovv8fexEEuKpW2",
+	"jwjdl76+QpCVPMwrpUAMxkMpXBeXEhTf0lOkHZLPWmjN72Vfy5yOzH8ydxqv/ZeTU5HvrnQi0sc485Rl",
+	"Dg+uR1e2sxKqfKezkarG3KONCj2o0leDHvqJjsT3kzaJ/9XvgmDuuXBVHu7rxQ5tbAKqBVw360RP0X7m",
+	"nmx2OzA5vaWGQXL2alVersMylZfqtRlt5YZBpaKyGXI68Bm9R6SBoag6L6W/g0ev3mvly7fOkYhIixMk",
+	"op9S2REvlRlcq3G0tTxZIs6L9XqhdR21L5w91SRRwq0gRUM+nPDoaXdVkuqpnJo69RYMa4GgM3GQJ6eR",
+	"2MGzSs8ndieiUEbFZEqXEqE/0SQqldfyG9WrMS4fR/GXiydM36LbXWYHHew+h4w+EpdCZ+Kz4lAqdnrQ",
+	"k0skoAMFbC2mSvV0dNVzsSGtDxJgMqOTqrC+yq3tNb0gzmLtbBME0IiP7q6NskSUo8/dl4B1VsXRvh6A",
+	"s8aclar7/JTUKv2SzstUf8EX2tBcHt4J+i21BIqKlzT1lXPEdFHtuU42ELMvpjQZu48uaF96lIn3DD1g",
+	"9BhXji3Yt+EcdYgwVguhgrCMbjpOfa8KGXoAG6F8Rl2XPnaQrIn6tYEeZWiGGCIl7R+xWOSshZqdrYbT",
+	"swZCu9qf8Z8TB3E8J4i1hG3GLE38+jr+SNHPr6LvpW7f764boi4ClQAsdQzRApjrXFyGhM8ICg7LqDtn",
+	"foqOGFoAEkcFgKGzxARQBuIeJ7ItYoBRF5n8+MaZia6/XjAhmv9S5ZeCTaXOy/RVpuviDptQ1HWPqXyf",
+	"qNmcBZs/unU1oaWR8Q5TVx0Ubzp11fHwTUxdBTFdZG70ckupG8mapiI2RWVCyKZ+v4t7/T4evYqKZHQW",
+	"pHGdjT5t651IruQJ7HUkUTyrHfASv7wB6zFNWdJqTO9ydENC1MXukICJ54vaD9zKViqNsTV4XGrflyWa",
+	"lGdbB54JnE+4Tb211Fy8UGVqLr0pVTWqbF8lsjrRYROKepfVEV/G9zA3nuaq4QcRPzi/U60bbyXHAy5T",
+	"l12WoFJdNl6CDanLLS5BxeC6iNPo5ZbqN5Ak4R+Tq8llUyGbojdWxOnfb8P+i36+ulRC+Rflpiajrenl",
+	"jIyYjrHhcovwFxUJ3sWXb5WxIlbvGX3AzhqGCQ46mnhBT7sPNmNu0wfEVpMFJmKTeYCb3VfMLlEHtsx2",
+	"sQFbp4jKpMUT7XZ1Q5d8u0dEZW4v72W3XxdrLk0e6AlrlE88FwpVb6iDVT0eMUrFxEEP2EaT4O60YpcN",
+	"M+FDF/+pjyyVjisuJLaOnaXg0QXZ8r1NwDmkJ4VhqS26Y1i+HYa/tOIBC/iAAKFATYwKctmQECrAFAG+",
+	"oI8EUILAdCX/yQO/l0hF4WpEFnu+ipsmnM7Ag1oDSyts68KKNbelqtz4iAOPoRl+Qg44sQR6EtdPVvNz",
+	"9nq2C8LJ6sFb6JXv79Vx8+jq/BIQKtQ6XQNFuS6vc6Zrf6nVdPQoroGmPaieFlVO079aquza1IXk3oqq",
+	"2+i6Zfrjp2Ng2Qw5wfu/3bx9HXQxBhYiD8Hvf7/5EPYsO4wfaBtPP8u1HQPrHq3ClnwB7tFKP/oU/KgL",
+	"7eCgGtwX+Ya+fufT+fn5Fwuc/Mfdu99UiTVV2zYeNj9VJXAXiGFhqSpVFp4TypB1Dm50ExWrpb5QINWV",
+	"cTkCOKp8dT4qw9Z7iFl5umVlRb3+4nARJQXFJd6gObRX4FkKJzCaJ+ur7D2A+feCGQnkgca/nBIJlhc5",
+	"cIyB9S/BrCZm+Dr6zUVSQMi3NEYFlZIhWBXkvAgX01IZ0BzYdLmEZxx5kEmLRFdw0sv5IkKpFDPRyqrq",
+	"ipIdKHFX7XhTLWIZf3aR5UqAdPEbWrgLEXGxpxD9lPIGbqPYRpkAtJhPJugJ2b6QhkF8JUX+96DsSNRC",
+	"W4x6KSAg6DG4p+QHrornyZn8gYOwdPMYYAIQFgvEAjYD4pFGwIxS4wMQfHr7+uONgioHUyoWoYz+9L++",
+	"RIuv/v/lk5yWL5Hs/vTlk8LKF+uLrsupcKH4BZxYodi1TsOSdW7MJIoxgjaKpazTMXhcYF3IkrsKjVI8",
+	"OshjSCtIuaKUoHez0fWnBnCTEv/7uCEu+ei7XkQ9g2sobd1Bf7an2sGaeJDzR8qcRpYl5JzaGAo0UdcY",
+	"2xPsTaDjMMR5yRkslcTHPWTjGbYnUAiGp75A7TP3trQZFkm0SVCbtTWhHUKR2JvMKHuEzMFkPkHq4mCn",
+	"9DBZT1HLJSUq14vMJzZ1XWQLyiYLIbyyDP58a9+pbVxi+ydaaHnTLixV53t4DNuy71JfwWP4QcLYIXwS",
+	"SOR2ld706zH8W/eg+afr97Pc17aDeueM6/gJx5SUIYgH17Tq4GCP2e/l+WlcXSfT46cEYktMGkqW/ko7",
+	"BWfLw+TAvurohFqm9MC8hyfTRH3MSk2RKKWpxFqswKoFW5KEkrB21Fn9IErPyTdSRYl88d40UeaGgRIn",
+	"L1XkvDjFNLpTq/hxeF2GfFLRrEZ3JI9vMYLcSc1ny7cC4NLB/L7u/bRQ6JKkxflico9WFZ9QQqCvs7GJ",
+	"8RROehVEPwb6ZS2LTn1ryyFF2Sh7SDz9lHuoBEeb3aV3qQ3diUJapsJJoseoTfGyL9GSlqQ+bzwJIAmN",
+	"Tq5n/PomookZ6tJBRf2sbHOzrQao3NhspAGqNzXbaoBhye1m0rj4DsZ2yM4bqzuW783ytTeoCDLWV4NU",
+	"sBCRa3B09+Tbme+6wT+TRJhpPBKYrDpkjCUHkww+xb8mknKTP/+iCcn+FEWr0o8+auqSP6Wz0G69mxiP",
+	"3VRoBOk+wyIVRmTX00ZLXdt/Xzd+w4X6GROnsD5G6/WaTHVXe3ZwN5SlHmWiRNhSQW1afKgs0FOlLzMp",
+	"W8MCJFl/u/NqlTmD+cWo1eyFPZdp+Hz3zakt0/mpOwQrtd1aK5SgvfxDNYsZqLkWp5GiqahfscYr1XCJ",
+	"qpemLr+v3maqkIDlZx0TN8qus4UcjqLUrm0/q9WmbcNZrUvZq5/VNUvjvFF7QXlh/s7TsRC91RdflaL3",
+	"jtRVLZoLT/jpC2ApPzIoZD8LN414gUjvHnwqd1VbRNt5MddJ2Z6f/nDO0zPzK+XijCEXShtmDHyC//AR",
+	"gDajnOsbk3TuBF4u9Zab3r3SKWkzjBgQFHiQcwAZ9UlyX7p8CyJPxnuGuLqgjgBOlyhI2qCzeD82WLrC",
+	"/oNLELJ34yB3ZqnUA56+rwAL+eiFvj8NMOQG9/+oaUCJW+zUYSi9NyB1csG3Cy5aGI9KgyxvQs3caCNY",
+	"LWOBpf822ml4iwTD3UvkJ7Yslqqn/kyXOYPeopzNW5oorj8vEbUPgffSNbaRnctXDc62Z+davgc4XHqu",
+	"9Igk0vgCeipZI33LWHghVHiIvjCHQxWx0Gdiiw+Q1x6D5usVmSjs8UsZpelyG91gmI0IHMDxG73NVFSv",
+	"sjk009NbZkEVVtGqIr+w3xLF36ymVlWPfSXuN7UAMrSUWUjrzlqludRp1jZy3OF72XdfoX0RMB/D7cxk",
+	"vkmaxGjHcwJdt2Uqf81H9amOG6V6t/BdDYIoFzbrKbY0DNPRafXzl+ovf/CJ2m5LREUytYyCBqEDvKli",
+	"u/nvFFGe370uKHNqRU+t8ErcFZgiIJVBeHVVas/cknYnBJIETOaRa6Cya7MaJHHt7efPztcfv1/If67C",
+	"f4D+5zr1D/j0r2dfdOt/GRWFN+f0LPiRcYGX6FyOIPnkDC9DJ11dr3w9mmOx8KfnNl1e8Ecs7MWUQuac",
+	"zWnyvxczaEMHXcS690J/QE2/vsE1caduVvnqG/NKsitsF6PapxzZDBV7PXMGiYiyW8LgcXCd60QXOWsW",
+	"C/6r7OnjykMf9Msf9bsSYBM+Ka/rM858rbCFKsAldfakcYGgxMiKMKyn/WP4ydykI84rCNLXtvIJLrhv",
+	"8w7ZlDj8BaDT4KLR/311eTlOGqToSZmt4Pm/XV5eA+g+whUHC0qoz4KSv/ly24qYaKUyPtcUQYaYVe8p",
+	"pUaWGkfqC4UzNuXURWInZ7reRzdpdjZ348s4B3DvpCo23zVPqJeKYoy6aCKwcNc6SxyvS5md7KVWroq0",
+	"bF8lVl6iwyYUlVl2leMPtvWaxQvjpqlZLSTOhTaSMmC9W1S9sJve71HdtyTb7dRt6L3OXXP+SgGmlMfS",
+	"eKhltIJOy5gt03NTGruWYu0vta7JVkJ/LvE4ObL6Seqw+Z/uYLP1X/PExpv7+WepirDvU9XMukm3qIvw",
+	"ZGHcKVdne8JUZQdMVyqEHAbHw0ifXAZ1Qmmhzyvpl1XTnu4jFaE/3tfO/pDKPsfzXRbH8VLLXClsMn2V",
+	"CZq4wyYUVVx2WLYyuWhI0LLwc2pHNrr4sBuM4z76vscoWfy3nVbWgy4/zbBfaltNMV+UnPmoigbHTyeE",
+	"BvqlluoNM12MlzfxBRjrQm8S3FTRLwTlM32dXcWNWkGrqjNIW5GVLiXzSee6NXxBmah9fdvQ6GJA5DrZ",
+	"QFZwMaXJ3OBEi/UGsWETKE1mwv5JP0gbP1oe1dWBD0N6nfNeoevSx0nIYsWCHAo0jyq/N+86Me/tjW4l",
+	"EaroygejchORIaGIHf5T3dCvLpct2LHJX1hc8vXKy54/hAl0f1fXnPVQSzxKyZvkbk4bQEDqAdsbrfES",
+	"bSyUmh6lZzQqzvDpWi/lfW5WLJdipMxPr4BAHX013yqxqqs+2GFE5bukpfCJ1r3iGIAQ4Y5WK2kTrn5p",
+	"z8GYq05PZO+MSnaZJT5ik1Yz10HJlfa1AYVdSXdSb39AMyTsRWUxdV/QSbxF1mBPPN1bR7EadtFj4r4q",
+	"oK50U3tY6pc9KBYdoqZNKsJ3lPFxveQu0bSWN9lKqEyk4PY7lD1wNqqIEHQmlLgll27EiZJld6LsTNmE",
+	"OL/hwX3Ta/LLRCF1h5V2N7rOPVwkk5nyTpI81cNG5HeOxrTUDh+X2yRJEVxtgqT7KrU5og6rJ7X2VH5n",
+	"MVqtiJqL2b7kZYtoQ1fxU7wpEXSXfrl6Vcoivl1wUhnxbYyT2rO7G1e3+4WDiqlcR4RhtNmIS5rKOOCS",
+	"/j0Vb/mAOHUfUJVNqqUAciZR9mM45y1qPRTMqF6Fj3C+hiIOVxIGZxd1ErsVPrDUaYzEQQoB5/PEMYk+",
+	"dHY7ZSvgvPkxCjk33e/2/4CkL4bK7p6Or4xvWVGr+tBfSWmB8m3dzAWU3YCQuF0y3PH8EOxOgMtwGxM5",
+	"WJ0DAr++vnkFPt3+9suXPboZqMTWi1Nr+6nBVHVzeF97TtC+h/OSiqzVW04VQn3DvkOM0lIzMHNZaqWC",
+	"z3ZXpuHrrk0t66i/WwcqV6t0PSqNqZqB3C3oYxc1G/ew6XKhBcQmtG3+YaqEaOJ5qaXYDUrVxmILKG3o",
+	"AovOUKqidYtIaQ2OnC/pk9dRBdi8tnv9BG3hrsLCyVZyyZQCtcCJdQE9fJF8wi90TeewmrN1qsu5MmRj",
+	"DyljrSA4oWsJT1xq37e7PLndWQ5VRyEkoyIxPTHIphDIH/joZjtkzmv0F83pJTqj7PKKFAw5uY3shzXu",
+	"8h6POPrDL3HvmqvQ9IKVqtHMetTKv6Juy2Rgtu/GdJbJwoLlSZUQwV531NdNex3lXSRjuodNSMc8jUkJ",
+	"eRdUtFovuztdF8vciRfgIzW5ZfyXnrv6u6NyXZbwXqbfhvStVeekq53SU7GT1HA6MGPq/ZYmrapG1owj",
+	"c2TGpmzukSojpvk0LBTdkUHl69Gtv7bPmDqDF0QLrAuLoKfE/1XOMlpOkeMgR1c3SdwIHAUZHCQgdq0X",
+	"AAIuqOchJ6igDxaQA0ILvqQiRDsMA2QJ2vjGYk8yKbU+rYmmnsBL/GdpMesdnRXJnJleA9oTFVDpcT9d",
+	"dleRdJxBUY8BoUSlTo+62F712HVL6CIXcoFtdZ9cpBc6RS95ruBuwqjeZw7pAvVySyBGcrM7JBPdlVoB",
+	"iT4b0RVbAGl2/KjqIumewQwj19EnW8QCSQdah3zpbIZtDN2ocA1YQnbPwRISBwrKVvpalC/XwFJ+cngP",
+	"kuI06W1DFzGhb+H5w0c+sk7HwFKTL58Gmdn6uYO5/p9skoOqBU70xSdLnwuwoK4DrCn1icMt8NVaYqIR",
+	"qS6DgU/Bf75rT96DNiZz2Y4hjv9EE9+bTFeyafB/hz6S9C82dJcTgZfI+n4a3u4SarwTrTrj41bB/S9F",
+	"tWD1zVwZ6VUtizYqMNa3+voTIs14Iiz+ETJE1U0aBTxfn8RZHGpNLFL4atHYx9XFnxPcWBar7CglKmOV",
+	"baREzd72kWO1f6xVrUUnJyd6u3XUPmX1N/Z2UtQmfZ3Ug5BtXwWdRwOt1pbNOKCBiqyA/Q70Yt8qpA/m",
+	"2IkYLrm2ol6GZr7f0xUq2zgG3qBSf20V/nZbBg2r9reox38UhfJTZ3NjeJTQXg7V6Cb4RDmjxN334/DQ",
+	"USuJG3b6KtlR+tFN2G1MSeIA2DrOeDjyHWbqtr+IbguZGL1Ue0wvVY0zKRIrWi+0051WG4tRz01p3FGZ",
+	"xzQpfVUizbL4BiuTdgx0Yj6JzML1L1PcRhywZI0aInzSulBng682Y4FJszKezb9XX4S0SvU2Upw1Iwo0",
+	"Wcl3W4+us6NS0t8GNkpr6U9vmyYb17jq3WRwE4e9hQzeWtHY9GfXXvhOqWVdcszydGd91eSz2/A7ZY+C",
+	"5DP9uBogzXDRAA8VMFj/voXOu7s17l0JwZ2Bs8WoRhFISmMZ65WC5KiyDmQ7ZZ6oxdN9O6OyhGJYJqEU",
+	"TaruQknSYnwndzV1uo/EG+P0dyvorkJXHiOPCwqXuDE0oi8ksRH9+F9BZ5IYvvgbWmPnU3u+0a7+EgrE",
+	"MHQtcKKriKnLgMA9Wp0CzPUuPkPCZwQ5ye386Ao1a/vnM0Kad3NfpV6AUgNTz2+teE50Uiaeg57qaCiT",
+	"z+u6QOoTXSSqerGlRG17I19MXYJfot/St+bdqVhOd45Rr/fommGHTaZhTu/al8X267JtonToA+Z4il0s",
+	"VmuxnVqGUraL1riS6xJ9lHGd7qiOgtLCfDWL2+hG1a1kxCUozbxaPvZSk7TF7FebpHWzX1MWsRVrtVAd",
+	"1BdoIqoKvBQapY/Qiw9t1pXLCvgrUbigFCICsjkSDZpmp7f4E6UdFq1DcBa0V13zEc75z6vwtGnRoeyA",
+	"8nVvMM90VE5L4SgxsV3fUSdZ+UTaQhOPoRl+yquW/8JiQX0BsNAWlPocsOkSgSm078eAUCB7KbxubAmF",
+	"vWh750dCQmdvOdB+XjKNQP6tqwbFf004gR5fUKFrk4W+Hc9vTfCiGA8PL4ZPvKDvtYstbPlnptIyb3xq",
+	"OjiJvPKCS1P4aJz69TYxtuTvf4/Gmf/1LjHk5NNXqeHnv/0xMRPJp9mAU5bEoh+Te+uZRzfxtCV/zpRI",
+	"VjZOeGQ5c+2dCzFRQBuDJbQXmKjT1RxYhF97DDk/qasIVGrUI3YdW93HFz38X8reKWe1JSa3+uGz/D6Y",
+	"4o/gBoA17kpIozoYaBnfqvlfT3xUjil3MLzN69WiqHJk/L6z9Sogv4+cPe4vl5CtLOnZzRhCQKAnAZaY",
+	"MXVHnco6gL6DBUBEsNU10NfX/KeP2Eo9h3NujYH1niEPqjeQOimHKZE/Jw7VXYMf9IE3ycH6yNsPsslv",
+	"/+c10A/kp4OzcGP5YQIsiQyFl7BN/LKlrm701a0eKpFvpoqyhg0ZgpySRFP52GfoHPxGQXAto4u54MGl",
+	"jDNMoAuUycpfACFNOgDJCgQTpC7W4wIyIccYpFGExFmJ71vghLIxcNBMehwPyF2NgQWnqhSDdQogD6/5",
+	"6Wc7UwTxj8zto5lM+7AghVV0o9Cau5TBBDU15OMXyoDdLqjSstZG+IHYRwx/SdXXqLjfKYA0dNEPHIiw",
+	"HZhRtoRiDKyry2d/ubj88eLy38Gzf7/+8d+uL6/Av15eXl5a4OSvFLhwJc0A6+ry8t8uLp9dXF6BZ3+5",
+	"vvzx+vIv4Ozyf19eWqdjBbYPv7wEz58//7+Ud6xvzRldj0p7Hx3U1VC/8zVOqfg8OqPST9VnD5JVnwXp",
+	"yqOWM8y4KD9068LKpy2LQ88xKe/MW1CCym4HJzb2oFvq+Mtl/JOSitPDm90HlugpCwv4vH6nJH6/xClV",
+	"nVR/ubxOfzmcOuNCX44sVhOP0QfsVMUSqiFUETXfLCRKYvKJcSdJj7kypKpsMcriE01hUBmbqIRB3XUN",
+	"FVIlOBVUDoewReVybQszNYKEoMeKkcinQwFdet6L1lX7iJ0Vk3arj/jSKkw9vtESRfnroFpNQ31IO12q",
+	"O1niKCr52o+ySxVxXu/623JF2VuJ970q7K4fTfq5THCo96c1rczeuh57qzLszYqvt6u5Dj08maIFfMC0",
+	"VoXfvL/9OWxaDYq6AnlRCLP/cu7BJLXYRuih1PoWKqzXFVbXz6uB2QyNDTBYAbyavOJGG3Q9HBojNlt5",
+	"ouRkV91RjTLFWmHpK1snE+kv/0JGtVawQdltFu0vJSjdHUrH6tfVWuHgzW2ia9tfjM5Ljz61Na42pkP7",
+	"yj9Io7BGwfIEWOsFWrrTauUa9dyUxp2kb6blTa/831n7RZt9m9J9SQrzmu9j4Y3m7WSXbDcAW3ugdxeX",
+	"CZRtmN5qT7krMuXLG0NlSFkekWXRsja2WGXErNYWqykL4Lr0ETmTlLHe2+n6cku78zputnB8TFy8nRX/",
+	"ltjQShylvZOLFZQSR5AVbbPc6D1VQe8RATNGl8B6/+7uI1AlTCn0xeLKegHglPoCXIEF9RkHJxZ68jBD",
+	"fIKJPjmuUKEyD/VnohEthPC0v6Rzvym9xwVy8MYViBEo8ENwybGtGgKOBJiukiQFHfHofDvjk/nU1WRg",
+	"2Zd+dRSu/GgSvDLBTkwX9PDf0Gr0/bvyBme0+Ix+vP0HTn5x0RNi8BSoBA/wFhI4VzYyuHl/C56d/2UM",
+	"IAdYcMAXKo9CuZAAizF4ZBIGRI5kAYkDZpR9Jnfx9piedznsGbQFB3MoFoih6J5nj1EJ0R84SFzyTAXS",
+	"Odu5OgE/8M9EpazxMdCRKmBTB3F1/F/VqEACMV1xfwwYsilzkAMEg7KnsWomO3ao7csBKpV0eg5+o2KB",
+	"yRxI2j4TLHv1MAqoT+2U0kcCwizt88/kM3lJyQMiSvUA9IDYCtgulnOnKu3cE/p4/ZmcgdfqkZQhiAtg",
+	"Q8Yw4sD6x9nN+9uzv+urbq7lXOucgQC16MleQDJHIEjQcs5lXze+WMhPao16HbdSWQ46tUbPKEN8EXQF",
+	"RQH8ASWZl+gj+UyAXmhwYvn87Lk1BvLfH+W/ArlcMHj27NI6lYsNINB8EXxFLKAALuSCgyQnAY5sShwO",
+	"ThS7yS+IR6p57vQcSEBGg3Ao4mrnmCEHM2QLIKgiUlkNmjI1DR8Q9yjhiAOfI/CAiEMZWEZmB6+0O4JU",
+	"jZUXpGGEFzjY1HWRtiQAdBxJqfVCNvspfmLFQArq+0HH4cB6YS8g40j85IvZ2b9bishfVX5cWAFDb1bM",
+	"MGL8OkBLqP1VjUBLaWMLnFgcuTMLqL0PXUHJ5z503RWwAnNIdg/Ah/hedUGDFJCwx+CqdfcRrjjwoLpu",
+	"HXKdsadoszBx0JMVnILQpTkeF9RFYIal1EJOYjqU8GIIYFXJ0INzTObn4BfVUH+JIU+ZXWrOdA+fvvyk",
+	"J1pVAtEz/VPwk0rQihJbGLByLfUPyb9T7/zhy/mLuJ6Pwc1vr5DzAnC6RGHtEZVyKCnyIBNYzeCJDTk6",
+	"wyTKzAfcn2r9dDrWc8gB0sWwz3XmiQSwnAcOFvQRLH17IechPD2iJlP7JFIS8UfEwNXlM7VskK+IvWCU",
+	"UJ+DYOnA1eXVGEypWOjkFgisN1TD1AILBB2JKPkumFJnJbUwVDyJydxFgHvQDoCn1lOgJ3GxEEv3BVhS",
+	"LgIQLH0t3BIE/RhwjRZBU+rgACL/cffuN6BtBa4pkkj4ALHLAUFcpQrRmZbilC0TUy7JOrG+fk74XJ9H",
+	"118/KwX1eXT9efT0efT9u3V6Dn6hbBkg0raRJ6RYphRMfaGYXWuoKXKUDFaURjarfq0iIyWTaaLkLWM0",
+	"wKWncwXRkwAnBdN2Oo5468erqxeAIMXRelaQ7CaYG9Xv70SKdBKoM9n9ErJ75OgLPaRtJHmEzBBjChgj",
+	"6SbYiHAUZxOPbjxoL9DZ1fnlaDzymRtYE/z64uLx8fEcqsfnlM0vgnf5xZvbl69/u3ut3lFbgkLl0STU",
+	"eJnyHiWuUhvJ/6tDiIhAD4+uR8/PL8+f66Qbff+SUg+pe33Vz3OdBS9tUoWrW2d0PbqV8iPI5QxSNpWH",
+	"HKBjdP2p2NKOm1zcvL8NtN/o+zhrqPwaMhudAQTtRSwsBQ24L7KNlDSITSPJtaH1Butdx3gIykb+/v2L",
+	"8su0fpGvX11e6v1udf++jt+XKpfU9CnNotLgI1oaXb+TJKog/TvrryqrrlR6g5MADWEpWi3AT18EJqka",
+	"lfbWA12W0XlZ3SYp+lHPSdEgorm7+Bk6gcjRrzyrf+V3Iq0TytQpWfXS8/qXfqFsih0HEf3Gj/Vv/EbF",
+	"L9Qn+hNXV03o8hiVPoWKCnwfj/7yj3/Uv6XToJU8Ur5ZlGg4eoO5ACn2OQ+zZa8/jdJ8pZyfAt68+Iqd",
+	"76UMeregjykcrcmeNa1vnSNi4ua8W8yr8S1ghpXWZiUJdHVxSXLmW3BTcz7aAgv1AdtugDVY3QFWC2Ca",
+	"QqiLmFCbcHWGmGx4p9ptFqPRh7T3t0uZH1ISCPzx18I+1YkdTBaIYYGcxr2nDu+sx5TRGna2BsORGlPw",
+	"cE3BiIFTIiFm6y/6RqYCAaCjDzFI1hEAX/ReB+LiZ+qsKkDeUsWExAU7zN/TmyqC+eh7jsee5aPXvzI0",
+	"C8MRBD2mblPVwRP1bhhRKSMraHoRtVP0GByvh2O9tgDGWC6FcoF+i4wwfboyD/NXiAtGV/3gvKsx9mMe",
+	"k6/0aVAjCnuAkJ7LRhAaV1jrW4TIYMyfzdkoDU0T4z1s0XtowB6eX8AeOjdh6zJ0gxZFkO/RyKIokN76",
+	"dSO9+4Cnnsv2BkAT33Yrfu0wfNreBPpa/qbxNQ/b18z7mXm+bGWTG3v80O3xQsTU2eEHb4NvUlw3kNLG",
+	"7N6y2d1Ubl4Et/IFd3UX8Mgr3WBY0pMSA5peRKdeXHCiMXLaGDb6Zsdy1LwmBjSHChq9tu0xo+7qXyQx",
+	"k14gy/FZkGOIOYCA+MspYlI9Bsm5Y8ClNQ65ur+aBbW90sD7T/WRrQKv/7hBchBdYwYG7j3BXS9GQ7j7",
+	"DhYTRAQLDtJUBAxk09dByw2HDcJPrXYfO4hIiTfEM7iFAgFM0ocadNE3YP33f//3f1+8fXvx6hX49dfr",
+	"t2+v7+7Av/7P//zP/1hl1KlSghNH3++aZqMkzb2XdNv8yBBxhjGut/AJL/1lQl4HDDAGzyR8nl1eXpYN",
+	"wsVLLCpHsNS9j65lN6rKZ/Dfcf5KtvXcm4h3V51jUhG6TWDqcANTCcGdUgZJgV6bCBEjZYiZEBF1JhXi",
+	"GFIhouWuwHOhidMgKbUfoA89xpY1azaoiZoqIBNz22LMrQkHVe92b5NPNq42zH73APe715PyF9DzEHHK",
+	"Q3436vlB4Dg7ku8BkE3MZUug1SsATpLoPO0G27h0f6GNou983D5qu9oGAj3JJnnl/j46RGwQ2MumssRF",
+	"ewROoX1feyL556DRZrGmv5II+RUHYPQt+lUhmGwEaC0A6wnqGmHRYzLRlYONrgSskeS0kFvqYioBNgYY",
+	"T9GUmVjKEcRS9FIXwzejIy5sF0Giq6eX4Fo36ENdbAjZKQrNXuXOYaiXA5wEkDltBsSGGZQ9CFiTQjns",
+	"FMoq8VWRRLlDZPRhejaxOE04dXvh1GoUVkRRt4vDTRmKJno6vOhpG7tOxZ0Y4oKyihTJD7rBvkM2PYxG",
+	"mL1q7twAysKfBeT3unznjLoufdTlIIMh6RKdqhqhyh2sK0VonKYBMFcAnabWqr3ArjOJLrSujLC9lG0T",
+	"lzhvkrmS3wqjbRuqkNSmLp8Jkh1skCyF7iTTpGFfFzBLth5kcCFBnwmeHUHwLLngVbAu1ghRGKPCQegN",
+	"8ju1uZKjMM7C8JyF1jhW11g1tGxk214sm7VslBTJXS2V5FiMuXK45koSsil+SGG51lxJomWQeyExfcZc",
+	"OQZzJbHgVbAuFvNNd116g73Zexn23ktTOFXsw+wcKz1aEM0NB7M1s72tmU4yr4lJu/EonfzIzs+/Kir6",
+	"OCOi5nUtu9sY3IdtcOct7TxfXnzVUlglSkf3b9ew66tEwy3wbHCwq6ZpTNTOeTwmpQ9Gj5elK7fH9BiW",
+	"P1iWTzBlku+TvNqQ+evPdCYANRj+3+nxzy1yfFNGNzbx9mzieN67sB5ewnldsZhb3WY43Cbp2bmiVVT0",
+	"wXFqCbqqV0WF0awHq1k17yU5O+DGeqauV6UaPEaLboWdG3CxUZvbU5tqytvyFeECEhtN1AXaNUozaPtR",
+	"NR0OjyXI2r0KTRDT4IoyvVWxiwvKUgvfWVUnRms09uFq7CTjpwRMSiI0lzMN9HgSWUadH5RoaS5RjPWw",
+	"ReshMfPr8XhDM2KAJsRgzIderPagr3WVu1HsB6/YC5V6fQJZhJAtMfKG8szCYZgcsyPIMQsXuwzxDdTb",
+	"xdJ3BZ4wn0zQE7J9kb26IY2LDz7RR+vixoASgB4QW4GwU8CRFHbIAdMVsLQQ/fTFAieqQj8mqgOlWU7z",
+	"NfrfSno++OR19IE90LGbOj6ZnIbiQnPmuKSRCatCtgEnEeOcri8gBGJLTKCokA0fwyYaTZEQiLrSwKKz",
+	"GbYxdMESCehAAYFDbX8pRwqsq8srcGPbyBPIsYD0/QAEVggVC2jwAAKXmMwBBB8VkGkAY/1dAYXPwae3",
+	"rz/efHkhTTSGbMociVrCHxGTfBB+EjmaF4KJBOgJc6EK7wOxkOhXNts5eKeFlpqfH3jSHpQ/S5OQoZnP",
+	"keQXG7quJp0gLBaIJWUgoQxY0WROoOv+JJWyBT7d/vbLtRatS9+FgrIfOGC+i76UyMhouo9XPhbPgxGU",
+	"RlDWCMoIM30JycYxQBP/22ZsoFlIwETmth+Zq3DSyw/oDpOJNuzJmzO8wzvD24fjrQoBudDPXHuXxv0b",
+	"9fyocK+HXGzEPTNGnGHEiC36NN4uXGrfV/Ahte8HzIWmhuq2gEft+15hx9CUUlFVCE4+N9Az0NNI6Bd8",
+	"baL+MLybUv4utSsEDNnYUxsAEDCfEEzmUbTvHLx+grZwV8rspzNgKZdtovudLBiaWQASB1i6l4l0Iy2w",
+	"9LkAUwTm+AERrZvz4T+PYiI4gCKMAPpE/mz9f//P/5saYpi7oeQ7fkAX0hLQY7f0hm07vZ9hzaJNiqMw",
+	"0cy+hJFaTaXWJrYklPBSl/eWK847+djoTYNABYSekUe9KuBRz+DO4E7ioFfYFW7BprGX3wszADxaAG5k",
+	"k+vCJ9WRkt/Vc4M/gz+NhP7Al/TmoItYXTHMG9Xm3WyAWAwoatZajWPn2dyKil4usJYddS5fLl82SdwH",
+	"m8SteVZiGcaRpOTFmprvu4uMBpfSy3b7LzV2e+X9poVFAxlhsjq2eMW9nPKe+BQTzxe1x65Um6Gy5q5y",
+	"qjxf9JNQ5fmi+0krzzca+pCPWUnWS1vyihm783qQYu7rRKf4joY0Xizd2AKYgCCvmlABNVo4QsDShFin",
+	"Oo366vwS0Ok/kS3AEnoeJnPNfaobIBlM8h8EHkMz/IQc8ABdH4ETS6AncW2NgWUz5Kg/EHlQ/96jlfpX",
+	"YVr9NXUhuZd/YLJADAv155xQhqzTMVBZ5Ai4aA7tFXh2fglcOYV0BqyvkoCx/uZ3C3gQ69psBYneYe7b",
+	"cEXeJtO7E6M3V8gOInk6yII70Yg87UkUZPZnE/o/ozYgvwfY4cCl9B64+B4BC6Kzz/7l5XPbwXMsuPob",
+	"WXq/cMHQDNh0iTiYMbpUDJnYUQ42HtWZDbXxqLaVkBNtR+aZMlXSAfL7PfcQ1rY75Bz0YXbI2W5p6qvp",
+	"L7Et9OIZpu/HyofBOamAO6YrkE4ekbqu6ChpUjrI1eomHJaUYEEZJvPJEgmG7Rr/4G3U/m3QfE95NDuQ",
+	"RBiwiG85/hOl+DYwwnlYC6XkPQ8xTJ0ub4o/O72FhVtN6FqSJAeXrs5MdvqNX3Owfk1OZCQlV16e9CPF",
+	"6qOROQQenrFhhFZjodVOVpkI6PYioNnZ35r0UNXZS0XIKyjgMYgQlQuYjQ104HFEnFbdtOP49RharmUR",
+	"U39A3HeFYec+rtuCAoKTHL+e9s/ND9T1l2gChYD2QhW/qPZo/q7a38TN93+HMjuknac4ZAnqI6iRW+eu",
+	"rkiWOOOKHKwrkuP18nyIXNPaOnfZN4YuRza0t5CdBlMv7wjq5WUXvY6T+lDrTW9y3Te+NBfGDvvC2LZY",
+	"r7g49jCheXRmZjvr0gSPthc86lEveRPoOAxxPpli4mAyr8uke3+j2/8cNh8OS3tp0lLFBDvntuUmqHOi",
+	"W4Y845Adbs5bZqnT6W/Zh/WlxjM8t+8lxzMTYFypYyg9nln0Oo5opbKa+ky7YiTj+wzb92kLzgrfZ98g",
+	"1rcp1M4CMk7DFiupbkACo6beAhqin9Czg7C2Y2A8gsP3CFCxL4BaeAGHYv4bu/+Y7P5y2DdTNK1tfGPc",
+	"G+O+IQKb2PMHach3NeCN5b4Ty73SdKi4BmHAGN6gfWEuQhjgRQg9mgNxOKKfnax3syEySjg3Zg/MeLx7",
+	"vQcWJCV6AFZIgM57YsNnXrObZhhryLtpzXRq1622g1Cuxo8/zE26wwWn2d4z23ttVQJDts/UudG2h84+",
+	"hG/mkxAHw1alNO78OFkpZX0k/FYsaldnrpRe49UdrFdXzuFJeVMhB+r8unJQ7feuZ+m4jL92BP5a6eo3",
+	"5ppu6rqpt7ZzrjPO17Cdr/UBXOGO7Qn6jGHY2R40juD2HMFN6houX8NiNZkz6ns13uBd0Pivuu1geDlF",
+	"1869vhQ1fTB0eo26OncpsoxDd7AOXZpJkyIiw751jlsaMPvtrKXGYhy0I3DQUiteyQWNlWNT32snjGP8",
+	"rWH7W83xWOFXDRhZR2RutbCyjJu0PTepF4nPF5N7tKrzg+5+/ZtsNBwHiC/+hla793wUGb3woF6Hzr6O",
+	"IsQ4OYfr5KgFTns3+qd6t0Yx7777M2qwxpE5BkdGLXUx0usVWWOfZatcYZyVgTsrFZirck8GCKKDNoaa",
+	"2EDGBdmiC9JNVvtTguoy8e6CRsPxORRBvRxH0hPQ2dhXbxtj/3CNfQ39FFsF3FBr7Gts7LmxrwZhjP1j",
+	"MPbVUhcjvVaBNLb1t8oUxtYfuK1fAbkqW38vQNSHEdLE9jBG9haN7ErAVlTNGCxkN2UymHoZw6uX0U3D",
+	"r31Z2HBQby79Mpd+GenQ5NKvfq/52nMn2JyyMtd1rXEtSn/Xchm/2fjNG75ey+ygmWuyDM9t9JqsAAec",
+	"QI8vaDN36i5qPDBnKiRsIK5USE6P/Bqu03puVEiYcaIO3ImKODUvIGImbuZARZg5BPcpHIxxno7GeQqX",
+	"vJoTmivKdm7TtrnHOE374DQ1w2StwzRMcB2V8dXG5jKO0rYdpf5lf+aXjVUXfDcbKoun6TIVCk2FQuPS",
+	"7apCoS5Ar8EFeIGw20TZwn0STab0ofEr96r04foWx9oFEg/L9DDu7vEVWTw8BBv72BRqPPJCjQFEpNPR",
+	"aLPyo2o4MM6XRA1kk1KS0mOMTK7LepuTkiDjxR74xqTiynw4TjNrU/aPTNya+LhClImNb5vnm7K60czb",
+	"jofLee/OfI3U7uBU7kDUbX9st56WNRr2wDVsgXZtmupzECk+JgR7NKk9xUivVWPtMnhM5o4JZdZBrjZT",
+	"x3gh2zKFmlhAxvHYtuNRapOUFysYrPTdlOFiihUMr1jBmnZGECfZdJLY0FxukxRmksKMsz+EpLBt5YIN",
+	"UQKZ3C8TeNjD3K/mZkNvmV77aT+YcMjxZnbtL2KNUWsyuUwmV07PrVWOYr+lgilhYUpYGPlTXsKizJ9d",
+	"r5zFEXqupgSGKYGxxjHoaoXdrSyG8UANtgdVSsM4mKb8huHNnZbfqMvtV7yzYf7cKSOpAfbBP2pGW3KN",
+	"nl3DLFtkFjXlSR5RP6RYg9L7KaX3zZMGXgZv9HgDwo6YITeQXjgjP6FdwxJ5Ak1o4mBDEwVslWLcAq6r",
+	"C0sU4GcdRt1Q7CBPpYkfHEH8IL/s9XCvUloXS98VOPhFUhhyRhocVtG7FlhQV0q76OGCoRm3ACQOsLga",
+	"zESgpedCgdQzSxKb5rm38vua3r5V5IY4r5LiztmirygxVlwfrJJYHnBSAKnTXhjGQb0wTPww4J0SBnmF",
+	"9o1Byig2DDIIBtHLsxEGaRh37tnMMsHhYQeHuxguFUHinaDnKH3utq62CVRtMVDVgzfQMG618TISwXd2",
+	"nm4TEtInh60byjIBrIMPYBWGrQr59eJrJLix872fUPS7WQS17bD50apTE8I2EqA2hK0z7EJA9R/Q3gm7",
+	"m0C44ZhhBcKbqNLu4Yxd6VQTBjnmMMiAUWfCJyZ8cnjhk7YKwkS5j0C8lznzDUT5McSxNxxbaxZSM5J2",
+	"+5K2RZBLGuQz6rr0MbnLnuabX9TzbUvW/n3YzDjMFvmOcavXI94dL94TrwIuQ+hPVAFc9fwAgJsehwHu",
+	"roGr1mMN4NIpp6EZWwzdd0GL/QdvbiQGvjuGb7girQDMkIOIwNCt2/ZKNNxwaCT60u53syNSerG5o946",
+	"72xFPZgdrcPd0Yo5LcW9CQas3bOKcTLEwxcRdWav6Rj2mqLlLodzgTpqHBnsB+smNjjw2GADFFXFB7eJ",
+	"kmOwV5qaKSZOuMU4YSMeqbikYPuydJPWhbmBYHg3ELQxBhzkuXTVICXzVaLhZnEbf2nnvmlMSh+yPp7r",
+	"rr5pTI/xTQ/WN01wWpJ/kwxY55smcDJA3zSmzvimR+CbxstdDucCdXTxNf6Pyn2ELmJ1WupGtXk364kB",
+	"2iirZllmisCd6zVFRR8qTa1JV22mqDCK7GAVmWZGfVLAKRQCukUr/q8v9qY6HbAI2Gn0YuOc34DhTbhi",
+	"e+EKNeWdWQ4Tz69TubeqzS75bTecpMbdByepSe6qQxUVRocerA7V3FWlQ3WLVgwdVAjydezu+msYrswU",
+	"CNKNLYAJQFgsEAOECqjxwhEClv60dXqtYHJ1fgno9J/IFmAJPQ+TueY/1Q2QLCY5EAKPoRl+Qg54gK6P",
+	"wIkl0JO4tsbAshly1B+IPKh/79FK/atQrf6aupDcyz8wWSCGhfpzTihD1ukYUKYocdEc2ivw7PwSuHIS",
+	"6QxYXyUBY/3N7xbwIGa8pJSRDqTtWK5tsvJRYoAmo2gQxY6C2O2JBt1pZ/4OStopfqnR25qiG9VywNZy",
+	"gsydu80JWvpQ/MnF6qr/EyQZK+BgrYAkr1bZAsl2tUHiROND03KJoZkQ8xGEmBPrXcEOrRVofaxpCDw0",
+	"8IjTdpVmY11pglDbC0L1zZ6NLNvhG7UDsWf748r1jFhjvx64/drAdG1qtR6mwWps1aOxVYuh30IFNrVN",
+	"jVm6M93XROUZM3TbZmgLzmt2OGZr/GUOx+zycEyTNLaKwzFbRckxJEw3zZM2EnZ7ErYZj1Qcjtm+LN1k",
+	"erM5HDO8wzGds5FV+VWXkorCIy/l40OAcHYg3wMId/VAAWXhzwLyeyAWUABdOourX4NBnAMpm6fUWQHM",
+	"AQQck7mLAPegjYCysx0AORDoSVwsxNI1nu0QPFsJFnCSYKHTDqzlUvu+nLPeUPt+gHa2yYHpKUhI7fu1",
+	"EeSTagz9rp4bFB2ujlcL3BZHCwRdsTizF0iDJ/Dg8i6DVEs/cMAX0ENSPREqgENtX3aIHIAJgGQFAoXH",
+	"EHTy6YW/qm+9VJ9a+2BeY68q0P3FjtDN+1sACX9EjBsQdgchsn2GxUoupJQNUwQZYqPrT1/kWsUQ1QAA",
+	"CmzpQBSXK5vEJVantcVq4jH6gJ3aXc/boP37qPmm5Vv6ezvfzcwS1EtufnYROufpZ4gzm52Hm7KfZcRU",
+	"Nm+OS6s4vn6TJ4erAw4u7orB2/G1iTduL96Ynf2mnKbPv9gu9Z0JXsI5qtGtKkf/pWx+q1tvlssynws1",
+	"61pAzw25qybLEGcU2cEqsizqk9yV44i6vJ0sbIZ6K3xMosnGOYJsnMya10C8XH80TRbokw1MxsCwMwba",
+	"Yasid2AIoOnZ1GhlYRiTensmdVvQVmzm7wi2GzcMzLb+8Lb1e9Xjjfb5DwbdhaPp2+o1GQCHnwGQZbTT",
+	"dbmQLpdYVLChen44fFg4HMOIhhGbM6KCUHdOpHKarpIclwbVW58LMEXAhq6LHECJQgy0beoT8QMH9JEA",
+	"voDMASeWz8+eW2Mg//1R/iuQywWDZ88udcEgzAEijkcxEcChSO+nM+RghmwxBpwCCBiaMcQXQNB7RABX",
+	"gUAKIKGqGpH+EuaA46XnrmRrnyPnHFj/OLt5f3sWsLUlm4QcBBaIISAoPQe/ULY8Q8SmjoQyccB/3L37",
+	"TSIeIw4gk+AXCzk45ElzTfEDkpOuuUKdZQs+GRDYJCngGtgulgsKlnIyBUNQqDaEkrOry0vJVBDMIJYT",
+	"jJ7sBSRzpMiTb6v5Vp8PeC+fY/BOreFHSdAQg2zvbiR5EQN/H6f6ejp7fHw8m8mV8ZkbLE73zhuIzsue",
+	"R6YnvsBlvQE6KUBjRVn/z4sE9zvirsDjAhFgBYw1wY6l6mdxAEnIbZL5UozwAlihMA1bK3Eu/XKgUoy2",
+	"JaD1RATyqaGEzr3zvP07TSRu5p11kz1SyR2vI27NCK4ZZcHKIc7D9Y8FsqYpIYY9xJY4SAip3Jd6n2i4",
+	"Wbsn/lIvu1HxCLtuQ8UEmR2og92BSuA7yTBJ2NftOyVwMkBtGFNndpuOYLcpXu5yOBcogaabSz1h3ewr",
+	"DXtfqQmKKnaTdoySvqyEpsaB2Tza3uZRK/nmQhupqhZzRn2vztINW/9VN96wtZv62s4zm9Pk9JH2mJn8",
+	"zkZ4ijBjiB+uIZ5mvxR3Zziz1iBPY2aIRnmKQmOYH4NhnlryaniXKbDGVnp/DGAs9YFb6i1gVWWxbxsx",
+	"R2XptDFwjDOxRWeii0xmaIYYInbdiY73iYbbO4mbxWZERGcDPOrBGN+Ha3zHWE1xQQLChRzQ2CCJQWSM",
+	"kQM2RqJlLkdRlRGyW5T0JVabSlOj6beo6RshsyLTfPvY3EDUIRqDyS8fXn55E4hGKtifhhiYuJig1Pmw",
+	"cvkav/VGv3TQjl5utL04e/mZb6sC8qtgVME2VUFu/lP8lntawnd13l+y5Ya3kuJP7X4fKaalZ27r7L/G",
+	"XRgH9nAd2AS7lbBzGR+30ptHojA3z7uNWdaoxp2oxi5MdIGXHmUVx6lu1fPtstMXc5TJwL4Q9hqN4CQJ",
+	"79MGuGfIoxwLynDdFsCHZMvNQj361O7vMI5J6UONRLPd+QLjmB5jAB6sAZhktSQPp1iwLnEogZQBJg3F",
+	"1JmEoSNIGIqXuwLPRTpJfoa6DxXVJT7oBr2pp40BPk3mqviWiAErk5uE7jCyvgfuCCABTpLYPW3LIA13",
+	"rXtSB2bXeti71o0EbcW29VZhcgxWfVP5a0JD2wsNNWSSih307UvTTZrgZgd9eDvo3S3moBgUvZ9Sej+p",
+	"C2O+DBrqANIh4Lp0RF3xbW4c6q3eUnJlerB7szCfeAwpQ6Ah3N/r5oeH+vzAtlzd54as3mBeeJ/sB8R9",
+	"VxiG6p2hgkXvg68YmiFhL6qiLqrBYdhB2aEURmaMYthkJEQtwbrIjR2xiQZx9F/IORJNN7hWN7r1tja5",
+	"BuIKq1H36w/reV8/PKlIMxteh7/hFbBeIeeHbNmV++tzo7KA27IA2I+I2TbFRCvpYCJou4igqclvyq9y",
+	"8Sd6heqUsWx6F7TcMB/Gn9p9uklMS8Bi46+FvbpQIC4mlLirxp3/TKl7Jxgm87VZN7GQnbV7PFSj2Q9X",
+	"syf4OCUlkvxdm8qSgMoQt/Zj8kwyyzEks8TrXQHpQqXXeLe+J8Sb7fqBb9c3glLVfv1WgTIEu0iOuhf3",
+	"o9qGaWy6GLdji25HQ3ap2rnfvmTdqMVh9u4HuHe/poFQcJVTetWs5DsWWFBXOjX6rclSjmiOrPxdJ/q+",
+	"m4PggPxQzM1PhlVb3/yUZMnTbryq0VIZV75TTXZt02dtI4VIz4U4w3ZBJIaHkaKcffNevhNcp2SwuL51",
+	"o8VNYyxWmjc7g1qZiG+BMpOatT8gDAWiUnBsosK2NSF9/fEb3XKzqEx8auch/QQtfbityQnvGnpPkGRC",
+	"7wcbek/yW5KTU3xYF3pPQmWAofcEeSb0fgSh98R6V0C6UDk1Db33hXgTeh926L0ZlCpC79sFypHYL43N",
+	"FhN2317YvSmrVPml25eqG7U2TNh9eGH3dY2DC9ulpKLSxEv5eNfmgYlgG9SvQjCCkyS4Tzui3mcMETHB",
+	"hAtYeRXIS93yNmy4dQuorlVA2M5jPiEhfRhM4bJ0DfaEtJgSL7vg0gzH9MKwLvRJ1dm8N+r5QVhceijF",
+	"B/KMJjQ8torg3gtnLX1X4AnzyQQ9IdsXisLSLIwPPtHoiRsDSgB6QGwFAq0KQvEd4k997hxYIQYs4FFM",
+	"BAdQAKjR6RMHMWAVEZn8rzrl5OIHdCHf0iMoSPp4K8f0wSevIyIPQjKkRlQsIK6MgDACopADehQWArEl",
+	"JlBUyImPYRMNJY6khYWcSDRwjSo6m2EbQxcskYAOFBA41PaXcpjAurq8Aje2jTyBHAs8YrEAMClENHIA",
+	"gUtM5gCCjwrFNMCw/q6Awufg09vXH2++vABEWrw2ZY6ELOGPiEkmCD+JHM0IwSwC9IS54GBGGRALCX07",
+	"LKxdIG2iAR+EpCkfkpE6RupUS50INmtLnJzmhy5idacob1Sbd7Pt8WHiS818dkXizh12RUUf3rpala6u",
+	"uqLCZGQcbEaGZkeJZajFNgvcgYQ00G1ay4H64gaq40GLgp1uc25cAjRgfLOnub09TTXlazFexvVOMF9m",
+	"DaVphx0OXErvgYvvEbAgOvvsX14+tx08x4Krv5Gl7byFtBZtukQczBhdKqmdsPQDg9GGrqsNRi4gU/Z6",
+	"YEbmjfJMtoIkaKC8vzYby7H1wcVyIlsysZrWEh7W62L4tx/+DeJkIfCnK5AO2Um/qiiUl2R3uVoF3C7Q",
+	"0nOhQBP9vu1S35ngpbo6sUF288fgdWX8v5Qv3+p3t8FuJR8fSAZ0CXU95hSVr916idIllBtD/cBTp8uY",
+	"Oe+8l7J9s/TqMoANNuG6hGCTgn00KdglCGjFGs1Vb7vc7U2wk8nm3ods7j5QWZvxvTt4GQuuFzVlAi3b",
+	"Tx7fgb64WMJ7NHHQDPpuxQUYb+E9eqUb7Yf6MEeee9qgixc+3J0rA99pHzhtFUDYbsRgYCGCDWiUfiIA",
+	"xuU/Epe/wsdv69QP34s3bvvRue3V8C5TYN3ccON3H43fXSc1G3rWx+NKb8fSaWPgGNd4V65xrclRd7p6",
+	"2wJ303aJOWM91DPWPZgRLQ5b7z+uiwZj6pUa/ut22jvisdO1+C9XY7ioWPDBcGDRaAwLGhZsXTK4Tx50",
+	"kEC2mNgLSOaITzCZyLUr58lXqv1L3fyW/IqgMwBf29wavG/Oew5F/cLa86cu5hUVCt7rBoeiXIqHY7SL",
+	"4cnGPBlAqF8+lMhxH1DVLd6qgdEhBq+tb+xWyOkXr/wRepP4Wthy3N49Qi++Z/Rgol9Vo2qkTS5Nusjm",
+	"orap1ekP+NlsJu2b0/sppfcTKAS0F6oGRHX2yMvgjZv4hfCs55YYI/2xne6x5Cejj32WgkXpmlWSJ9Bk",
+	"lhxsZkkBa6aOgIuCYHrBO7VpJ/l3di4BNhbMy47UpLAcQQpLftnrWWZ9vds06WWA7GeSZ4adPNMF0BVJ",
+	"NHuLwKM0FNvahyYxZ3uJOZvXNJh4fp1Pd6vaHK8bp8bfTwltzxfd62d7vnHPDtc901xW65HpZh35PKgV",
+	"6uuEtuuvYS5f5lZn3dgCmACExQIxQKiAGj4cIWBpIqzTa4Waq/NLQKf/RLYAS+h5mMw1O6pugOQ4yZAQ",
+	"eAzN8BNywAN0fQROLIGexLU1BpbNkKP+QORB/XuPVupfBXL119SF5F7+gckCMSzUn3NCGbJOx0CVA0XA",
+	"RXNor8Cz80vgyjmlM2B9lQSM9Te/W8CDmPGSeqE6u2wg4m6TVUQTAzVXng6iQGeQ2HiiwXfaA8e3LRyU",
+	"PUC4BzZ7SYGhtXR0bzV7TJWeY9HcWc6p1eGty/NkXjho3WTK+BxVMLWiEEOLI+1NVWDTIOrQGM5EUIcd",
+	"QW2H4orY6aEAr2eLq5WhZSKU24tQtgV+xeHBPYb+xk0hcwRxeEcQN2m5MJ8QSe9kiomDybzGd/8QNP85",
+	"bH00sfnMyPuI0mfnvmsAIEOaCQAcbAAgy35JUZBjzTpfPwubA/HtM8Myvv0R+PaZNa9hizU1ZNneVuk+",
+	"z86V5uZ3eHIqyOz1DGivJwvA0w0zSMPY164VkIl1DTvW1U6qV8S69gNoR+batPJoTKRte5G2dYypRiV/",
+	"t2MADaTEb38F79ar6GuiAgdeybeggm/Tyr3DrdhrvPejqdRbDN+MemlXkNcU4j34QrxlQq+m8O7hF9zd",
+	"qN3RxNwwJvu26+qWGgB1dXT3vX6u2bQeat3c5kq9RXncnah1U7fMADxXmLaoCE4pwF3oEztVIzANpzfq",
+	"OdIQ0W/+wAFBTwJgwgUkNnqRvBcd8wh54fMfuLpMPX/qSPe979Jej0Li2NQVNPxZEhFRGOnEoAxNKRVV",
+	"xQPl84G5lmbDtK/6fnJxO+FGILbEJEwGKITOx7CJQc9Boida39YACnbUJY6gi1hdiYQb1SZMWd7KRkqz",
+	"HUxF2M73XBQVfYQ+1Fp03XFRVJgNl4PdcNFMmDx9mWR2/bQRr0fh7NJwpepsgOy+0wjnxrm8AXOb8Ob2",
+	"wptqymtYjPPA1QpYKb02Ny6GimGtv77+CJKvcEvXFqGzGbYxdMESCehAAQGjvkAcTKlYAA+KBZcoVr45",
+	"XCIAtYz+9Pb1x5sv50CBagI9PLFdLOUyQ9AJvElpV0acsEAM5f3zIDtCUaRoXZfVe9hFUMT0s42gumq9",
+	"j6CXtITTgk4No/VhvYYoDSY1tU8e27CaX1I5BWVc9v7d3UbY7IbwR8Q4uLr8ETxisYgb2pTeY1RQcCdM",
+	"dOiJtza2kaHoi/Idxqm+ns4eHx/PZpQtz3zmImJTBzndO++2TfKGzufIAZiEBqiacGBDxlZBzDJmyedF",
+	"Abn/YpTMAV9A5vQSK3t+ebX5jxjh0km4INtnWKxG15++pOxnOgeYaN5FS4hdAIkDPMj5I2UOOAklkEbX",
+	"aYkAyqh9Xqr3bwUHlovJPbd0fTD0gCRaqXfmogfkJtytFwACe4GgB2yGHEQEhi4HQsWBreTXVOQdEgCl",
+	"LKlW5UaNGzW+h2q8SMlajE/mU9dS/GpNgk9MsGOFmuBFUgkAF3LBAZxSX4ArsKA+4+pVLDhATx5mK8AX",
+	"9JED3wOQgx8vn4PPIXFBj5LPVFPkAMoAJg/Qxc7n0Tl4Q+eYcECJ+uRjLPEBZNIJczBDttrSr7QGjCFg",
+	"DAFjCBySIXABbZv6VZfH3AQNBqOhQ4J6iWfpvjrHrfXrTSLXIdXgBCZsqFOjx3vQ49HcKukKXRcxYEOp",
+	"zqG9qGEE+ehiupqEqr98S/Ln1YegzUc4H6RPLOmKqWxxIVjDM2pBxxMBu5feiKewCde8IwggItgKeIhF",
+	"5tm1MorkyikZCIEVPrGA9F0MU/VhHMM5vwYJzkgykuKAPBMJOK/in49wPmzWUag0XGO4Zn2uEXBexzC6",
+	"LAZ0Kq7zVlUJbhxnyGyjaDQFLIaBvAhTzcAXnwqrwJ8+QWQgaCDYAoIaWRUo9Hnt6fff+ebPvstv9FKe",
+	"Xo6nq36XRJj0p4NNf1I4TrKCBnbdWXOFigFKXEmXOWd+BOfM5UIXwTYlwutT8tbG8RZKXZdI73qhbdLa",
+	"tpfWVobHyhO720TfZmStOa07vNO6paIxvYPzdTRFkCE2uv70RQIp2HZ5qfZo1I9fZPugEtSn7NLdqS3a",
+	"56PxyGfu6Hq0EMLj1xcXPj97nr5PdFmQXazf/rHo7R+bvv3sMve6QC4XDJ49u8x18iWakK/h1k4Qm/8r",
+	"o77H1WfSD9K/uYiJOw/Z+V/Tv/gOFq+JYBilfv8Z2veZz7xcYNcp+pYqAl76IP1LwXWeBY/TP8Y5Mcmf",
+	"X0EBbUSUHEr+jDyXrnI936ouxOo9ow/YybwTFDBP/qLvI0v9os+5flx5qPBB+kfvxnEY4jwqV1b0MP3O",
+	"W0qwoAyT+VskGE6vXK7aeuLZuxtfLK6Sv7xHbImDDZrkzy60kZyaPIbeMzRDDGXH8d6fhuL2DSYo++XE",
+	"49TvHyTfypH8nbr+EpWs9gfkUa6GjIp/X91wjjLvSD65U8yV/j1bHi7x7C6QIvlRa/F0I53Egt/DOopV",
+	"c59uWfAo81N+Ue744m8o83l/SjLjVi5/6v88zSVabCZ+qJx6/fCOQI8vaNGjHMz1z3z0/cv3/z8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
