@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -50,12 +52,17 @@ func (c *Client) fetchToken(ctx context.Context, prev auth.Token) (auth.Token, e
 	if refresh == "" {
 		refresh = c.refresh
 	}
+	if err := c.recentRefusal(refresh); err != nil {
+		return auth.Token{}, err
+	}
 	conf := &oauth2.Config{Endpoint: oauth2.Endpoint{TokenURL: c.endpoint + oauthPath, AuthStyle: oauth2.AuthStyleInParams}}
 	ctx = context.WithValue(transport.QuietBody(ctx), oauth2.HTTPClient, c.exchange)
 	start := c.now()
 	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: refresh}).Token()
 	if err != nil {
-		return auth.Token{}, c.exchangeError(err)
+		err = c.exchangeError(err)
+		c.rememberRefusal(refresh, err)
+		return auth.Token{}, err
 	}
 	expiry := tok.Expiry
 	if tok.ExpiresIn > 0 {
@@ -70,6 +77,42 @@ func (c *Client) fetchToken(ctx context.Context, prev auth.Token) (auth.Token, e
 	return auth.Token{Value: tok.AccessToken, Expiry: expiry, Refresh: next}, nil
 }
 
+// refusalMemory is how long a refused exchange is answered from memory.
+// The shared transport retries a request whose credentials failed, which
+// would otherwise send a revoked refresh token to the token endpoint once
+// per attempt; a refusal (3xx or 4xx other than 408 and 429) does not
+// change within seconds.
+const refusalMemory = 10 * time.Second
+
+// refusal is the last refused exchange.
+type refusal struct {
+	mu      sync.Mutex
+	refresh string
+	at      time.Time
+	err     error
+}
+
+func (c *Client) recentRefusal(refresh string) error {
+	c.refused.mu.Lock()
+	defer c.refused.mu.Unlock()
+	r := &c.refused
+	if r.err != nil && r.refresh == refresh && c.now().Sub(r.at) < refusalMemory {
+		return r.err
+	}
+	return nil
+}
+
+func (c *Client) rememberRefusal(refresh string, err error) {
+	var ae *facade.APIError
+	if !errors.As(err, &ae) || ae.StatusCode < 300 || ae.StatusCode >= 500 ||
+		ae.StatusCode == http.StatusRequestTimeout || ae.StatusCode == http.StatusTooManyRequests {
+		return
+	}
+	c.refused.mu.Lock()
+	defer c.refused.mu.Unlock()
+	c.refused.refresh, c.refused.at, c.refused.err = refresh, c.now(), err
+}
+
 // exchangeError turns x/oauth2's errors into the facade's error types,
 // wrapped in an *ExchangeError.
 func (c *Client) exchangeError(err error) error {
@@ -81,6 +124,13 @@ func (c *Client) exchangeError(err error) error {
 			Method: http.MethodPost, URL: c.scrub.URL(c.endpoint + oauthPath), Message: http.StatusText(re.Response.StatusCode)}
 		if msg := exchangeMessage(re); msg != "" {
 			ae.Message = redact.Truncate(c.scrub.String(msg), 1024)
+		}
+		if loc := re.Response.Header.Get("Location"); loc != "" && re.Response.StatusCode/100 == 3 {
+			// The exchange only redirects when the account lives on another
+			// shard: say which one.
+			if u, err := url.Parse(loc); err == nil && u.Host != "" {
+				ae.Message = "the account is on another shard: use " + u.Scheme + "://" + u.Host + " as the endpoint"
+			}
 		}
 		ae.Body = redact.Truncate(c.scrub.String(string(re.Body)), 1024)
 		out = ae

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/paging"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 )
 
@@ -110,7 +112,7 @@ func (col Collection[T, C, U]) Create(ctx context.Context, body C) (string, erro
 	if _, none := any(body).(None); none {
 		return "", fmt.Errorf("rightscale: create %s: %w", col.kind, ErrUnsupported)
 	}
-	return col.c.send(ctx, "Create "+col.kind, http.MethodPost, col.href, body)
+	return col.c.sendWant(ctx, "Create "+col.kind, http.MethodPost, col.href, body, true)
 }
 
 // Update changes a resource (204).
@@ -184,9 +186,88 @@ func getJSON[T any](ctx context.Context, c *Client, op, href string, q url.Value
 		return zero, &facade.TransportError{Platform: platform, Operation: op, Err: err}
 	}
 	resp, err := c.http.Do(req)
-	v, err := wire.Decode[T](c.call(op), resp, err)
+	return decodeJSON[T](c, op, resp, err)
+}
+
+// maxResponseBody bounds a JSON answer. API 1.5 has no paging, so an index
+// is the whole collection: 10,000 instances in the full view are tens of
+// megabytes. Far more than that is a misrouted download or a broken proxy,
+// which must fail rather than exhaust memory.
+var maxResponseBody int64 = 256 << 20
+
+// decodeJSON reads a JSON answer through wire, refusing first a 2xx whose
+// media type is not JSON (a proxy's or a login page's 200 text/html) and
+// bounding the body.
+func decodeJSON[T any](c *Client, op string, resp *http.Response, err error) (T, error) {
+	call := c.call(op)
+	if err == nil && resp != nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		if ct := resp.Header.Get("Content-Type"); !isJSONType(ct) {
+			var zero T
+			return zero, c.contentTypeError(call, resp, ct)
+		}
+		resp.Body = &limitedBody{r: resp.Body, left: maxResponseBody}
+	}
+	v, err := wire.Decode[T](call, resp, err)
 	return v, classify(err)
 }
+
+// isJSONType accepts application/json and the vendor types
+// (application/vnd.rightscale.instance+json;type=collection;charset=utf-8);
+// a missing Content-Type is left to the decoder.
+func isJSONType(ct string) bool {
+	if strings.TrimSpace(ct) == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
+		mt = strings.TrimSpace(mt)
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// contentTypeError reports a 2xx that is not JSON, with an excerpt of what
+// came instead, and closes the body.
+func (c *Client) contentTypeError(call wire.Call, resp *http.Response, ct string) error {
+	defer func() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		_ = resp.Body.Close()
+	}()
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 2<<10))
+	de := &facade.DecodeError{Platform: platform, Operation: call.Operation, StatusCode: resp.StatusCode, ContentType: ct,
+		Body: redact.Truncate(string(c.scrub.Body(ct, head)), 1<<10),
+		Err:  fmt.Errorf("%w: want JSON (application/vnd.rightscale.<type>+json)", ErrUnexpectedContentType)}
+	if resp.Request != nil {
+		de.Method, de.URL = resp.Request.Method, c.scrub.URL(resp.Request.URL.String())
+	}
+	return de
+}
+
+// limitedBody fails a read past left bytes with ErrResponseTooLarge.
+type limitedBody struct {
+	r    io.ReadCloser
+	left int64
+}
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var probe [1]byte
+		if n, err := l.r.Read(probe[:]); n > 0 {
+			return 0, ErrResponseTooLarge
+		} else if err != nil {
+			return 0, err
+		}
+		return 0, nil
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+func (l *limitedBody) Close() error { return l.r.Close() }
 
 // newJSONRequest builds a request to href with body encoded as JSON (nil:
 // no body).
@@ -216,6 +297,14 @@ func (c *Client) newJSONRequest(ctx context.Context, op, method, href string, bo
 // send issues a write and returns the Location header, if any, as a
 // host-relative href.
 func (c *Client) send(ctx context.Context, op, method, href string, body any) (string, error) {
+	return c.sendWant(ctx, op, method, href, body, false)
+}
+
+// sendWant is send; with needLocation, an answer without a Location that
+// names an API href (a create's 201, run_executable's 202) is a
+// *facade.DecodeError wrapping ErrNoLocation: the caller would otherwise
+// get "" for the new resource.
+func (c *Client) sendWant(ctx context.Context, op, method, href string, body any, needLocation bool) (string, error) {
 	req, err := c.newJSONRequest(ctx, op, method, href, body)
 	if err != nil {
 		return "", err
@@ -229,7 +318,18 @@ func (c *Client) send(ctx context.Context, op, method, href string, body any) (s
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
 	}()
-	return relative(resp.Header.Get("Location")), nil
+	raw := resp.Header.Get("Location")
+	loc := relative(raw)
+	if loc == "" && !needLocation {
+		return "", nil
+	}
+	if _, herr := checkHref(loc); herr != nil {
+		de := &facade.DecodeError{Platform: platform, Operation: op, Method: method, URL: c.scrub.URL(req.URL.String()),
+			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Err: fmt.Errorf("%w (got %q)", ErrNoLocation, redact.Truncate(c.scrub.String(raw), 200))}
+		return "", de
+	}
+	return loc, nil
 }
 
 // relative strips scheme and host from a Location, which RightScale sends

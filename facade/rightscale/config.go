@@ -52,6 +52,9 @@ func (c Config) String() string {
 	return "rightscale.Config{Endpoint: " + c.Endpoint + " (" + c.EndpointFrom + "), RefreshToken: " + tok + " (" + c.RefreshTokenFrom + ")}"
 }
 
+// GoString keeps %#v from printing the refresh token.
+func (c Config) GoString() string { return c.String() }
+
 // fileError points a configuration error at the rc file line the value
 // came from.
 func (c Config) fileError(err error) {

@@ -133,6 +133,22 @@ func TestRCFileErrors(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Line != 2 {
 		t.Fatalf("malformed file: %v", err)
 	}
+	// Python's interpolation: a bare % or an unknown %(name)s is an error
+	// with the line, as ConfigParser raises one.
+	for body, line := range map[string]int{
+		"[OAuth]\napi_endpoint = https://us-3.rightscale.com\nrefresh_token = abc%def\n":        3,
+		"[OAuth]\napi_endpoint = https://%(shard)s.rightscale.com\nrefresh_token = abc\n":       2,
+		"\x00\x01\x02 not an ini file\n[OAuth]\nrefresh_token = x\n":                            1,
+		"[OAuth]\napi_endpoint = https://us-3.rightscale.com\n[OAuth]\nrefresh_token = again\n": 3,
+	} {
+		f := filepath.Join(home, "interp")
+		writeRC(t, f, body, 0o600)
+		t.Setenv(rightscale.EnvRC, f)
+		_, err = rightscale.LoadConfig("", "")
+		if !errors.As(err, &ce) || ce.Line != line || ce.File != f {
+			t.Errorf("rc file %q: %v, want a ConfigError at line %d", body, err, line)
+		}
+	}
 	// An endpoint with a path is refused with a hint, pointing at the file.
 	withPath := filepath.Join(home, "path")
 	writeRC(t, withPath, "[OAuth]\napi_endpoint = https://us-3.rightscale.com/api/oauth2\nrefresh_token = x\n", 0o600)

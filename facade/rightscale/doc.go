@@ -36,11 +36,17 @@
 //
 //	find_by_name(coll, name)        coll.FindByName / FindHref (exact after the server's partial match)
 //	find_by_name(coll, n, False)    coll.Search
-//	list_instances(...)             Client.ListInstances
+//	list_instances(...)             Client.ListInstances (view "tiny" by default, as in Python)
 //	run_script_on_server(...)       Client.RunScriptOnServer + Task.Wait (a failure is an error)
 //	(none)                          Client.RunScriptOnServerArray
 //	get_by_path(path)               Client.GetByPath
 //	get_accounts()                  Client.SessionAccounts
+//
+// Inputs ([Inputs], [ParseInput]) are sent in the 2.0 notation, each value
+// with its type prefix: text:, cred:, env:, key:, array:[...], or one of
+// inherit, ignore and blank; a value the API would refuse is an error
+// before anything is sent. The legacy 1.0 list notation, which the spec
+// describes too, is left to [Client.API].
 //
 // # Errors
 //
@@ -49,4 +55,14 @@
 // find Cloud with ID=0"); ResourceNotFound also matches
 // facade.ErrNotFound. A task whose summary starts with "failed" (or
 // "aborted") makes [Task.Wait] return a [*TaskFailedError].
+//
+// Answers that are not what the API documents are *facade.DecodeError: a
+// malformed or truncated body, a 2xx that is not JSON (an HTML login or
+// proxy page, [ErrUnexpectedContentType]), a body over 256 MiB
+// ([ErrResponseTooLarge]), a create or run_executable answer without a
+// usable Location ([ErrNoLocation]). Arguments the API would refuse or
+// misread are *facade.ArgumentError before anything is sent; hrefs that
+// do not name an API resource on the client's own shard are
+// [ErrInvalidHref]. Neither the refresh token nor access tokens appear in
+// errors or logs.
 package rightscale

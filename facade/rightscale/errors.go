@@ -21,6 +21,16 @@ var (
 	// ErrNoCurrentInstance: the server is not running, so there is no
 	// instance to run a script on.
 	ErrNoCurrentInstance = errors.New("server has no current instance")
+	// ErrNoLocation: a create or run_executable answer without a Location
+	// header naming an API href, found in a *facade.DecodeError.
+	ErrNoLocation = errors.New("the answer has no Location header naming an API href")
+	// ErrUnexpectedContentType: a 2xx answer that is not JSON where JSON
+	// was due (an HTML login or proxy page served with 200), found in a
+	// *facade.DecodeError.
+	ErrUnexpectedContentType = errors.New("unexpected content type")
+	// ErrResponseTooLarge: a JSON answer larger than the client accepts
+	// (256 MiB), found in a *facade.DecodeError.
+	ErrResponseTooLarge = errors.New("response body too large")
 )
 
 // NotFoundError reports a name or path lookup that found nothing: the

@@ -95,3 +95,53 @@ func ExampleClient_GetByPath() {
 	// Output:
 	// haproxy
 }
+
+// Filters are ANDed; name matches a substring, ignoring case, while state
+// matches exactly. The view decides how much of each instance comes back.
+func ExampleCollection_Index() {
+	srv := rightscaletest.NewServer(rightscaletest.WithDemoData())
+	defer srv.Close()
+	ctx := context.Background()
+	c, _ := rightscale.New(srv.URL, srv.RefreshToken)
+
+	cloud, err := c.Clouds.FindHref(ctx, "EC2 us-east-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	opts := rightscale.IndexOptions{
+		Filters: []rightscale.Filter{rightscale.Eq("name", "WEB-ARRAY"), rightscale.Eq("state", "operational")},
+		View:    "default",
+	}
+	for inst, err := range c.Instances(cloud).Index(ctx, opts) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(inst.Name, inst.State)
+	}
+	// Output:
+	// web-array #1 operational
+	// web-array #2 operational
+}
+
+// The same script on every instance of a server array, followed through
+// one array-level task.
+func ExampleClient_RunScriptOnServerArray() {
+	srv := rightscaletest.NewServer(rightscaletest.WithDemoData(), rightscaletest.WithTaskPolls(1))
+	defer srv.Close()
+	ctx := context.Background()
+	c, _ := rightscale.New(srv.URL, srv.RefreshToken)
+
+	task, err := c.RunScriptOnServerArray(ctx, "Hello World", "web-array", rightscale.Inputs{"GREETING": rightscale.Text("hi all")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = task.Wait(ctx, rightscale.TaskWaitOptions{
+		WaitOptions: facade.WaitOptions{Interval: 10 * time.Millisecond},
+		Progress:    func(summary string) { fmt.Println("status:", summary) },
+	})
+	fmt.Println(err)
+	// Output:
+	// status: 0%: Querying tags
+	// status: completed: Hello World
+	// <nil>
+}

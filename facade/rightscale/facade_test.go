@@ -150,11 +150,24 @@ func TestFiltersAndViews(t *testing.T) {
 	if len(full) == 0 || len(full) != len(tiny) {
 		t.Fatalf("full %d, tiny %d instances", len(full), len(tiny))
 	}
-	if full[0].Name == "" || tiny[0].Name != "" && tiny[0].ResourceUID != "" && len(tiny[0].PublicIPAddresses) > 0 {
-		t.Errorf("views: full %+v, tiny %+v", full[0].Name, tiny[0])
+	def, err := c.Instances(cloud).List(ctx, rightscale.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if rightscale.Href(tiny[0].Links) == "" {
-		t.Error("the tiny view lost the self link")
+	for i := range full {
+		if full[i].Name == "" || full[i].State == "" || rightscale.Href(full[i].Links) == "" {
+			t.Errorf("full view lacks name, state or href: %+v", full[i])
+		}
+		if full[i].SecurityGroups == nil || full[i].Subnets == nil {
+			t.Errorf("full view lacks the extended attributes: %+v", full[i])
+		}
+		// tiny is little more than the href.
+		if tiny[i].Name != "" || tiny[i].State != "" || tiny[i].ResourceUID != "" || rightscale.Href(tiny[i].Links) == "" {
+			t.Errorf("tiny view: %+v", tiny[i])
+		}
+		if def[i].SecurityGroups != nil || def[i].Name == "" {
+			t.Errorf("default view: %+v", def[i])
+		}
 	}
 
 	// A view the collection does not have is the server's 422.
@@ -445,7 +458,7 @@ func TestRenewalUnderConcurrency(t *testing.T) {
 
 func TestWrongRefreshTokenNamesTheShardRule(t *testing.T) {
 	srv := newServer(t)
-	c, err := rightscale.New(srv.URL, "not-the-token-xyz")
+	c, err := rightscale.New(srv.URL, "not-the-token-xyz", facade.WithRetry(0, time.Millisecond, time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,15 +483,59 @@ func TestWrongRefreshTokenNamesTheShardRule(t *testing.T) {
 	}
 }
 
-func TestTransientErrorsDuringWaitAreRiddenOut(t *testing.T) {
+// TestInputsWithEveryPrefix sets one input of each kind the API knows on
+// a deployment, reads them back in the 2.0 view, and runs a script with
+// all of them: the spec's contract check covers every request.
+func TestInputsWithEveryPrefix(t *testing.T) {
 	srv := newServer(t)
 	c := newClient(t, srv)
-	task, err := c.RunScriptOnServer(t.Context(), rightscaletest.DemoScript, "haproxy", nil)
+	ctx := t.Context()
+	in := rightscale.Inputs{
+		"TEXT": rightscale.Text("hello world"), "EMPTY": rightscale.Blank, "EMPTY_TEXT": rightscale.Text(""),
+		"CRED": rightscale.Cred("DB_PASSWORD"), "ENV": rightscale.Env("PRIVATE_IP"),
+		"ENV_OF": rightscale.EnvOf("db", "PRIVATE_IP"), "KEY": rightscale.Key("default"),
+		"KEY_IN": rightscale.KeyIn("default", "1"), "LIST": rightscale.Array(rightscale.Text("a"), rightscale.Cred("B")),
+		"IGNORED": rightscale.Ignore,
+	}
+	dep, err := c.Deployments.FindHref(ctx, "production")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.FailNext(2, 503, "GET /api/clouds")
-	if err := task.Wait(t.Context(), rightscale.TaskWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Millisecond}}); err != nil {
+	if err := c.UpdateInputs(ctx, dep, in); err != nil {
 		t.Fatal(err)
+	}
+	got, err := c.Inputs(dep).List(ctx, rightscale.IndexOptions{View: "inputs_2_0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]string{}
+	for _, i := range got {
+		read[i.Name] = i.Value
+	}
+	for name, want := range in {
+		if read[name] != want {
+			t.Errorf("input %s = %q, want %q", name, read[name], want)
+		}
+	}
+	// inherit drops the deployment's own value.
+	if err := c.UpdateInputs(ctx, dep, rightscale.Inputs{"TEXT": rightscale.Inherit}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = c.Inputs(dep).List(ctx, rightscale.IndexOptions{View: "inputs_2_0"})
+	for _, i := range got {
+		if i.Name == "TEXT" {
+			t.Errorf("TEXT still set after inherit: %q", i.Value)
+		}
+	}
+
+	task, err := c.RunScriptOnServer(ctx, rightscaletest.DemoScript, "haproxy", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := task.Wait(ctx, rightscale.TaskWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Millisecond}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RunScriptOnServer(ctx, rightscaletest.DemoScript, "haproxy", rightscale.Inputs{"X": "secret:y"}); !errors.Is(err, facade.ErrValidation) {
+		t.Fatalf("unknown prefix: %v", err)
 	}
 }

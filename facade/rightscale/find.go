@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/switchboard-go/switchboard/facade"
 )
 
 // Resource is any resource read without knowing its type, as
@@ -35,12 +37,15 @@ type nameAndLinks struct {
 	Links Links  `json:"links"`
 }
 
-func toResources(raws []json.RawMessage) ([]Resource, error) {
+// toResources reads the name and links of each resource; one that is not
+// an object with a string name is a *facade.DecodeError.
+func toResources(op string, raws []json.RawMessage) ([]Resource, error) {
 	out := make([]Resource, 0, len(raws))
 	for _, raw := range raws {
 		var nl nameAndLinks
 		if err := json.Unmarshal(raw, &nl); err != nil {
-			return nil, fmt.Errorf("rightscale: decoding a resource: %w", err)
+			return nil, &facade.DecodeError{Platform: platform, Operation: op, StatusCode: 200,
+				Err: fmt.Errorf("a resource of the answer: %w", err)}
 		}
 		out = append(out, Resource{Name: nl.Name, Links: nl.Links, Raw: raw})
 	}
@@ -56,7 +61,7 @@ func findByName(ctx context.Context, c *Client, href, kind, name string) (Resour
 	if err != nil {
 		return Resource{}, err
 	}
-	found, err := toResources(raws)
+	found, err := toResources("Index "+kind, raws)
 	if err != nil {
 		return Resource{}, err
 	}
@@ -94,7 +99,8 @@ func (col Collection[T, C, U]) FindHref(ctx context.Context, name string) (strin
 		return "", err
 	}
 	if r.Href() == "" {
-		return "", fmt.Errorf("rightscale: %s %q has no self link", col.kind, name)
+		return "", &facade.DecodeError{Platform: platform, Operation: "Index " + col.kind, StatusCode: 200,
+			Err: fmt.Errorf("%s %q has no self link", col.kind, name)}
 	}
 	return r.Href(), nil
 }
@@ -125,15 +131,23 @@ type PathResult struct {
 // resource reached so far, or a collection below it) and the name of a
 // resource in that collection.
 func (c *Client) GetByPath(ctx context.Context, path string) (PathResult, error) {
+	bad := func(reason string) (PathResult, error) {
+		return PathResult{}, &facade.ArgumentError{Platform: platform, Operation: "GetByPath", Argument: "path", Reason: reason}
+	}
 	parts := strings.Split(path, ":")
-	if path == "" || len(parts) == 0 {
-		return PathResult{}, fmt.Errorf("rightscale: empty path")
+	if strings.TrimSpace(path) == "" {
+		return bad("empty path: want collection[:name[:collection...]], e.g. deployments:production:servers")
+	}
+	for i := 1; i < len(parts); i += 2 {
+		if parts[i] == "" {
+			return bad(fmt.Sprintf("%q: the name after %q is empty", path, parts[i-1]))
+		}
 	}
 	current := Resource{Links: Links{{Rel: "self", Href: "/api"}}}
 	for i := 0; i < len(parts); i += 2 {
 		coll := strings.TrimSpace(parts[i])
 		if coll == "" || strings.ContainsAny(coll, "/?#. ") {
-			return PathResult{}, fmt.Errorf("rightscale: path %q: %q is not a collection name", path, coll)
+			return bad(fmt.Sprintf("%q: %q is not a collection name", path, coll))
 		}
 		href, ok := LinkOf(current.Links, coll)
 		if !ok {
@@ -145,7 +159,7 @@ func (c *Client) GetByPath(ctx context.Context, path string) (PathResult, error)
 			if err != nil {
 				return PathResult{}, err
 			}
-			items, err := toResources(raws)
+			items, err := toResources("Index "+kind, raws)
 			return PathResult{Href: href, Collection: true, Items: items}, err
 		}
 		r, err := findByName(ctx, c, href, kind, parts[i+1])

@@ -48,17 +48,43 @@ func TestLiveRead(t *testing.T) {
 	if _, err := c.SessionAccounts(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
+	// Errors are the server's plain text, as *facade.APIError.
+	_, err := c.Clouds.Show(ctx, "0", rightscale.ShowOptions{})
+	var ae *facade.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 422 || ae.Message == "" || !errors.Is(err, facade.ErrNotFound) {
+		t.Fatalf("unknown cloud: %v", err)
+	}
+	// A filter that matches nothing is an empty list, and a name lookup
+	// that finds nothing a *NotFoundError.
+	const nowhere = "switchboard live test: no such deployment"
+	none, err := c.Deployments.List(ctx, rightscale.IndexOptions{Filters: []rightscale.Filter{rightscale.Eq("name", nowhere)}})
+	if err != nil || len(none) != 0 {
+		t.Fatalf("no match: %d deployments, %v", len(none), err)
+	}
+	var nf *rightscale.NotFoundError
+	if _, err := c.Deployments.FindHref(ctx, nowhere); !errors.As(err, &nf) {
+		t.Fatalf("FindHref of a missing deployment: %v", err)
+	}
+	deps, err := c.Deployments.List(ctx, rightscale.IndexOptions{View: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(deps) > 0 {
+		res, err := c.GetByPath(ctx, "deployments:"+deps[0].Name)
+		if err != nil || res.Href != rightscale.Href(deps[0].Links) {
+			t.Fatalf("GetByPath(deployments:%s) = %+v, %v", deps[0].Name, res, err)
+		}
+	}
+	if _, err := c.Servers.List(ctx, rightscale.IndexOptions{View: "instance_detail"}); err != nil {
+		t.Fatal(err)
+	}
+
 	clouds, err := c.Clouds.List(ctx, rightscale.IndexOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Clouds.Show(ctx, "0", rightscale.ShowOptions{})
-	var ae *facade.APIError
-	if !errors.As(err, &ae) || ae.StatusCode != 422 || ae.Message == "" {
-		t.Fatalf("unknown cloud: %v", err)
-	}
 	if len(clouds) == 0 {
-		t.Skip("the account has no cloud")
+		t.Skip("the account has no cloud: instances not listed")
 	}
 	name := clouds[0].Name
 	href, err := c.Clouds.FindHref(ctx, name)
@@ -68,7 +94,8 @@ func TestLiveRead(t *testing.T) {
 	if _, err := c.ListInstances(ctx, name, rightscale.ListInstancesOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Deployments.List(ctx, rightscale.IndexOptions{View: "default"}); err != nil {
+	if _, err := c.Instances(href).List(ctx, rightscale.IndexOptions{View: "tiny",
+		Filters: []rightscale.Filter{rightscale.Ne("state", "terminated")}}); err != nil {
 		t.Fatal(err)
 	}
 }

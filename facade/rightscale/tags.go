@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/switchboard-go/switchboard/facade/internal/wire"
 	"github.com/switchboard-go/switchboard/gen/rightscaleapi"
 )
 
@@ -66,6 +65,5 @@ func postJSON[T any](ctx context.Context, c *Client, op, href string, body any) 
 		return zero, err
 	}
 	resp, err := c.http.Do(req)
-	v, err := wire.Decode[T](c.call(op), resp, err)
-	return v, classify(err)
+	return decodeJSON[T](c, op, resp, err)
 }

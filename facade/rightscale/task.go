@@ -12,9 +12,45 @@ import (
 	"github.com/switchboard-go/switchboard/gen/rightscaleapi"
 )
 
-// RunExecutable is the body of run_executable and multi_run_executable:
-// exactly one of RightScriptHref and RecipeName, plus inputs.
-type RunExecutable = rightscaleapi.RunExecutable
+// RunExecutable is what run_executable and multi_run_executable run:
+// exactly one of RightScriptHref and RecipeName, with inputs. The facade
+// always sends inputs in the 2.0 notation (name → prefixed value); the
+// legacy 1.0 list the API also takes is reachable through [Client.API]
+// (rightscaleapi.Inputs.FromInputPairs).
+type RunExecutable struct {
+	// RightScriptHref is the script to run, /api/right_scripts/<id>.
+	RightScriptHref string
+	// RecipeName is the Chef recipe to run instead, cookbook::recipe.
+	RecipeName string
+	// Inputs are the script's inputs; those left out keep their values.
+	Inputs Inputs
+	// IgnoreLock runs on locked instances too.
+	IgnoreLock bool
+}
+
+// body checks run and turns it into the request body.
+func (run RunExecutable) body(op string) (rightscaleapi.RunExecutable, error) {
+	var out rightscaleapi.RunExecutable
+	if (run.RightScriptHref == "") == (run.RecipeName == "") {
+		return out, &facade.ArgumentError{Platform: platform, Operation: op, Argument: "RightScriptHref/RecipeName",
+			Reason: "give exactly one of a RightScript href and a recipe name"}
+	}
+	if run.RightScriptHref != "" {
+		if _, err := checkHref(run.RightScriptHref); err != nil {
+			return out, err
+		}
+	}
+	if err := run.Inputs.Check(); err != nil {
+		return out, withOperation(err, op)
+	}
+	out.RightScriptHref, out.RecipeName = run.RightScriptHref, run.RecipeName
+	if run.IgnoreLock {
+		out.IgnoreLock = rightscaleapi.BoolStringTrue
+	}
+	in, err := run.Inputs.wire()
+	out.Inputs = in
+	return out, err
+}
 
 // TaskState is where a task stands, read from its summary.
 type TaskState string
@@ -154,10 +190,11 @@ func (t *Task) Wait(ctx context.Context, opts TaskWaitOptions) error {
 // RunExecutable runs a RightScript or recipe on a running instance and
 // returns the task following it.
 func (c *Client) RunExecutable(ctx context.Context, instanceHref string, run RunExecutable) (*Task, error) {
-	if err := Inputs(run.Inputs).Check(); err != nil {
+	body, err := run.body("RunExecutable")
+	if err != nil {
 		return nil, err
 	}
-	loc, err := c.send(ctx, "RunExecutable", "POST", under(instanceHref, "run_executable"), run)
+	loc, err := c.sendWant(ctx, "RunExecutable", "POST", under(instanceHref, "run_executable"), body, true)
 	if err != nil {
 		return nil, err
 	}
@@ -167,19 +204,22 @@ func (c *Client) RunExecutable(ctx context.Context, instanceHref string, run Run
 // MultiRunExecutable runs a RightScript or recipe on every current
 // instance of a server array and returns the array-level task.
 func (c *Client) MultiRunExecutable(ctx context.Context, serverArrayHref string, run RunExecutable) (*Task, error) {
-	if err := Inputs(run.Inputs).Check(); err != nil {
+	body, err := run.body("MultiRunExecutable")
+	if err != nil {
 		return nil, err
 	}
-	loc, err := c.send(ctx, "MultiRunExecutable", "POST", under(serverArrayHref, "multi_run_executable"), run)
+	loc, err := c.sendWant(ctx, "MultiRunExecutable", "POST", under(serverArrayHref, "multi_run_executable"), body, true)
 	if err != nil {
 		return nil, err
 	}
 	return c.taskAt(loc, "MultiRunExecutable")
 }
 
+// taskAt is the task a run_executable answer's Location names.
 func (c *Client) taskAt(loc, op string) (*Task, error) {
-	if loc == "" {
-		return nil, &facade.DecodeError{Platform: platform, Operation: op, Err: fmt.Errorf("the answer has no Location header naming the task")}
+	if !strings.Contains(loc, "/live/tasks/") {
+		return nil, &facade.DecodeError{Platform: platform, Operation: op, StatusCode: 202,
+			Err: fmt.Errorf("%w: %q is not a task href (…/live/tasks/<id>)", ErrNoLocation, loc)}
 	}
 	return &Task{Href: loc, c: c}, nil
 }
@@ -191,7 +231,7 @@ func (c *Client) taskAt(loc, op string) (*Task, error) {
 // ErrNoCurrentInstance.
 func (c *Client) RunScriptOnServer(ctx context.Context, scriptName, serverName string, inputs Inputs) (*Task, error) {
 	if err := inputs.Check(); err != nil {
-		return nil, err
+		return nil, withOperation(err, "RunScriptOnServer")
 	}
 	script, err := c.RightScripts.FindHref(ctx, scriptName)
 	if err != nil {
@@ -205,7 +245,7 @@ func (c *Client) RunScriptOnServer(ctx context.Context, scriptName, serverName s
 	if !ok || inst == "" {
 		return nil, fmt.Errorf("rightscale: server %q (%s): %w", serverName, server.Href(), ErrNoCurrentInstance)
 	}
-	return c.RunExecutable(ctx, inst, RunExecutable{RightScriptHref: script, Inputs: inputs.wire()})
+	return c.RunExecutable(ctx, inst, RunExecutable{RightScriptHref: script, Inputs: inputs})
 }
 
 // RunScriptOnServerArray runs the RightScript named scriptName on every
@@ -213,7 +253,7 @@ func (c *Client) RunScriptOnServer(ctx context.Context, scriptName, serverName s
 // (multi_run_executable), something python-rightscale has no helper for.
 func (c *Client) RunScriptOnServerArray(ctx context.Context, scriptName, arrayName string, inputs Inputs) (*Task, error) {
 	if err := inputs.Check(); err != nil {
-		return nil, err
+		return nil, withOperation(err, "RunScriptOnServerArray")
 	}
 	script, err := c.RightScripts.FindHref(ctx, scriptName)
 	if err != nil {
@@ -223,5 +263,5 @@ func (c *Client) RunScriptOnServerArray(ctx context.Context, scriptName, arrayNa
 	if err != nil {
 		return nil, err
 	}
-	return c.MultiRunExecutable(ctx, array, RunExecutable{RightScriptHref: script, Inputs: inputs.wire()})
+	return c.MultiRunExecutable(ctx, array, RunExecutable{RightScriptHref: script, Inputs: inputs})
 }

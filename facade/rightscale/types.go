@@ -65,7 +65,16 @@ type (
 	Link = rightscaleapi.Link
 	// Links is a resource's links: "self" and related resources.
 	Links = rightscaleapi.Links
+	// Action names one action the resource currently allows; Actions is
+	// the list ("launch" appears only on a stopped server, ...).
+	Action = rightscaleapi.Action
+	// Actions is a resource's allowed actions.
+	Actions = rightscaleapi.Actions
 )
+
+// ParseTime reads a RightScale timestamp ("2015/04/08 18:46:02 +0000"),
+// as filters and audit entry date ranges take it.
+func ParseTime(s string) (Time, error) { return rstime.Parse(s) }
 
 // Request bodies of create and update, with RightScale's nesting
 // ({"deployment": {"name": ...}}).

@@ -16,6 +16,7 @@ func TestParseInput(t *testing.T) {
 		{`L=array:["text:a","cred:B"]`, "L", `array:["text:a","cred:B"]`},
 		{"X=inherit", "X", "inherit"},
 		{"X=ignore", "X", "ignore"},
+		{"X=blank", "X", "blank"},
 		{"E=", "E", "text:"},
 		{"T=text:env:x", "T", "text:env:x"},
 		{"A=b=c", "A", "text:b=c"},

@@ -113,6 +113,10 @@ func TestContractServerSide(t *testing.T) {
 	task := ok(202, "POST", lbInst+"/run_executable", map[string]any{"right_script_href": scr, "inputs": map[string]any{"GREETING": "text:Hi"}}).header.Get("Location")
 	ok(200, "GET", task, nil)
 	ok(200, "GET", task+"?view=extended", nil)
+	// The legacy 1.0 list notation of inputs is part of the spec too.
+	ok(202, "POST", lbInst+"/run_executable", map[string]any{"right_script_href": scr,
+		"inputs": []map[string]any{{"name": "GREETING", "value": "Hi"}, {"name": "TARGET", "value": ""}}})
+	ok(204, "PUT", lbInst+"/inputs/multi_update", map[string]any{"inputs": []map[string]any{{"name": "PORT", "value": "text:8080"}}})
 	ok(202, "POST", cloud+"/instances/multi_run_executable", map[string]any{"right_script_href": scr})
 	ok(204, "POST", lbInst+"/lock", nil)
 	ok(204, "POST", lbInst+"/unlock", nil)
@@ -153,10 +157,10 @@ func TestContractServerSide(t *testing.T) {
 	ok(200, "GET", newArr+"/current_instances", nil)
 	atask := ok(202, "POST", newArr+"/multi_run_executable", map[string]any{"right_script_href": scr}).header.Get("Location")
 	ok(200, "GET", atask, nil)
-	ok(202, "POST", newArr+"/multi_terminate", nil)
+	ok(200, "GET", ok(202, "POST", newArr+"/multi_terminate", nil).header.Get("Location"), nil)
 	ok(204, "DELETE", newArr, nil)
 	ok(204, "DELETE", arrClone, nil)
-	ok(202, "POST", cloud+"/instances/multi_terminate", map[string]any{"terminate_all": "true"})
+	ok(200, "GET", ok(202, "POST", cloud+"/instances/multi_terminate", map[string]any{"terminate_all": "true"}).header.Get("Location"), nil)
 
 	ok(200, "GET", "/api/deployments?view=inputs", nil)
 	ok(200, "GET", href(prod, "self")+"?view=inputs_2_0", nil)
@@ -198,6 +202,8 @@ func TestContractServerSide(t *testing.T) {
 	ok(200, "POST", "/api/tags/by_resource", map[string]any{"resource_hrefs": []string{href(web, "self")}})
 	ok(204, "POST", "/api/tags/multi_delete", map[string]any{"resource_hrefs": []string{href(web, "self")}, "tags": []string{"a:b=c"}})
 	ok(204, "POST", "/api/sessions", map[string]any{"email": "a@example.com", "password": e.srv.RefreshToken, "account_href": e.srv.AccountHref()})
+	ok(204, "POST", "/api/session", map[string]any{"email": "a@example.com", "password": e.srv.RefreshToken, "account_href": e.srv.AccountHref()})
+	ok(200, "GET", "/api/session", nil)
 
 	// The generic operations, walked from the spec: creates first (parents
 	// before children), then reads and actions, then destroys.

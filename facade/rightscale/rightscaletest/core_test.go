@@ -322,9 +322,19 @@ func TestArrayMultiRun(t *testing.T) {
 	if n := len(e.call("GET", href(arr, "current_instances"), nil).list(t)); n != 3 {
 		t.Errorf("after launch: %d instances", n)
 	}
-	e.call("POST", href(arr, "self")+"/multi_terminate", nil).must(t, 202)
+	term := e.call("POST", href(arr, "self")+"/multi_terminate", nil).must(t, 202).header.Get("Location")
 	if n := len(e.call("GET", href(arr, "current_instances"), nil).list(t)); n != 0 {
 		t.Errorf("after multi_terminate: %d instances", n)
+	}
+	// The metadata says multi_terminate's Location names a task.
+	if !strings.HasPrefix(term, href(arr, "self")+"/live/tasks/") {
+		t.Fatalf("multi_terminate Location %q, want a task of the array", term)
+	}
+	for range 5 {
+		e.call("GET", term, nil).must(t, 200)
+	}
+	if got := e.call("GET", term, nil).must(t, 200).obj(t)["summary"]; got != "completed: terminate 3 instance(s)" {
+		t.Errorf("terminate task summary %q", got)
 	}
 	e.call("POST", href(arr, "self")+"/multi_run_executable", map[string]any{"right_script_href": scr}).must(t, 422)
 }

@@ -110,8 +110,12 @@
 //     health-check body are the emulator's own: no source records them.
 //   - Tasks run nothing; their detail is a one-line report. Audit entries
 //     are not written for them.
-//   - multi_terminate's Location names the collection acted on (the
-//     array's current_instances, the cloud's instances) [INF].
+//   - multi_terminate's Location names a task, as the official metadata
+//     says, whose summaries ("0%: terminate N instance(s)", then
+//     "completed: terminate N instance(s)") are the emulator's own: no
+//     answer of the real action is recorded. On a cloud's collection the
+//     task lives under the first instance terminated, and a selection of
+//     no running instance is a 422.
 //   - Ids are deterministic (numeric from 1001, 13-character alphanumeric
 //     ids for cloud resources), not random as on the real shards.
 //   - No XML, no shard redirects, one account and no users or roles.

@@ -1,7 +1,7 @@
 package rightscaletest
 
 import (
-	"net/http"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -394,24 +394,38 @@ func (c *reqCtx) multiTerminateInstances() (*reply, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := c.terminateAll(xs)
-	if err != nil {
-		return nil, err
+	if len(xs) == 0 {
+		return nil, errAction("No running instance of cloud %s matches the filters", cl.id)
 	}
-	rep.location = cloudHref(cl.id) + "/instances"
-	return rep, nil
+	// The cloud's collection has no task route: the task lives under the
+	// first instance, as multi_run_executable's does.
+	return c.terminateAll(instanceHref(xs[0].cloud, xs[0].id), xs)
 }
 
-func (c *reqCtx) terminateAll(xs []*instance) (*reply, *apiError) {
+// terminateAll terminates xs and answers 202 with a task under parent:
+// the official metadata says multi_terminate's Location names a Task.
+// Its summaries are the emulator's own [INF: none is recorded].
+func (c *reqCtx) terminateAll(parent string, xs []*instance) (*reply, *apiError) {
 	for _, x := range xs {
 		if x.locked {
 			return nil, errAction("Instance %s is locked: unlock it before terminating it", x.id)
 		}
 	}
+	names := make([]string, 0, len(xs))
 	for _, x := range xs {
 		_ = c.terminate(x)
+		names = append(names, x.name)
 	}
-	return &reply{status: http.StatusAccepted}, nil
+	id := c.s.st.taskID()
+	what := fmt.Sprintf("terminate %d instance(s)", len(xs))
+	t := &task{id: id, href: parent + "/live/tasks/" + id, script: what, started: c.now,
+		running: []string{"0%: " + what}, final: "completed: " + what,
+		detail: "Terminated: " + strings.Join(names, ", ")}
+	if len(xs) == 0 {
+		t.detail = "No instance to terminate"
+	}
+	c.s.st.tasks.add(id, t)
+	return accepted(t.href)
 }
 
 // isRunning: launched and not on its way out.

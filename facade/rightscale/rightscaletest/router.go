@@ -102,8 +102,6 @@ func (s *Server) newHandler() http.Handler {
 	for _, g := range genericOps(have) {
 		mux.Handle(g.method+" "+g.path, s.serveRoute(&route{method: g.method, path: g.path, handle: s.genericRoute(g)}))
 	}
-	// /api/session is an alias of /api/sessions.
-	mux.Handle("GET "+BasePath+"/session", s.serveRoute(&route{method: "GET", path: "/session", handle: (*reqCtx).showSession}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if !s.versionOK(w, r) {
 			return

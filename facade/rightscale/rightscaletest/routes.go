@@ -16,6 +16,10 @@ func (s *Server) routes() []*route {
 		public(rt("POST", "/sessions", h((*reqCtx).createSession))),
 		public(rt("GET", "/health-check", h((*reqCtx).healthCheck))),
 		rt("GET", "/sessions", h((*reqCtx).showSession)),
+		// /api/session is an alias of /api/sessions (both routes are in
+		// the official metadata).
+		public(rt("POST", "/session", h((*reqCtx).createSession))),
+		rt("GET", "/session", h((*reqCtx).showSession)),
 		rt("GET", "/sessions/accounts", h((*reqCtx).sessionAccounts)),
 		rt("GET", "/accounts/{id}", h((*reqCtx).showAccount)),
 

@@ -669,12 +669,7 @@ func (c *reqCtx) multiTerminateArray() (*reply, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := c.terminateAll(c.s.arrayInstances(x))
-	if err != nil {
-		return nil, err
-	}
-	rep.location = arrayHref(x.id) + "/current_instances"
-	return rep, nil
+	return c.terminateAll(arrayHref(x.id), c.s.arrayInstances(x))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
