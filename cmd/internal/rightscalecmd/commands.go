@@ -185,7 +185,15 @@ func (e *env) listInstancesCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list-instances --cloud <name> [--deployment <name>]",
 		Short: "List the operational instances of a cloud (python-rightscale's list_instances)",
-		Args:  cobra.NoArgs,
+		Long: `List the operational instances of the cloud named --cloud, only those of the
+deployment named --deployment when given (python-rightscale's list_instances;
+names are matched exactly).
+
+The instances are read in the "default" view so that the table shows their
+names, states and addresses. python-rightscale, and the Go facade's
+ListInstances, ask for the "tiny" view, which carries little more than each
+instance's href: pass --view tiny for the same request.`,
+		Args: cobra.NoArgs,
 		RunE: e.run(func(cmd *cobra.Command, c *rightscale.Client, _ []string) error {
 			if cloud == "" {
 				return app.Usagef("--cloud is required: the exact name of a cloud, e.g. \"EC2 us-east-1\"")
@@ -208,7 +216,12 @@ func (e *env) listInstancesCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&cloud, "cloud", "", "exact name of the cloud (required)")
 	f.StringVar(&o.Deployment, "deployment", "", "exact name of a deployment to keep only its instances")
-	f.StringVar(&o.View, "view", "default", "instance view (default, extended, full, tiny, ...); python-rightscale uses tiny")
+	// The CLI's default differs from the facade's on purpose: the facade
+	// keeps python-rightscale's cheap "tiny" (little more than the href,
+	// what a program needs to act on instances), while a person reading a
+	// table needs names, states and addresses, which only "default" and
+	// richer views carry.
+	f.StringVar(&o.View, "view", "default", "instance view: default, extended, full, full_inputs_2_0, tiny (hrefs only: python-rightscale's and the Go facade's default), sensitive")
 	f.StringVar(&o.State, "state", "", "state to keep (default operational)")
 	f.BoolVar(&o.AllStates, "all-states", false, "keep instances in every state")
 	return cmd
