@@ -189,11 +189,25 @@ func transient(err error) bool {
 		record   tls.RecordHeaderError
 		dns      *net.DNSError
 	)
+	// A RoundTrip error wraps an API answer or a configuration problem only
+	// when obtaining credentials failed (a login, a token exchange): a
+	// refused password or refresh token stays refused, so only a server
+	// error or a rate limit there is worth another attempt.
+	var (
+		apiErr  *facade.APIError
+		confErr *facade.ConfigError
+		argErr  *facade.ArgumentError
+		decErr  *facade.DecodeError
+	)
 	switch {
 	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname),
 		errors.As(err, &invalid), errors.As(err, &record):
 		return false
 	case errors.As(err, &dns) && dns.IsNotFound:
+		return false
+	case errors.As(err, &apiErr):
+		return apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusTooManyRequests
+	case errors.As(err, &confErr), errors.As(err, &argErr), errors.As(err, &decErr):
 		return false
 	}
 	return true

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
@@ -864,5 +865,44 @@ func TestMiddlewareOrderAndPlace(t *testing.T) {
 	resp.Body.Close()
 	if strings.Join(trail, ",") != "outer:tok-mw-1234,inner:tok-mw-1234" {
 		t.Fatalf("trail %v: want outer then inner, below the credentials", trail)
+	}
+}
+
+func TestRefusedCredentialsAreNotRetried(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	cases := []struct {
+		name      string
+		err       error
+		wantTries int32
+	}{
+		{"refused login", &facade.APIError{StatusCode: 401, Message: "invalid_grant"}, 1},
+		{"bad config", &facade.ConfigError{Setting: "token"}, 1},
+		{"login service down", &facade.APIError{StatusCode: 503}, 3},
+		{"login rate limited", &facade.APIError{StatusCode: 429}, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var tries atomic.Int32
+			s := &sleeper{}
+			client, _, err := newClient(Config{
+				BaseURL: srv.URL,
+				Credentials: CredentialsFunc(func(context.Context, *http.Request) error {
+					tries.Add(1)
+					return fmt.Errorf("renewing credentials: %w", c.err)
+				}),
+				Options: facade.NewOptions(facade.WithRetry(2, time.Millisecond, time.Millisecond)),
+			}, s.sleep, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = client.Get(srv.URL)
+			if !errors.As(err, new(*facade.APIError)) && !errors.As(err, new(*facade.ConfigError)) {
+				t.Fatalf("error %v lost its cause", err)
+			}
+			if tries.Load() != c.wantTries {
+				t.Fatalf("credentials applied %d times, want %d", tries.Load(), c.wantTries)
+			}
+		})
 	}
 }
