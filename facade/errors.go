@@ -26,6 +26,13 @@ var (
 	// ErrRateLimited matches a 429 that was still there after the client's
 	// own retries.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrOutcomeUnknown matches a [*TransportError] of a request that is not
+	// safe to repeat (a create) and may have reached the server before the
+	// failure: the object may exist. Look it up before creating it again.
+	ErrOutcomeUnknown = errors.New("outcome unknown: the request may have taken effect")
+	// ErrResponseTooLarge is wrapped by the [*DecodeError] of a response
+	// bigger than the facade is willing to hold in memory.
+	ErrResponseTooLarge = errors.New("response too large")
 )
 
 // APIError is a non-2xx answer from a platform's server.
@@ -146,6 +153,16 @@ type TransportError struct {
 	// Err is the underlying error. A *url.Error in the chain carries the
 	// redacted URL too, so printing Err alone is also safe.
 	Err error
+	// OutcomeUnknown is set when the request is not idempotent (POST,
+	// PATCH) and failed after it may have been sent: the server may have
+	// acted on it. Such requests are never retried automatically; the
+	// error matches [ErrOutcomeUnknown].
+	OutcomeUnknown bool
+}
+
+// Is matches ErrOutcomeUnknown when the outcome is unknown.
+func (e *TransportError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.OutcomeUnknown
 }
 
 // Error avoids repeating the method and URL a *url.Error would print again.
@@ -161,6 +178,9 @@ func (e *TransportError) Error() string {
 			b.WriteString(": ")
 		}
 		b.WriteString(inner.Error())
+	}
+	if e.OutcomeUnknown {
+		b.WriteString(" (the request may have reached the server: check before repeating it)")
 	}
 	return b.String()
 }

@@ -7,9 +7,12 @@ package wire
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,7 +48,16 @@ type Call struct {
 	// Scrubber hides the client's secrets in errors; nil applies only the
 	// name-based redaction.
 	Scrubber *redact.Scrubber
+	// MaxBody bounds a decoded 2xx body; zero means DefaultMaxBody. A
+	// larger body is a *facade.DecodeError wrapping
+	// facade.ErrResponseTooLarge, so a hostile or misrouted answer cannot
+	// exhaust memory.
+	MaxBody int64
 }
+
+// DefaultMaxBody is the largest JSON body Decode reads: far above any real
+// page of these APIs (a 10,000-instance RightScale index is about 6 MiB).
+const DefaultMaxBody = 256 << 20
 
 // Decode returns the JSON body of a 2xx response as a T. The body is
 // decoded as a stream, never read whole into memory first. An empty body,
@@ -59,9 +71,13 @@ func Decode[T any](c Call, resp *http.Response, err error) (T, error) {
 	defer drainAndClose(resp.Body)
 
 	capture := &prefixBuffer{limit: maxExcerpt + excerptSlack}
+	limit := c.MaxBody
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
 	// A tiny buffer: json.Decoder buffers itself, and bufio passes its large
 	// reads straight through; this one only serves the first-byte check.
-	r := bufio.NewReaderSize(io.TeeReader(resp.Body, capture), 64)
+	r := bufio.NewReaderSize(io.TeeReader(&cappedReader{r: resp.Body, left: limit}, capture), 64)
 	if err := decodeInto(r, &v); err != nil {
 		// The decoder stops at the first bad byte; read on (through the
 		// tee) so the excerpt shows the reader what the body was.
@@ -70,6 +86,30 @@ func Decode[T any](c Call, resp *http.Response, err error) (T, error) {
 		return zero, c.decodeError(resp, capture.Bytes(), err)
 	}
 	return v, nil
+}
+
+// cappedReader fails with ErrResponseTooLarge once more than left bytes
+// have been read, where io.LimitReader would end silently and make a huge
+// body look merely truncated.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var one [1]byte
+		if n, _ := c.r.Read(one[:]); n > 0 {
+			return 0, facade.ErrResponseTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // decodeInto decodes exactly one JSON value from r into v. It looks at the
@@ -166,6 +206,7 @@ func (c Call) transportError(resp *http.Response, err error) error {
 		// Rebuild rather than mutate: the error may be shared, and its
 		// original URL can hold a token in its query.
 		rebuilt := &url.Error{Op: ue.Op, URL: safe, Err: ue.Err}
+		te.OutcomeUnknown = mayHaveBeenSent(te.Method, ue.Err)
 		te.Err = rebuilt
 		if ue != err {
 			msg := err.Error()
@@ -176,6 +217,29 @@ func (c Call) transportError(resp *http.Response, err error) error {
 		}
 	}
 	return te
+}
+
+// mayHaveBeenSent reports whether a failed request of this method may have
+// changed the server's state. Idempotent methods can be repeated safely;
+// for the others, only a failure to connect at all (no connection, no TLS
+// session, no name) proves the server never saw the request.
+func mayHaveBeenSent(method string, err error) bool {
+	switch strings.ToUpper(method) {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete, http.MethodTrace:
+		return false
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return false
+	}
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var x509Err x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	if errors.As(err, &dnsErr) || errors.As(err, &certErr) || errors.As(err, &x509Err) || errors.As(err, &hostErr) {
+		return false
+	}
+	return true
 }
 
 // replacedURLError stands for an error chain that wraps a *url.Error: it

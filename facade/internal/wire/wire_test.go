@@ -365,3 +365,63 @@ func TestConversionErrorIsDecodeError(t *testing.T) {
 		t.Errorf("nil response: %v", err)
 	}
 }
+
+func TestOutcomeUnknownOnlyForWritesThatMayHaveBeenSent(t *testing.T) {
+	// The server reads the request, then drops the connection without
+	// answering: a create may have happened.
+	dropper := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer dropper.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close() // nothing listens there any more: the request never leaves
+
+	c := Call{Platform: "test", Operation: "Create"}
+	cases := []struct {
+		method, url string
+		unknown     bool
+	}{
+		{http.MethodPost, dropper.URL, true},
+		{http.MethodPatch, dropper.URL, true},
+		{http.MethodPut, dropper.URL, false}, // idempotent: safe to repeat
+		{http.MethodGet, dropper.URL, false},
+		{http.MethodPost, closedURL, false}, // never connected
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for _, tc := range cases {
+		req, _ := http.NewRequest(tc.method, tc.url, strings.NewReader(`{"name":"x"}`))
+		resp, err := client.Do(req)
+		_, err = Decode[component](c, resp, err)
+		var te *facade.TransportError
+		if !errors.As(err, &te) {
+			t.Fatalf("%s %s: got %v, want a *facade.TransportError", tc.method, tc.url, err)
+		}
+		if te.OutcomeUnknown != tc.unknown || errors.Is(err, facade.ErrOutcomeUnknown) != tc.unknown {
+			t.Errorf("%s %s: OutcomeUnknown = %v, want %v (%v)", tc.method, tc.url, te.OutcomeUnknown, tc.unknown, err)
+		}
+		if tc.unknown && !strings.Contains(err.Error(), "may have reached the server") {
+			t.Errorf("message %q does not warn about the unknown outcome", err)
+		}
+	}
+}
+
+func TestDecodeBoundsTheBody(t *testing.T) {
+	big := `[` + strings.Repeat(`{"id":1,"name":"x"},`, 100) + `{"id":1,"name":"x"}]`
+	resp := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(big)), Request: httptest.NewRequest("GET", "http://h/x", nil)}
+	_, err := Decode[[]component](Call{Platform: "test", MaxBody: 256}, resp, nil)
+	var de *facade.DecodeError
+	if !errors.As(err, &de) || !errors.Is(err, facade.ErrResponseTooLarge) {
+		t.Fatalf("got %v, want a *facade.DecodeError wrapping ErrResponseTooLarge", err)
+	}
+	resp.Body = io.NopCloser(strings.NewReader(big))
+	got, err := Decode[[]component](Call{Platform: "test", MaxBody: int64(len(big))}, resp, nil)
+	if err != nil || len(got) != 101 {
+		t.Fatalf("a body of exactly MaxBody bytes: %d items, %v", len(got), err)
+	}
+}
