@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 )
 
 // Layouts of the server. Output timestamps carry seconds; input dates must
@@ -49,12 +51,21 @@ func (d *decoder) fail(format string, args ...any) {
 	}
 }
 
+// quotable bounds a malformed value quoted in an error: a hostile or
+// broken server could otherwise make the error message as long as the body.
+func quotable(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	return redact.Truncate(s, 64) + "…"
+}
+
 // time parses a required "Y-m-d H:i:s" timestamp; an empty string is a
 // decoding error too, since the server always sends these fields.
 func (d *decoder) time(field, s string) time.Time {
 	t, err := time.ParseInLocation(outputLayout, s, d.loc)
 	if err != nil {
-		d.fail("%s: %q is not a Cachet timestamp (Y-m-d H:i:s)", field, s)
+		d.fail("%s: %q is not a Cachet timestamp (Y-m-d H:i:s)", field, quotable(s))
 		return time.Time{}
 	}
 	return t
@@ -92,7 +103,7 @@ func (d *decoder) longTime(field string, s *string) time.Time {
 	if t, ok := parseLong(*s, d.loc); ok {
 		return t
 	}
-	d.fail("%s: %q is neither a Cachet timestamp nor in the form \"Friday 24th May 2019 10:01:44\"", field, *s)
+	d.fail("%s: %q is neither a Cachet timestamp nor in the form \"Friday 24th May 2019 10:01:44\"", field, quotable(*s))
 	return time.Time{}
 }
 

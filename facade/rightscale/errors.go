@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 )
 
@@ -46,11 +48,22 @@ type NotFoundError struct {
 	Candidates []string
 }
 
-// Error names what was not found and the near misses.
+// Error names what was not found and the first near misses, each cut
+// short: the names come from the server, which must not be able to make
+// the message as long as its answer. Candidates keeps them all.
 func (e *NotFoundError) Error() string {
+	const maxCandidates = 10
 	msg := "rightscale: no " + e.Kind + " named " + quote(e.Name)
 	if len(e.Candidates) > 0 {
-		msg += " (the server's partial match found: " + strings.Join(quoteAll(e.Candidates), ", ") + ")"
+		shown := make([]string, 0, min(len(e.Candidates), maxCandidates))
+		for _, c := range e.Candidates[:min(len(e.Candidates), maxCandidates)] {
+			shown = append(shown, redact.Excerpt(c, 128))
+		}
+		msg += " (the server's partial match found: " + strings.Join(quoteAll(shown), ", ")
+		if more := len(e.Candidates) - maxCandidates; more > 0 {
+			msg += " and " + strconv.Itoa(more) + " more"
+		}
+		msg += ")"
 	}
 	return msg
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/wait"
 	"github.com/switchboard-go/switchboard/gen/rightscaleapi"
 )
@@ -146,11 +147,12 @@ type TaskFailedError struct {
 	State   TaskState
 }
 
-// Error quotes the summary and the first line of the detail.
+// Error quotes the summary and the first line of the detail, both cut
+// short (the server writes them; Summary and Detail keep them whole).
 func (e *TaskFailedError) Error() string {
-	msg := "rightscale: task " + e.Href + " ended with \"" + e.Summary + "\""
+	msg := "rightscale: task " + redact.Excerpt(e.Href, 256) + " ended with \"" + redact.Excerpt(e.Summary, 1<<10) + "\""
 	if d, _, _ := strings.Cut(strings.TrimSpace(e.Detail), "\n"); d != "" {
-		msg += ": " + d
+		msg += ": " + redact.Excerpt(d, 1<<10)
 	}
 	return msg
 }
@@ -176,13 +178,16 @@ func (t *Task) Wait(ctx context.Context, opts TaskWaitOptions) error {
 			}
 			seen, last = true, st.Summary
 			state := StateOf(st.Summary)
-			return st, st.Summary, state.Final(), nil
+			// The summary is the server's text and may end in a
+			// WaitTimeoutError: bounded, without secrets.
+			return st, redact.Excerpt(t.c.scrub.String(st.Summary), 256), state.Final(), nil
 		})
 	if err != nil {
 		return err
 	}
 	if s := t.State(); s != TaskCompleted {
-		return &TaskFailedError{Href: t.Href, Summary: t.Summary, Detail: t.Detail, State: s}
+		// The server's text goes into an error: hide the client's secrets.
+		return &TaskFailedError{Href: t.Href, Summary: t.c.scrub.String(t.Summary), Detail: t.c.scrub.String(t.Detail), State: s}
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/Khan/genqlient/graphql"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 )
 
@@ -89,8 +90,26 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 	}
 	resp.Extensions = out.Extensions
 	if len(out.Errors) > 0 {
+		// Error prints the paths and the extensions' reasons as well as
+		// the messages: scrub all three.
 		for i := range out.Errors {
-			out.Errors[i].Message = g.c.scrub.String(out.Errors[i].Message)
+			p := &out.Errors[i]
+			p.Message = g.c.scrub.String(p.Message)
+			for j, el := range p.Path {
+				if s, ok := el.(string); ok {
+					p.Path[j] = g.c.scrub.String(s)
+				}
+			}
+			if p.Extensions != nil {
+				ext := make(map[string]any, len(p.Extensions))
+				for k, v := range p.Extensions {
+					if s, ok := v.(string); ok {
+						v = g.c.scrub.String(s)
+					}
+					ext[g.c.scrub.String(k)] = v
+				}
+				p.Extensions = ext
+			}
 		}
 		return &GraphQLError{Operation: op, Errors: out.Errors}
 	}
@@ -189,7 +208,9 @@ type GraphQLError struct {
 	Errors []GraphQLProblem
 }
 
-// Error joins the messages with their paths.
+// Error joins the first messages with their paths, each part cut short:
+// the server writes them, and must not be able to make the message as
+// long as its answer (Errors keeps them whole).
 func (e *GraphQLError) Error() string {
 	var b strings.Builder
 	b.WriteString(platform + ": " + e.Operation + ": GraphQL error")
@@ -203,16 +224,16 @@ func (e *GraphQLError) Error() string {
 		} else {
 			b.WriteString("; ")
 		}
-		b.WriteString(p.Message)
+		b.WriteString(redact.Excerpt(p.Message, 512))
 		if len(p.Path) > 0 {
 			parts := make([]string, len(p.Path))
 			for j, el := range p.Path {
 				parts[j] = fmt.Sprint(el)
 			}
-			b.WriteString(" (at " + strings.Join(parts, ".") + ")")
+			b.WriteString(" (at " + redact.Excerpt(strings.Join(parts, "."), 128) + ")")
 		}
 		if r := reasons(p.Extensions); r != "" {
-			b.WriteString(" [" + r + "]")
+			b.WriteString(" [" + redact.Excerpt(r, 256) + "]")
 		}
 	}
 	return b.String()

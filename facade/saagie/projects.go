@@ -217,7 +217,7 @@ func (m *ProjectManager) WaitReady(ctx context.Context, id string, opts facade.W
 			if err != nil {
 				return nil, "", false, err
 			}
-			return p, string(p.Status), p.Status == ProjectReady || p.Status == ProjectFailed, nil
+			return p, stateName(m.c, p.Status), p.Status == ProjectReady || p.Status == ProjectFailed, nil
 		})
 	if err == nil && p.Status == ProjectFailed {
 		return p, &ProjectFailedError{ID: id}

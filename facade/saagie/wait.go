@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/wait"
 )
 
@@ -43,11 +44,18 @@ type RunFailedError struct {
 	Reason string
 }
 
-// Error names the instance and its state.
+// stateName is a status as a waiter reports it: the server's text may
+// end in a WaitTimeoutError, so it is bounded and without secrets.
+func stateName[S ~string](c *Client, s S) string {
+	return redact.Excerpt(c.scrub.String(string(s)), 64)
+}
+
+// Error names the instance and its state, each part cut short (the
+// server writes them; the fields keep them whole).
 func (e *RunFailedError) Error() string {
-	s := platform + ": " + e.Kind + " " + e.ID + " instance " + e.InstanceID + " ended " + string(e.Status)
+	s := platform + ": " + e.Kind + " " + redact.Excerpt(e.ID, 128) + " instance " + redact.Excerpt(e.InstanceID, 128) + " ended " + redact.Excerpt(string(e.Status), 64)
 	if e.Reason != "" {
-		s += " (" + e.Reason + ")"
+		s += " (" + redact.Excerpt(e.Reason, 1<<10) + ")"
 	}
 	return s
 }
@@ -82,10 +90,11 @@ func (m *JobManager) Wait(ctx context.Context, instanceID string, opts *RunWaitO
 			if opts != nil && opts.Progress != nil {
 				opts.Progress(in.Status, time.Since(start))
 			}
-			return in, string(in.Status), opts.final(in.Status), nil
+			return in, stateName(m.c, in.Status), opts.final(in.Status), nil
 		})
 	if err == nil && in.Status != StatusSucceeded {
-		return in, &RunFailedError{Kind: "job", ID: in.JobID, InstanceID: in.ID, Status: in.Status, Reason: cmpOr(in.Reason, in.Details)}
+		// The reason is the server's text and goes into an error.
+		return in, &RunFailedError{Kind: "job", ID: in.JobID, InstanceID: in.ID, Status: in.Status, Reason: m.c.scrub.String(cmpOr(in.Reason, in.Details))}
 	}
 	return in, err
 }
@@ -116,7 +125,7 @@ func (m *PipelineManager) Wait(ctx context.Context, instanceID string, opts *Run
 			if opts != nil && opts.Progress != nil {
 				opts.Progress(in.Status, time.Since(start))
 			}
-			return in, string(in.Status), opts.final(in.Status), nil
+			return in, stateName(m.c, in.Status), opts.final(in.Status), nil
 		})
 	if err == nil && in.Status != StatusSucceeded {
 		return in, &RunFailedError{Kind: "pipeline", ID: in.PipelineID, InstanceID: in.ID, Status: in.Status}

@@ -1,6 +1,7 @@
 package spacestudio
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -188,6 +189,9 @@ func syntaxErrorLine(path string, err error) int {
 	if fragment == "" || rerr != nil {
 		return 0
 	}
+	// godotenv quotes the text after turning CRLF into LF; so must we to
+	// find it (the count of lines is the same).
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
 	i := strings.Index(string(b), fragment)
 	if i < 0 {
 		return 0

@@ -82,7 +82,7 @@ func (l *login) tokenError(op string, err error) error {
 		status := re.Response.StatusCode
 		if status >= 200 && status <= 299 { // an "error" field in a 200
 			return &facade.DecodeError{Platform: platform, Operation: op, Method: http.MethodPost, URL: u,
-				StatusCode: status, ContentType: re.Response.Header.Get("Content-Type"), Err: errors.New(l.scrub.String(msg))}
+				StatusCode: status, ContentType: re.Response.Header.Get("Content-Type"), Err: errors.New(redact.Truncate(l.scrub.String(msg), 1<<10))}
 		}
 		return &facade.APIError{
 			Platform: platform, Operation: op, Method: http.MethodPost, URL: u,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/transport"
 	"github.com/switchboard-go/switchboard/facade/internal/wait"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
@@ -83,7 +84,9 @@ func (m *Missions) Wait(ctx context.Context, missionID string, opts ComputeOptio
 		if opts.Progress != nil {
 			opts.Progress(st)
 		}
-		return st, st.String(), st.Finished(), nil
+		// The status is the server's JSON and may end in a
+		// WaitTimeoutError: bounded, without secrets.
+		return st, redact.Truncate(m.c.scrub.String(st.String()), 64), st.Finished(), nil
 	})
 }
 
@@ -104,7 +107,12 @@ func (m *Missions) RunComputation(ctx context.Context, missionID string, opts Co
 		return nil, err
 	}
 	if len(res.Errors) > 0 {
-		return res, &ComputationError{Collection: m.col.Path, MissionID: missionID, Messages: res.Errors}
+		// The messages are the server's text and go into an error.
+		msgs := make([]string, len(res.Errors))
+		for i, e := range res.Errors {
+			msgs[i] = m.c.scrub.String(e)
+		}
+		return res, &ComputationError{Collection: m.col.Path, MissionID: missionID, Messages: msgs}
 	}
 	return res, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 )
 
 // Object is one element of a collection (an orbit, a spacecraft, a
@@ -302,9 +303,22 @@ type ComputationError struct {
 	Messages []string
 }
 
-// Error lists the server's messages.
+// Error lists the server's first messages, each cut short: the server
+// must not be able to make the message as long as its answer (Messages
+// keeps them all, whole).
 func (e *ComputationError) Error() string {
-	return fmt.Sprintf("spacestudio: %s: computation of mission %s failed: %s", e.Collection, e.MissionID, strings.Join(e.Messages, "; "))
+	const maxMessages, maxMessage = 3, 512
+	shown := make([]string, 0, maxMessages+1)
+	for _, m := range e.Messages[:min(len(e.Messages), maxMessages)] {
+		if len(m) > maxMessage {
+			m = redact.Truncate(m, maxMessage) + "…"
+		}
+		shown = append(shown, m)
+	}
+	if more := len(e.Messages) - maxMessages; more > 0 {
+		shown = append(shown, fmt.Sprintf("and %d more", more))
+	}
+	return fmt.Sprintf("spacestudio: %s: computation of mission %s failed: %s", e.Collection, e.MissionID, strings.Join(shown, "; "))
 }
 
 // ErrNotComputed is returned for the results of a mission that has no

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/wait"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 	"github.com/switchboard-go/switchboard/gen/st2api"
@@ -35,9 +36,10 @@ type ExecutionError struct {
 	Execution Execution
 }
 
-// Error names the execution, its action and final status.
+// Error names the execution, its action and final status, each cut short:
+// the server writes them.
 func (e *ExecutionError) Error() string {
-	return fmt.Sprintf("st2: execution %s of %s ended %s", e.Execution.ID, e.Execution.Action.Ref, e.Execution.Status)
+	return fmt.Sprintf("st2: execution %s of %s ended %s", redact.Excerpt(e.Execution.ID, 128), redact.Excerpt(e.Execution.Action.Ref, 256), redact.Excerpt(string(e.Execution.Status), 64))
 }
 
 // Is matches ErrExecutionFailed or ErrExecutionCanceled.
@@ -123,7 +125,9 @@ func (m *ExecutionManager) Wait(ctx context.Context, id string, opts WaitOptions
 		if opts.Progress != nil {
 			opts.Progress(ex)
 		}
-		return ex, string(ex.Status), Completed(ex.Status), nil
+		// The status is the server's text and may end in a
+		// WaitTimeoutError: bounded, without secrets.
+		return ex, redact.Excerpt(m.c.scrub.String(string(ex.Status)), 64), Completed(ex.Status), nil
 	})
 	if err != nil {
 		return ex, err
@@ -164,7 +168,8 @@ func (m *ExecutionManager) Cancel(ctx context.Context, id string) (Execution, er
 		return Execution{}, m.c.call("CancelExecution").ConversionError(nil, err)
 	}
 	if probe.ID == "" && probe.Faultstring != "" {
-		return Execution{}, &CancelError{ID: id, Message: m.c.scrub.String(probe.Faultstring)}
+		// The server's text, bounded like an APIError's message.
+		return Execution{}, &CancelError{ID: id, Message: redact.Truncate(m.c.scrub.String(probe.Faultstring), 1<<10)}
 	}
 	var ex Execution
 	if err := json.Unmarshal(raw, &ex); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/paging"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 )
 
@@ -38,9 +39,19 @@ type AmbiguousError struct {
 	Refs []string
 }
 
-// Error lists the matches.
+// Error lists the matches, at most a few of them and each cut short: the
+// refs come from the server, which must not be able to make the message
+// as long as its answer. Refs keeps them all.
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("st2: %d %ss are named %q (%s); use a ref", len(e.Refs), e.Kind, e.Name, strings.Join(e.Refs, ", "))
+	const maxRefs, maxRef = 10, 128
+	refs := make([]string, 0, min(len(e.Refs), maxRefs)+1)
+	for _, r := range e.Refs[:min(len(e.Refs), maxRefs)] {
+		refs = append(refs, redact.Excerpt(r, maxRef))
+	}
+	if len(e.Refs) > maxRefs {
+		refs = append(refs, fmt.Sprintf("and %d more", len(e.Refs)-maxRefs))
+	}
+	return fmt.Sprintf("st2: %d %ss are named %q (%s); use a ref", len(e.Refs), e.Kind, e.Name, strings.Join(refs, ", "))
 }
 
 // Is matches ErrAmbiguous.

@@ -409,6 +409,15 @@ func jsonKey(quoted []byte) string {
 	return s
 }
 
+// Excerpt is Truncate with an ellipsis when something was cut, for server
+// text quoted in error messages: bounded, and visibly so.
+func Excerpt(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return Truncate(s, n) + "…"
+}
+
 // Truncate returns at most n bytes of s, cut at a rune boundary so the
 // result stays valid UTF-8 wherever s was. It does not append an ellipsis:
 // callers that bound a field's size need the bound to hold exactly.
