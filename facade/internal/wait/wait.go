@@ -10,12 +10,16 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/redact"
 )
 
 // maxConsecutiveFailures bounds how many transient failures in a row a wait
 // rides out: a server that is down for good ends the wait with its error
 // instead of spinning until a timeout the caller may not have set.
 const maxConsecutiveFailures = 10
+
+// maxStateLen bounds the last state quoted by a WaitTimeoutError.
+const maxStateLen = 256
 
 // Target names what is awaited, for the error a timeout produces.
 type Target struct {
@@ -60,7 +64,9 @@ func Poll[T any](ctx context.Context, opts, defaults facade.WaitOptions, what Ta
 		v, s, final, err := check(ctx)
 		switch {
 		case err == nil:
-			last, state, failures = v, s, 0
+			// The state is the server's word and ends up in errors:
+			// bounded, whatever the server sends.
+			last, state, failures = v, redact.Excerpt(s, maxStateLen), 0
 			if final {
 				return v, nil
 			}

@@ -205,7 +205,15 @@ func (c Call) transportError(resp *http.Response, err error) error {
 		}
 		// Rebuild rather than mutate: the error may be shared, and its
 		// original URL can hold a token in its query.
-		rebuilt := &url.Error{Op: ue.Op, URL: safe, Err: ue.Err}
+		inner := ue.Err
+		if inner != nil {
+			// net/http quotes server text in some errors (a malformed
+			// Location header): scrub and bound it like a body.
+			if msg := inner.Error(); len(msg) > maxExcerpt || c.Scrubber.String(msg) != msg {
+				inner = &scrubbedError{msg: redact.Excerpt(c.Scrubber.String(msg), maxExcerpt), err: inner}
+			}
+		}
+		rebuilt := &url.Error{Op: ue.Op, URL: safe, Err: inner}
 		te.OutcomeUnknown = mayHaveBeenSent(te.Method, ue.Err)
 		te.Err = rebuilt
 		if ue != err {
@@ -263,7 +271,7 @@ func (c Call) apiError(resp *http.Response) error {
 		Platform:   c.Platform,
 		Operation:  c.Operation,
 		StatusCode: resp.StatusCode,
-		RequestID:  requestID(resp.Header),
+		RequestID:  redact.Truncate(c.Scrubber.String(requestID(resp.Header)), 128),
 		Body:       c.excerpt(ct, body),
 	}
 	e.Method, e.URL = c.request(resp)

@@ -425,3 +425,18 @@ func TestDecodeBoundsTheBody(t *testing.T) {
 		t.Fatalf("a body of exactly MaxBody bytes: %d items, %v", len(got), err)
 	}
 }
+
+func TestRedirectWithTokenInBadLocationDoesNotLeak(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Location"] = []string{"0%" + secret + strings.Repeat("x", 5000)}
+		w.Header().Set("X-Request-Id", secret+strings.Repeat("y", 500))
+		w.WriteHeader(http.StatusFound)
+	}))
+	defer srv.Close()
+	c := Call{Platform: "test", Operation: "Get", Scrubber: redact.NewScrubber(secret)}
+	resp, err := http.Get(srv.URL)
+	_, err = Decode[component](c, resp, err)
+	if err == nil || strings.Contains(err.Error(), secret) || len(err.Error()) > 2*maxExcerpt {
+		t.Fatalf("error leaks or is unbounded (%d bytes): %.300s", len(err.Error()), err)
+	}
+}
