@@ -329,7 +329,7 @@ func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	}
 	if err := t.creds.Apply(retry.Context(), retry); err != nil {
 		closeRequestBody(retry)
-		return nil, fmt.Errorf("applying credentials: %w", err)
+		return nil, &CredentialsError{Err: err}
 	}
 	return t.next.RoundTrip(retry)
 }
@@ -339,10 +339,22 @@ func (t *credentialTransport) authorized(req *http.Request) (*http.Request, erro
 	r := req.Clone(req.Context())
 	if err := t.creds.Apply(r.Context(), r); err != nil {
 		closeRequestBody(req)
-		return nil, fmt.Errorf("applying credentials: %w", err)
+		return nil, &CredentialsError{Err: err}
 	}
 	return r, nil
 }
+
+// CredentialsError is a request that was never sent because its
+// credentials could not be obtained (a refused login, an unreachable token
+// endpoint). Callers can tell it from a failure in flight: the server
+// never saw the request.
+type CredentialsError struct{ Err error }
+
+// Error keeps the cause's message.
+func (e *CredentialsError) Error() string { return "applying credentials: " + e.Err.Error() }
+
+// Unwrap exposes the cause (often a *facade.APIError from the login).
+func (e *CredentialsError) Unwrap() error { return e.Err }
 
 // closeRequestBody honours the RoundTripper contract of closing the body
 // even when the request is never sent.

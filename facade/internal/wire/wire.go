@@ -19,6 +19,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
+	"github.com/switchboard-go/switchboard/facade/internal/transport"
 )
 
 const (
@@ -238,6 +239,12 @@ func mayHaveBeenSent(method string, err error) bool {
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return false
+	}
+	// Obtaining the credentials failed (a refused login): the request
+	// itself was never sent.
+	var credErr *transport.CredentialsError
+	if errors.As(err, &credErr) {
 		return false
 	}
 	var dnsErr *net.DNSError

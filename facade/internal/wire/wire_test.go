@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
+	"github.com/switchboard-go/switchboard/facade/internal/transport"
 )
 
 const secret = "sekret-token-123"
@@ -438,5 +439,24 @@ func TestRedirectWithTokenInBadLocationDoesNotLeak(t *testing.T) {
 	_, err = Decode[component](c, resp, err)
 	if err == nil || strings.Contains(err.Error(), secret) || len(err.Error()) > 2*maxExcerpt {
 		t.Fatalf("error leaks or is unbounded (%d bytes): %.300s", len(err.Error()), err)
+	}
+}
+
+func TestRefusedCredentialsAreNotOutcomeUnknown(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	client, _, err := transport.NewClient(transport.Config{
+		BaseURL: srv.URL,
+		Credentials: transport.CredentialsFunc(func(context.Context, *http.Request) error {
+			return &facade.APIError{StatusCode: 401, Message: "Bad credentials"}
+		}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Post(srv.URL, "application/json", strings.NewReader(`{}`))
+	_, err = Decode[component](Call{Platform: "test"}, resp, err)
+	if !errors.Is(err, facade.ErrUnauthorized) || errors.Is(err, facade.ErrOutcomeUnknown) {
+		t.Fatalf("got %v: a request that never left is not of unknown outcome", err)
 	}
 }
