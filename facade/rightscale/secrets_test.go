@@ -1,54 +1,16 @@
 package rightscale_test
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/rightscale"
 	"github.com/switchboard-go/switchboard/facade/rightscale/rightscaletest"
 )
-
-// syncBuffer is a log sink shared by concurrent requests.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// tokenSpy records the bearer tokens that actually went on the wire.
-type tokenSpy struct {
-	mu     sync.Mutex
-	tokens map[string]bool
-	next   http.RoundTripper
-}
-
-func (s *tokenSpy) RoundTrip(r *http.Request) (*http.Response, error) {
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		s.mu.Lock()
-		s.tokens[tok] = true
-		s.mu.Unlock()
-	}
-	return s.next.RoundTrip(r)
-}
 
 // TestSecretsStayOutOfLogsAndErrors runs a whole session with a debug
 // logger (token exchange, renewal after a 401, reads, writes, a script
@@ -56,20 +18,15 @@ func (s *tokenSpy) RoundTrip(r *http.Request) (*http.Response, error) {
 // token that went on the wire in the log and in every error.
 func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 	srv := newServer(t)
-	var logs syncBuffer
-	spy := &tokenSpy{tokens: map[string]bool{}, next: http.DefaultTransport}
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := leakcheck.Logger()
+	spy := &leakcheck.Tokens{}
 	c, err := rightscale.New(srv.URL, srv.RefreshToken, facade.WithLogger(logger), facade.WithBaseTransport(spy))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	var errs []error
-	keep := func(err error) {
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
+	var errs leakcheck.Errors
+	keep := errs.Keep
 
 	_, err = c.ListInstances(ctx, rightscaletest.DemoCloud, rightscale.ListInstancesOptions{Deployment: "production"})
 	keep(err)
@@ -104,8 +61,8 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 	if srv.Exchanges() < 2 {
 		t.Fatalf("%d exchanges: the session did not renew its token", srv.Exchanges())
 	}
-	if len(spy.tokens) < 2 {
-		t.Fatalf("%d access tokens seen on the wire, want the first and the renewed one", len(spy.tokens))
+	if n := len(spy.Sent()); n < 2 {
+		t.Fatalf("%d access tokens seen on the wire, want the first and the renewed one", n)
 	}
 	if len(errs) < 4 {
 		t.Fatalf("only %d errors collected: %v", len(errs), errs)
@@ -113,25 +70,12 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 	if !strings.Contains(logs.String(), "/api/oauth2") {
 		t.Fatal("the debug log does not show the token exchange: is it logging at all?")
 	}
-	secrets := map[string]string{"refresh token": srv.RefreshToken, "wrong refresh token": "wrong-refresh-token-789"}
-	for tok := range spy.tokens {
-		secrets["access token "+tok[:4]+"…"] = tok
-	}
-	texts := map[string]string{"debug log": logs.String(), "client": fmt.Sprintf("%v %+v %s", c, c, c)}
-	for i, err := range errs {
-		texts[fmt.Sprintf("error %d", i)] = fmt.Sprintf("%v | %+v", err, err)
-		var ae *facade.APIError
-		if errors.As(err, &ae) {
-			texts[fmt.Sprintf("error %d body", i)] = ae.Body + ae.URL
-		}
-	}
+	texts := errs.Texts()
+	texts["debug log"] = logs.String()
+	texts["client"] = fmt.Sprintf("%v %+v %s", c, c, c)
 	cfg := rightscale.Config{Endpoint: srv.URL, RefreshToken: srv.RefreshToken}
 	texts["config"] = fmt.Sprintf("%v %+v %s %#v", cfg, cfg, cfg, cfg)
-	for where, text := range texts {
-		for what, secret := range secrets {
-			if strings.Contains(text, secret) {
-				t.Errorf("the %s shows up in the %s", what, where)
-			}
-		}
-	}
+	leakcheck.Assert(t, texts, append(spy.Secrets(),
+		leakcheck.Secret{Name: "refresh token", Value: srv.RefreshToken},
+		leakcheck.Secret{Name: "wrong refresh token", Value: "wrong-refresh-token-789"})...)
 }

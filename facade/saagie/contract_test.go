@@ -6,13 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/contract"
 	"github.com/switchboard-go/switchboard/facade/saagie"
 	"github.com/switchboard-go/switchboard/facade/saagie/saagietest"
-	saagiespec "github.com/switchboard-go/switchboard/specs/saagie"
+	"github.com/switchboard-go/switchboard/gen/saagieapi"
 )
 
 // TestClientContract checks every request the client sends, and every
@@ -20,13 +18,9 @@ import (
 // login (JSON in, text out, Saagie-Realm), both GraphQL endpoints (JSON
 // and multipart) and the artifact download.
 func TestClientContract(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromData(saagiespec.OpenAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
 	srv := saagietest.NewServer(saagietest.WithTimeline(fastTimeline))
 	defer srv.Close()
-	spec := contract.Load(t, doc, srv.URL)
+	spec := contract.Load(t, contract.Doc(t, saagieapi.GetSpec), srv.URL)
 	ctx := context.Background()
 	c, err := saagie.New(ctx, srv.URL, srv.PlatformID, srv.User, srv.Password, srv.Realm,
 		facade.WithBaseTransport(spec.RoundTripper(http.DefaultTransport)), facade.WithRetry(0, 0, 0))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
+	"github.com/switchboard-go/switchboard/cmd/internal/golden/transcript"
 	"github.com/switchboard-go/switchboard/cmd/internal/sandbox"
 	"github.com/switchboard-go/switchboard/facade/cachet/cachettest"
 )
@@ -16,11 +17,11 @@ import (
 // server's message.
 func TestErrors(t *testing.T) {
 	t.Parallel()
-	noEnv := func(args ...string) run { return run{args: args} }
-	runs := []run{
+	noEnv := func(args ...string) transcript.Run { return transcript.Run{Args: args} }
+	runs := []transcript.Run{
 		// The connection.
 		noEnv("cachet", "component", "list"),
-		{args: []string{"cachet", "ping"}, env: map[string]string{"CACHET_ENDPOINT": "http://status.example.com/api/v1/"}},
+		{Args: []string{"cachet", "ping"}, Env: map[string]string{"CACHET_ENDPOINT": "http://status.example.com/api/v1/"}},
 		noEnv("cachet", "--endpoint", "ftp://status.example.com/api/v1", "ping"),
 		noEnv("--sandbox", "cachet", "--endpoint", "http://status.example.com/api/v1", "ping"),
 		noEnv(sb("--time-zone", "Mars/Olympus", "ping")...),
@@ -61,7 +62,7 @@ func TestErrors(t *testing.T) {
 		noEnv(sb("subscriber", "create", "Ops <ops@example.com>")...),
 		noEnv(sb("group", "delete", "42")...),
 	}
-	checkGolden(t, "errors", transcript(t, runs))
+	session.Check(t, "errors", runs)
 }
 
 // TestEnvironment points the CLI at a running emulator through the
@@ -70,7 +71,7 @@ func TestErrors(t *testing.T) {
 // shows.
 func TestEnvironment(t *testing.T) {
 	t.Parallel()
-	inst, err := sandbox.Start(context.Background(), "cachet", sandbox.Options{Seed: true, Now: func() time.Time { return clock }})
+	inst, err := sandbox.Start(context.Background(), "cachet", sandbox.Options{Seed: true, Now: func() time.Time { return transcript.Clock }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,15 +81,15 @@ func TestEnvironment(t *testing.T) {
 		full[v.Name] = v.Value
 	}
 	guest := map[string]string{"CACHET_ENDPOINT": full["CACHET_ENDPOINT"]}
-	runs := []run{
-		{args: []string{"cachet", "component", "list"}, env: full, tty: true},
-		{args: []string{"cachet", "component", "list"}, env: guest, tty: true},
-		{args: []string{"cachet", "subscriber", "list"}, env: guest, tty: true},
-		{args: []string{"cachet", "--token", "wrong", "component", "delete", "1"}, env: full, tty: true},
-		{args: []string{"cachet", "--token", full["CACHET_API_TOKEN"], "group", "list", "-a", "id", "name"}, env: guest, tty: true},
-		{args: []string{"cachet", "--endpoint", full["CACHET_ENDPOINT"], "ping"}, env: map[string]string{"CACHET_ENDPOINT": "http://127.0.0.1:1/api/v1"}},
+	runs := []transcript.Run{
+		{Args: []string{"cachet", "component", "list"}, Env: full, TTY: true},
+		{Args: []string{"cachet", "component", "list"}, Env: guest, TTY: true},
+		{Args: []string{"cachet", "subscriber", "list"}, Env: guest, TTY: true},
+		{Args: []string{"cachet", "--token", "wrong", "component", "delete", "1"}, Env: full, TTY: true},
+		{Args: []string{"cachet", "--token", full["CACHET_API_TOKEN"], "group", "list", "-a", "id", "name"}, Env: guest, TTY: true},
+		{Args: []string{"cachet", "--endpoint", full["CACHET_ENDPOINT"], "ping"}, Env: map[string]string{"CACHET_ENDPOINT": "http://127.0.0.1:1/api/v1"}},
 	}
-	checkGolden(t, "environment", transcript(t, runs))
+	session.Check(t, "environment", runs)
 }
 
 // TestInsecure checks --insecure against a TLS emulator with a
@@ -99,13 +100,13 @@ func TestInsecure(t *testing.T) {
 	t.Cleanup(srv.Close)
 	env := map[string]string{"CACHET_ENDPOINT": srv.URL, "CACHET_API_TOKEN": srv.Token}
 
-	res := execute(t, run{args: []string{"cachet", "ping", "--timeout", "5s"}, env: env})
-	if res.code != app.ExitFailed || !strings.Contains(res.stderr, "certificate") {
-		t.Errorf("without --insecure: exit %d, stderr %q; want 1 and a certificate error", res.code, res.stderr)
+	res := session.Exec(t, transcript.Run{Args: []string{"cachet", "ping", "--timeout", "5s"}, Env: env})
+	if res.Code != app.ExitFailed || !strings.Contains(res.Stderr, "certificate") {
+		t.Errorf("without --insecure: exit %d, stderr %q; want 1 and a certificate error", res.Code, res.Stderr)
 	}
-	res = execute(t, run{args: []string{"cachet", "--insecure", "ping"}, env: env})
-	if res.code != app.ExitOK || res.stdout != "Pong!\n" {
-		t.Errorf("with --insecure: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	res = session.Exec(t, transcript.Run{Args: []string{"cachet", "--insecure", "ping"}, Env: env})
+	if res.Code != app.ExitOK || res.Stdout != "Pong!\n" {
+		t.Errorf("with --insecure: exit %d, stdout %q, stderr %q", res.Code, res.Stdout, res.Stderr)
 	}
 }
 
@@ -116,18 +117,18 @@ func TestDebug(t *testing.T) {
 	srv := cachettest.NewServer()
 	t.Cleanup(srv.Close)
 	env := map[string]string{"CACHET_ENDPOINT": srv.URL, "CACHET_API_TOKEN": srv.Token}
-	res := execute(t, run{args: []string{"--debug", "cachet", "component", "create", "--name", "x", "-a", "id"}, env: env})
-	if res.code != app.ExitOK {
-		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	res := session.Exec(t, transcript.Run{Args: []string{"--debug", "cachet", "component", "create", "--name", "x", "-a", "id"}, Env: env})
+	if res.Code != app.ExitOK {
+		t.Fatalf("exit %d: %s", res.Code, res.Stderr)
 	}
-	if !strings.Contains(res.stderr, "POST") || !strings.Contains(res.stderr, "/components") {
-		t.Errorf("no request logged:\n%s", res.stderr)
+	if !strings.Contains(res.Stderr, "POST") || !strings.Contains(res.Stderr, "/components") {
+		t.Errorf("no request logged:\n%s", res.Stderr)
 	}
-	if strings.Contains(res.stderr, srv.Token) {
-		t.Errorf("the token leaked into the debug log:\n%s", res.stderr)
+	if strings.Contains(res.Stderr, srv.Token) {
+		t.Errorf("the token leaked into the debug log:\n%s", res.Stderr)
 	}
-	res = execute(t, run{args: []string{"cachet", "ping"}, env: env})
-	if res.stderr != "" {
-		t.Errorf("without --debug, stderr = %q", res.stderr)
+	res = session.Exec(t, transcript.Run{Args: []string{"cachet", "ping"}, Env: env})
+	if res.Stderr != "" {
+		t.Errorf("without --debug, stderr = %q", res.Stderr)
 	}
 }

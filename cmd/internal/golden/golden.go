@@ -1,6 +1,8 @@
 // Package golden compares command output with files under testdata, for
 // the golden-output tests of every CLI package (the switchboard subtrees
 // and the st2 drop-in), so each package does not grow its own copy.
+// Subpackage transcript runs command lines in-process and writes what
+// they did in the transcript format those goldens share.
 package golden
 
 import (

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-go/switchboard/cmd/internal/golden/transcript"
 	"github.com/switchboard-go/switchboard/facade/rightscale/rightscaletest"
 )
 
@@ -24,14 +25,14 @@ func TestRCFileWarningAndPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"RIGHTSCALE_RC": rc}
-	res := execute(t, run{args: []string{"rightscale", "index", "clouds", "-a", "name"}, env: env})
-	if res.code != 0 || !strings.Contains(res.stdout, "EC2 us-east-1") {
-		t.Fatalf("exit %d\nstdout %s\nstderr %s", res.code, res.stdout, res.stderr)
+	res := session.Exec(t, transcript.Run{Args: []string{"rightscale", "index", "clouds", "-a", "name"}, Env: env})
+	if res.Code != 0 || !strings.Contains(res.Stdout, "EC2 us-east-1") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", res.Code, res.Stdout, res.Stderr)
 	}
-	if !strings.Contains(res.stderr, "WARNING: "+rc+" holds credentials but is readable by others") {
-		t.Fatalf("no warning for a 0644 rc file: %q", res.stderr)
+	if !strings.Contains(res.Stderr, "WARNING: "+rc+" holds credentials but is readable by others") {
+		t.Fatalf("no warning for a 0644 rc file: %q", res.Stderr)
 	}
-	if strings.Contains(res.stdout+res.stderr, srv.RefreshToken) {
+	if strings.Contains(res.Stdout+res.Stderr, srv.RefreshToken) {
 		t.Fatal("the refresh token was printed")
 	}
 
@@ -39,21 +40,21 @@ func TestRCFileWarningAndPrecedence(t *testing.T) {
 	if err := os.Chmod(rc, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res = execute(t, run{args: []string{"rightscale", "index", "clouds", "-a", "name"}, env: env})
-	if res.code != 0 || strings.Contains(res.stderr, "WARNING") {
-		t.Fatalf("private rc file: exit %d, stderr %q", res.code, res.stderr)
+	res = session.Exec(t, transcript.Run{Args: []string{"rightscale", "index", "clouds", "-a", "name"}, Env: env})
+	if res.Code != 0 || strings.Contains(res.Stderr, "WARNING") {
+		t.Fatalf("private rc file: exit %d, stderr %q", res.Code, res.Stderr)
 	}
 
 	// The flag beats the file: a wrong token on the command line is used
 	// (and refused), the file's good one ignored.
-	res = execute(t, run{args: []string{"rightscale", "index", "clouds", "--refresh-token", "wrong-token-from-flag"}, env: env})
-	if res.code != 1 || !strings.Contains(res.stderr, "exchanging the refresh token") || strings.Contains(res.stderr, "wrong-token-from-flag") {
-		t.Fatalf("flag over file: exit %d, stderr %q", res.code, res.stderr)
+	res = session.Exec(t, transcript.Run{Args: []string{"rightscale", "index", "clouds", "--refresh-token", "wrong-token-from-flag"}, Env: env})
+	if res.Code != 1 || !strings.Contains(res.Stderr, "exchanging the refresh token") || strings.Contains(res.Stderr, "wrong-token-from-flag") {
+		t.Fatalf("flag over file: exit %d, stderr %q", res.Code, res.Stderr)
 	}
 	// The environment beats the file too.
 	env["RIGHTSCALE_REFRESH_TOKEN"] = "wrong-token-from-env"
-	res = execute(t, run{args: []string{"rightscale", "index", "clouds"}, env: env})
-	if res.code != 1 || !strings.Contains(res.stderr, "exchanging the refresh token") {
-		t.Fatalf("env over file: exit %d, stderr %q", res.code, res.stderr)
+	res = session.Exec(t, transcript.Run{Args: []string{"rightscale", "index", "clouds"}, Env: env})
+	if res.Code != 1 || !strings.Contains(res.Stderr, "exchanging the refresh token") {
+		t.Fatalf("env over file: exit %d, stderr %q", res.Code, res.Stderr)
 	}
 }

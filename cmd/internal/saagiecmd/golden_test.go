@@ -1,85 +1,24 @@
 package saagiecmd_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/switchboard-go/switchboard/cmd/internal/app"
-	"github.com/switchboard-go/switchboard/cmd/internal/cli"
-	"github.com/switchboard-go/switchboard/cmd/internal/golden"
+	"github.com/switchboard-go/switchboard/cmd/internal/golden/transcript"
 	"github.com/switchboard-go/switchboard/facade/saagie/saagietest"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
+// session runs the CLI for the goldens, with stderr on the terminal
+// whenever stdout is. The sandbox's ids are seeded and its clock is
+// frozen, so ids and times are stable; only the ports (masked by every
+// session) and temporary folders (masked per test) change between runs.
+var session = transcript.Session{TTYStderr: true}
 
-var clock = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-
-type run struct {
-	args []string
-	tty  bool
-	env  map[string]string
-}
-
-// The sandbox's ids are seeded and its clock is frozen, so ids and times
-// are stable; only the port and temporary folders change between runs.
-var portRE = regexp.MustCompile(`(127\.0\.0\.1|localhost):[0-9]+`)
-
-func scrub(s string, tmp []string) string {
-	for _, d := range tmp {
-		s = strings.ReplaceAll(s, d, "$TMP")
-	}
-	return portRE.ReplaceAllStringFunc(s, func(m string) string {
-		host, port, _ := strings.Cut(m, ":")
-		return host + ":" + strings.Repeat("P", len(port))
-	})
-}
-
-func exec(t *testing.T, r run) (stdout, stderr string, code int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := app.IO{
-		Out: &out, Err: &errOut, Getenv: func(k string) string { return r.env[k] },
-		OutIsTerminal: r.tty, ErrIsTerminal: r.tty, Columns: 120, Now: func() time.Time { return clock },
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	code = cli.Main(ctx, r.args, streams)
-	return out.String(), errOut.String(), code
-}
-
-func transcript(t *testing.T, runs []run, tmp ...string) string {
-	t.Helper()
-	var b strings.Builder
-	for i, r := range runs {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		out, errOut, code := exec(t, r)
-		mode := "piped"
-		if r.tty {
-			mode = "terminal"
-		}
-		fmt.Fprintf(&b, "=== switchboard %s   # stdout: %s\n--- exit %d\n", scrub(strings.Join(r.args, " "), tmp), mode, code)
-		if out != "" {
-			b.WriteString("--- stdout\n" + scrub(out, tmp))
-		}
-		if errOut != "" {
-			b.WriteString("--- stderr\n" + scrub(errOut, tmp))
-		}
-	}
-	return b.String()
-}
-
-func sb(args ...string) []string { return append([]string{"--sandbox", "saagie"}, args...) }
+var sb = transcript.Args("--sandbox", "saagie")
 
 // demoIDs reads the ids of the sandbox's demo data through the CLI itself.
 type demoIDs struct {
@@ -88,15 +27,15 @@ type demoIDs struct {
 
 func lookup(t *testing.T, args ...string) []map[string]any {
 	t.Helper()
-	out, errOut, code := exec(t, run{args: sb(append(args, "-j")...)})
-	if code != 0 {
-		t.Fatalf("%v: exit %d: %s", args, code, errOut)
+	res := session.Exec(t, transcript.Run{Args: sb(append(args, "-j")...)})
+	if res.Code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, res.Code, res.Stderr)
 	}
 	var v []map[string]any
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
+	if err := json.Unmarshal([]byte(res.Stdout), &v); err != nil {
 		var one map[string]any
-		if err := json.Unmarshal([]byte(out), &one); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
+		if err := json.Unmarshal([]byte(res.Stdout), &one); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, res.Stdout)
 		}
 		v = []map[string]any{one}
 	}
@@ -136,46 +75,45 @@ func TestGoldenSandbox(t *testing.T) {
 	if err := os.WriteFile(artifact, []byte("print('hi')\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got := transcript(t, []run{
-		{args: sb("platform"), tty: true},
-		{args: sb("platform", "-j")},
-		{args: sb("project", "list"), tty: true},
-		{args: sb("project", "list", "-y")},
-		{args: sb("project", "get", "Demo", "-a", "id", "name", "status")},
-		{args: sb("project", "get", d.project, "-j")},
-		{args: sb("project", "create", "Analytics", "--description", "made in a test", "--wait")},
-		{args: sb("project", "delete", d.project)},
-		{args: sb("project", "export", d.project, filepath.Join(tmp, "export"), "--all-versions", "-j")},
-		{args: sb("job", "list", d.project), tty: true},
-		{args: sb("job", "list", d.project, "-a", "name", "artifact", "-w", "10,20")},
-		{args: sb("job", "get", d.hello)},
-		{args: sb("job", "create", d.project, "etl", "--file", artifact, "--cron", "0 3 * * *", "-j")},
-		{args: sb("job", "run", d.hello)},
-		{args: sb("job", "run", d.hello, "--wait", "--interval", "1ms"), tty: true},
-		{args: sb("job", "run", d.broken, "--wait", "--interval", "1ms")},
-		{args: sb("job", "instance", d.instance, "-j")},
-		{args: sb("job", "stop", d.instance)},
-		{args: sb("job", "delete", d.broken)},
-		{args: sb("pipeline", "list", d.project), tty: true},
-		{args: sb("pipeline", "get", d.pipeline, "-y")},
-		{args: sb("pipeline", "run", d.pipeline)},
-		{args: sb("pipeline", "run", d.pipeline, "--wait")},
-		{args: sb("app", "list", d.project), tty: true},
-		{args: sb("app", "get", d.app, "-a", "name", "image", "status")},
-		{args: sb("app", "run", d.app)},
-		{args: sb("app", "stop", d.app, "-j")},
-		{args: sb("env", "list"), tty: true},
-		{args: sb("env", "list", "--scope", "PROJECT", "--id", d.project, "-j")},
-		{args: sb("env", "list", "--scope", "PROJECT", "--id", d.project, "--scope-only")},
-		{args: sb("env", "set", "TOKEN", "tok-s3cret-value", "--scope", "PROJECT", "--id", d.project, "--is-password", "--description", "API token")},
-		{args: sb("env", "set", "ENVIRONMENT", "staging")},
-		{args: sb("env", "delete", "ENVIRONMENT")},
-		{args: sb("user", "list"), tty: true},
-		{args: sb("user", "get", "admin", "-j")},
-		{args: sb("group", "list")},
-		{args: sb("group", "get", "administrators", "-y")},
-	}, tmp)
-	golden.Check(t, "sandbox", got, *update)
+	got := session.WithRules(transcript.Literal(tmp, "$TMP")).Check(t, "sandbox", []transcript.Run{
+		{Args: sb("platform"), TTY: true},
+		{Args: sb("platform", "-j")},
+		{Args: sb("project", "list"), TTY: true},
+		{Args: sb("project", "list", "-y")},
+		{Args: sb("project", "get", "Demo", "-a", "id", "name", "status")},
+		{Args: sb("project", "get", d.project, "-j")},
+		{Args: sb("project", "create", "Analytics", "--description", "made in a test", "--wait")},
+		{Args: sb("project", "delete", d.project)},
+		{Args: sb("project", "export", d.project, filepath.Join(tmp, "export"), "--all-versions", "-j")},
+		{Args: sb("job", "list", d.project), TTY: true},
+		{Args: sb("job", "list", d.project, "-a", "name", "artifact", "-w", "10,20")},
+		{Args: sb("job", "get", d.hello)},
+		{Args: sb("job", "create", d.project, "etl", "--file", artifact, "--cron", "0 3 * * *", "-j")},
+		{Args: sb("job", "run", d.hello)},
+		{Args: sb("job", "run", d.hello, "--wait", "--interval", "1ms"), TTY: true},
+		{Args: sb("job", "run", d.broken, "--wait", "--interval", "1ms")},
+		{Args: sb("job", "instance", d.instance, "-j")},
+		{Args: sb("job", "stop", d.instance)},
+		{Args: sb("job", "delete", d.broken)},
+		{Args: sb("pipeline", "list", d.project), TTY: true},
+		{Args: sb("pipeline", "get", d.pipeline, "-y")},
+		{Args: sb("pipeline", "run", d.pipeline)},
+		{Args: sb("pipeline", "run", d.pipeline, "--wait")},
+		{Args: sb("app", "list", d.project), TTY: true},
+		{Args: sb("app", "get", d.app, "-a", "name", "image", "status")},
+		{Args: sb("app", "run", d.app)},
+		{Args: sb("app", "stop", d.app, "-j")},
+		{Args: sb("env", "list"), TTY: true},
+		{Args: sb("env", "list", "--scope", "PROJECT", "--id", d.project, "-j")},
+		{Args: sb("env", "list", "--scope", "PROJECT", "--id", d.project, "--scope-only")},
+		{Args: sb("env", "set", "TOKEN", "tok-s3cret-value", "--scope", "PROJECT", "--id", d.project, "--is-password", "--description", "API token")},
+		{Args: sb("env", "set", "ENVIRONMENT", "staging")},
+		{Args: sb("env", "delete", "ENVIRONMENT")},
+		{Args: sb("user", "list"), TTY: true},
+		{Args: sb("user", "get", "admin", "-j")},
+		{Args: sb("group", "list")},
+		{Args: sb("group", "get", "administrators", "-y")},
+	})
 	for _, line := range strings.Split(got, "\n") {
 		if !strings.HasPrefix(line, "=== ") && strings.Contains(line, "tok-s3cret-value") {
 			t.Fatalf("a password variable's value reached the output: %s", line)
@@ -187,44 +125,42 @@ func TestGoldenSandbox(t *testing.T) {
 // mistakes caught before any request.
 func TestGoldenErrors(t *testing.T) {
 	d := ids(t)
-	got := transcript(t, []run{
-		{args: sb("job", "get", "00000000-0000-4000-8000-000000000000")},
-		{args: sb("job", "get", "not-a-uuid")},
-		{args: sb("project", "get", "Nope")},
-		{args: sb("project", "create", "Demo")},
-		{args: sb("project", "import", "/nonexistent/export")},
-		{args: sb("job", "create", d.project, "bad", "--technology", "cobol")},
-		{args: sb("job", "create", d.project, "bad", "--file", "/nonexistent/file.py")},
-		{args: sb("env", "list", "--scope", "SOMEWHERE")},
-		{args: sb("env", "list", "--scope", "PROJECT")},
-		{args: sb("user", "get", "nobody")},
-		{args: sb("group", "get", "nobody")},
-		{args: sb("job", "list")},
-		{args: sb("project", "list", "-j", "-y")},
+	session.Check(t, "errors", []transcript.Run{
+		{Args: sb("job", "get", "00000000-0000-4000-8000-000000000000")},
+		{Args: sb("job", "get", "not-a-uuid")},
+		{Args: sb("project", "get", "Nope")},
+		{Args: sb("project", "create", "Demo")},
+		{Args: sb("project", "import", "/nonexistent/export")},
+		{Args: sb("job", "create", d.project, "bad", "--technology", "cobol")},
+		{Args: sb("job", "create", d.project, "bad", "--file", "/nonexistent/file.py")},
+		{Args: sb("env", "list", "--scope", "SOMEWHERE")},
+		{Args: sb("env", "list", "--scope", "PROJECT")},
+		{Args: sb("user", "get", "nobody")},
+		{Args: sb("group", "get", "nobody")},
+		{Args: sb("job", "list")},
+		{Args: sb("project", "list", "-j", "-y")},
 	})
-	golden.Check(t, "errors", got, *update)
 }
 
 // Configuration: the flags and variables, EasyConnect's --platform-url,
 // and their conflicts with --sandbox.
 func TestGoldenConfiguration(t *testing.T) {
-	srv := saagietest.NewServer(saagietest.WithRealm("acme"), saagietest.WithIDSeed(1), saagietest.WithClock(func() time.Time { return clock }))
+	srv := saagietest.NewServer(saagietest.WithRealm("acme"), saagietest.WithIDSeed(1), saagietest.WithClock(func() time.Time { return transcript.Clock }))
 	t.Cleanup(srv.Close)
 	creds := map[string]string{"SAAGIE_USER": srv.User, "SAAGIE_PASSWORD": srv.Password}
 	withEnv := map[string]string{"SAAGIE_URL": srv.URL, "SAAGIE_PLATFORM_ID": "1", "SAAGIE_REALM": "acme", "SAAGIE_USER": srv.User, "SAAGIE_PASSWORD": srv.Password}
-	got := transcript(t, []run{
-		{args: []string{"saagie", "project", "list"}},
-		{args: []string{"saagie", "platform"}, env: withEnv},
+	got := session.Check(t, "configuration", []transcript.Run{
+		{Args: []string{"saagie", "project", "list"}},
+		{Args: []string{"saagie", "platform"}, Env: withEnv},
 		// EasyConnect: everything from the page URL, the realm from the host.
-		{args: []string{"saagie", "--platform-url", srv.PlatformURL() + "project/x/jobs", "platform", "-a", "id", "name"}, env: creds},
-		{args: []string{"saagie", "--platform-url", "ftp://acme-workspace.localhost/projects/platform/1/", "platform"}, env: creds},
-		{args: []string{"saagie", "--url", srv.URL, "--platform-id", "one", "platform"}, env: creds},
-		{args: []string{"saagie", "--url", srv.URL, "--platform-id", "1", "--realm", "acme", "--password", "wrong", "platform"}, env: creds},
-		{args: []string{"saagie", "platform"}, env: map[string]string{"SAAGIE_URL": srv.URL, "SAAGIE_PLATFORM_ID": "1", "SAAGIE_REALM": "acme"}},
-		{args: []string{"--sandbox", "saagie", "--url", "https://x", "platform"}},
-		{args: []string{"--sandbox", "saagie", "--platform-url", srv.PlatformURL(), "platform"}},
+		{Args: []string{"saagie", "--platform-url", srv.PlatformURL() + "project/x/jobs", "platform", "-a", "id", "name"}, Env: creds},
+		{Args: []string{"saagie", "--platform-url", "ftp://acme-workspace.localhost/projects/platform/1/", "platform"}, Env: creds},
+		{Args: []string{"saagie", "--url", srv.URL, "--platform-id", "one", "platform"}, Env: creds},
+		{Args: []string{"saagie", "--url", srv.URL, "--platform-id", "1", "--realm", "acme", "--password", "wrong", "platform"}, Env: creds},
+		{Args: []string{"saagie", "platform"}, Env: map[string]string{"SAAGIE_URL": srv.URL, "SAAGIE_PLATFORM_ID": "1", "SAAGIE_REALM": "acme"}},
+		{Args: []string{"--sandbox", "saagie", "--url", "https://x", "platform"}},
+		{Args: []string{"--sandbox", "saagie", "--platform-url", srv.PlatformURL(), "platform"}},
 	})
-	golden.Check(t, "configuration", got, *update)
 	if strings.Contains(got, srv.Password) {
 		t.Fatal("the password reached the output")
 	}
@@ -240,12 +176,12 @@ func TestEasyConnectCycle(t *testing.T) {
 		return append([]string{"saagie", "--platform-url", srv.PlatformURL()}, args...)
 	}
 	one := func(args ...string) map[string]any {
-		out, errOut, code := exec(t, run{args: append(ec(args...), "-j"), env: env})
-		if code != 0 {
-			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		res := session.Exec(t, transcript.Run{Args: append(ec(args...), "-j"), Env: env})
+		if res.Code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, res.Code, res.Stderr)
 		}
 		var v map[string]any
-		if err := json.Unmarshal([]byte(out), &v); err != nil {
+		if err := json.Unmarshal([]byte(res.Stdout), &v); err != nil {
 			t.Fatalf("%v: %v", args, err)
 		}
 		return v

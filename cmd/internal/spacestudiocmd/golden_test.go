@@ -2,10 +2,7 @@ package spacestudiocmd_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,122 +10,68 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-go/switchboard/cmd/internal/app"
-	"github.com/switchboard-go/switchboard/cmd/internal/cli"
-	"github.com/switchboard-go/switchboard/cmd/internal/golden"
+	"github.com/switchboard-go/switchboard/cmd/internal/golden/transcript"
 	"github.com/switchboard-go/switchboard/facade/spacestudio"
 	"github.com/switchboard-go/switchboard/facade/spacestudio/spacestudiotest"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
-
-var clock = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-
-type run struct {
-	args []string
-	tty  bool
-	env  map[string]string
-}
-
-// Emulators listen on random ports and make random ids: mask them, keeping
-// their length.
-var (
-	portRE = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
-	idRE   = regexp.MustCompile(`\b[0-9a-f]{24}\b`)
-)
-
-func scrub(s string) string {
-	s = portRE.ReplaceAllStringFunc(s, func(m string) string {
-		host, port, _ := strings.Cut(m, ":")
-		return host + ":" + strings.Repeat("P", len(port))
-	})
-	return idRE.ReplaceAllStringFunc(s, func(m string) string { return strings.Repeat("I", len(m)) })
-}
-
-func transcript(t *testing.T, runs []run) string {
-	t.Helper()
-	var b strings.Builder
-	for i, r := range runs {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		var out, errOut bytes.Buffer
-		streams := app.IO{
-			Out: &out, Err: &errOut, Getenv: func(k string) string { return r.env[k] },
-			OutIsTerminal: r.tty, Columns: 120, Now: func() time.Time { return clock },
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		code := cli.Main(ctx, r.args, streams)
-		cancel()
-		mode := "piped"
-		if r.tty {
-			mode = "terminal"
-		}
-		fmt.Fprintf(&b, "=== switchboard %s   # stdout: %s\n--- exit %d\n", strings.Join(r.args, " "), mode, code)
-		if out.Len() > 0 {
-			b.WriteString("--- stdout\n" + scrub(out.String()))
-		}
-		if errOut.Len() > 0 {
-			b.WriteString("--- stderr\n" + scrub(errOut.String()))
-		}
-	}
-	return b.String()
-}
+// session runs the CLI for the goldens. Besides the emulators' ports, it
+// masks their random object ids, keeping their length.
+var session = transcript.Session{Scrub: []transcript.Rule{
+	transcript.Mask(regexp.MustCompile(`\b[0-9a-f]{24}\b`), "I"),
+}}
 
 func TestGoldenSandbox(t *testing.T) {
-	sb := func(args ...string) []string { return append([]string{"--sandbox", "spacestudio"}, args...) }
-	got := transcript(t, []run{
-		{args: sb("collections"), tty: true},
-		{args: sb("orbit", "list"), tty: true},
-		{args: sb("spacecraft", "get", "--name", "Demo 12U", "-a", "id", "name", "thruster.name", "thruster.thrust")},
-		{args: sb("orbit", "create", "--name", "LEO 400", "--field", "type=Circular", "--field", "altitude=400000", "-j")},
-		{args: sb("orbit", "create", "--name", "SSO 500 km")},
-		{args: sb("orbit", "update", "--name", "SSO 500 km", "--field", "altitude=510000", "--unset", "meanOscType", "--rename", "SSO 510 km", "-j")},
-		{args: sb("orbit", "update", "--name", "SSO 500 km")},
-		{args: sb("orbit", "update", "--name", "SSO 500 km", "--unset", "nope")},
-		{args: sb("simulation-mission", "status", "--name", "Raise to 550 km")},
-		{args: sb("simulation-mission", "results", "--name", "Raise to 550 km", "-a", "results.finalOrbit.altitude", "results.maneuverReport.totalNumberOfBurns")},
-		{args: sb("simulation-mission", "run", "--name", "Raise to 550 km", "--interval", "1ms"), tty: true},
-		{args: sb("simulation-mission", "get", "--name", "nope")},
-		{args: sb("orbit", "delete", "--name", "SSO 500 km")},
-		{args: sb("orbit", "get")},
-		{args: sb("whoami", "-a", "id")},
+	sb := transcript.Args("--sandbox", "spacestudio")
+	session.Check(t, "sandbox", []transcript.Run{
+		{Args: sb("collections"), TTY: true},
+		{Args: sb("orbit", "list"), TTY: true},
+		{Args: sb("spacecraft", "get", "--name", "Demo 12U", "-a", "id", "name", "thruster.name", "thruster.thrust")},
+		{Args: sb("orbit", "create", "--name", "LEO 400", "--field", "type=Circular", "--field", "altitude=400000", "-j")},
+		{Args: sb("orbit", "create", "--name", "SSO 500 km")},
+		{Args: sb("orbit", "update", "--name", "SSO 500 km", "--field", "altitude=510000", "--unset", "meanOscType", "--rename", "SSO 510 km", "-j")},
+		{Args: sb("orbit", "update", "--name", "SSO 500 km")},
+		{Args: sb("orbit", "update", "--name", "SSO 500 km", "--unset", "nope")},
+		{Args: sb("simulation-mission", "status", "--name", "Raise to 550 km")},
+		{Args: sb("simulation-mission", "results", "--name", "Raise to 550 km", "-a", "results.finalOrbit.altitude", "results.maneuverReport.totalNumberOfBurns")},
+		{Args: sb("simulation-mission", "run", "--name", "Raise to 550 km", "--interval", "1ms"), TTY: true},
+		{Args: sb("simulation-mission", "get", "--name", "nope")},
+		{Args: sb("orbit", "delete", "--name", "SSO 500 km")},
+		{Args: sb("orbit", "get")},
+		{Args: sb("whoami", "-a", "id")},
 	})
-	golden.Check(t, "sandbox", got, *update)
 }
 
 func TestGoldenConfiguration(t *testing.T) {
-	got := transcript(t, []run{
-		{args: []string{"spacestudio", "orbit", "list", "--env-file", ""}},
-		{args: []string{"spacestudio", "orbit", "list", "--env-file", "", "--base-url", "ftp://x"}, env: map[string]string{"LOG_MAIL": "m", "LOG_PASSWORD": "p", "CLIENT_ID": "c"}},
-		{args: []string{"spacestudio", "orbit", "list", "--env-file", "/nonexistent/.env"}},
-		{args: []string{"--sandbox", "spacestudio", "orbit", "list", "--base-url", "https://x"}},
+	session.Check(t, "configuration", []transcript.Run{
+		{Args: []string{"spacestudio", "orbit", "list", "--env-file", ""}},
+		{Args: []string{"spacestudio", "orbit", "list", "--env-file", "", "--base-url", "ftp://x"}, Env: map[string]string{"LOG_MAIL": "m", "LOG_PASSWORD": "p", "CLIENT_ID": "c"}},
+		{Args: []string{"spacestudio", "orbit", "list", "--env-file", "/nonexistent/.env"}},
+		{Args: []string{"--sandbox", "spacestudio", "orbit", "list", "--base-url", "https://x"}},
 	})
-	golden.Check(t, "configuration", got, *update)
 }
 
 // run -j prints the whole result document as JSON.
 func TestRunJSON(t *testing.T) {
-	runs := []run{
-		{args: []string{"--sandbox", "spacestudio", "simulation-mission", "run", "--name", "Raise to 550 km", "--interval", "1ms", "-j"}},
+	runs := []transcript.Run{
+		{Args: []string{"--sandbox", "spacestudio", "simulation-mission", "run", "--name", "Raise to 550 km", "--interval", "1ms", "-j"}},
 	}
-	out := transcript(t, runs)
+	out := session.Transcript(t, runs)
 	if !strings.Contains(out, `"totalNumberOfBurns": 480`) || !strings.Contains(out, "--- exit 0") {
 		t.Fatalf("run -j:\n%s", out)
 	}
 }
 
+// served runs command lines against a served emulator, on the real
+// clock, as a user of `switchboard sandbox serve spacestudio` would.
+var served = transcript.Session{Now: time.Now}
+
 // invoke runs one command line against env, with stderr as a terminal
 // when errTTY, and returns its exit code and output.
 func invoke(t *testing.T, env map[string]string, errTTY bool, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	streams := app.IO{Out: &out, Err: &errOut, Getenv: func(k string) string { return env[k] },
-		ErrIsTerminal: errTTY, Columns: 120, Now: time.Now}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	code := cli.Main(ctx, args, streams)
-	return code, out.String(), errOut.String()
+	res := served.Exec(t, transcript.Run{Args: args, Env: env, ErrTTY: errTTY})
+	return res.Code, res.Stdout, res.Stderr
 }
 
 // A session of several commands against one served emulator, as a user

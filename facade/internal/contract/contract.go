@@ -12,6 +12,10 @@
 // rejected it with a 4xx: tests of error paths send bad requests on
 // purpose, and what matters is that a server accepting a request got a
 // valid one, and that every response, rejections included, is documented.
+//
+// A Spec also keeps track of the operations its exchanges reached, so that
+// a contract test can prove it drove every operation of the spec
+// ([Spec.RequireAllOperations]), not only that what it drove was right.
 package contract
 
 import (
@@ -24,6 +28,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -46,6 +51,10 @@ type Spec struct {
 	allowUnknown bool
 	opts         *openapi3filter.Options // full validation
 	headOpts     *openapi3filter.Options // status and headers only, for streams
+	counts       func(status int, header http.Header, body []byte) bool
+
+	mu      sync.Mutex
+	reached map[string]bool // "METHOD /path" of the operations exchanges reached
 }
 
 // Option adjusts a Spec.
@@ -54,6 +63,7 @@ type Option func(*config)
 type config struct {
 	allowUnknown bool
 	decoders     []decoder
+	counts       func(status int, header http.Header, body []byte) bool
 }
 
 type decoder struct {
@@ -75,6 +85,27 @@ func AllowUnknownRoutes() Option {
 // same content type must not run in parallel.
 func WithBodyDecoder(contentType string, fn openapi3filter.BodyDecoder) Option {
 	return func(c *config) { c.decoders = append(c.decoders, decoder{contentType, fn}) }
+}
+
+// CountWhen limits which exchanges mark their operation as reached for
+// [Spec.RequireAllOperations]: those whose answer counts returns true for.
+// An emulator that answers paths it has no route for with a 404 of its
+// own uses it so that such an answer does not pass for the operation. The
+// body is nil for event streams, which are checked at their head.
+func CountWhen(counts func(status int, header http.Header, body []byte) bool) Option {
+	return func(c *config) { c.counts = counts }
+}
+
+// Doc returns the OpenAPI document get returns (a generated GetSpec),
+// failing the test at once if it cannot be decoded.
+func Doc(tb testing.TB, get func() (*openapi3.T, error)) *openapi3.T {
+	tb.Helper()
+	doc, err := get()
+	if err != nil {
+		tb.Fatalf("contract: loading the OpenAPI document: %v", err)
+		return nil
+	}
+	return doc
 }
 
 // Load validates doc and prepares a Spec matching requests to serverURL,
@@ -137,6 +168,8 @@ func Load(tb testing.TB, doc *openapi3.T, serverURL string, opts ...Option) *Spe
 		scheme:       scheme,
 		host:         host,
 		allowUnknown: cfg.allowUnknown,
+		counts:       cfg.counts,
+		reached:      map[string]bool{},
 	}
 	s.opts = s.newOptions(false)
 	s.headOpts = s.newOptions(true)
@@ -269,6 +302,7 @@ func (s *Spec) finish(ctx context.Context, ex *exchange, status int, header http
 		}
 		return
 	}
+	s.reach(ex.route, status, header, body)
 	if ex.requestErr != nil && (status < 400 || status > 499) {
 		s.report(ex, "request does not match the spec (server answered %d): %v", status, ex.requestErr)
 	}

@@ -1,13 +1,11 @@
 package st2test_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,112 +41,28 @@ func services(t *testing.T) []service {
 	return out
 }
 
-// seen records "METHOD /public/path" of every request served.
-type seen struct {
-	mu   sync.Mutex
-	reqs []string
-}
-
-func (s *seen) add(r *http.Request) {
-	s.mu.Lock()
-	s.reqs = append(s.reqs, r.Method+" "+strings.TrimSuffix(r.URL.Path, "/"))
-	s.mu.Unlock()
-}
-
-// routed serves r with h and records it unless the emulator answered with
-// its 404 for paths it has no route for: an operation counts as exercised
-// only when a route of the emulator answered it. The decision is taken at
-// the first write, so a stream counts as soon as it starts.
-func (s *seen) routed(h http.Handler, w http.ResponseWriter, r *http.Request) {
-	rw := &sniffer{ResponseWriter: w, decide: func(status int, head []byte) {
-		if !(status == http.StatusNotFound && strings.Contains(string(head), "The resource could not be found.")) {
-			s.add(r)
-		}
-	}}
-	h.ServeHTTP(rw, r)
-	if !rw.decided {
-		rw.decided = true
-		rw.decide(rw.status, nil)
-	}
-}
-
-// sniffer reports the status and the first chunk of the body.
-type sniffer struct {
-	http.ResponseWriter
-	status  int
-	decided bool
-	decide  func(status int, head []byte)
-}
-
-func (s *sniffer) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *sniffer) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	if !s.decided {
-		s.decided = true
-		s.decide(s.status, b)
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Flush passes flushes through, for the event stream.
-func (s *sniffer) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// missing lists the spec operations no request reached.
-func (s *seen) missing(svcs []service) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, sv := range svcs {
-		for path, item := range sv.doc.Paths.Map() {
-			segs := strings.Split(strings.TrimSuffix(sv.prefix+path, "/"), "/")
-			for i, seg := range segs {
-				if strings.HasPrefix(seg, "{") {
-					segs[i] = "[^/]+"
-				} else {
-					segs[i] = regexp.QuoteMeta(seg)
-				}
-			}
-			re := regexp.MustCompile("^" + strings.Join(segs, "/") + "$")
-			for method := range item.Operations() {
-				if !slices.ContainsFunc(s.reqs, func(r string) bool {
-					m, p, _ := strings.Cut(r, " ")
-					return m == method && re.MatchString(p)
-				}) {
-					out = append(out, method+" "+sv.prefix+path)
-				}
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // checkedServer serves the emulator behind the contract check of the
-// spec of each prefix and returns a server whose URLs point there.
-func checkedServer(t *testing.T, srv *st2test.Server) (*httptest.Server, *seen) {
+// spec of each prefix and returns a server whose URLs point there, and
+// the checks. An operation counts as reached only when a route of the
+// emulator answered it, not its 404 for paths it has no route for (which
+// the contract check accepts).
+func checkedServer(t *testing.T, srv *st2test.Server) (*httptest.Server, []*contract.Spec) {
 	t.Helper()
-	svcs := services(t)
-	rec := &seen{}
+	routed := contract.CountWhen(func(status int, _ http.Header, body []byte) bool {
+		return status != http.StatusNotFound || !bytes.Contains(body, []byte("The resource could not be found."))
+	})
 	mux := http.NewServeMux()
-	ts := httptest.NewUnstartedServer(mux)
-	ts.Start()
+	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	for _, sv := range svcs {
-		h := contract.Load(t, sv.doc, ts.URL+sv.prefix).Handler(srv.Handler())
-		mux.Handle(sv.prefix+"/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rec.routed(h, w, r) }))
-		mux.Handle(sv.prefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rec.routed(h, w, r) }))
+	var specs []*contract.Spec
+	for _, sv := range services(t) {
+		spec := contract.Load(t, sv.doc, ts.URL+sv.prefix, routed)
+		h := spec.Handler(srv.Handler())
+		mux.Handle(sv.prefix+"/", h)
+		mux.Handle(sv.prefix, h)
+		specs = append(specs, spec)
 	}
-	return ts, rec
+	return ts, specs
 }
 
 // TestContractServerSide drives every operation the emulator has through
@@ -159,7 +73,7 @@ func TestContractServerSide(t *testing.T) {
 	srv := st2test.NewServer(st2test.WithClock(clk.Now), st2test.WithTickInterval(0), st2test.WithDemoData(),
 		st2test.WithUser("alice", "wonderland"), st2test.WithHeartbeat(time.Hour))
 	t.Cleanup(srv.Close)
-	ts, rec := checkedServer(t, srv)
+	ts, specs := checkedServer(t, srv)
 	api := ts.URL + st2test.APIPath
 	key := []string{"St2-Api-Key", srv.APIKey}
 	do := func(method, path string, body any, status int, hdr ...string) resp {
@@ -413,9 +327,8 @@ func TestContractServerSide(t *testing.T) {
 	res2.Body.Close()
 
 	// Every operation of the three specs must have been exercised and
-	// answered by a route of the emulator (not by its 404 for unknown
-	// paths, which the contract check accepts).
-	if m := rec.missing(services(t)); len(m) > 0 {
-		t.Errorf("spec operations not exercised (%d): %s", len(m), strings.Join(m, ", "))
+	// answered by a route of the emulator.
+	for _, spec := range specs {
+		spec.RequireAllOperations(t)
 	}
 }
