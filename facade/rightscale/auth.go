@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -32,10 +31,15 @@ type ExchangeError struct {
 	Err error
 }
 
-// Error explains the failure and the shard rule.
+// Error explains the failure and, unless the token endpoint itself failed
+// (5xx, 429), the shard rule.
 func (e *ExchangeError) Error() string {
-	return "rightscale: exchanging the refresh token at " + e.Endpoint + oauthPath + " failed: " + e.Err.Error() +
-		" (the endpoint must be the account's own shard, e.g. https://us-3.rightscale.com or https://us-4.rightscale.com, " +
+	msg := "rightscale: exchanging the refresh token at " + e.Endpoint + oauthPath + " failed: " + e.Err.Error()
+	var ae *facade.APIError
+	if errors.As(e.Err, &ae) && (ae.StatusCode >= 500 || ae.StatusCode == http.StatusTooManyRequests) {
+		return msg
+	}
+	return msg + " (the endpoint must be the account's own shard, e.g. https://us-3.rightscale.com or https://us-4.rightscale.com, " +
 		"as shown as \"Token Endpoint (API 1.5)\" under Settings › Account Settings › API Credentials; " +
 		"the token endpoint does not redirect to the right shard, and a refresh token stops working when API access is disabled)"
 }
@@ -52,17 +56,12 @@ func (c *Client) fetchToken(ctx context.Context, prev auth.Token) (auth.Token, e
 	if refresh == "" {
 		refresh = c.refresh
 	}
-	if err := c.recentRefusal(refresh); err != nil {
-		return auth.Token{}, err
-	}
 	conf := &oauth2.Config{Endpoint: oauth2.Endpoint{TokenURL: c.endpoint + oauthPath, AuthStyle: oauth2.AuthStyleInParams}}
 	ctx = context.WithValue(transport.QuietBody(ctx), oauth2.HTTPClient, c.exchange)
 	start := c.now()
 	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: refresh}).Token()
 	if err != nil {
-		err = c.exchangeError(err)
-		c.rememberRefusal(refresh, err)
-		return auth.Token{}, err
+		return auth.Token{}, c.exchangeError(err)
 	}
 	expiry := tok.Expiry
 	if tok.ExpiresIn > 0 {
@@ -75,42 +74,6 @@ func (c *Client) fetchToken(ctx context.Context, prev auth.Token) (auth.Token, e
 		next = refresh
 	}
 	return auth.Token{Value: tok.AccessToken, Expiry: expiry, Refresh: next}, nil
-}
-
-// refusalMemory is how long a refused exchange is answered from memory.
-// The shared transport retries a request whose credentials failed, which
-// would otherwise send a revoked refresh token to the token endpoint once
-// per attempt; a refusal (3xx or 4xx other than 408 and 429) does not
-// change within seconds.
-const refusalMemory = 10 * time.Second
-
-// refusal is the last refused exchange.
-type refusal struct {
-	mu      sync.Mutex
-	refresh string
-	at      time.Time
-	err     error
-}
-
-func (c *Client) recentRefusal(refresh string) error {
-	c.refused.mu.Lock()
-	defer c.refused.mu.Unlock()
-	r := &c.refused
-	if r.err != nil && r.refresh == refresh && c.now().Sub(r.at) < refusalMemory {
-		return r.err
-	}
-	return nil
-}
-
-func (c *Client) rememberRefusal(refresh string, err error) {
-	var ae *facade.APIError
-	if !errors.As(err, &ae) || ae.StatusCode < 300 || ae.StatusCode >= 500 ||
-		ae.StatusCode == http.StatusRequestTimeout || ae.StatusCode == http.StatusTooManyRequests {
-		return
-	}
-	c.refused.mu.Lock()
-	defer c.refused.mu.Unlock()
-	c.refused.refresh, c.refused.at, c.refused.err = refresh, c.now(), err
 }
 
 // exchangeError turns x/oauth2's errors into the facade's error types,

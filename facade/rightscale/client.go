@@ -90,7 +90,6 @@ type Client struct {
 	src      *auth.Source
 	exchange *http.Client // no credentials: the token exchange itself
 	refresh  string
-	refused  refusal
 	now      func() time.Time
 	api      *rightscaleapi.ClientWithResponses
 	warnings []string
