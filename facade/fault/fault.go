@@ -16,6 +16,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -89,8 +90,9 @@ type Fault struct {
 	// Status is the status of Status and HTML faults (default 503 and
 	// 502).
 	Status int
-	// RetryAfter is sent with RateLimit faults, rounded up to whole
-	// seconds (default one second).
+	// RetryAfter is sent as the Retry-After header, rounded up to whole
+	// seconds: always with RateLimit faults (default one second), and with
+	// Status faults when positive (a 503 during maintenance).
 	RetryAfter time.Duration
 	// Stall bounds a Stall fault (default one minute).
 	Stall time.Duration
@@ -199,6 +201,9 @@ func (i *Injector) Wrap(next http.Handler) http.Handler {
 func (i *Injector) serve(w http.ResponseWriter, r *http.Request, f Fault, next http.Handler) {
 	switch f.Kind {
 	case Status:
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((f.RetryAfter+time.Second-1)/time.Second), 10))
+		}
 		i.writeError(w, cmpOr(f.Status, http.StatusServiceUnavailable))
 	case RateLimit:
 		secs := (cmpOr(f.RetryAfter, time.Second) + time.Second - 1) / time.Second
@@ -211,6 +216,10 @@ func (i *Injector) serve(w http.ResponseWriter, r *http.Request, f Fault, next h
 		fmt.Fprintf(w, "<html><head><title>%d %s</title></head><body><center><h1>%d %s</h1></center><hr><center>nginx</center></body></html>\n",
 			status, http.StatusText(status), status, http.StatusText(status))
 	case Stall:
+		// net/http notices a client that gave up only once the request
+		// body has been read: drain it, or a stalled POST would outlive
+		// its client and hold the server's Close.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
 		t := time.NewTimer(cmpOr(f.Stall, time.Minute))
 		defer t.Stop()
 		select {

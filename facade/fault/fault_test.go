@@ -163,3 +163,30 @@ func TestParseSpec(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusFaultCarriesRetryAfter(t *testing.T) {
+	inj, srv, _ := setup(t)
+	inj.FailNext(1, fault.Fault{Kind: fault.Status, Status: 503, RetryAfter: 30 * time.Second})
+	code, h, _, err := get(t, context.Background(), srv.URL)
+	if err != nil || code != 503 || h.Get("Retry-After") != "30" {
+		t.Fatalf("%d Retry-After %q %v", code, h.Get("Retry-After"), err)
+	}
+}
+
+func TestStalledPostEndsWithItsClient(t *testing.T) {
+	inj, srv, _ := setup(t)
+	inj.FailNext(1, fault.Fault{Kind: fault.Stall, Stall: time.Hour})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(`{"name":"x"}`))
+	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v", err)
+	}
+	done := make(chan struct{})
+	go func() { srv.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stalled POST still holds the server after its client left")
+	}
+}
