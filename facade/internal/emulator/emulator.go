@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/switchboard-go/switchboard/facade/fault"
 )
@@ -33,8 +34,9 @@ type Options struct {
 
 // Server is a running emulator's HTTP side.
 type Server struct {
-	ts     *httptest.Server
-	faults *fault.Injector
+	ts      *httptest.Server
+	faults  *fault.Injector
+	handler http.Handler // the platform's handler behind the injector
 	// URL is the scheme, host and port clients dial, without any path.
 	URL string
 }
@@ -53,7 +55,10 @@ func Start(name string, handler http.Handler, errorBody fault.ErrorBody, o Optio
 		return nil, fmt.Errorf("%s: listen on %s: %w", name, addr, err)
 	}
 	inj := fault.New(o.FaultSeed, errorBody)
-	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: inj.Wrap(handler)}}
+	wrapped := inj.Wrap(handler)
+	// A client that opens a connection and never finishes its headers
+	// must not hold a goroutine forever on a long-running sandbox.
+	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: wrapped, ReadHeaderTimeout: 10 * time.Second}}
 	if !o.ErrorLog {
 		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	}
@@ -62,7 +67,7 @@ func Start(name string, handler http.Handler, errorBody fault.ErrorBody, o Optio
 	} else {
 		ts.Start()
 	}
-	return &Server{ts: ts, faults: inj, URL: clientURL(ts)}, nil
+	return &Server{ts: ts, faults: inj, handler: wrapped, URL: clientURL(ts)}, nil
 }
 
 // MustStart is Start for the NewServer constructors: it panics when it
@@ -94,6 +99,22 @@ func clientURL(ts *httptest.Server) string {
 
 // Faults returns the injector in front of the platform's handler.
 func (s *Server) Faults() *fault.Injector { return s.faults }
+
+// FailNext queues n copies of f in the injector. A Status fault of 429
+// with a RetryAfter is queued as the RateLimit fault it describes: before
+// faults had kinds, the emulators' FailNextWith took a status and a
+// Retry-After, and callers still write a 429 that way.
+func (s *Server) FailNext(n int, f fault.Fault) {
+	if f.Kind == fault.Status && f.Status == http.StatusTooManyRequests && f.RetryAfter > 0 {
+		f.Kind = fault.RateLimit
+	}
+	s.faults.FailNext(n, f)
+}
+
+// Handler returns the platform's handler with the injector in front, the
+// one the server serves, so that an emulator mounted elsewhere (behind a
+// contract check, say) still fails as FailNext asks.
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close shuts the server down and waits for the requests in flight.
 func (s *Server) Close() { s.ts.Close() }
