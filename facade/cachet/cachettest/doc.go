@@ -32,7 +32,9 @@
 // (templates cannot be made through the API). WithClock freezes or drives
 // time, WithTimeZone sets the site zone, WithAlwaysAuthenticate the site
 // setting of that name, WithLatency a per-request delay, FailNext and
-// FailNextWith inject errors (a 429 with Retry-After, say), WithTLS
+// FailNextWith inject failures of every kind package fault knows (a 429
+// with Retry-After, a connection reset mid-body, a proxy's HTML page),
+// Faults().SetRate random ones (WithFaultSeed replays them), WithTLS
 // serves HTTPS (Server.Client and Server.Certificate trust it) and
 // WithAddr listens elsewhere. NewServer panics when it cannot listen,
 // like httptest; a long-running server such as `sandbox serve` uses

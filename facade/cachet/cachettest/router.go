@@ -4,15 +4,12 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"io"
-	"log"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
-
-var discardLogger = log.New(io.Discard, "", 0)
 
 // authMode is how a route treats the X-Cachet-Token header.
 type authMode int
@@ -178,10 +175,6 @@ func (s *Server) newHandler() http.Handler {
 				t.Stop()
 				return
 			}
-		}
-		if f, ok := s.takeFault(r); ok {
-			f.write(w)
-			return
 		}
 		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
 			redirectSlash(w, r)

@@ -4,15 +4,12 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
-	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/emulator"
 )
 
 // BasePath is where the API lives on a Cachet site, and where the emulator
@@ -43,15 +40,11 @@ type Server struct {
 	Token string
 
 	cfg     config
-	ts      *httptest.Server
-	handler http.Handler
+	http    *emulator.Server
+	handler http.Handler // the API, without the fault injector
 
 	mu sync.RWMutex // guards st, the whole emulated database
 	st *store
-
-	faultMu sync.Mutex
-	faults  []Fault
-	faultsN atomic.Int64 // len(faults), read without the lock on every request
 
 	zones zoneCache // the Time-Zone header values that named a zone
 }
@@ -76,6 +69,7 @@ type config struct {
 	tls         bool
 	seeds       []func(*Seeder)
 	errorLog    bool
+	faultSeed   uint64
 }
 
 // WithToken sets the API token the server accepts (default: a random one,
@@ -142,20 +136,17 @@ func WithSeed(fn func(*Seeder)) Option {
 // test server should be.
 func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
 
+// WithFaultSeed seeds the random faults of Faults().SetRate (default 0),
+// so that a failing soak test can be replayed.
+func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = seed } }
+
 // NewServer starts an emulator on a loopback port (or the WithAddr
 // address). Close it when done, typically with t.Cleanup(srv.Close). It
 // panics when it cannot listen, as httptest.NewServer does; long-running
 // servers, whose address comes from a user, use Listen instead.
 func NewServer(opts ...Option) *Server {
 	s := newUnstarted(opts...)
-	var l net.Listener // nil: httptest's own loopback listener
-	if s.cfg.addr != "" {
-		var err error
-		if l, err = listen(s.cfg.addr); err != nil {
-			panic(err.Error())
-		}
-	}
-	s.start(l)
+	s.start(emulator.MustStart(s.emulatorArgs()))
 	return s
 }
 
@@ -164,44 +155,31 @@ func NewServer(opts ...Option) *Server {
 // it is already in use.
 func Listen(opts ...Option) (*Server, error) {
 	s := newUnstarted(opts...)
-	addr := s.cfg.addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	l, err := listen(addr)
+	srv, err := emulator.Start(s.emulatorArgs())
 	if err != nil {
 		return nil, err
 	}
-	s.start(l)
+	s.start(srv)
 	return s, nil
 }
 
-func listen(addr string) (net.Listener, error) {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("cachettest: listen on %s: %w", addr, err)
+// emulatorArgs are the arguments of emulator.Start: the API behind a
+// fault injector whose errors carry Cachet's error body.
+func (s *Server) emulatorArgs() (string, http.Handler, fault.ErrorBody, emulator.Options) {
+	return "cachettest", s.handler, faultBody, emulator.Options{
+		Addr: s.cfg.addr, TLS: s.cfg.tls, ErrorLog: s.cfg.errorLog, FaultSeed: s.cfg.faultSeed,
 	}
-	return l, nil
 }
 
-// start serves on l, or on httptest's loopback listener when l is nil.
-func (s *Server) start(l net.Listener) {
-	var ts *httptest.Server
-	if l == nil {
-		ts = httptest.NewUnstartedServer(s.handler)
-	} else {
-		ts = &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler}}
-	}
-	if !s.cfg.errorLog {
-		ts.Config.ErrorLog = discardLogger
-	}
-	if s.cfg.tls {
-		ts.StartTLS()
-	} else {
-		ts.Start()
-	}
-	s.ts = ts
-	s.URL = baseURL(ts) + BasePath
+func (s *Server) start(srv *emulator.Server) {
+	s.http = srv
+	s.URL = srv.URL + BasePath
+}
+
+// faultBody renders an injected error as the API's own: errors[] with
+// the status's title and sentence.
+func faultBody(status int) (string, []byte) {
+	return "application/json", errorBody(errStatus(status))
 }
 
 // newUnstarted builds the server state and handler without listening.
@@ -236,112 +214,55 @@ func newUnstarted(opts ...Option) *Server {
 	return s
 }
 
-// baseURL is the server's URL, with an unspecified listen address (":8000",
-// "0.0.0.0:8000") replaced by the loopback one a client can dial.
-func baseURL(ts *httptest.Server) string {
-	scheme := "http"
-	if ts.TLS != nil {
-		scheme = "https"
-	}
-	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
-	if err != nil {
-		return ts.URL
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return scheme + "://" + net.JoinHostPort(host, port)
-}
-
 // Close shuts the server down and waits for the requests in flight, like
 // httptest.Server.Close.
 func (s *Server) Close() {
-	if s.ts != nil {
-		s.ts.Close()
+	if s.http != nil {
+		s.http.Close()
 	}
 }
 
-// Handler returns the emulator's bare handler. It expects the full request
-// path (with the /api/v1 prefix), so it can be mounted at the root of
-// another server or called with httptest.NewRecorder; the site URL it
-// shows in permalinks and pagination links comes from each request's Host.
-func (s *Server) Handler() http.Handler { return s.handler }
+// Handler returns the emulator's handler, with the fault injector in
+// front. It expects the full request path (with the /api/v1 prefix), so
+// it can be mounted at the root of another server or called with
+// httptest.NewRecorder; the site URL it shows in permalinks and
+// pagination links comes from each request's Host.
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
 // Certificate returns the self-signed certificate of a WithTLS server, or
 // nil for a plain HTTP one.
-func (s *Server) Certificate() *x509.Certificate {
-	if s.ts == nil || s.ts.TLS == nil {
-		return nil
-	}
-	return s.ts.Certificate()
-}
+func (s *Server) Certificate() *x509.Certificate { return s.http.Certificate() }
 
 // Client returns an HTTP client configured for the server: it trusts the
 // WithTLS certificate and is closed with the server. It does not add the
 // token or follow any special redirect policy.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // now reads the clock, to the second as the database stores it.
 func (s *Server) now() time.Time { return s.cfg.now().Truncate(time.Second) }
 
-// Fault is a failure FailNextWith injects: the answer a failing server,
-// or the proxy in front of it, would give before Cachet is reached.
-type Fault struct {
-	// Status is the answer's status, e.g. 429 or 503; the body is the
-	// API's error body for it.
-	Status int
-	// RetryAfter, when positive, is sent as the Retry-After header, in
-	// whole seconds (rounded up).
-	RetryAfter time.Duration
-	// Pattern limits the fault to requests whose "METHOD /path" starts
-	// with it (e.g. "GET /api/v1/components"); "" matches every request.
-	Pattern string
-}
+// Fault is a failure FailNextWith injects, the same for every
+// Switchboard emulator: see package fault for the kinds. Status and
+// RateLimit answers carry the API's error body. A Status fault of 429
+// with a RetryAfter is sent as a RateLimit fault, with its Retry-After.
+type Fault = fault.Fault
 
 // FailNext makes the next n requests answer status (with the API's error
 // body) before reaching the emulator, e.g. 500 or 503 to test a client's
 // retries. pattern limits the failures to requests whose "METHOD /path"
 // starts with it (e.g. "GET /api/v1/components"); "" matches every request.
 func (s *Server) FailNext(n, status int, pattern string) {
-	s.FailNextWith(n, Fault{Status: status, Pattern: pattern})
+	s.FailNextWith(n, Fault{Kind: fault.Status, Status: status, Pattern: pattern})
 }
 
-// FailNextWith is FailNext with the whole answer described by f, e.g. a
-// 429 with a Retry-After header:
+// FailNextWith is FailNext with the whole failure described by f, e.g. a
+// 429 with a Retry-After header or a connection reset mid-body:
 //
-//	srv.FailNextWith(1, cachettest.Fault{Status: 429, RetryAfter: time.Second, Pattern: "GET "})
-func (s *Server) FailNextWith(n int, f Fault) {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-	s.faultsN.Store(int64(len(s.faults)))
-}
+//	srv.FailNextWith(1, cachettest.Fault{Kind: fault.RateLimit, RetryAfter: time.Second, Pattern: "GET "})
+//	srv.FailNextWith(1, cachettest.Fault{Kind: fault.Reset, Pattern: "POST /api/v1/incidents"})
+func (s *Server) FailNextWith(n int, f Fault) { s.http.FailNext(n, f) }
 
-// takeFault consumes the first injected failure matching r, if any.
-func (s *Server) takeFault(r *http.Request) (Fault, bool) {
-	if s.faultsN.Load() == 0 {
-		return Fault{}, false // the common case takes no lock
-	}
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	key := r.Method + " " + r.URL.Path
-	for i, f := range s.faults {
-		if strings.HasPrefix(key, f.Pattern) {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			s.faultsN.Store(int64(len(s.faults)))
-			return f, true
-		}
-	}
-	return Fault{}, false
-}
-
-// write sends the fault's answer.
-func (f Fault) write(w http.ResponseWriter) {
-	if f.RetryAfter > 0 {
-		secs := (f.RetryAfter + time.Second - 1) / time.Second
-		w.Header().Set("Retry-After", strconv.FormatInt(int64(secs), 10))
-	}
-	writeError(w, errStatus(f.Status))
-}
+// Faults returns the server's fault injector, for random faults in soak
+// tests (SetRate; seed them with WithFaultSeed) and for counting the
+// faults served.
+func (s *Server) Faults() *fault.Injector { return s.http.Faults() }

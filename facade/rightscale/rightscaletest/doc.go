@@ -101,7 +101,11 @@
 // tags. AddCloud, AddDatacenter, AddInstanceType, AddDeployment,
 // AddServerTemplate, AddRightScript, AddServer, AddServerArray,
 // AddInstance, AddTags, AddResource and SetInstanceState shape the data
-// from Go; FailNext and FailNextWith inject failures before the API.
+// from Go; FailNext and FailNextWith inject failures of every kind package
+// fault knows (error statuses with the API's plain-text body, a 429 with
+// Retry-After, a connection reset after a launch, a proxy's HTML page) in
+// front of the API; Faults().SetRate injects random ones, replayable with
+// WithFaultSeed.
 //
 // # Deliberate differences
 //

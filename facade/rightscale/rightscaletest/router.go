@@ -118,10 +118,6 @@ func (s *Server) newHandler() http.Handler {
 				return
 			}
 		}
-		if f, ok := s.takeFault(r); ok {
-			f.write(w)
-			return
-		}
 		mux.ServeHTTP(w, r)
 	})
 }

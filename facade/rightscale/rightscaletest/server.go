@@ -5,15 +5,13 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"log"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/emulator"
 )
 
 // BasePath is where API 1.5 lives on a shard (https://us-3.rightscale.com/api).
@@ -37,8 +35,6 @@ const DefaultAccountName = "Switchboard Sandbox"
 // read that shows its final summary (see WithTaskPolls).
 const DefaultTaskPolls = 3
 
-var discardLogger = log.New(io.Discard, "", 0)
-
 // Server is a running RightScale Cloud Management API 1.5 emulator, in the
 // manner of httptest.Server. Its state lives in memory and is lost on
 // Close.
@@ -53,8 +49,8 @@ type Server struct {
 	RefreshToken string
 
 	cfg     config
-	ts      *httptest.Server
-	handler http.Handler
+	http    *emulator.Server
+	handler http.Handler // the API, without the fault injector
 
 	mu      sync.Mutex // guards st, generic and tokens
 	st      *store
@@ -63,9 +59,8 @@ type Server struct {
 	tokens    map[string]time.Time // access token → expiry
 	exchanges atomic.Int64
 
-	faultMu sync.Mutex
-	faults  []Fault
-	faultsN atomic.Int64
+	bodyMu sync.Mutex
+	bodies map[int][]string // Fault.Body of queued faults, by status, oldest first
 }
 
 // Option configures a Server.
@@ -87,6 +82,7 @@ type config struct {
 	seeds     []func(*Server)
 	errorLog  bool
 	failures  map[string]string
+	faultSeed uint64
 }
 
 // WithRefreshToken sets the refresh token the server accepts (default: a
@@ -167,20 +163,17 @@ func WithTLS() Option { return func(c *config) { c.tls = true } }
 // is discarded.
 func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
 
+// WithFaultSeed seeds the random faults of Faults().SetRate (default 0),
+// so that a failing soak test can be replayed.
+func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = seed } }
+
 // NewServer starts an emulator on a loopback port (or the WithAddr
 // address). Close it when done, typically with t.Cleanup(srv.Close). It
 // panics when it cannot listen, as httptest.NewServer does; long-running
 // servers, whose address comes from a user, use Listen instead.
 func NewServer(opts ...Option) *Server {
 	s := newUnstarted(opts...)
-	var l net.Listener
-	if s.cfg.addr != "" {
-		var err error
-		if l, err = listen(s.cfg.addr); err != nil {
-			panic(err.Error())
-		}
-	}
-	s.start(l)
+	s.start(emulator.MustStart(s.emulatorArgs()))
 	return s
 }
 
@@ -188,43 +181,25 @@ func NewServer(opts ...Option) *Server {
 // address (WithAddr, default "127.0.0.1:0") cannot be bound.
 func Listen(opts ...Option) (*Server, error) {
 	s := newUnstarted(opts...)
-	addr := s.cfg.addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	l, err := listen(addr)
+	srv, err := emulator.Start(s.emulatorArgs())
 	if err != nil {
 		return nil, err
 	}
-	s.start(l)
+	s.start(srv)
 	return s, nil
 }
 
-func listen(addr string) (net.Listener, error) {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("rightscaletest: listen on %s: %w", addr, err)
+// emulatorArgs are the arguments of emulator.Start: the API behind a
+// fault injector whose errors carry RightScale's plain-text body.
+func (s *Server) emulatorArgs() (string, http.Handler, fault.ErrorBody, emulator.Options) {
+	return "rightscaletest", s.handler, s.faultBody, emulator.Options{
+		Addr: s.cfg.addr, TLS: s.cfg.tls, ErrorLog: s.cfg.errorLog, FaultSeed: s.cfg.faultSeed,
 	}
-	return l, nil
 }
 
-func (s *Server) start(l net.Listener) {
-	var ts *httptest.Server
-	if l == nil {
-		ts = httptest.NewUnstartedServer(s.handler)
-	} else {
-		ts = &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler}}
-	}
-	if !s.cfg.errorLog {
-		ts.Config.ErrorLog = discardLogger
-	}
-	if s.cfg.tls {
-		ts.StartTLS()
-	} else {
-		ts.Start()
-	}
-	s.ts = ts
-	s.URL = baseURL(ts)
+func (s *Server) start(srv *emulator.Server) {
+	s.http = srv
+	s.URL = srv.URL
 }
 
 func newUnstarted(opts ...Option) *Server {
@@ -262,46 +237,25 @@ func newUnstarted(opts ...Option) *Server {
 	return s
 }
 
-// baseURL is the server's URL, with an unspecified listen address
-// replaced by the loopback one a client can dial.
-func baseURL(ts *httptest.Server) string {
-	scheme := "http"
-	if ts.TLS != nil {
-		scheme = "https"
-	}
-	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
-	if err != nil {
-		return ts.URL
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return scheme + "://" + net.JoinHostPort(host, port)
-}
-
 // Close shuts the server down and waits for the requests in flight.
 func (s *Server) Close() {
-	if s.ts != nil {
-		s.ts.Close()
+	if s.http != nil {
+		s.http.Close()
 	}
 }
 
-// Handler returns the emulator's bare handler, which expects full paths
-// (/api/...), for mounting elsewhere or httptest.NewRecorder.
-func (s *Server) Handler() http.Handler { return s.handler }
+// Handler returns the emulator's handler, with the fault injector in
+// front, which expects full paths (/api/...), for mounting elsewhere or
+// httptest.NewRecorder.
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
 // Certificate returns the self-signed certificate of a WithTLS server, or
 // nil.
-func (s *Server) Certificate() *x509.Certificate {
-	if s.ts == nil || s.ts.TLS == nil {
-		return nil
-	}
-	return s.ts.Certificate()
-}
+func (s *Server) Certificate() *x509.Certificate { return s.http.Certificate() }
 
 // Client returns an HTTP client that trusts the WithTLS certificate. It
 // adds no credentials.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // TokenURL is the URL of the token exchange (POST, X-API-Version: 1.5,
 // grant_type=refresh_token and refresh_token).
@@ -315,17 +269,29 @@ func (s *Server) AccountHref() string {
 // now reads the clock, to the second.
 func (s *Server) now() time.Time { return s.cfg.now().UTC().Truncate(time.Second) }
 
-// Fault is a failure FailNextWith injects: the answer a failing server, or
-// the load balancer in front of it, gives before the API is reached.
+// Fault is a failure FailNextWith injects: Kind, Status, RetryAfter,
+// Stall and Pattern mean what they do in package fault's Fault, the same
+// for every Switchboard emulator; Body is RightScale's own. Status and
+// RateLimit answers carry the API's plain-text error body.
 type Fault struct {
-	// Status is the answer's status, e.g. 500 or 503; the body is a short
-	// plain-text message, as the API's own errors.
+	// Kind is how the request fails (default fault.Status).
+	Kind fault.Kind
+	// Status is the answer's status for Status and HTML faults, e.g. 500
+	// or 503 (default 503 and 502).
 	Status int
-	// Body replaces the default body when not empty.
-	Body string
+	// RetryAfter is sent as Retry-After with a RateLimit fault (a Status
+	// fault of 429 with a RetryAfter is one).
+	RetryAfter time.Duration
+	// Stall bounds a Stall fault (default one minute).
+	Stall time.Duration
 	// Pattern limits the fault to requests whose "METHOD /path" starts
 	// with it (e.g. "GET /api/clouds"); "" matches every request.
 	Pattern string
+	// Body replaces the status text as the body of a Status or RateLimit
+	// fault (other kinds ignore it). The injector picks faults by pattern but renders bodies by
+	// status, so when several faults of one status are queued, their
+	// answers take the queued bodies in the order they were queued.
+	Body string
 }
 
 // FailNext makes the next n requests matching pattern ("METHOD /path"
@@ -334,39 +300,47 @@ func (s *Server) FailNext(n, status int, pattern string) {
 	s.FailNextWith(n, Fault{Status: status, Pattern: pattern})
 }
 
-// FailNextWith is FailNext with the whole answer described by f.
+// FailNextWith is FailNext with the whole failure described by f, e.g. a
+// connection reset after a server was launched:
+//
+//	srv.FailNextWith(1, rightscaletest.Fault{Kind: fault.Reset, Pattern: "POST /api/servers/"})
 func (s *Server) FailNextWith(n int, f Fault) {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-	s.faultsN.Store(int64(len(s.faults)))
-}
-
-func (s *Server) takeFault(r *http.Request) (Fault, bool) {
-	if s.faultsN.Load() == 0 {
-		return Fault{}, false
-	}
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	key := r.Method + " " + r.URL.Path
-	for i, f := range s.faults {
-		if strings.HasPrefix(key, f.Pattern) {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			s.faultsN.Store(int64(len(s.faults)))
-			return f, true
+	ff := fault.Fault{Kind: f.Kind, Status: f.Status, RetryAfter: f.RetryAfter, Stall: f.Stall, Pattern: f.Pattern}
+	if f.Body != "" && n > 0 && (ff.Kind == fault.Status || ff.Kind == fault.RateLimit) {
+		status := ff.Status
+		switch {
+		case ff.Kind == fault.RateLimit:
+			status = http.StatusTooManyRequests
+		case status == 0:
+			status = http.StatusServiceUnavailable
 		}
+		s.bodyMu.Lock()
+		if s.bodies == nil {
+			s.bodies = map[int][]string{}
+		}
+		for range n {
+			s.bodies[status] = append(s.bodies[status], f.Body)
+		}
+		s.bodyMu.Unlock()
 	}
-	return Fault{}, false
+	s.http.FailNext(n, ff)
 }
 
-func (f Fault) write(w http.ResponseWriter) {
-	body := f.Body
-	if body == "" {
-		body = http.StatusText(f.Status)
+// Faults returns the server's fault injector, for random faults in soak
+// tests (SetRate; seed them with WithFaultSeed) and for counting the
+// faults served.
+func (s *Server) Faults() *fault.Injector { return s.http.Faults() }
+
+// faultBody renders an injected error as the API's own: plain text, the
+// next queued Fault.Body of that status or the status text.
+func (s *Server) faultBody(status int) (string, []byte) {
+	text := http.StatusText(status)
+	s.bodyMu.Lock()
+	if q := s.bodies[status]; len(q) > 0 {
+		text, s.bodies[status] = q[0], q[1:]
 	}
-	writeText(w, f.Status, body)
+	s.bodyMu.Unlock()
+	return errorContentType, []byte(text)
 }
 
 func randomHex(n int) string {

@@ -94,8 +94,12 @@
 // Seed data: WithSeed and Server.Seed hand a Seeder whose methods go through
 // the same code as the API (Project, Job, Pipeline, App, EnvVar,
 // DockerCredentials, Volume, RunJob, Demo); WithDemoData adds the demo set.
-// FailNext and FailNextWith inject HTTP failures or a GraphQL "Unexpected
-// error"; WithLatency delays requests; WithTLS serves HTTPS.
+// FailNext and FailNextWith inject failures of every kind package fault
+// knows (error statuses with the Spring error body, a 429 with
+// Retry-After, a connection reset after a job was run, a proxy's HTML
+// page) or a GraphQL "Unexpected error", in front of the platform;
+// Faults().SetRate injects random ones, replayable with WithFaultSeed;
+// WithLatency delays requests; WithTLS serves HTTPS.
 //
 // # Deliberate differences and inferences
 //

@@ -33,10 +33,6 @@ func (s *Server) newHandler() http.Handler {
 				return
 			}
 		}
-		if f, ok := s.takeFault(r); ok {
-			f.write(w, r)
-			return
-		}
 		path := collapseSlashes(r.URL.Path)
 		segs := strings.Split(strings.Trim(path, "/"), "/")
 		if path == "/authentication/api/open/authenticate" {

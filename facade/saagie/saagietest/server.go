@@ -4,12 +4,9 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
-	"fmt"
-	"io"
-	"log"
+	"encoding/json"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -17,6 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/emulator"
 )
 
 // Defaults of a new Server. The realm is what EasyConnect would read from a
@@ -45,8 +45,8 @@ type Server struct {
 	User, Password string
 
 	cfg     config
-	ts      *httptest.Server
-	handler http.Handler
+	http    *emulator.Server
+	handler http.Handler // the platform, without the fault injector
 	schemas *schemas
 
 	mu sync.Mutex // guards st, the whole emulated platform
@@ -56,9 +56,8 @@ type Server struct {
 	generation atomic.Int64 // tokens of an older generation are revoked
 	logins     atomic.Int64
 
-	faultMu sync.Mutex
-	faults  []Fault
-	faultsN atomic.Int64
+	gqlMu     sync.Mutex
+	gqlErrors []string // Fault.GraphQLError of queued faults, oldest first
 
 	ids *idSource
 }
@@ -84,6 +83,7 @@ type config struct {
 	noIntro    bool
 	idSeeded   bool
 	idSeed     uint64
+	faultSeed  uint64
 }
 
 // WithAddr sets the listen address, e.g. "127.0.0.1:8000" for
@@ -145,6 +145,10 @@ func WithoutIntrospection() Option { return func(c *config) { c.noIntro = true }
 // default).
 func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
 
+// WithFaultSeed seeds the random faults of Faults().SetRate (default 0),
+// so that a failing soak test can be replayed.
+func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = seed } }
+
 // Timeline is how long each transitional status lasts. Durations count
 // from the previous transition; zero means the status is skipped at once.
 type Timeline struct {
@@ -175,13 +179,7 @@ func NewServer(opts ...Option) *Server {
 	if err != nil {
 		panic(err.Error())
 	}
-	var l net.Listener
-	if s.cfg.addr != "" {
-		if l, err = listen(s.cfg.addr); err != nil {
-			panic(err.Error())
-		}
-	}
-	s.start(l)
+	s.start(emulator.MustStart(s.emulatorArgs()))
 	return s
 }
 
@@ -192,45 +190,25 @@ func Listen(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	addr := s.cfg.addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	l, err := listen(addr)
+	srv, err := emulator.Start(s.emulatorArgs())
 	if err != nil {
 		return nil, err
 	}
-	s.start(l)
+	s.start(srv)
 	return s, nil
 }
 
-func listen(addr string) (net.Listener, error) {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("saagietest: listen on %s: %w", addr, err)
+// emulatorArgs are the arguments of emulator.Start: the platform behind
+// a fault injector whose errors carry Saagie's error bodies.
+func (s *Server) emulatorArgs() (string, http.Handler, fault.ErrorBody, emulator.Options) {
+	return "saagietest", s.handler, s.faultBody, emulator.Options{
+		Addr: s.cfg.addr, TLS: s.cfg.tls, ErrorLog: s.cfg.errorLog, FaultSeed: s.cfg.faultSeed,
 	}
-	return l, nil
 }
 
-var discardLogger = log.New(io.Discard, "", 0)
-
-func (s *Server) start(l net.Listener) {
-	var ts *httptest.Server
-	if l == nil {
-		ts = httptest.NewUnstartedServer(s.handler)
-	} else {
-		ts = &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler}}
-	}
-	if !s.cfg.errorLog {
-		ts.Config.ErrorLog = discardLogger
-	}
-	if s.cfg.tls {
-		ts.StartTLS()
-	} else {
-		ts.Start()
-	}
-	s.ts = ts
-	s.URL = baseURL(ts)
+func (s *Server) start(srv *emulator.Server) {
+	s.http = srv
+	s.URL = srv.URL
 }
 
 func newUnstarted(opts ...Option) (*Server, error) {
@@ -287,44 +265,23 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// baseURL is the server's URL, with an unspecified listen address replaced
-// by the loopback one a client can dial.
-func baseURL(ts *httptest.Server) string {
-	scheme := "http"
-	if ts.TLS != nil {
-		scheme = "https"
-	}
-	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
-	if err != nil {
-		return ts.URL
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return scheme + "://" + net.JoinHostPort(host, port)
-}
-
 // Close shuts the server down and waits for the requests in flight.
 func (s *Server) Close() {
-	if s.ts != nil {
-		s.ts.Close()
+	if s.http != nil {
+		s.http.Close()
 	}
 }
 
-// Handler returns the emulator's bare handler (full paths), for
-// httptest.NewRecorder or mounting under another server.
-func (s *Server) Handler() http.Handler { return s.handler }
+// Handler returns the emulator's handler (full paths), with the fault
+// injector in front, for httptest.NewRecorder or mounting under another
+// server.
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
 // Certificate returns the certificate of a WithTLS server, or nil.
-func (s *Server) Certificate() *x509.Certificate {
-	if s.ts == nil || s.ts.TLS == nil {
-		return nil
-	}
-	return s.ts.Certificate()
-}
+func (s *Server) Certificate() *x509.Certificate { return s.http.Certificate() }
 
 // Client returns an HTTP client that trusts the server's certificate.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // ProjectsURL is the Projects GraphQL endpoint of the platform.
 func (s *Server) ProjectsURL() string {
@@ -379,19 +336,32 @@ func (s *Server) RevokeTokens() { s.generation.Add(1) }
 // now reads the clock, to the millisecond as the platform's timestamps.
 func (s *Server) now() time.Time { return s.cfg.now().UTC().Truncate(time.Millisecond) }
 
-// Fault is a failure FailNextWith injects: the answer of a failing server,
-// or of the proxy in front of it.
+// Fault is a failure FailNextWith injects: Kind, Status, RetryAfter,
+// Stall and Pattern mean what they do in package fault's Fault, the same
+// for every Switchboard emulator; GraphQLError is Saagie's own. Status
+// and RateLimit answers carry the platform's Spring error body
+// ({timestamp, status, error, message}), on the GraphQL endpoints too, as
+// the gateway in front of them answers.
 type Fault struct {
-	// Status is the HTTP status, e.g. 500, 502 or 429.
+	// Kind is how the request fails (default fault.Status).
+	Kind fault.Kind
+	// Status is the HTTP status of Status and HTML faults, e.g. 500, 502
+	// or 429 (default 503 and 502).
 	Status int
-	// RetryAfter, when positive, is sent as Retry-After (whole seconds).
+	// RetryAfter is sent as Retry-After with a RateLimit fault (a Status
+	// fault of 429 with a RetryAfter is one).
 	RetryAfter time.Duration
+	// Stall bounds a Stall fault (default one minute).
+	Stall time.Duration
 	// Pattern limits the fault to requests whose "METHOD /path" starts
 	// with it (e.g. "POST /gateway/"); "" matches every request.
 	Pattern string
 	// GraphQLError, when set, answers 200 with {"data":null,"errors":
-	// [{"message": GraphQLError}]} instead of Status, as the platform does
-	// on an unexpected server-side failure ("Unexpected error").
+	// [{"message": GraphQLError}]} instead, as the platform does on an
+	// unexpected server-side failure ("Unexpected error"). It is a Status
+	// fault of status 200, whose body is a GraphQL error: when several
+	// are queued with different messages, their answers take the
+	// messages in the order they were queued.
 	GraphQLError string
 }
 
@@ -400,44 +370,51 @@ func (s *Server) FailNext(n, status int, pattern string) {
 	s.FailNextWith(n, Fault{Status: status, Pattern: pattern})
 }
 
-// FailNextWith is FailNext with the whole answer described by f.
+// FailNextWith is FailNext with the whole failure described by f, e.g. a
+// connection reset after a job was run:
+//
+//	srv.FailNextWith(1, saagietest.Fault{Kind: fault.Reset, Pattern: "POST /projects/"})
 func (s *Server) FailNextWith(n int, f Fault) {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-	s.faultsN.Store(int64(len(s.faults)))
-}
-
-func (s *Server) takeFault(r *http.Request) (Fault, bool) {
-	if s.faultsN.Load() == 0 {
-		return Fault{}, false
-	}
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	key := r.Method + " " + r.URL.Path
-	for i, f := range s.faults {
-		if strings.HasPrefix(key, f.Pattern) {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			s.faultsN.Store(int64(len(s.faults)))
-			return f, true
-		}
-	}
-	return Fault{}, false
-}
-
-func (f Fault) write(w http.ResponseWriter, r *http.Request) {
+	ff := fault.Fault{Kind: f.Kind, Status: f.Status, RetryAfter: f.RetryAfter, Stall: f.Stall, Pattern: f.Pattern}
 	if f.GraphQLError != "" {
-		writeJSON(w, http.StatusOK, map[string]any{
+		ff = fault.Fault{Kind: fault.Status, Status: http.StatusOK, Pattern: f.Pattern}
+		s.gqlMu.Lock()
+		for range n {
+			s.gqlErrors = append(s.gqlErrors, f.GraphQLError)
+		}
+		s.gqlMu.Unlock()
+	}
+	s.http.FailNext(n, ff)
+}
+
+// Faults returns the server's fault injector, for random faults in soak
+// tests (SetRate; seed them with WithFaultSeed) and for counting the
+// faults served. A Status fault of status 200 is a GraphQL "Unexpected
+// error".
+func (s *Server) Faults() *fault.Injector { return s.http.Faults() }
+
+// faultBody renders an injected error as the platform's own: a GraphQL
+// error for a 200, else Spring's error body (without the path, which the
+// injector does not pass on).
+func (s *Server) faultBody(status int) (string, []byte) {
+	if status == http.StatusOK {
+		msg := "Unexpected error"
+		s.gqlMu.Lock()
+		if len(s.gqlErrors) > 0 {
+			msg, s.gqlErrors = s.gqlErrors[0], s.gqlErrors[1:]
+		}
+		s.gqlMu.Unlock()
+		b, _ := json.Marshal(map[string]any{
 			"data":   nil,
-			"errors": []any{map[string]any{"message": f.GraphQLError, "extensions": nil, "path": nil}},
+			"errors": []any{map[string]any{"message": msg, "extensions": nil, "path": nil}},
 		})
-		return
+		return "application/json", b
 	}
-	if f.RetryAfter > 0 {
-		secs := (f.RetryAfter + time.Second - 1) / time.Second
-		w.Header().Set("Retry-After", strconv.FormatInt(int64(secs), 10))
-	}
-	writeHTTPError(w, r, f.Status, http.StatusText(f.Status))
+	b, _ := json.Marshal(map[string]any{
+		"timestamp": s.now().Format("2006-01-02T15:04:05.000+00:00"),
+		"status":    status,
+		"error":     http.StatusText(status),
+		"message":   http.StatusText(status),
+	})
+	return "application/json", b
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/switchboard-go/switchboard/facade/fault"
 	"github.com/switchboard-go/switchboard/facade/saagie/saagietest"
 )
 
@@ -158,7 +159,7 @@ func TestFaults(t *testing.T) {
 	srv := saagietest.NewServer()
 	t.Cleanup(srv.Close)
 	g := newGQL(t, srv)
-	srv.FailNextWith(1, saagietest.Fault{Status: 503, RetryAfter: 1500 * time.Millisecond, Pattern: "POST /projects/"})
+	srv.FailNextWith(1, saagietest.Fault{Kind: fault.RateLimit, RetryAfter: 1500 * time.Millisecond, Pattern: "POST /projects/"})
 	req, _ := http.NewRequest(http.MethodPost, srv.ProjectsURL(), strings.NewReader(`{"query":"{ projects { id } }"}`))
 	req.Header.Set("Authorization", "Bearer "+g.token)
 	resp, err := srv.Client().Do(req)
@@ -166,7 +167,7 @@ func TestFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "2" {
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2" {
 		t.Errorf("fault: %d Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 	// The fault is consumed: the next request goes through.

@@ -20,7 +20,8 @@
 // inject faults (error statuses, 429, connections reset mid-body, stalls,
 // bodies truncated behind a matching Content-Length, malformed JSON, a
 // proxy's HTML page) through the fault injector every Switchboard
-// emulator shares; WithClock moves time, Stats counts logins, refreshes
+// emulator shares, and Faults().SetRate random ones, replayable with
+// WithFaultSeed; WithClock moves time, Stats counts logins, refreshes
 // and 401s, RevokeTokens forces a re-login.
 //
 // What is the emulator's own, because the real server's behaviour is not

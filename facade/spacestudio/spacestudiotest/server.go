@@ -5,16 +5,12 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"io"
-	"log"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/emulator"
 )
 
 // TokenPath is where the emulator serves the Keycloak token endpoint of
@@ -56,13 +52,11 @@ type Server struct {
 	UserID string
 
 	cfg     config
-	ts      *httptest.Server
-	handler http.Handler
+	http    *emulator.Server
+	handler http.Handler // the API and token endpoint, without the fault injector
 
 	mu sync.Mutex // guards everything below
 	st *store
-
-	faults *fault.Injector
 }
 
 // Option configures a Server.
@@ -81,6 +75,7 @@ type config struct {
 	noScripting  bool
 	tls          bool
 	errorLog     bool
+	faultSeed    uint64
 }
 
 // WithAddr sets the listen address (default "127.0.0.1:0", a free port).
@@ -121,14 +116,16 @@ func WithTLS() Option { return func(c *config) { c.tls = true } }
 // WithErrorLog keeps net/http's server error log on stderr.
 func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
 
+// WithFaultSeed seeds the random faults of Faults().SetRate (default 0),
+// so that a failing soak test can be replayed.
+func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = seed } }
+
 // NewServer starts an emulator on a loopback port (or the WithAddr
 // address). It panics when it cannot listen, as httptest.NewServer does;
 // use Listen when the address comes from a user.
 func NewServer(opts ...Option) *Server {
-	s, err := Listen(opts...)
-	if err != nil {
-		panic(err.Error())
-	}
+	s := newUnstarted(opts...)
+	s.start(emulator.MustStart(s.emulatorArgs()))
 	return s
 }
 
@@ -136,27 +133,26 @@ func NewServer(opts ...Option) *Server {
 // address cannot be bound.
 func Listen(opts ...Option) (*Server, error) {
 	s := newUnstarted(opts...)
-	addr := s.cfg.addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	l, err := net.Listen("tcp", addr)
+	srv, err := emulator.Start(s.emulatorArgs())
 	if err != nil {
-		return nil, fmt.Errorf("spacestudiotest: listen on %s: %w", addr, err)
+		return nil, err
 	}
-	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}}
-	if !s.cfg.errorLog {
-		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-	}
-	if s.cfg.tls {
-		ts.StartTLS()
-	} else {
-		ts.Start()
-	}
-	s.ts = ts
-	s.URL = baseURL(ts)
-	s.TokenURL = s.URL + TokenPath
+	s.start(srv)
 	return s, nil
+}
+
+// emulatorArgs are the arguments of emulator.Start: the API behind a
+// fault injector whose errors carry Spring Boot's error body.
+func (s *Server) emulatorArgs() (string, http.Handler, fault.ErrorBody, emulator.Options) {
+	return "spacestudiotest", s.handler, s.faultBody, emulator.Options{
+		Addr: s.cfg.addr, TLS: s.cfg.tls, ErrorLog: s.cfg.errorLog, FaultSeed: s.cfg.faultSeed,
+	}
+}
+
+func (s *Server) start(srv *emulator.Server) {
+	s.http = srv
+	s.URL = srv.URL
+	s.TokenURL = s.URL + TokenPath
 }
 
 func newUnstarted(opts ...Option) *Server {
@@ -186,107 +182,64 @@ func newUnstarted(opts ...Option) *Server {
 		cfg:    cfg,
 	}
 	s.st = newStore()
-	s.faults = fault.New(1, s.faultBody)
-	s.handler = s.faults.Wrap(http.HandlerFunc(s.serveHTTP))
+	s.handler = http.HandlerFunc(s.serveHTTP)
 	return s
-}
-
-// baseURL is the server's URL with an unspecified listen address replaced
-// by loopback.
-func baseURL(ts *httptest.Server) string {
-	scheme := "http"
-	if ts.TLS != nil {
-		scheme = "https"
-	}
-	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
-	if err != nil {
-		return ts.URL
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // Close shuts the server down and waits for the requests in flight.
 func (s *Server) Close() {
-	if s.ts != nil {
-		s.ts.Close()
+	if s.http != nil {
+		s.http.Close()
 	}
 }
 
-// Handler returns the emulator's bare handler (token endpoint and API), to
-// mount elsewhere or wrap, e.g. in a contract check.
-func (s *Server) Handler() http.Handler { return s.handler }
+// Handler returns the emulator's handler (token endpoint and API), with
+// the fault injector in front, to mount elsewhere or wrap, e.g. in a
+// contract check.
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
 // Client returns an HTTP client that trusts a WithTLS server.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // Certificate returns the self-signed certificate of a WithTLS server.
-func (s *Server) Certificate() *x509.Certificate {
-	if s.ts == nil || s.ts.TLS == nil {
-		return nil
-	}
-	return s.ts.Certificate()
-}
+func (s *Server) Certificate() *x509.Certificate { return s.http.Certificate() }
 
-// FaultKind is a way of failing, the same for every Switchboard
-// emulator.
-type FaultKind int
+// FaultKind is a way of failing: package fault's Kind, the same for every
+// Switchboard emulator. The names below are kept for existing callers.
+type FaultKind = fault.Kind
 
-// The kinds of fault. Reset, Truncate and Malformed let the request reach
-// the emulator first: the operation happens, but the client cannot know.
+// The kinds of fault, as package fault defines them.
 const (
-	// FaultStatus answers Fault.Status (default 503) with an error body,
-	// before the emulator sees the request.
-	FaultStatus FaultKind = iota
-	// FaultRateLimit answers 429 with a Retry-After of one second.
-	FaultRateLimit
-	// FaultReset sends the real status, headers and half the body, then
-	// drops the connection.
-	FaultReset
-	// FaultStall answers nothing until the client gives up.
-	FaultStall
-	// FaultTruncate sends the real status with half the body, announced
-	// as the whole.
-	FaultTruncate
-	// FaultMalformed answers 200 with a body that is not JSON.
-	FaultMalformed
-	// FaultHTML answers Fault.Status (default 502) with a proxy's HTML
-	// page.
-	FaultHTML
+	FaultStatus    = fault.Status
+	FaultRateLimit = fault.RateLimit
+	FaultReset     = fault.Reset
+	FaultStall     = fault.Stall
+	FaultTruncate  = fault.Truncate
+	FaultMalformed = fault.Malformed
+	FaultHTML      = fault.HTML
 )
 
-var faultKinds = map[FaultKind]fault.Kind{
-	FaultStatus: fault.Status, FaultRateLimit: fault.RateLimit, FaultReset: fault.Reset, FaultStall: fault.Stall,
-	FaultTruncate: fault.Truncate, FaultMalformed: fault.Malformed, FaultHTML: fault.HTML,
-}
-
-// Fault is a failure FailNextWith injects.
-type Fault struct {
-	// Kind is how the request fails (default FaultStatus).
-	Kind FaultKind
-	// Status is the answer's status for FaultStatus and FaultHTML, e.g.
-	// 500 or 503.
-	Status int
-	// Pattern limits the fault to requests whose "METHOD /path" starts
-	// with it, e.g. "GET /exoops/users/"; "" matches every request.
-	Pattern string
-}
+// Fault is a failure FailNextWith injects, the same for every Switchboard
+// emulator: see package fault. Status and RateLimit answers carry Spring
+// Boot's error body. A Status fault of 429 with a RetryAfter is sent as a
+// RateLimit fault, with its Retry-After.
+type Fault = fault.Fault
 
 // FailNext makes the next n requests matching pattern answer status.
 func (s *Server) FailNext(n, status int, pattern string) {
-	s.FailNextWith(n, Fault{Status: status, Pattern: pattern})
+	s.FailNextWith(n, Fault{Kind: fault.Status, Status: status, Pattern: pattern})
 }
 
-// FailNextWith injects n faults described by f.
-func (s *Server) FailNextWith(n int, f Fault) {
-	k, ok := faultKinds[f.Kind]
-	if !ok {
-		k = fault.Status
-	}
-	s.faults.FailNext(n, fault.Fault{Kind: k, Status: f.Status, Pattern: f.Pattern})
-}
+// FailNextWith injects n faults described by f, e.g. a connection reset
+// after a file was stored:
+//
+//	srv.FailNextWith(1, spacestudiotest.Fault{Kind: fault.Reset, Pattern: "POST /exoops/"})
+func (s *Server) FailNextWith(n int, f Fault) { s.http.FailNext(n, f) }
+
+// Faults returns the server's fault injector, for random faults in soak
+// tests (SetRate; seed them with WithFaultSeed) and for counting the
+// faults served.
+func (s *Server) Faults() *fault.Injector { return s.http.Faults() }
 
 // faultBody renders an injected error as the emulator's own errors.
 func (s *Server) faultBody(status int) (string, []byte) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-go/switchboard/facade/fault"
 	"github.com/switchboard-go/switchboard/facade/st2/st2test"
 )
 
@@ -167,9 +168,9 @@ func TestKeys(t *testing.T) {
 
 func TestFaultsAndConflicts(t *testing.T) {
 	srv, _ := newServer(t)
-	srv.FailNextWith(1, st2test.Fault{Status: 503, RetryAfter: 2 * time.Second, Pattern: "GET /api/v1/actions"})
-	r := expect(t, call(t, srv, "GET", "/actions", nil), 503)
-	if r.header.Get("Retry-After") != "2" || r.fault(t) == "" {
+	srv.FailNextWith(1, st2test.Fault{Kind: fault.RateLimit, RetryAfter: 2 * time.Second, Pattern: "GET /api/v1/actions"})
+	r := expect(t, call(t, srv, "GET", "/actions", nil), 429)
+	if r.header.Get("Retry-After") != "2" || r.fault(t) != "Too Many Requests" {
 		t.Errorf("fault answer %v %s", r.header, r.body)
 	}
 	expect(t, call(t, srv, "GET", "/actions", nil), 200)

@@ -20,6 +20,11 @@
 // One server serves the public (nginx) layout: /auth/v1, /api/v1 and
 // /stream/v1 under Server.URL (ST2_BASE_URL). NewServer panics when it
 // cannot start, like httptest; Listen returns the error instead.
+// FailNext and FailNextWith inject failures of every kind package fault
+// knows (error statuses with st2's faultstring body, a 429 with
+// Retry-After, a connection reset after an execution was created, a
+// proxy's HTML page) in front of the services; Faults().SetRate injects
+// random ones, replayable with WithFaultSeed.
 //
 // # Time and the execution lifecycle
 //

@@ -204,10 +204,6 @@ func (s *Server) newHandler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNoRoute) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-ID", newUUID())
-		if f, ok := s.takeFault(r); ok {
-			f.write(w)
-			return
-		}
 		// The st2 router strips one trailing slash before matching.
 		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
 			r2 := r.Clone(r.Context())

@@ -4,18 +4,16 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/emulator"
 )
 
 // The public path prefixes of the three services, as nginx exposes them in
@@ -45,8 +43,6 @@ const DefaultMaxPageSize = 100
 // heartbeat).
 const DefaultHeartbeat = 25 * time.Second
 
-var discardLogger = log.New(io.Discard, "", 0)
-
 // Server is a running StackStorm emulator (st2auth, st2api and st2stream
 // behind one address), in the manner of httptest.Server. Its state lives
 // in memory and is lost on Close.
@@ -69,17 +65,13 @@ type Server struct {
 	APIKey string
 
 	cfg     config
-	ts      *httptest.Server
-	handler http.Handler
+	http    *emulator.Server
+	handler http.Handler // the services, without the fault injector
 
 	mu sync.Mutex // guards st: the whole emulated database
 	st *state
 
 	bus *bus
-
-	faultMu sync.Mutex
-	faults  []Fault
-	faultsN atomic.Int64
 
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -111,6 +103,7 @@ type config struct {
 	cryptoKey bool
 	index     map[string]any // nil: no index answers
 	indexURL  string
+	faultSeed uint64
 }
 
 type userEntry struct{ name, password string }
@@ -214,6 +207,10 @@ func WithTLS() Option { return func(c *config) { c.tls = true } }
 // default).
 func WithErrorLog() Option { return func(c *config) { c.errorLog = true } }
 
+// WithFaultSeed seeds the random faults of Faults().SetRate (default 0),
+// so that a failing soak test can be replayed.
+func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = seed } }
+
 // WithoutCryptoKey emulates an install without [keyvalue]
 // encryption_key_path: writing a secret key is then a 400.
 func WithoutCryptoKey() Option { return func(c *config) { c.cryptoKey = true } }
@@ -259,44 +256,53 @@ func Listen(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	addr := s.cfg.addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
+	if s.cfg.shell {
+		if addr, err = loopbackAddr(addr); err != nil {
+			return nil, err
+		}
 	}
-	l, err := net.Listen("tcp", addr)
+	srv, err := emulator.Start("st2test", s.handler, faultBody, emulator.Options{
+		Addr: addr, TLS: s.cfg.tls, ErrorLog: s.cfg.errorLog, FaultSeed: s.cfg.faultSeed,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("st2test: listen on %s: %w", addr, err)
+		return nil, err
 	}
-	if s.cfg.shell && !isLoopback(l.Addr()) {
-		_ = l.Close()
-		return nil, ErrShellNotLoopback
-	}
-	s.start(l)
+	s.start(srv)
 	return s, nil
 }
 
-// isLoopback reports whether a listener's address is a loopback one (an
-// unspecified address such as 0.0.0.0 is not).
-func isLoopback(a net.Addr) bool {
-	tcp, ok := a.(*net.TCPAddr)
-	return ok && tcp.IP.IsLoopback()
+// loopbackAddr resolves a listen address for WithShellExecution: it must
+// name a loopback address (":8000" and 0.0.0.0 are every interface). The
+// resolved literal address is what the server then binds, so a host name
+// cannot resolve to something else in between.
+func loopbackAddr(addr string) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ta, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("st2test: listen on %s: %w", addr, err)
+	}
+	if !ta.IP.IsLoopback() {
+		return "", ErrShellNotLoopback
+	}
+	return ta.String(), nil
 }
 
-func (s *Server) start(l net.Listener) {
-	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: s.handler}}
-	if !s.cfg.errorLog {
-		ts.Config.ErrorLog = discardLogger
-	}
-	if s.cfg.tls {
-		ts.StartTLS()
-	} else {
-		ts.Start()
-	}
-	s.ts = ts
-	s.setURLs(baseURL(ts))
+func (s *Server) start(srv *emulator.Server) {
+	s.http = srv
+	s.setURLs(srv.URL)
 	if s.cfg.tick > 0 {
 		s.workers.Add(1)
 		go s.ticker(s.cfg.tick)
 	}
+}
+
+// faultBody renders an injected error as st2's own:
+// {"faultstring": <status text>}.
+func faultBody(status int) (string, []byte) {
+	b, _ := json.Marshal(map[string]string{"faultstring": http.StatusText(status)})
+	return "application/json", b
 }
 
 func (s *Server) setURLs(base string) {
@@ -372,23 +378,6 @@ func newUnstarted(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// baseURL is the server's URL, with an unspecified listen address replaced
-// by the loopback one a client can dial.
-func baseURL(ts *httptest.Server) string {
-	scheme := "http"
-	if ts.TLS != nil {
-		scheme = "https"
-	}
-	host, port, err := net.SplitHostPort(ts.Listener.Addr().String())
-	if err != nil {
-		return ts.URL
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return scheme + "://" + net.JoinHostPort(host, port)
-}
-
 // Close shuts the server down: it ends the open streams, cancels running
 // action handlers and waits for the requests in flight.
 func (s *Server) Close() {
@@ -403,28 +392,24 @@ func (s *Server) Close() {
 		}
 		s.mu.Unlock()
 	})
-	if s.ts != nil {
-		s.ts.Close()
+	if s.http != nil {
+		s.http.Close()
 	}
 	s.workers.Wait()
 }
 
-// Handler returns the emulator's bare handler, expecting the full public
-// paths (/auth/v1/..., /api/v1/..., /stream/v1/...).
-func (s *Server) Handler() http.Handler { return s.handler }
+// Handler returns the emulator's handler, with the fault injector in
+// front, expecting the full public paths (/auth/v1/..., /api/v1/...,
+// /stream/v1/...).
+func (s *Server) Handler() http.Handler { return s.http.Handler() }
 
 // Certificate returns the self-signed certificate of a WithTLS server, or
 // nil for a plain HTTP one.
-func (s *Server) Certificate() *x509.Certificate {
-	if s.ts == nil || s.ts.TLS == nil {
-		return nil
-	}
-	return s.ts.Certificate()
-}
+func (s *Server) Certificate() *x509.Certificate { return s.http.Certificate() }
 
 // Client returns an HTTP client that trusts the WithTLS certificate. It
 // adds no credentials.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // now reads the clock, in UTC to the microsecond as st2 stores times.
 func (s *Server) now() time.Time { return s.cfg.now().UTC().Truncate(time.Microsecond) }
@@ -456,63 +441,31 @@ func (s *Server) Tick() {
 	s.st.advance(s.now())
 }
 
-// Fault is a failure FailNextWith injects: the answer a failing server or
-// proxy would give before st2 is reached.
-type Fault struct {
-	// Status is the answer's status, e.g. 500 or 503; the body is
-	// {"faultstring": <status text>}.
-	Status int
-	// RetryAfter, when positive, is sent as Retry-After in whole seconds.
-	RetryAfter time.Duration
-	// Pattern limits the fault to requests whose "METHOD /path" starts
-	// with it (e.g. "GET /api/v1/executions"); "" matches every request.
-	Pattern string
-}
+// Fault is a failure FailNextWith injects, the same for every
+// Switchboard emulator: see package fault for the kinds. Status and
+// RateLimit answers carry st2's {"faultstring": <status text>} body. A
+// Status fault of 429 with a RetryAfter is sent as a RateLimit fault,
+// with its Retry-After; package fault sends Retry-After with no other
+// status.
+type Fault = fault.Fault
 
-// FailNext makes the next n requests matching pattern answer status
+// FailNext makes the next n requests matching pattern ("METHOD /path"
+// prefix, e.g. "GET /api/v1/executions"; "" for any) answer status
 // before reaching the emulator.
 func (s *Server) FailNext(n, status int, pattern string) {
-	s.FailNextWith(n, Fault{Status: status, Pattern: pattern})
+	s.FailNextWith(n, Fault{Kind: fault.Status, Status: status, Pattern: pattern})
 }
 
-// FailNextWith is FailNext with the whole answer described by f.
-func (s *Server) FailNextWith(n int, f Fault) {
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-	s.faultsN.Store(int64(len(s.faults)))
-}
+// FailNextWith is FailNext with the whole failure described by f, e.g. a
+// connection reset after an execution was created:
+//
+//	srv.FailNextWith(1, st2test.Fault{Kind: fault.Reset, Pattern: "POST /api/v1/executions"})
+func (s *Server) FailNextWith(n int, f Fault) { s.http.FailNext(n, f) }
 
-func (s *Server) takeFault(r *http.Request) (Fault, bool) {
-	if s.faultsN.Load() == 0 {
-		return Fault{}, false
-	}
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
-	key := r.Method + " " + r.URL.Path
-	for i, f := range s.faults {
-		if strings.HasPrefix(key, f.Pattern) {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			s.faultsN.Store(int64(len(s.faults)))
-			return f, true
-		}
-	}
-	return Fault{}, false
-}
-
-func (f Fault) write(w http.ResponseWriter) {
-	if f.RetryAfter > 0 {
-		secs := (f.RetryAfter + time.Second - 1) / time.Second
-		w.Header().Set("Retry-After", strconv.FormatInt(int64(secs), 10))
-	}
-	msg := http.StatusText(f.Status)
-	if f.Status == http.StatusInternalServerError {
-		msg = "Internal Server Error"
-	}
-	writeFault(w, f.Status, msg, nil)
-}
+// Faults returns the server's fault injector, for random faults in soak
+// tests (SetRate; seed them with WithFaultSeed) and for counting the
+// faults served.
+func (s *Server) Faults() *fault.Injector { return s.http.Faults() }
 
 // DropStreams ends every open stream connection, as a restarting
 // st2stream or a proxy timeout would, so that clients can test their
