@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-go/switchboard/facade/internal/auth"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/transport"
+	"github.com/switchboard-go/switchboard/facade/internal/wire"
 )
 
 // login obtains access tokens from the Keycloak realm. The Python package
@@ -94,7 +95,7 @@ func (l *login) tokenError(op string, err error) error {
 	if errors.As(err, &syn) || strings.Contains(err.Error(), "missing access_token") || strings.Contains(err.Error(), "cannot parse json") {
 		return &facade.DecodeError{Platform: platform, Operation: op, Method: http.MethodPost, URL: u, Err: errors.New(l.scrub.String(err.Error()))}
 	}
-	return &facade.TransportError{Platform: platform, Operation: op, Method: http.MethodPost, URL: u, Err: scrubbed(l.scrub, err)}
+	return &facade.TransportError{Platform: platform, Operation: op, Method: http.MethodPost, URL: u, Err: scrubbed(l.scrub, wire.WithCertHint(err))}
 }
 
 // scrubbed keeps err for errors.Is (context.DeadlineExceeded) while its

@@ -213,6 +213,9 @@ func (c Call) transportError(resp *http.Response, err error) error {
 			if msg := inner.Error(); len(msg) > maxExcerpt || c.Scrubber.String(msg) != msg {
 				inner = &scrubbedError{msg: redact.Excerpt(c.Scrubber.String(msg), maxExcerpt), err: inner}
 			}
+			if untrustedCert(inner) {
+				inner = &untrustedCertError{err: inner}
+			}
 		}
 		rebuilt := &url.Error{Op: ue.Op, URL: safe, Err: inner}
 		te.OutcomeUnknown = mayHaveBeenSent(te.Method, ue.Err)
@@ -221,6 +224,9 @@ func (c Call) transportError(resp *http.Response, err error) error {
 			msg := err.Error()
 			if ue.URL != "" {
 				msg = strings.ReplaceAll(msg, ue.URL, safe)
+			}
+			if _, ok := inner.(*untrustedCertError); ok {
+				msg += untrustedCertHint
 			}
 			te.Err = &replacedURLError{msg: c.Scrubber.String(msg), inner: rebuilt}
 		}
@@ -327,6 +333,47 @@ func (c Call) ConversionError(resp *http.Response, err error) error {
 
 // scrubbedError shows a cleaned message while keeping the original error
 // for errors.As.
+// untrustedCertHint follows a certificate verification failure: Go's own
+// message ("certificate signed by unknown authority") says what failed but
+// not what the user can do, and the fix differs between a private CA and a
+// throwaway test server.
+const untrustedCertHint = " (the server's TLS certificate is not trusted: add its CA" +
+	" (facade.WithCACertFile, or the CLI's CA certificate setting), or, for a test server only," +
+	" turn verification off by name (facade.WithInsecureSkipVerify, the CLI's --insecure," +
+	" spacestudio's VERIFY_SSL_CERTIFICATE=FALSE))"
+
+// untrustedCert reports whether err is a failure to verify the server's
+// certificate chain or name.
+func untrustedCert(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var authErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidErr x509.CertificateInvalidError
+	return errors.As(err, &certErr) || errors.As(err, &authErr) || errors.As(err, &hostErr) || errors.As(err, &invalidErr)
+}
+
+// WithCertHint returns err with the advice of a certificate failure
+// added, for facades that build a *facade.TransportError themselves (an
+// OAuth2 token exchange); other errors are returned as they are. A
+// *url.Error stays on top, so the TransportError still prints its URL once.
+func WithCertHint(err error) error {
+	if err == nil || !untrustedCert(err) {
+		return err
+	}
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: ue.URL, Err: &untrustedCertError{err: ue.Err}}
+	}
+	return &untrustedCertError{err: err}
+}
+
+// untrustedCertError adds [untrustedCertHint] to a certificate failure and
+// unwraps to it, so errors.As(err, &x509.UnknownAuthorityError{}) still
+// works.
+type untrustedCertError struct{ err error }
+
+func (e *untrustedCertError) Error() string { return e.err.Error() + untrustedCertHint }
+func (e *untrustedCertError) Unwrap() error { return e.err }
+
 type scrubbedError struct {
 	msg string
 	err error

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -458,5 +459,50 @@ func TestRefusedCredentialsAreNotOutcomeUnknown(t *testing.T) {
 	_, err = Decode[component](Call{Platform: "test"}, resp, err)
 	if !errors.Is(err, facade.ErrUnauthorized) || errors.Is(err, facade.ErrOutcomeUnknown) {
 		t.Fatalf("got %v: a request that never left is not of unknown outcome", err)
+	}
+}
+
+func TestUntrustedCertificateSaysWhatToDo(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL+"/?api_key="+secret, nil)
+	resp, err := http.DefaultClient.Do(req) // the system pool: the test server's certificate is unknown
+	_, err = Decode[component](call(), resp, err)
+	var te *facade.TransportError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %#v, want a *facade.TransportError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"certificate is not trusted", "WithCACertFile", "WithInsecureSkipVerify", "--insecure"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+	if strings.Count(msg, "not trusted") != 1 || strings.Contains(msg, secret) {
+		t.Errorf("message %q: hint repeated or secret shown", msg)
+	}
+	var uae x509.UnknownAuthorityError
+	if !errors.As(err, &uae) || te.OutcomeUnknown {
+		t.Errorf("err = %v: the x509 cause is lost, or OutcomeUnknown set", err)
+	}
+}
+
+func TestWithCertHint(t *testing.T) {
+	if err := WithCertHint(nil); err != nil {
+		t.Errorf("WithCertHint(nil) = %v", err)
+	}
+	plain := errors.New("connection refused")
+	if err := WithCertHint(plain); err != plain {
+		t.Errorf("a non-certificate error changed: %v", err)
+	}
+	cause := x509.UnknownAuthorityError{}
+	err := WithCertHint(&url.Error{Op: "Post", URL: "https://h/token", Err: cause})
+	ue, ok := err.(*url.Error)
+	if !ok || !strings.Contains(err.Error(), "certificate is not trusted") || !errors.As(err, new(x509.UnknownAuthorityError)) {
+		t.Fatalf("WithCertHint = %#v: want a *url.Error with the hint, unwrapping to the cause", err)
+	}
+	te := &facade.TransportError{Platform: "p", Method: "POST", URL: "https://h/token", Err: ue}
+	if strings.Count(te.Error(), "https://h/token") != 1 {
+		t.Errorf("the URL is repeated: %q", te.Error())
 	}
 }
