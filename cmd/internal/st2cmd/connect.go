@@ -83,11 +83,16 @@ func (e *Env) connect(cmd *cobra.Command) (*st2.Client, error) {
 		}
 	}
 	e.rec = &recorder{}
-	c, err := st2.New(cfg,
+	opts := []facade.Option{
 		facade.WithLogger(e.a.Logger()),
 		facade.WithTimeout(e.timeout),
 		facade.WithMiddleware(e.rec.wrap),
-		facade.WithUserAgent("switchboard-st2"))
+		facade.WithUserAgent("switchboard-st2"),
+	}
+	if e.insecure {
+		opts = append(opts, facade.WithInsecureSkipVerify())
+	}
+	c, err := st2.New(cfg, opts...)
 	if err != nil {
 		return nil, asUsage(err)
 	}

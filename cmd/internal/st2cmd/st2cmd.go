@@ -12,15 +12,15 @@
 //
 // Connection settings are st2's: --url, --auth-url, --api-url,
 // --stream-url, --api-version, --config-file, --skip-config, --cacert,
-// -t/--token and --api-key, falling back on the ST2_* variables and
+// -t/--token and --api-key (plus --insecure, as on the other platforms), falling back on the ST2_* variables and
 // ~/.st2/config as facade/st2's LoadConfig reads them. With the global
 // --sandbox flag every command runs against the in-process emulator of
 // facade/st2/st2test, seeded with demo data.
 //
 // Deliberate differences from the Python CLI: errors go to stderr (st2
 // prints them on stdout); the dots `st2 run` prints while it waits go to
-// stderr and only on a terminal; TLS certificates are always verified
-// (st2 skips verification of https without --cacert); the environment
+// stderr and only on a terminal; TLS certificates are verified unless
+// --insecure is given (st2 skips verification of https without --cacert); the environment
 // ranks above the config file, as in facade/st2.
 package st2cmd
 
@@ -67,6 +67,7 @@ type Env struct {
 	configFile                                  string
 	skipConfig                                  bool
 	cacert                                      string
+	insecure                                    bool
 	token, apiKey                               string
 	timeout                                     time.Duration
 
@@ -129,6 +130,7 @@ func (e *Env) AddConnectionFlags(cmd *cobra.Command) {
 	pf.StringVar(&e.configFile, "config-file", "", "the st2 CLI config file (default $"+st2.EnvConfigFile+", then ~/.st2/config)")
 	pf.BoolVar(&e.skipConfig, "skip-config", false, "do not read the config file (also $"+st2.EnvSkipConfig+"=1)")
 	pf.StringVar(&e.cacert, "cacert", "", "PEM file of CA certificates to trust (default $"+st2.EnvCACert+")")
+	pf.BoolVar(&e.insecure, "insecure", false, "do not verify the server's TLS certificate")
 	pf.Var(&tokenFlag{v: &e.token}, "token", "access token for user authentication (default $"+st2.EnvAuthToken+")")
 	pf.Lookup("token").Shorthand = "t"
 	pf.StringVar(&e.apiKey, "api-key", "", "API key for user authentication (default $"+st2.EnvAPIKey+")")
