@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +20,7 @@ func newSandboxCmd(a *app.App) *cobra.Command {
 	}
 	var addr string
 	var seed bool
+	var faults string
 	serve := &cobra.Command{
 		Use:   "serve <platform>",
 		Short: "Serve a platform emulator over HTTP for any client in any language",
@@ -45,9 +47,9 @@ Platforms: %s`, joinPlatforms(sandbox.Platforms())),
 			if everywhere {
 				fmt.Fprintf(a.Err, "warning: --addr %s listens on every interface: other machines can reach this emulator and its credentials\n", addr)
 			}
-			inst, err := sandbox.Start(cmd.Context(), args[0], sandbox.Options{Addr: listen, Seed: seed, Now: a.Now})
+			inst, err := sandbox.Start(cmd.Context(), args[0], sandbox.Options{Addr: listen, Seed: seed, Now: a.Now, Faults: faults})
 			if err != nil {
-				if sandbox.IsUnknownPlatform(err) {
+				if sandbox.IsUnknownPlatform(err) || errors.Is(err, sandbox.ErrBadFaults) {
 					return &app.UsageError{Err: err}
 				}
 				return err
@@ -63,12 +65,16 @@ Platforms: %s`, joinPlatforms(sandbox.Platforms())),
 				return err
 			}
 			fmt.Fprintf(a.Err, "%s emulator listening on %s (Ctrl-C to stop)\n", inst.Platform, inst.URL)
+			if faults != "" {
+				fmt.Fprintf(a.Err, "fault injection on: %s\n", faults)
+			}
 			<-cmd.Context().Done()
 			return nil
 		},
 	}
 	serve.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "listen address (host:port); loopback unless you name another interface")
 	serve.Flags().BoolVar(&seed, "seed", false, "start with a small demo data set instead of an empty server")
+	serve.Flags().StringVar(&faults, "faults", "", "inject faults: rate=0.2[,kinds=status+ratelimit+reset+stall+truncate+malformed+html][,seed=N]")
 	cmd.AddCommand(serve)
 	return cmd
 }

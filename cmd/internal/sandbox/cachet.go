@@ -18,6 +18,11 @@ func startCachet(ctx context.Context, opts Options) (*Instance, error) {
 	}
 	// Listen, not NewServer: the address comes from the user (`sandbox
 	// serve --addr`) and may well be taken, which is an error, not a panic.
+	faults, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	srvOpts = append(srvOpts, cachettest.WithFaultSeed(faults.seed))
 	srv, err := cachettest.Listen(srvOpts...)
 	if err != nil {
 		return nil, err
@@ -32,6 +37,8 @@ func startCachet(ctx context.Context, opts Options) (*Instance, error) {
 			return nil, fmt.Errorf("cachet sandbox: seeding the demo data: %w", err)
 		}
 	}
+	// After seeding: the demo data goes in whole, the faults hit the user.
+	faults.apply(srv.Faults())
 	return &Instance{
 		Platform: "cachet",
 		URL:      srv.URL,

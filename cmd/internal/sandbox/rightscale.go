@@ -21,10 +21,17 @@ func startRightScale(_ context.Context, opts Options) (*Instance, error) {
 	}
 	// Listen, not NewServer: the address comes from the user and may be
 	// taken, which is an error, not a panic.
+	faults, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	srvOpts = append(srvOpts, rightscaletest.WithFaultSeed(faults.seed))
 	srv, err := rightscaletest.Listen(srvOpts...)
 	if err != nil {
 		return nil, err
 	}
+	// After seeding: the demo data goes in whole, the faults hit the user.
+	faults.apply(srv.Faults())
 	return &Instance{
 		Platform: "rightscale",
 		URL:      srv.URL,

@@ -36,10 +36,17 @@ func startSaagie(_ context.Context, opts Options) (*Instance, error) {
 	}
 	// Listen, not NewServer: the address comes from the user and may be
 	// taken, which is an error, not a panic.
+	faults, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	srvOpts = append(srvOpts, saagietest.WithFaultSeed(faults.seed))
 	srv, err := saagietest.Listen(srvOpts...)
 	if err != nil {
 		return nil, err
 	}
+	// After seeding: the demo data goes in whole, the faults hit the user.
+	faults.apply(srv.Faults())
 	return &Instance{
 		Platform: "saagie",
 		URL:      srv.URL,

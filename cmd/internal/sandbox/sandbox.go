@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/switchboard-go/switchboard/facade/fault"
 )
 
 // EnvVar is one NAME=value pair a platform's own tools read.
@@ -29,7 +31,40 @@ type Options struct {
 	// Now is the emulator's clock; nil means the real time. Tests freeze
 	// it so that timestamps in the output are reproducible.
 	Now func() time.Time
+	// Faults is a `--faults` spec ("rate=0.2,kinds=status+reset,seed=7",
+	// see [fault.ParseSpec]); empty means no faults. It is applied after
+	// the demo data is seeded, so seeding never fails by design.
+	Faults string
 }
+
+// faultSpec is a parsed Options.Faults.
+type faultSpec struct {
+	rate float64
+	mix  []fault.Fault
+	seed uint64
+}
+
+// parseFaults reads Options.Faults; a zero spec means no faults.
+func parseFaults(spec string) (faultSpec, error) {
+	if strings.TrimSpace(spec) == "" {
+		return faultSpec{}, nil
+	}
+	rate, mix, seed, err := fault.ParseSpec(spec)
+	if err != nil {
+		return faultSpec{}, fmt.Errorf("%w: %w", ErrBadFaults, err)
+	}
+	return faultSpec{rate: rate, mix: mix, seed: seed}, nil
+}
+
+// apply turns the faults on in an emulator's injector.
+func (f faultSpec) apply(inj *fault.Injector) {
+	if f.rate > 0 {
+		inj.SetRate(f.rate, f.mix...)
+	}
+}
+
+// ErrBadFaults is returned by Start for an unreadable Options.Faults.
+var ErrBadFaults = errors.New("bad --faults spec")
 
 // Instance is a running emulator.
 type Instance struct {
@@ -94,6 +129,9 @@ func Start(ctx context.Context, platform string, opts Options) (*Instance, error
 	start, ok := starters()[strings.ToLower(platform)]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q (have: %s)", ErrUnknownPlatform, platform, strings.Join(Platforms(), ", "))
+	}
+	if _, err := parseFaults(opts.Faults); err != nil {
+		return nil, err
 	}
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"

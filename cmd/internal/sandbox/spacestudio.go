@@ -18,6 +18,11 @@ func startSpacestudio(ctx context.Context, opts Options) (*Instance, error) {
 	if opts.Now != nil {
 		srvOpts = append(srvOpts, spacestudiotest.WithClock(opts.Now))
 	}
+	faults, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	srvOpts = append(srvOpts, spacestudiotest.WithFaultSeed(faults.seed))
 	srv, err := spacestudiotest.Listen(srvOpts...)
 	if err != nil {
 		return nil, err
@@ -28,6 +33,8 @@ func startSpacestudio(ctx context.Context, opts Options) (*Instance, error) {
 			return nil, fmt.Errorf("spacestudio sandbox: seeding the demo data: %w", err)
 		}
 	}
+	// After seeding: the demo data goes in whole, the faults hit the user.
+	faults.apply(srv.Faults())
 	return &Instance{
 		Platform: "spacestudio",
 		URL:      srv.URL,

@@ -24,10 +24,17 @@ func startST2(_ context.Context, opts Options) (*Instance, error) {
 	if opts.Seed {
 		srvOpts = append(srvOpts, st2test.WithDemoData())
 	}
+	faults, err := parseFaults(opts.Faults)
+	if err != nil {
+		return nil, err
+	}
+	srvOpts = append(srvOpts, st2test.WithFaultSeed(faults.seed))
 	srv, err := st2test.Listen(srvOpts...)
 	if err != nil {
 		return nil, err
 	}
+	// After seeding: the demo data goes in whole, the faults hit the user.
+	faults.apply(srv.Faults())
 	return &Instance{
 		Platform: "st2",
 		URL:      srv.URL,
