@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/switchboard-go/switchboard/facade"
 )
 
 // pages serves items 0..n-1 in pages of size, counting fetches.
@@ -178,4 +182,81 @@ func BenchmarkSeq(b *testing.B) {
 			b.Fatalf("n = %d", n)
 		}
 	}
+}
+
+// TestSeqErrorPosition: a failed fetch ends the sequence with a *Error
+// that says which page failed, after how many items, and unwraps to the
+// cause; a lost body is re-fetched at most MaxRefetch times.
+func TestSeqErrorPosition(t *testing.T) {
+	refetchDelay = time.Millisecond
+	cause := &facade.DecodeError{Platform: "x", Method: "GET", StatusCode: 200}
+	fails := 0
+	fetch := func(_ context.Context, off int) (Page[int, int], error) {
+		if off == 4 && fails > 0 {
+			fails--
+			return Page[int, int]{}, cause
+		}
+		if off >= 6 {
+			return Page[int, int]{}, &facade.APIError{StatusCode: 500}
+		}
+		return Page[int, int]{Items: []int{off, off + 1}, Next: off + 2, More: true}, nil
+	}
+	run := func() ([]int, error) {
+		var got []int
+		for v, err := range Seq(context.Background(), 0, fetch) {
+			if err != nil {
+				return got, err
+			}
+			got = append(got, v)
+		}
+		return got, nil
+	}
+
+	fails = MaxRefetch // cured by re-fetching
+	got, err := run()
+	var pe *Error
+	var apiErr *facade.APIError
+	if !errors.As(err, &pe) || !errors.As(err, &apiErr) || pe.Page != 4 || pe.Items != 6 || pe.Cursor != 6 || pe.Attempts != 1 || len(got) != 6 {
+		t.Fatalf("got %v, %v (%+v); want 6 items then a *Error at page 4, cursor 6", got, err, pe)
+	}
+	if !strings.Contains(err.Error(), "page 4 (cursor 6) after 6 items") {
+		t.Errorf("message %q does not say where it stopped", err)
+	}
+
+	fails = MaxRefetch + 1 // outlasts the re-fetches
+	got, err = run()
+	var de *facade.DecodeError
+	if !errors.As(err, &pe) || !errors.As(err, &de) || pe.Page != 3 || pe.Attempts != MaxRefetch+1 || len(got) != 4 {
+		t.Fatalf("got %v, %v (%+v); want a *Error at page 3 after %d attempts", got, err, pe, MaxRefetch+1)
+	}
+
+	// A create-like failure that may have changed the server is never repeated.
+	calls := 0
+	unsafe := func(context.Context, int) (Page[int, int], error) {
+		calls++
+		return Page[int, int]{}, &facade.TransportError{Method: "POST", OutcomeUnknown: true}
+	}
+	for _, err := range Seq(context.Background(), 0, unsafe) {
+		if err.Error() != (&facade.TransportError{Method: "POST", OutcomeUnknown: true}).Error() {
+			t.Errorf("a first page's failure reads %q, want the cause alone", err)
+		}
+		if !errors.Is(err, facade.ErrOutcomeUnknown) || calls != 1 {
+			t.Errorf("%d fetches, %v; want one fetch and the outcome-unknown error", calls, err)
+		}
+	}
+
+	// Cancellation during the pause before a re-fetch ends it at once, as
+	// the context's own error.
+	refetchDelay = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	lost := func(context.Context, int) (Page[int, int], error) {
+		cancel()
+		return Page[int, int]{}, &facade.TransportError{Method: "GET", Err: context.Canceled}
+	}
+	for _, err := range Seq(ctx, 0, lost) {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled re-fetch: %v", err)
+		}
+	}
+	refetchDelay = 50 * time.Millisecond
 }
