@@ -133,7 +133,11 @@ func (t *retryTransport) decide(ctx context.Context, attempt int, resp *http.Res
 		delay = t.backoff(attempt)
 	} else {
 		switch resp.StatusCode {
-		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		// 500 too: the retry layer only ever repeats idempotent requests,
+		// and an internal error on a read is as often transient (a worker
+		// restarting, a lost database connection) as a 503.
+		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		default:
 			return 0, false
 		}
