@@ -116,6 +116,15 @@ type DecodeError struct {
 	Body string
 	// Err is the decoder's error.
 	Err error
+	// OutcomeUnknown is set for a request that is not idempotent (a
+	// create): the server answered 2xx, so it acted, but what it made
+	// cannot be read. The error matches [ErrOutcomeUnknown].
+	OutcomeUnknown bool
+}
+
+// Is matches ErrOutcomeUnknown when the outcome is unknown.
+func (e *DecodeError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && e.OutcomeUnknown
 }
 
 // Error names the content type because "invalid character '<'" alone does

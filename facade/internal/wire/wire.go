@@ -310,6 +310,10 @@ func (c Call) decodeError(resp *http.Response, captured []byte, err error) error
 		Err:         err,
 	}
 	e.Method, e.URL = c.request(resp)
+	switch strings.ToUpper(e.Method) {
+	case http.MethodPost, http.MethodPatch:
+		e.OutcomeUnknown = true
+	}
 	// A *json.UnmarshalTypeError quotes numbers it could not store ("cannot
 	// unmarshal number 123456 into..."): scrub the message, keep the error.
 	if err != nil {

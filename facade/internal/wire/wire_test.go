@@ -506,3 +506,15 @@ func TestWithCertHint(t *testing.T) {
 		t.Errorf("the URL is repeated: %q", te.Error())
 	}
 }
+
+func TestUnreadableCreateAnswerIsOutcomeUnknown(t *testing.T) {
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		resp := &http.Response{StatusCode: 201, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{"id": 4`)), Request: httptest.NewRequest(method, "http://h/components", nil)}
+		_, err := Decode[component](Call{Platform: "test", Operation: "Create"}, resp, nil)
+		var de *facade.DecodeError
+		if !errors.As(err, &de) || errors.Is(err, facade.ErrOutcomeUnknown) != (method == http.MethodPost) {
+			t.Fatalf("%s: %v (outcome unknown: %v)", method, err, errors.Is(err, facade.ErrOutcomeUnknown))
+		}
+	}
+}
