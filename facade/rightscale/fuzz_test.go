@@ -1,21 +1,17 @@
 package rightscale_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
-	"iter"
 	"net/http"
-	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/fuzzanswer"
 	"github.com/switchboard-go/switchboard/facade/rightscale"
 )
 
@@ -34,166 +30,17 @@ const (
 
 var fuzzSecrets = []string{fuzzRefresh, fuzzAccess}
 
-// fuzzMaxError bounds an error string: an APIError's message and a
-// DecodeError's excerpt are capped at 1 KiB, the rest is the request line.
-const fuzzMaxError = 4 << 10
-
-// fuzzBig in a fuzzed body stands for 8 KiB of text, so that the fuzzer
-// can try huge fields without huge inputs, and an error quoting a field
-// whole shows up as an unbounded message.
-const fuzzBig = "%BIG%"
-
-var fuzzBigText = strings.Repeat("x", 8<<10)
-
-// fuzzAnswer is a server answer.
-type fuzzAnswer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func newFuzzAnswer(status int, contentType, headers, body string) fuzzAnswer {
-	// Keep to final statuses: 1xx are never handed to a client.
-	if status < 200 || status > 599 {
-		status = 200 + (max(status, -status)%400+400)%400
-	}
-	h := http.Header{}
-	for line := range strings.SplitSeq(headers, "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) != "" {
-			h.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
-		}
-	}
-	if contentType != "" {
-		h.Set("Content-Type", contentType)
-	}
-	b := bytes.Replace([]byte(body), []byte(fuzzBig), []byte(fuzzBigText), 4)
-	return fuzzAnswer{status: status, header: h, body: b}
-}
-
-// fuzzTransport gives the fuzzed answer to every request, except those
-// fixed answers (a login, when the API is fuzzed) and up to a budget per
-// operation; past it the "network" fails, so that an answer that makes a
-// list endless still ends (with a *facade.TransportError).
-type fuzzTransport struct {
-	answer fuzzAnswer
-	fixed  func(*http.Request) *fuzzAnswer
-	mu     sync.Mutex
-	left   int
-}
-
-func (rt *fuzzTransport) reset(budget int) {
-	rt.mu.Lock()
-	rt.left = budget
-	rt.mu.Unlock()
-}
-
-func (rt *fuzzTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
-		_ = req.Body.Close()
-	}
-	a := &rt.answer
-	if rt.fixed != nil {
-		if f := rt.fixed(req); f != nil {
-			a = f
-		}
-	}
-	rt.mu.Lock()
-	rt.left--
-	out := rt.left < 0
-	rt.mu.Unlock()
-	if out {
-		return nil, errors.New("fuzz: request budget spent")
-	}
-	return &http.Response{
-		StatusCode: a.status, Status: http.StatusText(a.status),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        a.header.Clone(),
-		Body:          io.NopCloser(bytes.NewReader(a.body)),
-		ContentLength: int64(len(a.body)),
-		Request:       req,
-	}, nil
-}
-
-// fuzzHide replaces the secrets, so a failure report never prints them.
-func fuzzHide(s string) string {
-	for _, secret := range fuzzSecrets {
-		s = strings.ReplaceAll(s, secret, "<SECRET>")
-	}
-	return s
-}
-
-// fuzzLeaks reports whether s holds one of secrets.
-func fuzzLeaks(s string, secrets []string) bool {
-	for _, secret := range secrets {
-		if strings.Contains(s, secret) {
-			return true
-		}
-	}
-	return false
-}
-
-// fuzzCheckErr fails on an error of an undocumented type, a long error
-// string or one quoting one of secrets, the client's own.
-func fuzzCheckErr(t *testing.T, op string, err error, secrets []string) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	msg := err.Error()
-	if len(msg) > fuzzMaxError {
-		t.Fatalf("%s: error string of %d bytes (max %d): %.300s…", op, len(msg), fuzzMaxError, fuzzHide(msg))
-	}
-	var (
-		apiErr    *facade.APIError
-		decErr    *facade.DecodeError
-		trErr     *facade.TransportError
-		argErr    *facade.ArgumentError
-		waitErr   *facade.WaitTimeoutError
-		exErr     *rightscale.ExchangeError
-		nfErr     *rightscale.NotFoundError
-		failedErr *rightscale.TaskFailedError
-	)
-	var fields []string
-	switch {
-	case errors.As(err, &apiErr):
-		fields = []string{apiErr.Message, apiErr.Body, apiErr.URL}
-	case errors.As(err, &decErr):
-		fields = []string{decErr.Body, decErr.URL}
-	case errors.As(err, &trErr):
-		fields = []string{trErr.URL}
-	case errors.As(err, &failedErr):
-		// Summary and Detail are the server's whole text (Error cuts
-		// them): they only must not hold a secret.
-		if s := failedErr.Summary + failedErr.Detail; fuzzLeaks(s, secrets) {
-			t.Fatalf("%s: a secret leaked into the task's summary: %.300s", op, fuzzHide(s))
-		}
-	case errors.As(err, &exErr), errors.As(err, &argErr), errors.As(err, &waitErr), errors.As(err, &nfErr):
-	default:
-		t.Fatalf("%s: error of undocumented type %T: %s", op, err, fuzzHide(msg))
-	}
-	for _, s := range append(fields, msg) {
-		if fuzzLeaks(s, secrets) {
-			t.Fatalf("%s: a secret leaked into the error: %s", op, fuzzHide(s))
-		}
-		if len(s) > fuzzMaxError {
-			t.Fatalf("%s: error field of %d bytes", op, len(s))
-		}
-	}
-}
-
-// fuzzDrain reads at most limit items of a list.
-func fuzzDrain[T any](seq iter.Seq2[T, error], limit int) error {
-	n := 0
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-		if n++; n >= limit {
-			break
-		}
-	}
-	return nil
+// fuzzAllowed are the error types rightscale documents beyond the
+// facade's.
+var fuzzAllowed = []fuzzanswer.Allowed{
+	// Summary and Detail are the server's whole text (Error cuts them):
+	// they only must not hold a secret.
+	fuzzanswer.As(func(e *rightscale.TaskFailedError) fuzzanswer.Texts {
+		return fuzzanswer.Texts{Whole: []string{e.Summary + e.Detail}}
+	}),
+	fuzzanswer.As[*rightscale.ExchangeError](nil),
+	fuzzanswer.As[*facade.WaitTimeoutError](nil),
+	fuzzanswer.As[*rightscale.NotFoundError](nil),
 }
 
 const fuzzEndpoint = "https://us-3.rightscale.com"
@@ -211,12 +58,12 @@ func FuzzResponse(f *testing.F) {
 	f.Add(false, 201, "text/html", "Location: https://evil.example.com/api/deployments/42", " ")
 	f.Add(false, 202, "text/html", "Location: /api/clouds/1/instances/ABC/live/tasks/ae-123", " ")
 	f.Add(false, 204, "", "", "")
-	f.Add(false, 200, "application/vnd.rightscale.live_task+json", "", `{"summary":"failed: `+fuzzBig+`","detail":"`+fuzzBig+`\nsecond line","links":[{"rel":"self","href":"/api/clouds/1/instances/ABC/live/tasks/ae-123"}]}`)
+	f.Add(false, 200, "application/vnd.rightscale.live_task+json", "", `{"summary":"failed: `+fuzzanswer.Big+`","detail":"`+fuzzanswer.Big+`\nsecond line","links":[{"rel":"self","href":"/api/clouds/1/instances/ABC/live/tasks/ae-123"}]}`)
 	f.Add(false, 200, "application/vnd.rightscale.live_task+json", "", `{"summary":"completed: deploy","links":[]}`)
-	f.Add(false, 200, "application/vnd.rightscale.live_task+json", "", `{"summary":"running `+fuzzBig+`","links":[]}`)
+	f.Add(false, 200, "application/vnd.rightscale.live_task+json", "", `{"summary":"running `+fuzzanswer.Big+`","links":[]}`)
 	f.Add(false, 200, "application/vnd.rightscale.live_task+json", "", `{"summary":"waiting for `+fuzzAccess+`","links":[]}`)
 	f.Add(false, 200, "application/vnd.rightscale.live_task+json", "", `{"summary":"failed: bearer `+fuzzAccess+` refused","detail":"refresh `+fuzzRefresh+`","links":[]}`)
-	f.Add(false, 200, clouds, "", `[{"name":"web","links":[{"rel":"self","href":"/api/servers/1"}]},{"name":"web-`+fuzzBig+`","links":[{"rel":"self","href":"/api/servers/2"}]}]`)
+	f.Add(false, 200, clouds, "", `[{"name":"web","links":[{"rel":"self","href":"/api/servers/1"}]},{"name":"web-`+fuzzanswer.Big+`","links":[{"rel":"self","href":"/api/servers/2"}]}]`)
 	f.Add(false, 200, "application/vnd.rightscale.resource_tag+json;type=collection", "", `[{"tags":[{"name":"ns:a=b"}],"links":[{"rel":"resource","href":"/api/servers/1"}]}]`)
 	f.Add(false, 200, clouds, "", `[{"name":"EC`)
 	f.Add(false, 200, clouds, "", `null`)
@@ -224,27 +71,27 @@ func FuzzResponse(f *testing.F) {
 	f.Add(false, 200, "text/html; charset=utf-8", "", `<html><body>Please log in</body></html>`)
 	f.Add(false, 200, "text/plain", "", `[]`)
 	f.Add(false, 422, "text/html", "", "ResourceNotFound: Couldn't find Cloud with ID=9 ")
-	f.Add(false, 422, "application/json", "", `[["name","`+fuzzBig+`"],["name"],[]]`)
+	f.Add(false, 422, "application/json", "", `[["name","`+fuzzanswer.Big+`"],["name"],[]]`)
 	f.Add(false, 403, "text/html", "", "Permission denied for token "+fuzzAccess)
 	f.Add(false, 401, "text/html", "", "Bearer "+fuzzAccess+" expired, refresh with "+fuzzRefresh)
-	f.Add(false, 502, "text/html", "", "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"+fuzzBig+"</body></html>")
+	f.Add(false, 502, "text/html", "", "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"+fuzzanswer.Big+"</body></html>")
 	f.Add(false, 302, "", "Location: https://evil.example.com/api/clouds", "")
 	f.Add(true, 200, js, "", `{"access_token":"`+fuzzAccess+`","expires_in":7200,"token_type":"bearer"}`)
 	f.Add(true, 200, js, "", `{"access_token":"","expires_in":7200}`)
 	f.Add(true, 200, js, "", `{"access_token":"x","expires_in":"soon"}`)
 	f.Add(true, 400, js, "", `{"error":"invalid_grant","error_description":"refresh token `+fuzzRefresh+` is not valid"}`)
-	f.Add(true, 400, js, "", `{"error":"invalid_grant","error_description":"`+fuzzBig+`"}`)
+	f.Add(true, 400, js, "", `{"error":"invalid_grant","error_description":"`+fuzzanswer.Big+`"}`)
 	f.Add(true, 200, "text/html", "", `<html>`+fuzzRefresh+`</html>`)
 	f.Add(true, 200, "application/x-www-form-urlencoded", "", `access_token=`+fuzzAccess+`&expires_in=10`)
-	f.Add(true, 500, "text/plain", "", fuzzBig)
+	f.Add(true, 500, "text/plain", "", fuzzanswer.Big)
 
-	goodExchange := newFuzzAnswer(200, js, "", `{"access_token":"`+fuzzAccess+`","expires_in":7200,"token_type":"bearer"}`)
-	goodAPI := newFuzzAnswer(200, "application/vnd.rightscale.session+json", "", `{"message":"ok","links":[]}`)
+	goodExchange := fuzzanswer.New(200, js, "", `{"access_token":"`+fuzzAccess+`","expires_in":7200,"token_type":"bearer"}`)
+	goodAPI := fuzzanswer.New(200, "application/vnd.rightscale.session+json", "", `{"message":"ok","links":[]}`)
 	wait := rightscale.TaskWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Microsecond, MaxInterval: time.Microsecond, Timeout: 2 * time.Millisecond}}
 
 	f.Fuzz(func(t *testing.T, exchange bool, status int, contentType, headers, body string) {
-		rt := &fuzzTransport{answer: newFuzzAnswer(status, contentType, headers, body)}
-		rt.fixed = func(req *http.Request) *fuzzAnswer {
+		rt := &fuzzanswer.Transport{Answer: fuzzanswer.New(status, contentType, headers, body)}
+		rt.Fixed = func(req *http.Request) *fuzzanswer.Answer {
 			switch isExchange := req.URL.Path == "/api/oauth2"; {
 			case isExchange && !exchange:
 				return &goodExchange
@@ -275,7 +122,7 @@ func FuzzResponse(f *testing.F) {
 			ops = append(ops,
 				op{"SessionAccounts", func() error { _, err := c.SessionAccounts(ctx, ""); return err }},
 				op{"Clouds.List", func() error { _, err := c.Clouds.List(ctx, rightscale.IndexOptions{}); return err }},
-				op{"Clouds.Index", func() error { return fuzzDrain(c.Clouds.Index(ctx, rightscale.IndexOptions{}), 50) }},
+				op{"Clouds.Index", func() error { return fuzzanswer.Drain(c.Clouds.Index(ctx, rightscale.IndexOptions{}), 50) }},
 				op{"Clouds.Show", func() error { _, err := c.Clouds.Show(ctx, "1", rightscale.ShowOptions{}); return err }},
 				op{"Deployments.Create", func() error {
 					_, err := c.Deployments.Create(ctx, rightscale.DeploymentCreate{Deployment: rightscale.DeploymentCreateParams{Name: "production"}})
@@ -319,8 +166,8 @@ func FuzzResponse(f *testing.F) {
 			)
 		}
 		for _, o := range ops {
-			rt.reset(12)
-			fuzzCheckErr(t, o.name, o.run(), secrets)
+			rt.Reset(12)
+			fuzzanswer.CheckError(t, o.name, o.run(), secrets, fuzzAllowed...)
 		}
 	})
 }
@@ -363,13 +210,13 @@ func FuzzRCFile(f *testing.F) {
 			t.Helper()
 			var ce *facade.ConfigError
 			if !errors.As(err, &ce) {
-				t.Fatalf("%s: error of type %T, want *facade.ConfigError: %s", what, err, fuzzHide(err.Error()))
+				t.Fatalf("%s: error of type %T, want *facade.ConfigError: %s", what, err, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
 			if needLine && (ce.File != path || ce.Line <= 0) {
-				t.Fatalf("%s: error without the file and line (File %q, Line %d): %s", what, ce.File, ce.Line, fuzzHide(err.Error()))
+				t.Fatalf("%s: error without the file and line (File %q, Line %d): %s", what, ce.File, ce.Line, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
-			if fuzzHide(err.Error()) != err.Error() || len(err.Error()) > fuzzMaxError {
-				t.Fatalf("%s: error quoting the refresh token or too long: %.300s", what, fuzzHide(err.Error()))
+			if fuzzanswer.Hide(err.Error(), fuzzSecrets...) != err.Error() || len(err.Error()) > fuzzanswer.MaxError {
+				t.Fatalf("%s: error quoting the refresh token or too long: %.300s", what, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
 		}
 		cfg, err := rightscale.LoadConfigFrom("", "", getenv)
@@ -378,12 +225,12 @@ func FuzzRCFile(f *testing.F) {
 			return
 		}
 		if cfg.RefreshToken != fuzzRefresh && cfg.RefreshToken != "" {
-			t.Fatalf("LoadConfigFrom: refresh token %q", fuzzHide(cfg.RefreshToken))
+			t.Fatalf("LoadConfigFrom: refresh token %q", fuzzanswer.Hide(cfg.RefreshToken, fuzzSecrets...))
 		}
-		if s := cfg.String() + cfg.GoString(); fuzzHide(s) != s {
-			t.Fatalf("Config.String shows the refresh token: %s", fuzzHide(s))
+		if s := cfg.String() + cfg.GoString(); fuzzanswer.Hide(s, fuzzSecrets...) != s {
+			t.Fatalf("Config.String shows the refresh token: %s", fuzzanswer.Hide(s, fuzzSecrets...))
 		}
-		_, err = rightscale.NewFromConfig(cfg, facade.WithBaseTransport(&fuzzTransport{}))
+		_, err = rightscale.NewFromConfig(cfg, facade.WithBaseTransport(&fuzzanswer.Transport{}))
 		if err != nil {
 			// An endpoint read from the file is wrong at its line.
 			checkConfigErr("NewFromConfig", err, cfg.Endpoint != "" && cfg.EndpointFrom == path)

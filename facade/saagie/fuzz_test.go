@@ -1,24 +1,20 @@
 package saagie_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"iter"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/fuzzanswer"
 	"github.com/switchboard-go/switchboard/facade/saagie"
 )
 
@@ -45,173 +41,21 @@ var fuzzJWT = func() string {
 
 var fuzzSecrets = []string{fuzzPassword, fuzzJWT}
 
-// fuzzMaxError bounds an error string: an APIError's message and a
-// DecodeError's excerpt are capped at 1 KiB, the rest is the request line.
-const fuzzMaxError = 4 << 10
-
-// fuzzBig in a fuzzed body stands for 8 KiB of text, so that the fuzzer
-// can try huge fields without huge inputs, and an error quoting a field
-// whole shows up as an unbounded message.
-const fuzzBig = "%BIG%"
-
-var fuzzBigText = strings.Repeat("x", 8<<10)
-
-// fuzzAnswer is a server answer.
-type fuzzAnswer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func newFuzzAnswer(status int, contentType, headers, body string) fuzzAnswer {
-	// Keep to final statuses: 1xx are never handed to a client.
-	if status < 200 || status > 599 {
-		status = 200 + (max(status, -status)%400+400)%400
-	}
-	h := http.Header{}
-	for line := range strings.SplitSeq(headers, "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) != "" {
-			h.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
+// fuzzAllowed are the error types saagie documents beyond the facade's.
+var fuzzAllowed = []fuzzanswer.Allowed{
+	// The entries are the server's whole text (Error cuts them): they
+	// only must not hold a secret.
+	fuzzanswer.As(func(e *saagie.GraphQLError) fuzzanswer.Texts {
+		var whole []string
+		for _, p := range e.Errors {
+			whole = append(whole, fmt.Sprint(p.Message, p.Path, p.Extensions))
 		}
-	}
-	if contentType != "" {
-		h.Set("Content-Type", contentType)
-	}
-	b := bytes.Replace([]byte(body), []byte(fuzzBig), []byte(fuzzBigText), 4)
-	return fuzzAnswer{status: status, header: h, body: b}
-}
-
-// fuzzTransport gives the fuzzed answer to every request, except those
-// fixed answers (a login, when the API is fuzzed) and up to a budget per
-// operation; past it the "network" fails, so that an answer that makes a
-// list endless still ends (with a *facade.TransportError).
-type fuzzTransport struct {
-	answer fuzzAnswer
-	fixed  func(*http.Request) *fuzzAnswer
-	mu     sync.Mutex
-	left   int
-}
-
-func (rt *fuzzTransport) reset(budget int) {
-	rt.mu.Lock()
-	rt.left = budget
-	rt.mu.Unlock()
-}
-
-func (rt *fuzzTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
-		_ = req.Body.Close()
-	}
-	a := &rt.answer
-	if rt.fixed != nil {
-		if f := rt.fixed(req); f != nil {
-			a = f
-		}
-	}
-	rt.mu.Lock()
-	rt.left--
-	out := rt.left < 0
-	rt.mu.Unlock()
-	if out {
-		return nil, errors.New("fuzz: request budget spent")
-	}
-	return &http.Response{
-		StatusCode: a.status, Status: http.StatusText(a.status),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        a.header.Clone(),
-		Body:          io.NopCloser(bytes.NewReader(a.body)),
-		ContentLength: int64(len(a.body)),
-		Request:       req,
-	}, nil
-}
-
-// fuzzHide replaces the secrets, so a failure report never prints them.
-func fuzzHide(s string) string {
-	for _, secret := range fuzzSecrets {
-		s = strings.ReplaceAll(s, secret, "<SECRET>")
-	}
-	return s
-}
-
-// fuzzLeaks reports whether s holds one of secrets.
-func fuzzLeaks(s string, secrets []string) bool {
-	for _, secret := range secrets {
-		if strings.Contains(s, secret) {
-			return true
-		}
-	}
-	return false
-}
-
-// fuzzCheckErr fails on an error of an undocumented type, a long error
-// string or one quoting one of secrets, the client's own.
-func fuzzCheckErr(t *testing.T, op string, err error, secrets []string) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	msg := err.Error()
-	if len(msg) > fuzzMaxError {
-		t.Fatalf("%s: error string of %d bytes (max %d): %.300s…", op, len(msg), fuzzMaxError, fuzzHide(msg))
-	}
-	var (
-		apiErr     *facade.APIError
-		decErr     *facade.DecodeError
-		trErr      *facade.TransportError
-		argErr     *facade.ArgumentError
-		waitErr    *facade.WaitTimeoutError
-		gqlErr     *saagie.GraphQLError
-		nfErr      *saagie.NotFoundError
-		runErr     *saagie.RunFailedError
-		projectErr *saagie.ProjectFailedError
-	)
-	var fields []string
-	switch {
-	case errors.As(err, &apiErr):
-		fields = []string{apiErr.Message, apiErr.Body, apiErr.URL}
-	case errors.As(err, &decErr):
-		fields = []string{decErr.Body, decErr.URL}
-	case errors.As(err, &trErr):
-		fields = []string{trErr.URL}
-	case errors.As(err, &gqlErr):
-		// The entries are the server's whole text (Error cuts them):
-		// they only must not hold a secret.
-		for _, p := range gqlErr.Errors {
-			if s := fmt.Sprint(p.Message, p.Path, p.Extensions); fuzzLeaks(s, secrets) {
-				t.Fatalf("%s: a secret leaked into a GraphQL error entry: %.300s", op, fuzzHide(s))
-			}
-		}
-	case errors.As(err, &runErr):
-		if fuzzLeaks(runErr.Reason, secrets) {
-			t.Fatalf("%s: a secret leaked into the status reason: %.300s", op, fuzzHide(runErr.Reason))
-		}
-	case errors.As(err, &argErr), errors.As(err, &waitErr), errors.As(err, &nfErr), errors.As(err, &projectErr):
-	default:
-		t.Fatalf("%s: error of undocumented type %T: %s", op, err, fuzzHide(msg))
-	}
-	for _, s := range append(fields, msg) {
-		if fuzzLeaks(s, secrets) {
-			t.Fatalf("%s: a secret leaked into the error: %s", op, fuzzHide(s))
-		}
-		if len(s) > fuzzMaxError {
-			t.Fatalf("%s: error field of %d bytes", op, len(s))
-		}
-	}
-}
-
-// fuzzDrain reads at most limit items of a list.
-func fuzzDrain[T any](seq iter.Seq2[T, error], limit int) error {
-	n := 0
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-		if n++; n >= limit {
-			break
-		}
-	}
-	return nil
+		return fuzzanswer.Texts{Whole: whole}
+	}),
+	fuzzanswer.As(func(e *saagie.RunFailedError) fuzzanswer.Texts { return fuzzanswer.Texts{Whole: []string{e.Reason}} }),
+	fuzzanswer.As[*facade.WaitTimeoutError](nil),
+	fuzzanswer.As[*saagie.NotFoundError](nil),
+	fuzzanswer.As[*saagie.ProjectFailedError](nil),
 }
 
 const (
@@ -232,13 +76,13 @@ func FuzzResponse(f *testing.F) {
 	f.Add(false, 200, js, "", `{"data":{"project":null}}`)
 	f.Add(false, 200, js, "", `{"data":{"jobs":[`+job+`]}}`)
 	f.Add(false, 200, js, "", `{"data":{"job":`+job+`}}`)
-	f.Add(false, 200, js, "", `{"data":{"jobInstance":{"id":"i1","number":1,"status":"FAILED","jobId":"`+fuzzBig+`","history":{"currentStatus":{"status":"FAILED","reason":"`+fuzzBig+`","details":"d","recordAt":"2024-05-01T12:00:00Z"}}}}}`)
+	f.Add(false, 200, js, "", `{"data":{"jobInstance":{"id":"i1","number":1,"status":"FAILED","jobId":"`+fuzzanswer.Big+`","history":{"currentStatus":{"status":"FAILED","reason":"`+fuzzanswer.Big+`","details":"d","recordAt":"2024-05-01T12:00:00Z"}}}}}`)
 	f.Add(false, 200, js, "", `{"data":{"jobInstance":{"id":"i1","number":1,"status":"FAILED","jobId":"j","history":{"currentStatus":{"status":"FAILED","reason":"bearer `+fuzzJWT+` refused"}}}}}`)
 	f.Add(false, 200, js, "", `{"data":{"runJob":{"id":"i1","status":"REQUESTED"}}}`)
-	f.Add(false, 200, js, "", `{"data":{"jobInstance":{"id":"i1","number":1,"status":"`+fuzzBig+`","jobId":"j"}}}`)
+	f.Add(false, 200, js, "", `{"data":{"jobInstance":{"id":"i1","number":1,"status":"`+fuzzanswer.Big+`","jobId":"j"}}}`)
 	f.Add(false, 200, js, "", `{"data":{"jobInstance":{"id":"i1","number":1,"status":"RUNNING `+fuzzJWT+`","jobId":"j"}},"project":{"id":"p","name":"n","status":"`+fuzzJWT+`"}}`)
 	f.Add(false, 200, js, "", `{"data":null,"errors":[{"message":"Unknown project","path":["project"],"extensions":{"project":"NOT_EXISTS","classification":"DataFetchingException"}}]}`)
-	f.Add(false, 200, js, "", `{"data":null,"errors":[{"message":"`+fuzzBig+`","path":["`+fuzzBig+`",1],"extensions":{"name":"`+fuzzBig+`"}},{"message":"b"},{"message":"c"},{"message":"d"}]}`)
+	f.Add(false, 200, js, "", `{"data":null,"errors":[{"message":"`+fuzzanswer.Big+`","path":["`+fuzzanswer.Big+`",1],"extensions":{"name":"`+fuzzanswer.Big+`"}},{"message":"b"},{"message":"c"},{"message":"d"}]}`)
 	f.Add(false, 200, js, "", `{"data":null,"errors":[{"message":"token `+fuzzJWT+` expired","extensions":{"token":"`+fuzzJWT+`"}}]}`)
 	f.Add(false, 200, js, "", `{"errors":[]}`)
 	f.Add(false, 200, js, "", `{"data":{"projects":"not a list"}}`)
@@ -251,23 +95,23 @@ func FuzzResponse(f *testing.F) {
 	f.Add(false, 400, js, "", `{"message":"bad request for `+fuzzPassword+`"}`)
 	f.Add(false, 401, js, "", `{"error":"invalid token `+fuzzJWT+`"}`)
 	f.Add(false, 403, "text/plain", "", `Forbidden`)
-	f.Add(false, 404, js, "", `{"errors":[{"message":"`+fuzzBig+`"}]}`)
-	f.Add(false, 500, "text/html", "", `<html>`+fuzzBig+`</html>`)
+	f.Add(false, 404, js, "", `{"errors":[{"message":"`+fuzzanswer.Big+`"}]}`)
+	f.Add(false, 500, "text/html", "", `<html>`+fuzzanswer.Big+`</html>`)
 	f.Add(false, 302, "", "Location: https://evil.example.com/", "")
 	f.Add(true, 200, "text/plain", "", fuzzJWT)
 	f.Add(true, 200, "text/plain", "", "not.a.jwt")
 	f.Add(true, 200, "text/html", "", "<html><body>SSO</body></html>")
 	f.Add(true, 200, "text/plain", "", "eyJhbGciOiJub25lIn0.eyJleHAiOiJzb29uIn0.")
 	f.Add(true, 401, js, "", `{"message":"Bad credentials for `+fuzzPassword+`"}`)
-	f.Add(true, 500, "text/plain", "", fuzzBig)
+	f.Add(true, 500, "text/plain", "", fuzzanswer.Big)
 
-	goodLogin := newFuzzAnswer(200, "text/plain", "", fuzzJWT)
-	goodAPI := newFuzzAnswer(200, js, "", `{"data":{"projects":[]}}`)
+	goodLogin := fuzzanswer.New(200, "text/plain", "", fuzzJWT)
+	goodAPI := fuzzanswer.New(200, js, "", `{"data":{"projects":[]}}`)
 	waitOpts := &saagie.RunWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Microsecond, MaxInterval: time.Microsecond, Timeout: 2 * time.Millisecond}}
 
 	f.Fuzz(func(t *testing.T, login bool, status int, contentType, headers, body string) {
-		rt := &fuzzTransport{answer: newFuzzAnswer(status, contentType, headers, body)}
-		rt.fixed = func(req *http.Request) *fuzzAnswer {
+		rt := &fuzzanswer.Transport{Answer: fuzzanswer.New(status, contentType, headers, body)}
+		rt.Fixed = func(req *http.Request) *fuzzanswer.Answer {
 			switch isLogin := req.URL.Path == fuzzLogin; {
 			case isLogin && !login:
 				return &goodLogin
@@ -306,12 +150,12 @@ func FuzzResponse(f *testing.F) {
 				op{"Jobs.ID", func() error { _, err := c.Jobs.ID(ctx, "etl", "Demo"); return err }},
 				op{"Jobs.Run", func() error { _, err := c.Jobs.Run(ctx, fuzzJob); return err }},
 				op{"Jobs.Wait", func() error { _, err := c.Jobs.Wait(ctx, "i1", waitOpts); return err }},
-				op{"Jobs.Instances", func() error { return fuzzDrain(c.Jobs.Instances(ctx, fuzzJob), 50) }},
+				op{"Jobs.Instances", func() error { return fuzzanswer.Drain(c.Jobs.Instances(ctx, fuzzJob), 50) }},
 				op{"Jobs.Delete", func() error { return c.Jobs.Delete(ctx, fuzzJob) }},
 				op{"Pipelines.List", func() error { _, err := c.Pipelines.List(ctx, fuzzProject, nil); return err }},
 				op{"Pipelines.Wait", func() error { _, err := c.Pipelines.Wait(ctx, "i1", waitOpts); return err }},
 				op{"Apps.List", func() error { _, err := c.Apps.List(ctx, fuzzProject); return err }},
-				op{"Apps.Logs", func() error { return fuzzDrain(c.Apps.Logs(ctx, fuzzProject, fuzzJob), 50) }},
+				op{"Apps.Logs", func() error { return fuzzanswer.Drain(c.Apps.Logs(ctx, fuzzProject, fuzzJob), 50) }},
 				op{"EnvVars.List", func() error { _, err := c.EnvVars.List(ctx, saagie.ProjectVars(fuzzProject), false); return err }},
 				op{"DockerCredentials.List", func() error { _, err := c.DockerCredentials.List(ctx, fuzzProject); return err }},
 				op{"Storages.List", func() error { _, err := c.Storages.List(ctx, fuzzProject); return err }},
@@ -324,8 +168,8 @@ func FuzzResponse(f *testing.F) {
 			)
 		}
 		for _, o := range ops {
-			rt.reset(12)
-			fuzzCheckErr(t, o.name, o.run(), secrets)
+			rt.Reset(12)
+			fuzzanswer.CheckError(t, o.name, o.run(), secrets, fuzzAllowed...)
 		}
 	})
 }

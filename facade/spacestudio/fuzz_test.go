@@ -1,21 +1,18 @@
 package spacestudio_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"iter"
 	"net/http"
-	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/fuzzanswer"
 	"github.com/switchboard-go/switchboard/facade/spacestudio"
 )
 
@@ -36,167 +33,18 @@ const (
 
 var fuzzSecrets = []string{fuzzPassword, fuzzAccess, fuzzRefresh}
 
-// fuzzMaxError bounds an error string: an APIError's message and a
-// DecodeError's excerpt are capped at 1 KiB, the rest is the request line.
-const fuzzMaxError = 4 << 10
-
-// fuzzBig in a fuzzed body stands for 8 KiB of text, so that the fuzzer
-// can try huge fields without huge inputs, and an error quoting a field
-// whole shows up as an unbounded message.
-const fuzzBig = "%BIG%"
-
-var fuzzBigText = strings.Repeat("x", 8<<10)
-
-// fuzzAnswer is a server answer.
-type fuzzAnswer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func newFuzzAnswer(status int, contentType, headers, body string) fuzzAnswer {
-	// Keep to final statuses: 1xx are never handed to a client.
-	if status < 200 || status > 599 {
-		status = 200 + (max(status, -status)%400+400)%400
-	}
-	h := http.Header{}
-	for line := range strings.SplitSeq(headers, "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) != "" {
-			h.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
-		}
-	}
-	if contentType != "" {
-		h.Set("Content-Type", contentType)
-	}
-	b := bytes.Replace([]byte(body), []byte(fuzzBig), []byte(fuzzBigText), 4)
-	return fuzzAnswer{status: status, header: h, body: b}
-}
-
-// fuzzTransport gives the fuzzed answer to every request, except those
-// fixed answers (a login, when the API is fuzzed) and up to a budget per
-// operation; past it the "network" fails, so that an answer that makes a
-// list endless still ends (with a *facade.TransportError).
-type fuzzTransport struct {
-	answer fuzzAnswer
-	fixed  func(*http.Request) *fuzzAnswer
-	mu     sync.Mutex
-	left   int
-}
-
-func (rt *fuzzTransport) reset(budget int) {
-	rt.mu.Lock()
-	rt.left = budget
-	rt.mu.Unlock()
-}
-
-func (rt *fuzzTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
-		_ = req.Body.Close()
-	}
-	a := &rt.answer
-	if rt.fixed != nil {
-		if f := rt.fixed(req); f != nil {
-			a = f
-		}
-	}
-	rt.mu.Lock()
-	rt.left--
-	out := rt.left < 0
-	rt.mu.Unlock()
-	if out {
-		return nil, errors.New("fuzz: request budget spent")
-	}
-	return &http.Response{
-		StatusCode: a.status, Status: http.StatusText(a.status),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        a.header.Clone(),
-		Body:          io.NopCloser(bytes.NewReader(a.body)),
-		ContentLength: int64(len(a.body)),
-		Request:       req,
-	}, nil
-}
-
-// fuzzHide replaces the secrets, so a failure report never prints them.
-func fuzzHide(s string) string {
-	for _, secret := range fuzzSecrets {
-		s = strings.ReplaceAll(s, secret, "<SECRET>")
-	}
-	return s
-}
-
-// fuzzLeaks reports whether s holds one of secrets.
-func fuzzLeaks(s string, secrets []string) bool {
-	for _, secret := range secrets {
-		if strings.Contains(s, secret) {
-			return true
-		}
-	}
-	return false
-}
-
-// fuzzCheckErr fails on an error of an undocumented type, a long error
-// string or one quoting one of secrets, the client's own.
-func fuzzCheckErr(t *testing.T, op string, err error, secrets []string) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	msg := err.Error()
-	if len(msg) > fuzzMaxError {
-		t.Fatalf("%s: error string of %d bytes (max %d): %.300s…", op, len(msg), fuzzMaxError, fuzzHide(msg))
-	}
-	var (
-		apiErr  *facade.APIError
-		decErr  *facade.DecodeError
-		trErr   *facade.TransportError
-		argErr  *facade.ArgumentError
-		waitErr *facade.WaitTimeoutError
-		nfErr   *spacestudio.NotFoundError
-		compErr *spacestudio.ComputationError
-	)
-	var fields []string
-	switch {
-	case errors.As(err, &apiErr):
-		fields = []string{apiErr.Message, apiErr.Body, apiErr.URL}
-	case errors.As(err, &decErr):
-		fields = []string{decErr.Body, decErr.URL}
-	case errors.As(err, &trErr):
-		fields = []string{trErr.URL}
-	case errors.As(err, &compErr):
-		// The messages are the server's whole text (Error cuts them):
-		// they only must not hold a secret.
-		if s := strings.Join(compErr.Messages, "\n"); fuzzLeaks(s, secrets) {
-			t.Fatalf("%s: a secret leaked into the computation's messages: %.300s", op, fuzzHide(s))
-		}
-	case errors.As(err, &argErr), errors.As(err, &waitErr), errors.As(err, &nfErr):
-	case errors.Is(err, spacestudio.ErrNotComputed):
-		// Results documents it for a mission without a computation log.
-	default:
-		t.Fatalf("%s: error of undocumented type %T: %s", op, err, fuzzHide(msg))
-	}
-	for _, s := range append(fields, msg) {
-		if fuzzLeaks(s, secrets) {
-			t.Fatalf("%s: a secret leaked into the error: %s", op, fuzzHide(s))
-		}
-		if len(s) > fuzzMaxError {
-			t.Fatalf("%s: error field of %d bytes", op, len(s))
-		}
-	}
-}
-
-// fuzzDrain reads at most limit items of a list.
-func fuzzDrain[T any](seq iter.Seq2[T, error], limit int) error {
-	n := 0
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-		if n++; n >= limit {
-			break
-		}
-	}
-	return nil
+// fuzzAllowed are the error types spacestudio documents beyond the
+// facade's.
+var fuzzAllowed = []fuzzanswer.Allowed{
+	// The messages are the server's whole text (Error cuts them): they
+	// only must not hold a secret.
+	fuzzanswer.As(func(e *spacestudio.ComputationError) fuzzanswer.Texts {
+		return fuzzanswer.Texts{Whole: []string{strings.Join(e.Messages, "\n")}}
+	}),
+	fuzzanswer.As[*facade.WaitTimeoutError](nil),
+	fuzzanswer.As[*spacestudio.NotFoundError](nil),
+	// Results documents it for a mission without a computation log.
+	fuzzanswer.Is(spacestudio.ErrNotComputed),
 }
 
 const (
@@ -222,7 +70,7 @@ func FuzzResponse(f *testing.F) {
 	f.Add(uint8(fuzzAtAPI), 200, js, "", `[{"id":"m1","name":"mission","computationLogId":"log1"}]`)
 	f.Add(uint8(fuzzAtAPI), 200, js, "", `-1`)
 	f.Add(uint8(fuzzAtAPI), 200, js, "", `42`)
-	f.Add(uint8(fuzzAtAPI), 200, js, "", `"`+fuzzBig+`"`)
+	f.Add(uint8(fuzzAtAPI), 200, js, "", `"`+fuzzanswer.Big+`"`)
 	f.Add(uint8(fuzzAtAPI), 200, js, "", `{"progress":"`+fuzzRefresh+`"}`)
 	f.Add(uint8(fuzzAtAPI), 200, "text/csv", "", "a,b\n1,2\n")
 	f.Add(uint8(fuzzAtAPI), 200, js, "", `{"results":{"x":[1,2]},"errors":[]}`)
@@ -232,34 +80,34 @@ func FuzzResponse(f *testing.F) {
 	f.Add(uint8(fuzzAtAPI), 200, "text/html", "", `<html><body>Keycloak</body></html>`)
 	f.Add(uint8(fuzzAtAPI), 409, js, "", `{"message":"name already used"}`)
 	f.Add(uint8(fuzzAtAPI), 401, js, "", `{"error":"invalid_token","error_description":"token `+fuzzAccess+` expired"}`)
-	f.Add(uint8(fuzzAtAPI), 500, js, "", `{"message":"`+fuzzBig+`"}`)
+	f.Add(uint8(fuzzAtAPI), 500, js, "", `{"message":"`+fuzzanswer.Big+`"}`)
 	f.Add(uint8(fuzzAtAPI), 302, "", "Location: https://evil.example.com/", "")
 	f.Add(uint8(fuzzAtToken), 200, js, "", `{"access_token":"`+fuzzAccess+`","refresh_token":"`+fuzzRefresh+`","expires_in":300,"token_type":"Bearer"}`)
 	f.Add(uint8(fuzzAtToken), 200, js, "", `{"access_token":"","expires_in":300}`)
-	f.Add(uint8(fuzzAtToken), 200, js, "", `{"error":"invalid_grant","error_description":"`+fuzzBig+`"}`)
+	f.Add(uint8(fuzzAtToken), 200, js, "", `{"error":"invalid_grant","error_description":"`+fuzzanswer.Big+`"}`)
 	f.Add(uint8(fuzzAtToken), 200, js, "", `{"access_token":"x","expires_in":"soon"}`)
 	f.Add(uint8(fuzzAtToken), 401, js, "", `{"error":"invalid_grant","error_description":"Invalid user credentials for `+fuzzPassword+`"}`)
-	f.Add(uint8(fuzzAtToken), 400, js, "", `{"error":"`+fuzzBig+`"}`)
+	f.Add(uint8(fuzzAtToken), 400, js, "", `{"error":"`+fuzzanswer.Big+`"}`)
 	f.Add(uint8(fuzzAtToken), 200, "text/html", "", `<html>`+fuzzPassword+`</html>`)
 	f.Add(uint8(fuzzAtToken), 200, "application/x-www-form-urlencoded", "", `access_token=`+fuzzAccess+`&expires_in=10`)
 	f.Add(uint8(fuzzAtUserInfo), 200, js, "", `{"id":"u1","email":"fuzzer@example.com"}`)
 	f.Add(uint8(fuzzAtUserInfo), 200, js, "", `{"id":""}`)
 	f.Add(uint8(fuzzAtUserInfo), 403, js, "", `{"message":"scripting option not activated for `+fuzzAccess+`"}`)
 	f.Add(uint8(fuzzAtResults), 200, js, "", `{"results":{"x":[1,2]},"errors":[{"message":"diverged"}]}`)
-	f.Add(uint8(fuzzAtResults), 200, js, "", `{"results":null,"errors":[{"message":"`+fuzzBig+`"},{"message":"`+fuzzBig+`"}]}`)
+	f.Add(uint8(fuzzAtResults), 200, js, "", `{"results":null,"errors":[{"message":"`+fuzzanswer.Big+`"},{"message":"`+fuzzanswer.Big+`"}]}`)
 	f.Add(uint8(fuzzAtResults), 200, js, "", `{"errors":[{"message":"bearer `+fuzzAccess+` refused"}]}`)
 
-	goodToken := newFuzzAnswer(200, js, "", `{"access_token":"`+fuzzAccess+`","refresh_token":"`+fuzzRefresh+`","expires_in":300,"token_type":"Bearer"}`)
-	goodUser := newFuzzAnswer(200, js, "", `{"id":"u1"}`)
-	goodMissions := newFuzzAnswer(200, js, "", `[{"id":"m1","name":"mission","computationLogId":"log1"}]`)
-	finished := newFuzzAnswer(200, js, "", `-1`)
-	accepted := newFuzzAnswer(200, js, "", ``)
+	goodToken := fuzzanswer.New(200, js, "", `{"access_token":"`+fuzzAccess+`","refresh_token":"`+fuzzRefresh+`","expires_in":300,"token_type":"Bearer"}`)
+	goodUser := fuzzanswer.New(200, js, "", `{"id":"u1"}`)
+	goodMissions := fuzzanswer.New(200, js, "", `[{"id":"m1","name":"mission","computationLogId":"log1"}]`)
+	finished := fuzzanswer.New(200, js, "", `-1`)
+	accepted := fuzzanswer.New(200, js, "", ``)
 	wait := spacestudio.ComputeOptions{Wait: facade.WaitOptions{Interval: time.Microsecond, MaxInterval: time.Microsecond, Timeout: 2 * time.Millisecond}}
 
 	f.Fuzz(func(t *testing.T, target uint8, status int, contentType, headers, body string) {
 		target %= fuzzTargets
-		rt := &fuzzTransport{answer: newFuzzAnswer(status, contentType, headers, body)}
-		rt.fixed = func(req *http.Request) *fuzzAnswer {
+		rt := &fuzzanswer.Transport{Answer: fuzzanswer.New(status, contentType, headers, body)}
+		rt.Fixed = func(req *http.Request) *fuzzanswer.Answer {
 			p := req.URL.Path
 			switch {
 			case p == spacestudio.TokenPath:
@@ -288,12 +136,12 @@ func FuzzResponse(f *testing.F) {
 			secrets = []string{fuzzPassword} // the fuzzer writes the tokens
 		}
 		ctx := context.Background()
-		rt.reset(12)
+		rt.Reset(12)
 		c, err := spacestudio.Connect(ctx, fuzzBase, "fuzzer@example.com", fuzzPassword, "spacestudio-scripting",
 			spacestudio.WithTokenURL(fuzzTokenURL),
 			spacestudio.WithHTTPOptions(facade.WithBaseTransport(rt), facade.WithRetry(0, 0, 0)))
 		if err != nil {
-			fuzzCheckErr(t, "Connect", err, secrets)
+			fuzzanswer.CheckError(t, "Connect", err, secrets, fuzzAllowed...)
 			return
 		}
 		if c.UserID() == "" {
@@ -308,7 +156,7 @@ func FuzzResponse(f *testing.F) {
 		case fuzzAtAPI:
 			ops = []op{
 				{"Orbits.All", func() error { _, err := c.Orbits.All(ctx); return err }},
-				{"Orbits.List", func() error { return fuzzDrain(c.Orbits.List(ctx), 50) }},
+				{"Orbits.List", func() error { return fuzzanswer.Drain(c.Orbits.List(ctx), 50) }},
 				{"Orbits.Get", func() error { _, err := c.Orbits.Get(ctx, "o1"); return err }},
 				{"Orbits.FindByName", func() error { _, err := c.Orbits.FindByName(ctx, "LEO"); return err }},
 				{"Orbits.Create", func() error {
@@ -336,8 +184,8 @@ func FuzzResponse(f *testing.F) {
 			}
 		}
 		for _, o := range ops {
-			rt.reset(12)
-			fuzzCheckErr(t, o.name, o.run(), secrets)
+			rt.Reset(12)
+			fuzzanswer.CheckError(t, o.name, o.run(), secrets, fuzzAllowed...)
 		}
 	})
 }
@@ -377,13 +225,13 @@ func FuzzEnvFile(f *testing.F) {
 		if err != nil {
 			var ce *facade.ConfigError
 			if !errors.As(err, &ce) {
-				t.Fatalf("ReadEnv: error of type %T, want *facade.ConfigError: %s", err, fuzzHide(err.Error()))
+				t.Fatalf("ReadEnv: error of type %T, want *facade.ConfigError: %s", err, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
 			if ce.File != path || ce.Line <= 0 {
-				t.Fatalf("ReadEnv: error without the file and line (File %q, Line %d): %s", ce.File, ce.Line, fuzzHide(err.Error()))
+				t.Fatalf("ReadEnv: error without the file and line (File %q, Line %d): %s", ce.File, ce.Line, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
-			if fuzzLeaks(err.Error(), fuzzSecrets) || len(err.Error()) > fuzzMaxError {
-				t.Fatalf("ReadEnv: error quoting the password or too long: %.300s", fuzzHide(err.Error()))
+			if fuzzanswer.Hide(err.Error(), fuzzSecrets...) != err.Error() || len(err.Error()) > fuzzanswer.MaxError {
+				t.Fatalf("ReadEnv: error quoting the password or too long: %.300s", fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
 			return
 		}
@@ -391,7 +239,7 @@ func FuzzEnvFile(f *testing.F) {
 			t.Fatalf("ReadEnv: File %q", s.File)
 		}
 		if s.Password != fuzzPassword {
-			t.Fatalf("ReadEnv: password %q, want the file's last line", fuzzHide(s.Password))
+			t.Fatalf("ReadEnv: password %q, want the file's last line", fuzzanswer.Hide(s.Password, fuzzSecrets...))
 		}
 	})
 }

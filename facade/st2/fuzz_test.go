@@ -1,21 +1,18 @@
 package st2_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"iter"
 	"net/http"
-	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/fuzzanswer"
 	"github.com/switchboard-go/switchboard/facade/st2"
 )
 
@@ -35,169 +32,23 @@ const (
 
 var fuzzSecrets = []string{fuzzToken, fuzzPassword}
 
-// fuzzMaxError bounds an error string: an APIError's message and a
-// DecodeError's excerpt are capped at 1 KiB, the rest is the request line.
-const fuzzMaxError = 4 << 10
-
-// fuzzBig in a fuzzed body stands for 8 KiB of text, so that the fuzzer
-// can try huge fields without huge inputs, and an error quoting a field
-// whole shows up as an unbounded message.
-const fuzzBig = "%BIG%"
-
-var fuzzBigText = strings.Repeat("x", 8<<10)
-
-// fuzzAnswer is a server answer.
-type fuzzAnswer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func newFuzzAnswer(status int, contentType, headers, body string) fuzzAnswer {
-	// Keep to final statuses: 1xx are never handed to a client.
-	if status < 200 || status > 599 {
-		status = 200 + (max(status, -status)%400+400)%400
-	}
-	h := http.Header{}
-	for line := range strings.SplitSeq(headers, "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) != "" {
-			h.Add(textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k)), strings.TrimSpace(v))
-		}
-	}
-	if contentType != "" {
-		h.Set("Content-Type", contentType)
-	}
-	b := bytes.Replace([]byte(body), []byte(fuzzBig), []byte(fuzzBigText), 4)
-	return fuzzAnswer{status: status, header: h, body: b}
-}
-
-// fuzzTransport gives the fuzzed answer to every request, except those
-// fixed answers (a login, when the API is fuzzed) and up to a budget per
-// operation; past it the "network" fails, so that an answer that makes a
-// list endless still ends (with a *facade.TransportError).
-type fuzzTransport struct {
-	answer fuzzAnswer
-	fixed  func(*http.Request) *fuzzAnswer
-	mu     sync.Mutex
-	left   int
-}
-
-func (rt *fuzzTransport) reset(budget int) {
-	rt.mu.Lock()
-	rt.left = budget
-	rt.mu.Unlock()
-}
-
-func (rt *fuzzTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
-		_ = req.Body.Close()
-	}
-	a := &rt.answer
-	if rt.fixed != nil {
-		if f := rt.fixed(req); f != nil {
-			a = f
-		}
-	}
-	rt.mu.Lock()
-	rt.left--
-	out := rt.left < 0
-	rt.mu.Unlock()
-	if out {
-		return nil, errors.New("fuzz: request budget spent")
-	}
-	return &http.Response{
-		StatusCode: a.status, Status: http.StatusText(a.status),
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header:        a.header.Clone(),
-		Body:          io.NopCloser(bytes.NewReader(a.body)),
-		ContentLength: int64(len(a.body)),
-		Request:       req,
-	}, nil
-}
-
-// fuzzHide replaces the secrets, so a failure report never prints them.
-func fuzzHide(s string) string {
-	for _, secret := range fuzzSecrets {
-		s = strings.ReplaceAll(s, secret, "<SECRET>")
-	}
-	return s
-}
-
-// fuzzLeaks reports whether s holds one of secrets.
-func fuzzLeaks(s string, secrets []string) bool {
-	for _, secret := range secrets {
-		if strings.Contains(s, secret) {
-			return true
-		}
-	}
-	return false
-}
-
-// fuzzCheckErr fails on an error of an undocumented type, a long error
-// string or one quoting one of secrets, the client's own.
-func fuzzCheckErr(t *testing.T, op string, err error, secrets []string) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	msg := err.Error()
-	if len(msg) > fuzzMaxError {
-		t.Fatalf("%s: error string of %d bytes (max %d): %.300s…", op, len(msg), fuzzMaxError, fuzzHide(msg))
-	}
-	var (
-		apiErr    *facade.APIError
-		decErr    *facade.DecodeError
-		trErr     *facade.TransportError
-		argErr    *facade.ArgumentError
-		cfgErr    *facade.ConfigError
-		waitErr   *facade.WaitTimeoutError
-		execErr   *st2.ExecutionError
-		cancelErr *st2.CancelError
-		ambErr    *st2.AmbiguousError
-		nfErr     *st2.NotFoundError
-	)
-	var fields []string
-	switch {
-	case errors.As(err, &apiErr):
-		fields = []string{apiErr.Message, apiErr.Body, apiErr.URL}
-	case errors.As(err, &decErr):
-		fields = []string{decErr.Body, decErr.URL}
-	case errors.As(err, &trErr):
-		fields = []string{trErr.URL}
-	case errors.As(err, &cancelErr):
-		fields = []string{cancelErr.Message}
-	case errors.As(err, &argErr), errors.As(err, &cfgErr), errors.As(err, &waitErr), errors.As(err, &execErr), errors.As(err, &ambErr), errors.As(err, &nfErr):
-	case errors.Is(err, st2.ErrUnsupported):
-		// Count documents it for a list answered without X-Total-Count.
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), strings.HasPrefix(msg, "st2: reading the stream: "):
-		// Stream.Listen documents these: the stream ended or broke and
-		// reconnection was not allowed.
-	default:
-		t.Fatalf("%s: error of undocumented type %T: %s", op, err, fuzzHide(msg))
-	}
-	for _, s := range append(fields, msg) {
-		if fuzzLeaks(s, secrets) {
-			t.Fatalf("%s: a secret leaked into the error: %s", op, fuzzHide(s))
-		}
-		if len(s) > fuzzMaxError {
-			t.Fatalf("%s: error field of %d bytes", op, len(s))
-		}
-	}
-}
-
-// fuzzDrain reads at most limit items of a list.
-func fuzzDrain[T any](seq iter.Seq2[T, error], limit int) error {
-	n := 0
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-		if n++; n >= limit {
-			break
-		}
-	}
-	return nil
+// fuzzAllowed are the error types st2 documents beyond the facade's.
+var fuzzAllowed = []fuzzanswer.Allowed{
+	fuzzanswer.As(func(e *st2.CancelError) fuzzanswer.Texts { return fuzzanswer.Texts{Bounded: []string{e.Message}} }),
+	fuzzanswer.As[*facade.ConfigError](nil),
+	fuzzanswer.As[*facade.WaitTimeoutError](nil),
+	fuzzanswer.As[*st2.ExecutionError](nil),
+	fuzzanswer.As[*st2.AmbiguousError](nil),
+	fuzzanswer.As[*st2.NotFoundError](nil),
+	// Count documents it for a list answered without X-Total-Count.
+	fuzzanswer.Is(st2.ErrUnsupported),
+	// Stream.Listen documents these: the stream ended or broke and
+	// reconnection was not allowed.
+	fuzzanswer.Is(io.ErrUnexpectedEOF),
+	fuzzanswer.Is(io.EOF),
+	func(err error) (fuzzanswer.Texts, bool) {
+		return fuzzanswer.Texts{}, strings.HasPrefix(err.Error(), "st2: reading the stream: ")
+	},
 }
 
 const (
@@ -221,19 +72,19 @@ func FuzzResponse(f *testing.F) {
 	f.Add(false, 200, js, "", `{"username":"st2admin","method":"authentication token","rbac":{"enabled":false,"roles":[]}}`)
 	f.Add(false, 200, js, "", `{"name":"k1","value":"v","scope":"st2kv.system","secret":false}`)
 	f.Add(false, 200, js, "", `{"faultstring":"Execution is already in completed state."}`)
-	f.Add(false, 200, js, "", `{"faultstring":"`+fuzzBig+` `+fuzzToken+`"}`)
-	f.Add(false, 200, js, "", `[{"id":"1","ref":"a.local","pack":"a","name":"local"},{"id":"2","ref":"b.local","pack":"b","name":"local"},{"id":"3","ref":"`+fuzzBig+`","pack":"c","name":"local"}]`)
+	f.Add(false, 200, js, "", `{"faultstring":"`+fuzzanswer.Big+` `+fuzzToken+`"}`)
+	f.Add(false, 200, js, "", `[{"id":"1","ref":"a.local","pack":"a","name":"local"},{"id":"2","ref":"b.local","pack":"b","name":"local"},{"id":"3","ref":"`+fuzzanswer.Big+`","pack":"c","name":"local"}]`)
 	f.Add(false, 200, "text/plain", "", "line one\nline two\n")
 	f.Add(false, 200, "text/event-stream", "", "event: st2.execution__update\ndata: "+execution+"\n\n: heartbeat\n\nevent: st2.announcement__chatops\ndata: {}\n\n")
-	f.Add(false, 200, "text/event-stream", "", "retry: 1000\nid: 1\nevent: x\ndata: "+fuzzBig+fuzzBig+fuzzBig+fuzzBig+"\n\n")
+	f.Add(false, 200, "text/event-stream", "", "retry: 1000\nid: 1\nevent: x\ndata: "+fuzzanswer.Big+fuzzanswer.Big+fuzzanswer.Big+fuzzanswer.Big+"\n\n")
 	f.Add(false, 200, js, "", `null`)
 	f.Add(false, 200, js, "", ``)
 	f.Add(false, 200, js, "", `[{"id":"5f1","ref":`)
 	f.Add(false, 200, "text/html", "", `<html><body>Sign in</body></html>`)
 	f.Add(false, 404, js, "", `{"faultstring":"Resource with a reference or id \"core.nope\" not found"}`)
 	f.Add(false, 401, js, "X-Request-Id: 7", `{"faultstring":"Unauthorized - Token `+fuzzToken+` not found."}`)
-	f.Add(false, 400, js, "", `{"faultstring":"'`+fuzzBig+`' is not of type 'integer'"}`)
-	f.Add(false, 500, "text/html", "", `<html><body>`+fuzzToken+fuzzBig+`</body></html>`)
+	f.Add(false, 400, js, "", `{"faultstring":"'`+fuzzanswer.Big+`' is not of type 'integer'"}`)
+	f.Add(false, 500, "text/html", "", `<html><body>`+fuzzToken+fuzzanswer.Big+`</body></html>`)
 	f.Add(false, 502, "text/plain", "", "Bad Gateway")
 	f.Add(false, 302, "", "Location: https://evil.example.net/api/v1/actions?token="+fuzzToken, "")
 	f.Add(true, 201, js, "", `{"user":"st2admin","token":"5e86421776f946e98faea8b4cd3fd9be","expiry":"2030-01-01T00:00:00.000000Z","id":"5e8","metadata":{}}`)
@@ -242,23 +93,23 @@ func FuzzResponse(f *testing.F) {
 	f.Add(true, 401, js, "", `{"faultstring":"Invalid or missing credentials for `+fuzzPassword+`"}`)
 	f.Add(true, 200, "text/html", "", `<html>`+fuzzPassword+`</html>`)
 
-	f.Add(false, 200, js, "", `{"id":"`+fuzzBig+`","action":{"ref":"`+fuzzBig+`"},"status":"failed"}`)
-	f.Add(false, 200, js, "", `{"id":"6a0","action":{"ref":"core.local"},"status":"`+fuzzBig+`"}`)
+	f.Add(false, 200, js, "", `{"id":"`+fuzzanswer.Big+`","action":{"ref":"`+fuzzanswer.Big+`"},"status":"failed"}`)
+	f.Add(false, 200, js, "", `{"id":"6a0","action":{"ref":"core.local"},"status":"`+fuzzanswer.Big+`"}`)
 	f.Add(false, 200, js, "", `{"id":"6a0","action":{"ref":"core.local"},"status":"running `+fuzzToken+`"}`)
 
 	wait := st2.WaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Microsecond, MaxInterval: time.Microsecond, Timeout: 2 * time.Millisecond}}
 	tokenDir := f.TempDir()
-	goodLogin := newFuzzAnswer(201, js, "", `{"user":"st2admin","token":"5e86421776f946e98faea8b4cd3fd9be","expiry":"2099-01-01T00:00:00.000000Z"}`)
-	goodAPI := newFuzzAnswer(200, js, "", `{"version":"3.8.1"}`)
+	goodLogin := fuzzanswer.New(201, js, "", `{"user":"st2admin","token":"5e86421776f946e98faea8b4cd3fd9be","expiry":"2099-01-01T00:00:00.000000Z"}`)
+	goodAPI := fuzzanswer.New(200, js, "", `{"version":"3.8.1"}`)
 
 	f.Fuzz(func(t *testing.T, login bool, status int, contentType, headers, body string) {
-		rt := &fuzzTransport{answer: newFuzzAnswer(status, contentType, headers, body)}
+		rt := &fuzzanswer.Transport{Answer: fuzzanswer.New(status, contentType, headers, body)}
 		cfg := st2.Config{AuthURL: fuzzAuthURL, APIURL: fuzzAPIURL, StreamURL: fuzzStreamURL, SkipConfig: true}
 		secrets := []string{fuzzToken}
 		if login {
 			secrets = []string{fuzzPassword}
 			cfg.Username, cfg.Password, cfg.NoTokenCache, cfg.TokenCacheDir = "st2admin", fuzzPassword, true, tokenDir
-			rt.fixed = func(req *http.Request) *fuzzAnswer {
+			rt.Fixed = func(req *http.Request) *fuzzanswer.Answer {
 				if strings.HasPrefix(req.URL.Path, "/auth/") {
 					return nil
 				}
@@ -266,7 +117,7 @@ func FuzzResponse(f *testing.F) {
 			}
 		} else {
 			cfg.Token = fuzzToken
-			rt.fixed = func(req *http.Request) *fuzzAnswer {
+			rt.Fixed = func(req *http.Request) *fuzzanswer.Answer {
 				if strings.HasPrefix(req.URL.Path, "/auth/") {
 					return &goodLogin
 				}
@@ -292,7 +143,7 @@ func FuzzResponse(f *testing.F) {
 				op{"ValidateToken", func() error { _, err := c.ValidateToken(ctx, fuzzToken); return err }},
 				op{"Actions.Get", func() error { _, err := c.Actions.Get(ctx, "core.local"); return err }},
 				op{"Actions.GetByName", func() error { _, err := c.Actions.GetByName(ctx, "local"); return err }},
-				op{"Actions.List", func() error { return fuzzDrain(c.Actions.List(ctx, st2.ActionListOptions{}), 50) }},
+				op{"Actions.List", func() error { return fuzzanswer.Drain(c.Actions.List(ctx, st2.ActionListOptions{}), 50) }},
 				op{"Actions.Page", func() error { _, err := c.Actions.Page(ctx, st2.ActionListOptions{}, 10, 0); return err }},
 				op{"Actions.Count", func() error { _, err := c.Actions.Count(ctx, st2.ActionListOptions{}); return err }},
 				op{"Actions.Parameters", func() error { _, err := c.Actions.Parameters(ctx, "core.local"); return err }},
@@ -302,16 +153,16 @@ func FuzzResponse(f *testing.F) {
 					return err
 				}},
 				op{"Executions.Get", func() error { _, err := c.Executions.Get(ctx, "6a0"); return err }},
-				op{"Executions.List", func() error { return fuzzDrain(c.Executions.List(ctx, st2.ExecutionListOptions{}), 50) }},
+				op{"Executions.List", func() error { return fuzzanswer.Drain(c.Executions.List(ctx, st2.ExecutionListOptions{}), 50) }},
 				op{"Executions.Cancel", func() error { _, err := c.Executions.Cancel(ctx, "6a0"); return err }},
 				op{"Executions.Wait", func() error { _, err := c.Executions.Wait(ctx, "6a0", wait); return err }},
 				op{"Executions.Pause", func() error { _, err := c.Executions.Pause(ctx, "6a0"); return err }},
 				op{"Executions.Children", func() error { _, err := c.Executions.Children(ctx, "6a0", 1); return err }},
 				op{"Executions.Output", func() error { _, err := c.Executions.Output(ctx, "6a0", st2.OutputAll); return err }},
 				op{"Keys.Get", func() error { _, err := c.Keys.Get(ctx, "k1", st2.KeyOptions{}); return err }},
-				op{"Keys.List", func() error { return fuzzDrain(c.Keys.List(ctx, st2.KeyListOptions{}), 50) }},
+				op{"Keys.List", func() error { return fuzzanswer.Drain(c.Keys.List(ctx, st2.KeyListOptions{}), 50) }},
 				op{"Keys.Delete", func() error { return c.Keys.Delete(ctx, "k1", st2.KeyOptions{}) }},
-				op{"Rules.List", func() error { return fuzzDrain(c.Rules.List(ctx, st2.RuleListOptions{}), 50) }},
+				op{"Rules.List", func() error { return fuzzanswer.Drain(c.Rules.List(ctx, st2.RuleListOptions{}), 50) }},
 				op{"Packs.Register", func() error { _, err := c.Packs.Register(ctx, []string{"core"}, nil); return err }},
 				op{"Packs.Install", func() error { _, err := c.Packs.Install(ctx, []string{"core"}, false, false); return err }},
 				op{"ActionAliases.Match", func() error { _, err := c.ActionAliases.Match(ctx, "run date"); return err }},
@@ -321,13 +172,13 @@ func FuzzResponse(f *testing.F) {
 				}},
 				op{"PackConfigs.Set", func() error { _, err := c.PackConfigs.Set(ctx, "core", map[string]any{"a": 1}); return err }},
 				op{"Stream.Listen", func() error {
-					return fuzzDrain(c.Stream.Listen(ctx, st2.ListenOptions{MaxReconnects: -1}), 50)
+					return fuzzanswer.Drain(c.Stream.Listen(ctx, st2.ListenOptions{MaxReconnects: -1}), 50)
 				}},
 			)
 		}
 		for _, o := range ops {
-			rt.reset(12)
-			fuzzCheckErr(t, o.name, o.run(), secrets)
+			rt.Reset(12)
+			fuzzanswer.CheckError(t, o.name, o.run(), secrets, fuzzAllowed...)
 		}
 	})
 }
@@ -372,29 +223,29 @@ func FuzzConfigFile(f *testing.F) {
 		if err != nil {
 			var ce *facade.ConfigError
 			if !errors.As(err, &ce) {
-				t.Fatalf("LoadConfig: error of type %T, want *facade.ConfigError: %s", err, fuzzHide(err.Error()))
+				t.Fatalf("LoadConfig: error of type %T, want *facade.ConfigError: %s", err, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
 			if ce.File != path || ce.Line <= 0 {
-				t.Fatalf("LoadConfig: error without the file and line (File %q, Line %d): %s", ce.File, ce.Line, fuzzHide(err.Error()))
+				t.Fatalf("LoadConfig: error without the file and line (File %q, Line %d): %s", ce.File, ce.Line, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
-			if fuzzHide(err.Error()) != err.Error() {
-				t.Fatalf("LoadConfig: the password leaked into the error: %s", fuzzHide(err.Error()))
+			if fuzzanswer.Hide(err.Error(), fuzzSecrets...) != err.Error() {
+				t.Fatalf("LoadConfig: the password leaked into the error: %s", fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
 			return
 		}
 		if cfg.Password != fuzzPassword && cfg.APIKey == "" && cfg.Username == "" {
-			t.Fatalf("LoadConfig: the password is %q", fuzzHide(cfg.Password))
+			t.Fatalf("LoadConfig: the password is %q", fuzzanswer.Hide(cfg.Password, fuzzSecrets...))
 		}
 		// A CA file named by the fuzzer is not ours to read.
 		cfg.CACert = ""
-		_, err = st2.New(cfg, facade.WithBaseTransport(&fuzzTransport{}))
+		_, err = st2.New(cfg, facade.WithBaseTransport(&fuzzanswer.Transport{}))
 		if err != nil {
 			var ce *facade.ConfigError
 			if !errors.As(err, &ce) {
-				t.Fatalf("New: error of type %T, want *facade.ConfigError: %s", err, fuzzHide(err.Error()))
+				t.Fatalf("New: error of type %T, want *facade.ConfigError: %s", err, fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
-			if fuzzHide(err.Error()) != err.Error() || len(err.Error()) > fuzzMaxError {
-				t.Fatalf("New: error quoting the password or too long: %.300s", fuzzHide(err.Error()))
+			if fuzzanswer.Hide(err.Error(), fuzzSecrets...) != err.Error() || len(err.Error()) > fuzzanswer.MaxError {
+				t.Fatalf("New: error quoting the password or too long: %.300s", fuzzanswer.Hide(err.Error(), fuzzSecrets...))
 			}
 		}
 	})
