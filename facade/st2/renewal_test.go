@@ -14,278 +14,54 @@ package st2_test
 // test can tell when all 100 callers are parked on one login.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/leakcheck"
+	"github.com/switchboard-go/switchboard/facade/internal/renewaltest"
 	"github.com/switchboard-go/switchboard/facade/st2"
 	"github.com/switchboard-go/switchboard/facade/st2/st2test"
-)
-
-const (
-	renewalCallers = 100
-	renewalSteps   = 8 // calls per goroutine, at 0, 2, …, 14 minutes
-	renewalStep    = 2 * time.Minute
-	renewalTTL     = 10 * time.Minute
 )
 
 // st2TokenPath is the login: POST <auth>/tokens.
 const st2TokenPath = st2test.AuthPath + "/tokens"
 
-// renewalProbe is the client's base transport: it serves each request
-// with the emulator's own handler, in memory. It counts the token requests
-// (logins, exchanges) and the 401s, can hold token requests or API calls
-// until released, and keeps every token the emulator issues so that the
-// tests can look for them in errors and logs.
-type renewalProbe struct {
-	h       http.Handler
-	isToken func(*http.Request) bool
-
-	tokenRequests atomic.Int64                  // token requests sent to the emulator
-	tokensIssued  atomic.Int64                  // token requests it answered with a token
-	rejected      atomic.Int64                  // API calls it answered 401
-	hold          atomic.Pointer[chan struct{}] // token requests wait for it to close
-	callGate      atomic.Pointer[chan struct{}] // held API calls take one value each
-	callsToHold   atomic.Int64                  // how many more API calls to hold
-	heldCalls     atomic.Int64                  // API calls that were held
-
-	mu     sync.Mutex
-	issued []string
-}
-
-func newRenewalProbe(h http.Handler, isToken func(*http.Request) bool) *renewalProbe {
-	return &renewalProbe{h: h, isToken: isToken}
-}
-
-// RoundTrip serves req with the emulator's handler, in memory.
-func (p *renewalProbe) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		defer req.Body.Close()
-	}
-	token := p.isToken(req)
-	var wait <-chan struct{}
-	if token {
-		p.tokenRequests.Add(1)
-		if hold := p.hold.Load(); hold != nil {
-			wait = *hold
-		}
-	} else if gate := p.callGate.Load(); gate != nil && p.callsToHold.Add(-1) >= 0 {
-		p.heldCalls.Add(1)
-		wait = *gate
-	}
-	if wait != nil {
-		select {
-		case <-wait:
-		case <-req.Context().Done():
-			return nil, req.Context().Err()
-		}
-	}
-	in := req.Clone(req.Context())
-	in.RequestURI = req.URL.RequestURI()
-	in.RemoteAddr = "127.0.0.1:40000"
-	if in.Host == "" {
-		in.Host = req.URL.Host
-	}
-	if in.Body == nil {
-		in.Body = http.NoBody
-	}
-	rec := httptest.NewRecorder()
-	p.h.ServeHTTP(rec, in)
-	resp := rec.Result()
-	resp.Request = req
-	switch {
-	case token && resp.StatusCode/100 == 2:
-		p.tokensIssued.Add(1)
-		p.mu.Lock()
-		p.issued = append(p.issued, issuedSecrets(rec.Body.Bytes())...)
-		p.mu.Unlock()
-	case !token && resp.StatusCode == http.StatusUnauthorized:
-		p.rejected.Add(1)
-	}
-	return resp, nil
-}
-
-// holdNext makes the next token requests wait until release is called.
-// Called inside the bubble, so that waiting on the channel is durable.
-func (p *renewalProbe) holdNext() (release func()) {
-	ch := make(chan struct{})
-	p.hold.Store(&ch)
-	return func() {
-		p.hold.Store(nil)
-		close(ch)
-	}
-}
-
-// holdCalls holds the next n API calls before the emulator sees them;
-// release(k) lets k of them through.
-func (p *renewalProbe) holdCalls(n int) (release func(k int)) {
-	ch := make(chan struct{}, n)
-	p.callsToHold.Store(int64(n))
-	p.callGate.Store(&ch)
-	return func(k int) {
-		for range k {
-			ch <- struct{}{}
-		}
-	}
-}
-
-// tokens returns every token value the emulator has issued so far.
-func (p *renewalProbe) tokens() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.issued...)
-}
-
-// issuedSecrets picks the secrets out of a token answer: the token fields
-// of a JSON object, or the whole text (a bare JWT).
-func issuedSecrets(body []byte) []string {
-	var m map[string]any
-	if json.Unmarshal(body, &m) != nil {
-		return []string{strings.TrimSpace(string(body))}
-	}
-	var out []string
-	for _, k := range []string{"token", "access_token", "refresh_token", "id_token"} {
-		if s, ok := m[k].(string); ok && s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// renewalLog collects the client's debug log.
-type renewalLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *renewalLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *renewalLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// noSecret fails the test when text holds any of secrets.
-func noSecret(t *testing.T, what, text string, secrets []string) {
-	t.Helper()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			t.Errorf("%s holds a secret (%d characters)", what, len(s))
-		}
-	}
-}
-
 // st2Env is one emulator and one client logging in as a user.
 type st2Env struct {
-	srv   *st2test.Server
-	probe *renewalProbe
-	c     *st2.Client
-	logs  *renewalLog
-
-	// completed counts the calls of lockstep that have returned.
-	completed atomic.Int64
+	*renewaltest.Env
+	srv *st2test.Server
 }
 
 // newST2Env builds, inside the bubble, a client of srv that logs in with
-// the emulator's user and logs at debug level.
+// the emulator's user and logs at debug level. Its Call is one real API
+// call that needs the token (GET /api/v1/user).
 func newST2Env(t *testing.T, srv *st2test.Server, opts ...facade.Option) *st2Env {
 	t.Helper()
-	e := &st2Env{srv: srv, logs: &renewalLog{}}
-	e.probe = newRenewalProbe(srv.Handler(), func(r *http.Request) bool {
-		return r.Method == http.MethodPost && r.URL.Path == st2TokenPath
-	})
+	e := &st2Env{Env: renewaltest.NewEnv(srv.Handler(), st2TokenPath), srv: srv}
 	cfg := st2.Config{
 		AuthURL: srv.AuthURL, APIURL: srv.APIURL, StreamURL: srv.StreamURL, SkipConfig: true,
 		Username: srv.Username, Password: srv.Password, TokenCacheDir: t.TempDir(),
 	}
-	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	all := append([]facade.Option{facade.WithBaseTransport(e.probe), facade.WithLogger(logger)}, opts...)
-	c, err := st2.New(cfg, all...)
+	c, err := st2.New(cfg, e.Options(opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.c = c
+	// st2test.Server has no count of tokens issued yet: Issued is left
+	// nil, so the probe counts the 201 answers of the emulator's handler.
+	e.Call = func(ctx context.Context) error {
+		_, err := c.WhoAmI(ctx)
+		return err
+	}
 	return e
 }
 
-// call is one real API call that needs the token (GET /api/v1/user).
-func (e *st2Env) call(ctx context.Context) error {
-	_, err := e.c.WhoAmI(ctx)
-	return err
-}
-
-// logins is the emulator's count of tokens issued by POST /tokens.
-// [st2test.Server] has no such counter yet, so the probe counts the 201
-// answers of the emulator's own handler.
-func (e *st2Env) logins() int { return int(e.probe.tokensIssued.Load()) }
-
-func (e *st2Env) secrets() []string {
-	return append([]string{e.srv.Password, e.srv.APIKey}, e.probe.tokens()...)
-}
-
-// lockstep starts renewalCallers goroutines that each call at 0,
-// renewalStep, 2*renewalStep, …; the main goroutine runs between (at fake
-// times of its choosing) and then waits for them. It returns every failed
-// call.
-func (e *st2Env) lockstep(t *testing.T, between func()) []error {
-	t.Helper()
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-	)
-	for range renewalCallers {
-		wg.Go(func() {
-			for range renewalSteps {
-				if err := e.call(t.Context()); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
-				e.completed.Add(1)
-				time.Sleep(renewalStep)
-			}
-		})
-	}
-	between()
-	wg.Wait()
-	return errs
-}
-
-func (e *st2Env) wantLogins(t *testing.T, when string, want int) {
-	t.Helper()
-	if got := e.logins(); got != want {
-		t.Errorf("%s: the emulator issued %d tokens, want %d", when, got, want)
-	}
-}
-
-// wantParked checks, while the renewal is held, that the calls of the
-// first steps have all returned and every caller of the current step
-// waits on the one token request the probe holds.
-func (e *st2Env) wantParked(t *testing.T, when string, steps int) {
-	t.Helper()
-	if n, want := e.completed.Load(), int64(steps*renewalCallers); n != want {
-		t.Errorf("%s: %d calls returned, want %d: not every caller waits on the login", when, n, want)
-	}
-	if n := e.probe.tokenRequests.Load(); n != 2 {
-		t.Errorf("%s: %d token requests in all, want 2 (the first and one login)", when, n)
-	}
+func (e *st2Env) secrets() []leakcheck.Secret {
+	return []leakcheck.Secret{{Name: "password", Value: e.srv.Password}, {Name: "API key", Value: e.srv.APIKey}}
 }
 
 // TestRenewalAcrossExpiry: 100 goroutines each call 8 times, 2 minutes of
@@ -296,33 +72,15 @@ func TestRenewalAcrossExpiry(t *testing.T) {
 	// 15 s margin makes the calls at minute 10 log in first, so the server
 	// never rejects anything.
 	t.Run("margin", func(t *testing.T) {
-		srv := st2test.NewServer(st2test.WithTokenTTL(renewalTTL))
+		srv := st2test.NewServer(st2test.WithTokenTTL(renewaltest.TTL))
 		t.Cleanup(srv.Close)
 		synctest.Test(t, func(t *testing.T) {
 			e := newST2Env(t, srv)
-			if err := e.call(t.Context()); err != nil {
+			if err := e.Call(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			e.wantLogins(t, "first call", 1)
-			errs := e.lockstep(t, func() {
-				time.Sleep(renewalTTL - time.Minute) // minute 9: 5 steps done, token still good
-				e.wantLogins(t, "before the expiry", 1)
-				release := e.probe.holdNext()
-				time.Sleep(time.Minute + time.Nanosecond) // just after minute 10
-				synctest.Wait()
-				e.wantParked(t, "at the expiry", 5)
-				release()
-				time.Sleep(time.Minute) // minute 11: the calls of minute 10 renewed it
-				e.wantLogins(t, "after the expiry", 2)
-			})
-			for _, err := range errs {
-				t.Error(err)
-			}
-			e.wantLogins(t, "at the end", 2)
-			if n := e.probe.rejected.Load(); n != 0 {
-				t.Errorf("%d calls were rejected: the client sent an expired token", n)
-			}
-			t.Logf("%d calls, %d failed, %d answered 401, %d tokens issued in all", e.completed.Load(), len(errs), e.probe.rejected.Load(), e.logins())
+			e.WantIssued(t, "first call", 1)
+			e.AcrossExpiry(t)
 		})
 	})
 
@@ -337,52 +95,10 @@ func TestRenewalAcrossExpiry(t *testing.T) {
 		t.Cleanup(srv.Close)
 		synctest.Test(t, func(t *testing.T) {
 			e := newST2Env(t, srv)
-			if err := e.call(t.Context()); err != nil {
+			if err := e.Call(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			errs := e.lockstep(t, func() {
-				time.Sleep(5 * time.Minute)
-				e.wantLogins(t, "before the server expires the token", 1)
-				jump.Store(int64(time.Hour))
-				// The 100 calls of minute 6 all carry the token the server
-				// no longer accepts. Half of them reach it first and wait
-				// for the one renewal; the other half arrive once it is
-				// done, with the old token: their 401s must not renew
-				// again.
-				releaseCalls := e.probe.holdCalls(renewalCallers)
-				release := e.probe.holdNext()
-				time.Sleep(time.Minute + time.Nanosecond) // just after minute 6
-				synctest.Wait()
-				if n := e.probe.heldCalls.Load(); n != renewalCallers {
-					t.Errorf("%d calls sent with the old token, want %d", n, renewalCallers)
-				}
-				releaseCalls(renewalCallers / 2)
-				synctest.Wait()
-				if n := e.probe.rejected.Load(); n != renewalCallers/2 {
-					t.Errorf("%d calls answered 401, want %d", n, renewalCallers/2)
-				}
-				e.wantParked(t, "after the first 401s", 3)
-				release()
-				synctest.Wait()
-				releaseCalls(renewalCallers / 2)
-				synctest.Wait()
-				if n := e.probe.rejected.Load(); n != renewalCallers {
-					t.Errorf("%d calls answered 401, want %d", n, renewalCallers)
-				}
-				if n, want := e.completed.Load(), int64(4*renewalCallers); n != want {
-					t.Errorf("%d calls returned, want %d", n, want)
-				}
-				time.Sleep(time.Minute) // minute 7
-				e.wantLogins(t, "after the 401s", 2)
-			})
-			for _, err := range errs {
-				t.Error(err)
-			}
-			e.wantLogins(t, "at the end", 2)
-			if n := e.probe.rejected.Load(); n != renewalCallers {
-				t.Errorf("%d calls rejected, want %d", n, renewalCallers)
-			}
-			t.Logf("%d calls, %d failed, %d answered 401 and retried, %d tokens issued in all", e.completed.Load(), len(errs), e.probe.rejected.Load(), e.logins())
+			e.RejectedAtMinuteSix(t, func() { jump.Store(int64(time.Hour)) })
 		})
 	})
 }
@@ -406,69 +122,19 @@ func TestRenewalFailureReachesEveryCaller(t *testing.T) {
 		{"server error", http.StatusServiceUnavailable, nil, []facade.Option{facade.WithRetry(0, 0, 0)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := st2test.NewServer(st2test.WithTokenTTL(renewalTTL))
+			srv := st2test.NewServer(st2test.WithTokenTTL(renewaltest.TTL))
 			t.Cleanup(srv.Close)
 			synctest.Test(t, func(t *testing.T) {
 				e := newST2Env(t, srv, tc.opts...)
-				ctx := t.Context()
-				if err := e.call(ctx); err != nil {
+				if err := e.Call(t.Context()); err != nil {
 					t.Fatal(err)
 				}
-				time.Sleep(renewalTTL) // expired, for the client and the server
+				time.Sleep(renewaltest.TTL) // expired, for the client and the server
 
-				release := e.probe.holdNext()
 				srv.FailNext(1, tc.status, "POST "+st2TokenPath)
-				var (
-					wg       sync.WaitGroup
-					returned atomic.Int64
-					errs     = make([]error, renewalCallers)
-				)
-				for i := range renewalCallers {
-					wg.Go(func() {
-						errs[i] = e.call(ctx)
-						returned.Add(1)
-					})
-				}
-				synctest.Wait() // every caller is parked: on the one login
-				sent, early := e.probe.tokenRequests.Load(), returned.Load()
-				release()
-				wg.Wait()
-				if n := sent; n != 2 {
-					t.Fatalf("%d logins sent while %d callers wait, want 1 (after the first)", n-1, renewalCallers)
-				}
-				if n := early; n != 0 {
-					t.Fatalf("%d callers returned before the login ended", n)
-				}
-
-				for i, err := range errs {
-					var ae *facade.APIError
-					switch {
-					case err == nil:
-						t.Fatalf("caller %d succeeded without a token", i)
-					case !errors.As(err, &ae) || ae.StatusCode != tc.status || ae.Operation != "CreateToken":
-						t.Fatalf("caller %d: %v, want the login's %d", i, err, tc.status)
-					case tc.sentinel != nil && !errors.Is(err, tc.sentinel):
-						t.Fatalf("caller %d: %v does not match %v", i, err, tc.sentinel)
-					case err.Error() != errs[0].Error():
-						t.Fatalf("caller %d got another error: %v, not %v", i, err, errs[0])
-					}
-					noSecret(t, "an error", err.Error(), e.secrets())
-				}
-				if e.probe.rejected.Load() != 0 {
-					t.Fatal("a call went out without a valid token")
-				}
-
-				if err := e.call(ctx); err != nil {
-					t.Fatalf("the next call: %v", err)
-				}
-				if n := e.probe.tokenRequests.Load(); n != 3 {
-					t.Fatalf("%d logins in all, want 3 (first, failed, retried)", n)
-				}
-				e.wantLogins(t, "after the retried login", 2)
-				noSecret(t, "the debug log", e.logs.String(), e.secrets())
-				if !strings.Contains(e.logs.String(), st2TokenPath) {
-					t.Fatal("the debug log shows no login: nothing was checked")
-				}
+				errs := e.Burst(t)
+				renewaltest.WantSameFailure(t, errs, tc.status, "CreateToken", tc.sentinel)
+				e.Recovers(t, errs, 3, e.secrets()...)
 			})
 		})
 	}
