@@ -4,10 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,53 +14,30 @@ import (
 	"github.com/switchboard-go/switchboard/facade/cachet"
 	"github.com/switchboard-go/switchboard/facade/cachet/cachettest"
 	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/faulttest"
 	"github.com/switchboard-go/switchboard/facade/internal/paging"
 )
 
-// retryableGETs is the mix of faults a read must ride out: the statuses
-// the transport retries, 429 with Retry-After, and bodies lost or garbled
-// on the way (which the paging helper re-fetches).
-var retryableGETs = []fault.Fault{
-	{Kind: fault.Status, Status: 502, Pattern: "GET "}, {Kind: fault.Status, Status: 503, Pattern: "GET "},
-	{Kind: fault.Status, Status: 504, Pattern: "GET "}, {Kind: fault.RateLimit, Pattern: "GET "},
-	{Kind: fault.Reset, Pattern: "GET "}, {Kind: fault.Truncate, Pattern: "GET "},
-	{Kind: fault.Malformed, Pattern: "GET "}, {Kind: fault.HTML, Status: 502, Pattern: "GET "},
-}
-
-// faultEnv is an emulator behind a counter: requests are counted as they
-// reach the server, before the fault injector decides their fate.
+// faultEnv is an emulator behind a counting front.
 type faultEnv struct {
-	srv    *cachettest.Server
-	c      *cachet.Client
-	mu     sync.Mutex
-	counts map[string]int
+	srv   *cachettest.Server
+	c     *cachet.Client
+	front *faulttest.Front
 }
 
 func newFaultEnv(t *testing.T, seed uint64, retries int) *faultEnv {
 	t.Helper()
-	e := &faultEnv{srv: cachettest.NewServer(cachettest.WithFaultSeed(seed)), counts: map[string]int{}}
+	e := &faultEnv{srv: cachettest.NewServer(cachettest.WithFaultSeed(seed))}
 	t.Cleanup(e.srv.Close)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		e.counts[r.Method+" "+r.URL.Path]++
-		e.mu.Unlock()
-		e.srv.Handler().ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
+	e.front = faulttest.NewFront(t, e.srv.Handler)
 	// A 200ms cap: the retry layer honours a Retry-After of up to six
 	// times its cap, and the injector's 429s ask for one second.
-	c, err := cachet.New(front.URL+"/api/v1", e.srv.Token, facade.WithRetry(retries, time.Millisecond, 200*time.Millisecond))
+	c, err := cachet.New(e.front.URL+"/api/v1", e.srv.Token, facade.WithRetry(retries, time.Millisecond, 200*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.c = c
 	return e
-}
-
-func (e *faultEnv) count(key string) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.counts[key]
 }
 
 // seed creates n components, concurrently, without faults.
@@ -99,9 +72,9 @@ func TestFaultsListUnderFaultRate(t *testing.T) {
 	const n = 5000
 	e := newFaultEnv(t, 42, 6)
 	e.seed(t, n)
-	e.srv.Faults().SetRate(0.2, retryableGETs...)
+	e.srv.Faults().SetRate(0.2, faulttest.RetryableGETs()...)
 	before := e.srv.Faults().Injected()
-	getsBefore := e.count("GET /api/v1/components")
+	getsBefore := e.front.Count("GET /api/v1/components")
 
 	ctx := context.Background()
 	seen := make(map[int]bool, n)
@@ -122,13 +95,13 @@ func TestFaultsListUnderFaultRate(t *testing.T) {
 		t.Fatalf("%d components yielded, want %d", len(seen), n)
 	}
 	faults := e.srv.Faults().Injected() - before
-	gets := e.count("GET /api/v1/components") - getsBefore
+	gets := e.front.Count("GET /api/v1/components") - getsBefore
 	pages := n / 50
 	if faults == 0 {
 		t.Fatal("no fault injected: the test proves nothing")
 	}
 	t.Logf("cachet components: %d items, %d pages, %d faults injected, %d GETs (%d retries/re-fetches)", n, pages, faults, gets, gets-pages)
-	record(t, "cachet", "list components under 20% faults", fmt.Sprintf("%d items exactly once, in order; %d pages; %d faults; %d retries", n, pages, faults, gets-pages))
+	faulttest.Record(t, "cachet", "list components under 20% faults", fmt.Sprintf("%d items exactly once, in order; %d pages; %d faults; %d retries", n, pages, faults, gets-pages))
 }
 
 func TestFaultsListOutlastsRetries(t *testing.T) {
@@ -159,7 +132,7 @@ func TestFaultsListOutlastsRetries(t *testing.T) {
 		t.Errorf("error does not say where it stopped: %v", endErr)
 	}
 	t.Logf("cachet: budget exhausted -> %v", endErr)
-	record(t, "cachet", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d after %d items, typed *paging.Error wrapping 503", pe.Page, pe.Items))
+	faulttest.Record(t, "cachet", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d after %d items, typed *paging.Error wrapping 503", pe.Page, pe.Items))
 
 	// A garbled body is re-fetched by the paging helper, within a bound.
 	e2 := newFaultEnv(t, 1, 0)
@@ -190,67 +163,17 @@ func TestFaultsCreateNeverRetried(t *testing.T) {
 	e := newFaultEnv(t, 7, 5)
 	e.srv.Faults().SetRate(0.2) // every kind but Stall, on every request
 	ctx := context.Background()
-	successes, unknown, lost, failed := 0, 0, 0, 0
-	for i := range calls {
+	tally := faulttest.CountCreates(calls, func(i int) error {
 		_, err := e.c.Components.Create(ctx, cachet.ComponentCreate{Name: fmt.Sprintf("w-%d", i), Status: cachet.ComponentOperational})
-		switch {
-		case err == nil:
-			successes++
-		case errors.Is(err, facade.ErrOutcomeUnknown):
-			unknown++
-		case answerLost(err):
-			lost++
-		default:
-			failed++
-		}
-	}
+		return err
+	})
 	faults := e.srv.Faults().Injected()
 	e.srv.Faults().SetRate(0)
 	created, err := e.c.Components.Count(ctx, cachet.ComponentListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	posts := e.count("POST /api/v1/components")
-	if posts != calls {
-		t.Errorf("%d POSTs reached the server for %d create calls: a create was retried", posts, calls)
-	}
-	if created < successes || created-successes > unknown+lost {
-		t.Errorf("created %d, successes %d, outcome unknown %d, 2xx answer lost %d: want successes <= created <= successes+unknown+lost", created, successes, unknown, lost)
-	}
-	if unknown+lost == 0 || failed == 0 {
-		t.Errorf("outcome unknown or lost %d, definite failures %d: the fault mix should produce both", unknown+lost, failed)
-	}
-	t.Logf("cachet creates: %d calls, %d POSTs, %d faults, %d successes, %d outcome unknown, %d 2xx answers lost (DecodeError), %d failed, %d created", calls, posts, faults, successes, unknown, lost, failed, created)
-	record(t, "cachet", "create component under 20% faults", fmt.Sprintf("%d calls = %d POSTs (none retried); %d ok, %d ErrOutcomeUnknown, %d 2xx-answer-lost DecodeError, %d failed; %d created", calls, posts, successes, unknown, lost, failed, created))
-}
-
-// record writes one row of the resilience table into the directory named
-// by SWITCHBOARD_RESILIENCE_OUT, when set (the figures of RESILIENCE.md);
-// the t.Logf lines carry the same figures in every run.
-func record(t *testing.T, platform, what, figure string) {
-	t.Helper()
-	dir := os.Getenv("SWITCHBOARD_RESILIENCE_OUT")
-	if dir == "" {
-		return
-	}
-	row := fmt.Sprintf("| %s | %s | `%s` | %s |\n", platform, what, t.Name(), figure)
-	slug := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(what))
-	name := filepath.Join(dir, platform+"-"+strings.ReplaceAll(t.Name(), "/", "_")+"-"+slug+".row")
-	if err := os.WriteFile(name, []byte(row), 0o644); err != nil {
-		t.Errorf("recording the figures: %v", err)
-	}
-}
-
-// answerLost reports a create the server answered 2xx whose body was cut
-// or garbled on the way (Reset, Truncate): the object exists, but wire
-// reports a *facade.DecodeError that does not (yet) match
-// facade.ErrOutcomeUnknown; see the resilience notes.
-func answerLost(err error) bool {
-	var de *facade.DecodeError
-	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 300 && de.Method == http.MethodPost
+	posts := e.front.Count("POST /api/v1/components")
+	tally.Check(t, faulttest.CreateFigures{Platform: "cachet", Label: "cachet creates", What: "create component under 20% faults",
+		Posts: posts, Created: created, Faults: faults, WantUnknown: true})
 }

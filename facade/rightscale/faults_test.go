@@ -2,55 +2,35 @@ package rightscale_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/faulttest"
 	"github.com/switchboard-go/switchboard/facade/rightscale"
 	"github.com/switchboard-go/switchboard/facade/rightscale/rightscaletest"
 )
 
-// faultEnv is an emulator behind a counter: requests are counted as they
-// reach the server, before the fault injector decides their fate.
+// faultEnv is an emulator behind a counting front.
 type faultEnv struct {
-	srv    *rightscaletest.Server
-	c      *rightscale.Client
-	mu     sync.Mutex
-	counts map[string]int
+	srv   *rightscaletest.Server
+	c     *rightscale.Client
+	front *faulttest.Front
 }
 
 func newFaultEnv(t *testing.T, retries int, opts ...rightscaletest.Option) *faultEnv {
 	t.Helper()
-	e := &faultEnv{srv: rightscaletest.NewServer(opts...), counts: map[string]int{}}
+	e := &faultEnv{srv: rightscaletest.NewServer(opts...)}
 	t.Cleanup(e.srv.Close)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		e.counts[r.Method+" "+r.URL.Path]++
-		e.mu.Unlock()
-		e.srv.Handler().ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
-	c, err := rightscale.New(front.URL, e.srv.RefreshToken, facade.WithRetry(retries, time.Millisecond, 200*time.Millisecond))
+	e.front = faulttest.NewFront(t, e.srv.Handler)
+	c, err := rightscale.New(e.front.URL, e.srv.RefreshToken, facade.WithRetry(retries, time.Millisecond, 200*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.c = c
 	return e
-}
-
-func (e *faultEnv) count(key string) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.counts[key]
 }
 
 func TestFaultsCreateDeploymentNeverRetried(t *testing.T) {
@@ -68,20 +48,10 @@ func TestFaultsCreateDeploymentNeverRetried(t *testing.T) {
 		fault.Fault{Kind: fault.RateLimit, Pattern: "POST /api/deployments"}, fault.Fault{Kind: fault.Reset, Pattern: "POST /api/deployments"},
 		fault.Fault{Kind: fault.Truncate, Pattern: "POST /api/deployments"}, fault.Fault{Kind: fault.Malformed, Pattern: "POST /api/deployments"},
 		fault.Fault{Kind: fault.HTML, Pattern: "POST /api/deployments"})
-	successes, unknown, lost, failed := 0, 0, 0, 0
-	for i := range calls {
+	tally := faulttest.CountCreates(calls, func(i int) error {
 		_, err := e.c.Deployments.Create(ctx, rightscale.DeploymentCreate{Deployment: rightscale.DeploymentCreateParams{Name: fmt.Sprintf("d-%d", i)}})
-		switch {
-		case err == nil:
-			successes++
-		case errors.Is(err, facade.ErrOutcomeUnknown):
-			unknown++
-		case answerLost(err):
-			lost++
-		default:
-			failed++
-		}
-	}
+		return err
+	})
 	faults := e.srv.Faults().Injected()
 	e.srv.Faults().SetRate(0)
 	after, err := e.c.Deployments.List(ctx, rightscale.IndexOptions{})
@@ -89,18 +59,9 @@ func TestFaultsCreateDeploymentNeverRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := len(after) - len(before)
-	posts := e.count("POST /api/deployments")
-	if posts != calls {
-		t.Errorf("%d POSTs reached the server for %d create calls: a create was retried", posts, calls)
-	}
-	if created < successes || created-successes > unknown+lost {
-		t.Errorf("created %d, successes %d, outcome unknown %d, 2xx answer lost %d", created, successes, unknown, lost)
-	}
-	if failed == 0 {
-		t.Errorf("no definite failure among %d calls: the fault mix should produce some", calls)
-	}
-	t.Logf("rightscale deployment creates: %d calls, %d POSTs, %d faults, %d successes, %d outcome unknown, %d 2xx answers lost (DecodeError), %d failed, %d created", calls, posts, faults, successes, unknown, lost, failed, created)
-	record(t, "rightscale", "create deployment under 20% faults", fmt.Sprintf("%d calls = %d POSTs (none retried); %d ok, %d ErrOutcomeUnknown, %d 2xx-answer-lost DecodeError, %d failed; %d created", calls, posts, successes, unknown, lost, failed, created))
+	posts := e.front.Count("POST /api/deployments")
+	tally.Check(t, faulttest.CreateFigures{Platform: "rightscale", Label: "rightscale deployment creates", What: "create deployment under 20% faults",
+		Posts: posts, Created: created, Faults: faults, WantUnknown: false})
 }
 
 func TestFaultsTaskWait(t *testing.T) {
@@ -122,9 +83,9 @@ func TestFaultsTaskWait(t *testing.T) {
 	if faults == 0 {
 		t.Fatal("no fault during the wait: the test proves nothing")
 	}
-	polls := e.count("GET " + task.Href)
+	polls := e.front.Count("GET " + task.Href)
 	t.Logf("rightscale task wait: %d polls, %d faults ridden out, %q", polls, faults, task.Summary)
-	record(t, "rightscale", "wait task under 30% faults (no transport retries)", fmt.Sprintf("%d polls, %d faults ridden out, completed", polls, faults))
+	faulttest.Record(t, "rightscale", "wait task under 30% faults (no transport retries)", fmt.Sprintf("%d polls, %d faults ridden out, completed", polls, faults))
 
 	// Cancellation mid-wait returns at once, not at the next interval.
 	e.srv.Faults().SetRate(0)
@@ -133,45 +94,7 @@ func TestFaultsTaskWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cctx, cancel := context.WithCancel(ctx)
-	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
-	err = stask.Wait(cctx, rightscale.TaskWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Minute}})
-	took := time.Since(start)
-	if !errors.Is(err, context.Canceled) || took > 2*time.Second {
-		t.Errorf("cancelled wait: %v after %v, want context.Canceled at once", err, took)
-	}
-	t.Logf("rightscale task wait cancelled after 100ms returned in %v", took.Round(time.Millisecond))
-	record(t, "rightscale", "wait cancelled mid-interval (interval 1 min)", fmt.Sprintf("returned context.Canceled after %v", took.Round(10*time.Millisecond)))
-}
-
-// answerLost reports a create the server answered 2xx whose body was cut
-// or garbled on the way (Reset, Truncate): the object exists, but wire
-// reports a *facade.DecodeError that does not (yet) match
-// facade.ErrOutcomeUnknown; see the resilience notes.
-func answerLost(err error) bool {
-	var de *facade.DecodeError
-	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 300 && de.Method == http.MethodPost
-}
-
-// record writes one row of the resilience table into the directory named
-// by SWITCHBOARD_RESILIENCE_OUT, when set (the figures of RESILIENCE.md);
-// the t.Logf lines carry the same figures in every run.
-func record(t *testing.T, platform, what, figure string) {
-	t.Helper()
-	dir := os.Getenv("SWITCHBOARD_RESILIENCE_OUT")
-	if dir == "" {
-		return
-	}
-	row := fmt.Sprintf("| %s | %s | `%s` | %s |\n", platform, what, t.Name(), figure)
-	slug := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(what))
-	name := filepath.Join(dir, platform+"-"+strings.ReplaceAll(t.Name(), "/", "_")+"-"+slug+".row")
-	if err := os.WriteFile(name, []byte(row), 0o644); err != nil {
-		t.Errorf("recording the figures: %v", err)
-	}
+	faulttest.CancelMidWait(t, "rightscale", "rightscale task wait", func(cctx context.Context) error {
+		return stask.Wait(cctx, rightscale.TaskWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Minute}})
+	})
 }

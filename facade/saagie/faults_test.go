@@ -2,16 +2,13 @@ package saagie_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/faulttest"
 	"github.com/switchboard-go/switchboard/facade/saagie"
 	"github.com/switchboard-go/switchboard/facade/saagie/saagietest"
 )
@@ -60,7 +57,7 @@ func TestFaultsJobWait(t *testing.T) {
 		t.Fatal("no fault during the wait: the test proves nothing")
 	}
 	t.Logf("saagie job wait: %d good polls, %d faults ridden out, %s", polls, faults, final.Status)
-	record(t, "saagie", "wait job instance under 30% faults (no transport retries)", fmt.Sprintf("%d good polls, %d faults ridden out, %s", polls, faults, final.Status))
+	faulttest.Record(t, "saagie", "wait job instance under 30% faults (no transport retries)", fmt.Sprintf("%d good polls, %d faults ridden out, %s", polls, faults, final.Status))
 
 	// Cancellation mid-wait returns at once, not at the next interval.
 	_, slowC, slowJob := faultJob(t, saagietest.Timeline{Requested: time.Hour})
@@ -68,36 +65,8 @@ func TestFaultsJobWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cctx, cancel := context.WithCancel(ctx)
-	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
-	_, err = slowC.Jobs.Wait(cctx, slow.ID, &saagie.RunWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Minute}})
-	took := time.Since(start)
-	if !errors.Is(err, context.Canceled) || took > 2*time.Second {
-		t.Errorf("cancelled wait: %v after %v, want context.Canceled at once", err, took)
-	}
-	t.Logf("saagie job wait cancelled after 100ms returned in %v", took.Round(time.Millisecond))
-	record(t, "saagie", "wait cancelled mid-interval (interval 1 min)", fmt.Sprintf("returned context.Canceled after %v", took.Round(10*time.Millisecond)))
-}
-
-// record writes one row of the resilience table into the directory named
-// by SWITCHBOARD_RESILIENCE_OUT, when set (the figures of RESILIENCE.md);
-// the t.Logf lines carry the same figures in every run.
-func record(t *testing.T, platform, what, figure string) {
-	t.Helper()
-	dir := os.Getenv("SWITCHBOARD_RESILIENCE_OUT")
-	if dir == "" {
-		return
-	}
-	row := fmt.Sprintf("| %s | %s | `%s` | %s |\n", platform, what, t.Name(), figure)
-	slug := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(what))
-	name := filepath.Join(dir, platform+"-"+strings.ReplaceAll(t.Name(), "/", "_")+"-"+slug+".row")
-	if err := os.WriteFile(name, []byte(row), 0o644); err != nil {
-		t.Errorf("recording the figures: %v", err)
-	}
+	faulttest.CancelMidWait(t, "saagie", "saagie job wait", func(cctx context.Context) error {
+		_, err := slowC.Jobs.Wait(cctx, slow.ID, &saagie.RunWaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Minute}})
+		return err
+	})
 }

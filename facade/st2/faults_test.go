@@ -4,53 +4,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/fault"
+	"github.com/switchboard-go/switchboard/facade/internal/faulttest"
 	"github.com/switchboard-go/switchboard/facade/internal/paging"
 	"github.com/switchboard-go/switchboard/facade/st2"
 	"github.com/switchboard-go/switchboard/facade/st2/st2test"
 )
 
-// retryableGETs is the mix of faults a read must ride out: the statuses
-// the transport retries, 429 with Retry-After, and bodies lost or garbled
-// on the way (which the paging helper re-fetches).
-var retryableGETs = []fault.Fault{
-	{Kind: fault.Status, Status: 502, Pattern: "GET "}, {Kind: fault.Status, Status: 503, Pattern: "GET "},
-	{Kind: fault.Status, Status: 504, Pattern: "GET "}, {Kind: fault.RateLimit, Pattern: "GET "},
-	{Kind: fault.Reset, Pattern: "GET "}, {Kind: fault.Truncate, Pattern: "GET "},
-	{Kind: fault.Malformed, Pattern: "GET "}, {Kind: fault.HTML, Status: 502, Pattern: "GET "},
-}
-
-// faultEnv is an emulator behind a counter: requests are counted as they
-// reach the server, before the fault injector decides their fate.
+// faultEnv is an emulator behind a counting front.
 type faultEnv struct {
-	srv    *st2test.Server
-	c      *st2.Client
-	mu     sync.Mutex
-	counts map[string]int
+	srv   *st2test.Server
+	c     *st2.Client
+	front *faulttest.Front
 }
 
 func newFaultEnv(t *testing.T, retries int, opts ...st2test.Option) *faultEnv {
 	t.Helper()
-	e := &faultEnv{srv: st2test.NewServer(opts...), counts: map[string]int{}}
+	e := &faultEnv{srv: st2test.NewServer(opts...)}
 	t.Cleanup(e.srv.Close)
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		e.counts[r.Method+" "+r.URL.Path]++
-		e.mu.Unlock()
-		e.srv.Handler().ServeHTTP(w, r)
-	}))
-	t.Cleanup(front.Close)
-	at := func(u string) string { return strings.Replace(u, e.srv.URL, front.URL, 1) }
+	e.front = faulttest.NewFront(t, e.srv.Handler)
+	at := func(u string) string { return strings.Replace(u, e.srv.URL, e.front.URL, 1) }
 	// A 200ms cap: the retry layer honours a Retry-After of up to six
 	// times its cap, and the injector's 429s ask for one second.
 	c, err := st2.New(st2.Config{AuthURL: at(e.srv.AuthURL), APIURL: at(e.srv.APIURL), StreamURL: at(e.srv.StreamURL),
@@ -61,12 +39,6 @@ func newFaultEnv(t *testing.T, retries int, opts ...st2test.Option) *faultEnv {
 	}
 	e.c = c
 	return e
-}
-
-func (e *faultEnv) count(key string) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.counts[key]
 }
 
 func listExecutionIDs(ctx context.Context, c *st2.Client) ([]string, error) {
@@ -106,8 +78,8 @@ func TestFaultsListUnderFaultRate(t *testing.T) {
 		t.Fatalf("baseline without faults: %d actions, %v", len(want), err)
 	}
 	n := len(want)
-	getsBefore := e.count("GET /api/v1/actions")
-	e.srv.Faults().SetRate(0.2, retryableGETs...)
+	getsBefore := e.front.Count("GET /api/v1/actions")
+	e.srv.Faults().SetRate(0.2, faulttest.RetryableGETs()...)
 	got, err := list()
 	if err != nil {
 		t.Fatalf("after %d items: %v", len(got), err)
@@ -126,13 +98,13 @@ func TestFaultsListUnderFaultRate(t *testing.T) {
 		t.Fatalf("%d actions under faults, want %d", len(got), n)
 	}
 	faults := e.srv.Faults().Injected()
-	gets := e.count("GET /api/v1/actions") - getsBefore
+	gets := e.front.Count("GET /api/v1/actions") - getsBefore
 	pages := (n + st2.DefaultPageSize - 1) / st2.DefaultPageSize
 	if faults == 0 {
 		t.Fatal("no fault injected: the test proves nothing")
 	}
 	t.Logf("st2 actions: %d items, %d pages, %d faults injected, %d GETs (%d retries/re-fetches)", n, pages, faults, gets, gets-pages)
-	record(t, "st2", "list actions under 20% faults", fmt.Sprintf("%d items exactly once, in order; %d pages; %d faults; %d retries", n, pages, faults, gets-pages))
+	faulttest.Record(t, "st2", "list actions under 20% faults", fmt.Sprintf("%d items exactly once, in order; %d pages; %d faults; %d retries", n, pages, faults, gets-pages))
 }
 
 func TestFaultsListOutlastsRetries(t *testing.T) {
@@ -164,7 +136,7 @@ func TestFaultsListOutlastsRetries(t *testing.T) {
 		t.Errorf("stopped at %+v after %d yielded: %v; want page 2, offset 10", pe, got, endErr)
 	}
 	t.Logf("st2: budget exhausted -> %v", endErr)
-	record(t, "st2", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d, offset %v, after %d items; *paging.Error wrapping 502", pe.Page, pe.Cursor, pe.Items))
+	faulttest.Record(t, "st2", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d, offset %v, after %d items; *paging.Error wrapping 502", pe.Page, pe.Cursor, pe.Items))
 }
 
 func TestFaultsRunNeverRetried(t *testing.T) {
@@ -172,20 +144,10 @@ func TestFaultsRunNeverRetried(t *testing.T) {
 	e := newFaultEnv(t, 5, st2test.WithTickInterval(0), st2test.WithFaultSeed(7))
 	e.srv.Faults().SetRate(0.2) // every kind but Stall, on every request
 	ctx := context.Background()
-	successes, unknown, lost, failed := 0, 0, 0, 0
-	for i := range calls {
+	tally := faulttest.CountCreates(calls, func(i int) error {
 		_, err := e.c.Executions.Run(ctx, "core.local", map[string]any{"cmd": fmt.Sprintf("echo %d", i)})
-		switch {
-		case err == nil:
-			successes++
-		case errors.Is(err, facade.ErrOutcomeUnknown):
-			unknown++
-		case answerLost(err):
-			lost++
-		default:
-			failed++
-		}
-	}
+		return err
+	})
 	faults := e.srv.Faults().Injected()
 	e.srv.Faults().SetRate(0)
 	ids, err := listExecutionIDs(ctx, e.c)
@@ -193,18 +155,9 @@ func TestFaultsRunNeverRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := len(ids)
-	posts := e.count("POST /api/v1/executions")
-	if posts != calls {
-		t.Errorf("%d POSTs reached the server for %d Run calls: a create was retried", posts, calls)
-	}
-	if created < successes || created-successes > unknown+lost {
-		t.Errorf("created %d, successes %d, outcome unknown %d, 2xx answer lost %d", created, successes, unknown, lost)
-	}
-	if unknown+lost == 0 || failed == 0 {
-		t.Errorf("outcome unknown or lost %d, definite failures %d: the fault mix should produce both", unknown+lost, failed)
-	}
-	t.Logf("st2 runs: %d calls, %d POSTs, %d faults, %d successes, %d outcome unknown, %d 2xx answers lost (DecodeError), %d failed, %d created", calls, posts, faults, successes, unknown, lost, failed, created)
-	record(t, "st2", "run execution under 20% faults", fmt.Sprintf("%d calls = %d POSTs (none retried); %d ok, %d ErrOutcomeUnknown, %d 2xx-answer-lost DecodeError, %d failed; %d created", calls, posts, successes, unknown, lost, failed, created))
+	posts := e.front.Count("POST /api/v1/executions")
+	tally.Check(t, faulttest.CreateFigures{Platform: "st2", Label: "st2 runs", What: "run execution under 20% faults",
+		Posts: posts, Created: created, Faults: faults, WantUnknown: true})
 }
 
 func TestFaultsWaitRidesOutFaults(t *testing.T) {
@@ -215,10 +168,10 @@ func TestFaultsWaitRidesOutFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	// No transport retries at all: the waiter alone rides the faults out.
-	e.srv.Faults().SetRate(0.3, retryableGETs...)
+	e.srv.Faults().SetRate(0.3, faulttest.RetryableGETs()...)
 	final, err := e.c.Executions.Wait(ctx, ex.ID, st2.WaitOptions{WaitOptions: facade.WaitOptions{Interval: 10 * time.Millisecond, MaxInterval: 20 * time.Millisecond, Timeout: 30 * time.Second}})
 	faults := e.srv.Faults().Injected()
-	polls := e.count("GET /api/v1/executions/" + ex.ID)
+	polls := e.front.Count("GET /api/v1/executions/" + ex.ID)
 	if err != nil || final.Status != st2.StatusSucceeded {
 		t.Fatalf("wait under faults: %v, %v", final.Status, err)
 	}
@@ -226,7 +179,7 @@ func TestFaultsWaitRidesOutFaults(t *testing.T) {
 		t.Fatal("no fault during the wait: the test proves nothing")
 	}
 	t.Logf("st2 wait: %d polls, %d faults ridden out, final %s", polls, faults, final.Status)
-	record(t, "st2", "wait execution under 30% faults (no transport retries)", fmt.Sprintf("%d polls, %d faults ridden out, %s", polls, faults, final.Status))
+	faulttest.Record(t, "st2", "wait execution under 30% faults (no transport retries)", fmt.Sprintf("%d polls, %d faults ridden out, %s", polls, faults, final.Status))
 
 	// Cancellation mid-wait returns at once, not at the next interval.
 	e2 := newFaultEnv(t, 0, st2test.WithSchedulingDelays(time.Hour, time.Hour))
@@ -234,45 +187,8 @@ func TestFaultsWaitRidesOutFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cctx, cancel := context.WithCancel(ctx)
-	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
-	_, err = e2.c.Executions.Wait(cctx, slow.ID, st2.WaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Minute}})
-	took := time.Since(start)
-	if !errors.Is(err, context.Canceled) || took > 2*time.Second {
-		t.Errorf("cancelled wait: %v after %v, want context.Canceled at once", err, took)
-	}
-	t.Logf("st2 wait cancelled after 100ms returned in %v", took.Round(time.Millisecond))
-	record(t, "st2", "wait cancelled mid-interval (interval 1 min)", fmt.Sprintf("returned context.Canceled after %v", took.Round(10*time.Millisecond)))
-}
-
-// answerLost reports a create the server answered 2xx whose body was cut
-// or garbled on the way (Reset, Truncate): the object exists, but wire
-// reports a *facade.DecodeError that does not (yet) match
-// facade.ErrOutcomeUnknown; see the resilience notes.
-func answerLost(err error) bool {
-	var de *facade.DecodeError
-	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 300 && de.Method == http.MethodPost
-}
-
-// record writes one row of the resilience table into the directory named
-// by SWITCHBOARD_RESILIENCE_OUT, when set (the figures of RESILIENCE.md);
-// the t.Logf lines carry the same figures in every run.
-func record(t *testing.T, platform, what, figure string) {
-	t.Helper()
-	dir := os.Getenv("SWITCHBOARD_RESILIENCE_OUT")
-	if dir == "" {
-		return
-	}
-	row := fmt.Sprintf("| %s | %s | `%s` | %s |\n", platform, what, t.Name(), figure)
-	slug := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(what))
-	name := filepath.Join(dir, platform+"-"+strings.ReplaceAll(t.Name(), "/", "_")+"-"+slug+".row")
-	if err := os.WriteFile(name, []byte(row), 0o644); err != nil {
-		t.Errorf("recording the figures: %v", err)
-	}
+	faulttest.CancelMidWait(t, "st2", "st2 wait", func(cctx context.Context) error {
+		_, err := e2.c.Executions.Wait(cctx, slow.ID, st2.WaitOptions{WaitOptions: facade.WaitOptions{Interval: time.Minute}})
+		return err
+	})
 }
