@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/facade/internal/leakcheck"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/internal/renewaltest"
 	"github.com/switchboard-go/switchboard/facade/rightscale"
 	"github.com/switchboard-go/switchboard/facade/rightscale/rightscaletest"

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/facade/internal/leakcheck"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/spacestudio"
 	"github.com/switchboard-go/switchboard/facade/spacestudio/spacestudiotest"
 )

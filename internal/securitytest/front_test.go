@@ -7,10 +7,9 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"log/slog"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -307,85 +306,19 @@ func runCLI(t *testing.T, env map[string]string, args ...string) cliRun {
 	return cliRun{args: args, code: code, stdout: out.String(), stderr: errb.String()}
 }
 
-// logger returns a debug logger writing to a buffer safe for concurrent
-// requests (the same level and format the CLI's --debug uses).
-func logger() (*slog.Logger, *syncBuffer) {
-	b := &syncBuffer{}
-	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-// secret is a value that must appear nowhere; reports give its name only.
-type secret struct{ name, value string }
-
-// forms are the shapes a secret can leak in (as facade/internal/leakcheck
-// looks for them; that package cannot be imported from here): raw, URL-
-// and JSON-escaped, a JWT's signature, base64 (a Basic header's tail).
-func (s secret) forms() []string {
-	j, _ := json.Marshal(s.value)
-	out := []string{s.value, url.QueryEscape(s.value), url.PathEscape(s.value), string(j[1 : len(j)-1])}
-	if segs := strings.Split(s.value, "."); len(segs) == 3 && segs[2] != "" {
-		out = append(out, segs[2])
-	}
-	return append(out, base64.StdEncoding.EncodeToString([]byte(s.value)))
-}
-
 // secrets gathers the values to look for, named, without duplicates.
-type secrets struct{ list []secret }
+type secrets struct{ list []leakcheck.Secret }
 
 func (s *secrets) add(name, value string) {
-	if len(value) < 8 || slices.ContainsFunc(s.list, func(x secret) bool { return x.value == value }) {
+	if len(value) < 8 || slices.ContainsFunc(s.list, func(x leakcheck.Secret) bool { return x.Value == value }) {
 		return
 	}
-	s.list = append(s.list, secret{name, value})
+	s.list = append(s.list, leakcheck.Secret{Name: name, Value: value})
 }
 
 // addSeen adds what a front noted crossing it.
 func (s *secrets) addSeen(f *front) {
 	for i, v := range f.Seen() {
 		s.add(fmt.Sprintf("credential %d seen on the wire", i+1), v)
-	}
-}
-
-// reporter is the part of testing.T assertNone uses, so its own test can
-// watch it report.
-type reporter interface {
-	Helper()
-	Errorf(format string, args ...any)
-}
-
-// assertNone fails t for each form of each secret found in a haystack,
-// naming both, never the value.
-func assertNone(t reporter, haystacks map[string]string, ss []secret) {
-	t.Helper()
-	keys := make([]string, 0, len(haystacks))
-	for k := range haystacks {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, s := range ss {
-		for i, f := range s.forms() {
-			for _, k := range keys {
-				if strings.Contains(haystacks[k], f) {
-					t.Errorf("the %s (form %d) shows up in %s", s.name, i, k)
-				}
-			}
-		}
 	}
 }

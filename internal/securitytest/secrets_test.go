@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ type platform struct {
 	name    string
 	front   *front
 	clock   *clock
-	secrets []secret
+	secrets []leakcheck.Secret
 	// flows runs the facade's main flows and failure paths.
 	flows func(ctx context.Context, opts []facade.Option) []error
 	// redirected runs one GET that the front redirects.
@@ -76,7 +77,7 @@ func cachetPlatform(t *testing.T) *platform {
 	t.Cleanup(srv.Close)
 	f := newFront(t, srv.Handler())
 	base := f.URL + "/api/v1"
-	p := &platform{name: "cachet", front: f, secrets: []secret{{"cachet API token", tok}}}
+	p := &platform{name: "cachet", front: f, secrets: []leakcheck.Secret{{Name: "cachet API token", Value: tok}}}
 	p.flows = func(ctx context.Context, opts []facade.Option) []error {
 		var errs []error
 		c, err := cachet.New(base, tok, opts...)
@@ -123,7 +124,7 @@ func st2Platform(t *testing.T) *platform {
 	t.Cleanup(srv.Close)
 	f := newFront(t, srv.Handler())
 	cfg := st2.Config{AuthURL: f.URL + "/auth/v1", APIURL: f.URL + "/api/v1", StreamURL: f.URL + "/stream/v1", SkipConfig: true}
-	p := &platform{name: "st2", front: f, clock: clk, secrets: []secret{{"st2 password", pw}, {"st2 API key", key}}}
+	p := &platform{name: "st2", front: f, clock: clk, secrets: []leakcheck.Secret{{Name: "st2 password", Value: pw}, {Name: "st2 API key", Value: key}}}
 	wait := st2.WaitOptions{WaitOptions: facade.WaitOptions{Interval: 5 * time.Millisecond, Timeout: time.Minute}}
 	login := func(password string, opts []facade.Option) (*st2.Client, error) {
 		c := cfg
@@ -188,7 +189,7 @@ func rightscalePlatform(t *testing.T) *platform {
 		rightscaletest.WithTaskPolls(1), rightscaletest.WithClock(clk.Func()))
 	t.Cleanup(srv.Close)
 	f := newFront(t, srv.Handler())
-	p := &platform{name: "rightscale", front: f, clock: clk, secrets: []secret{{"RightScale refresh token", refresh}}}
+	p := &platform{name: "rightscale", front: f, clock: clk, secrets: []leakcheck.Secret{{Name: "RightScale refresh token", Value: refresh}}}
 	p.flows = func(ctx context.Context, opts []facade.Option) []error {
 		var errs []error
 		c, err := rightscale.New(f.URL, refresh, opts...)
@@ -233,7 +234,7 @@ func saagiePlatform(t *testing.T) *platform {
 	srv := saagietest.NewServer(saagietest.WithCredentials(user, pw), saagietest.WithClock(clk.Func()))
 	t.Cleanup(srv.Close)
 	f := newFront(t, srv.Handler())
-	p := &platform{name: "saagie", front: f, clock: clk, secrets: []secret{{"Saagie password", pw}, {"password of a created user", newUserPw}}}
+	p := &platform{name: "saagie", front: f, clock: clk, secrets: []leakcheck.Secret{{Name: "Saagie password", Value: pw}, {Name: "password of a created user", Value: newUserPw}}}
 	p.flows = func(ctx context.Context, opts []facade.Option) []error {
 		var errs []error
 		c, err := saagie.New(ctx, f.URL, srv.PlatformID, user, pw, srv.Realm, opts...)
@@ -277,7 +278,7 @@ func spacestudioPlatform(t *testing.T) *platform {
 	t.Cleanup(srv.Close)
 	f := newFront(t, srv.Handler())
 	tokenURL := f.URL + spacestudiotest.TokenPath
-	p := &platform{name: "spacestudio", front: f, clock: clk, secrets: []secret{{"spacestudio password", pw}}}
+	p := &platform{name: "spacestudio", front: f, clock: clk, secrets: []leakcheck.Secret{{Name: "spacestudio password", Value: pw}}}
 	connect := func(ctx context.Context, password string, opts []facade.Option) (*spacestudio.Client, error) {
 		return spacestudio.Connect(ctx, f.URL, mail, password, clientID, spacestudio.WithTokenURL(tokenURL), spacestudio.WithHTTPOptions(opts...))
 	}
@@ -331,7 +332,7 @@ func TestNoSecretInLogsErrorsOrOutput(t *testing.T) {
 	for _, p := range platforms(t) {
 		t.Run(p.name, func(t *testing.T) {
 			haystacks := map[string]string{}
-			log, buf := logger()
+			log, buf := leakcheck.Logger()
 			errs := p.flows(t.Context(), []facade.Option{facade.WithLogger(log), quick})
 			nerr := 0
 			for i, err := range errs {
@@ -379,13 +380,13 @@ func TestNoSecretInLogsErrorsOrOutput(t *testing.T) {
 
 			var ss secrets
 			for _, s := range p.secrets {
-				ss.add(s.name, s.value)
+				ss.add(s.Name, s.Value)
 			}
 			ss.addSeen(p.front)
 			if len(ss.list) <= len(p.secrets) {
 				t.Errorf("no credential was seen on the wire besides the configured ones")
 			}
-			assertNone(t, haystacks, ss.list)
+			leakcheck.Assert(t, haystacks, ss.list...)
 			t.Logf("%s: %d secrets checked, %d log lines, %d errors, %d CLI outputs (%d runs), 0 occurrences",
 				p.name, len(ss.list), logLines, nerr, 2*runs, runs)
 			totalSecrets += len(ss.list)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestCredentialsNeverFollowARedirectToAnotherHost(t *testing.T) {
 			}
 			var ss secrets
 			for _, s := range p.secrets {
-				ss.add(s.name, s.value)
+				ss.add(s.Name, s.Value)
 			}
 			ss.addSeen(p.front)
 			for i, h := range foreign {
@@ -50,7 +51,7 @@ func TestCredentialsNeverFollowARedirectToAnotherHost(t *testing.T) {
 				for k, vs := range h {
 					fmt.Fprintf(&all, "%s: %s\n", k, strings.Join(vs, ", "))
 				}
-				assertNone(t, map[string]string{fmt.Sprintf("headers of request %d to the other host", i): all.String()}, ss.list)
+				leakcheck.Assert(t, map[string]string{fmt.Sprintf("headers of request %d to the other host", i): all.String()}, ss.list...)
 			}
 			t.Logf("%s: %d redirected requests, %d credentials checked, none forwarded", p.name, len(foreign), len(ss.list))
 		})

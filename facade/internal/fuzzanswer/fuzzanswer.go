@@ -23,7 +23,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/facade/internal/leakcheck"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // MaxError bounds an error string and each text field of an error: an

@@ -27,7 +27,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/facade/internal/leakcheck"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // The shape of the lockstep runs: Callers goroutines each call Steps

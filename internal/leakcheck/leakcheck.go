@@ -66,8 +66,8 @@ func BasicAuth(name, user, password string) Secret {
 }
 
 // forms returns the forms of s to look for, with their names: the value,
-// escaped as in a URL and in JSON, and a JWT's signature alone (the part
-// that makes it a credential).
+// escaped as in a URL and in JSON, a JWT's signature alone (the part that
+// makes it a credential), and base64.
 func (s Secret) forms() [][2]string {
 	json, _ := json.Marshal(s.Value)
 	out := [][2]string{
@@ -79,6 +79,9 @@ func (s Secret) forms() [][2]string {
 	if segs := strings.Split(s.Value, "."); len(segs) == 3 && segs[0] != "" && segs[1] != "" && segs[2] != "" {
 		out = append(out, [2]string{"JWT signature", segs[2]})
 	}
+	// Base64 of the value alone: a credential some layer encoded on its
+	// way into a header or a log.
+	out = append(out, [2]string{"base64", base64.StdEncoding.EncodeToString([]byte(s.Value))})
 	out = append(out, s.encoded...)
 	var uniq [][2]string
 	for _, f := range out {

@@ -45,6 +45,7 @@ func TestAssertFindsEveryForm(t *testing.T) {
 		{"JWT header only", "eyJhbGciOiJIUzI1NiJ9", Secret{Name: "token", Value: jwt}, ""},
 		{"Basic header", "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("ada:"+secret)),
 			BasicAuth("password", "ada", secret), "the password (as a Basic header) shows up"},
+		{"base64", "X-Blob: " + base64.StdEncoding.EncodeToString([]byte(secret)), Secret{Name: "password", Value: secret}, "the password (base64) shows up"},
 		{"empty secret", "anything", Secret{Name: "token"}, `the secret "token" is empty`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
