@@ -25,10 +25,10 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/internal/renewaltest"
 	"github.com/switchboard-go/switchboard/facade/rightscale"
 	"github.com/switchboard-go/switchboard/facade/rightscale/rightscaletest"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // rsTokenPath is the refresh-token exchange: POST /api/oauth2.

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/rightscale"
 	"github.com/switchboard-go/switchboard/facade/rightscale/rightscaletest"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // TestSecretsStayOutOfLogsAndErrors runs a whole session with a debug

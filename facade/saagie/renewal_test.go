@@ -22,10 +22,10 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/internal/renewaltest"
 	"github.com/switchboard-go/switchboard/facade/saagie"
 	"github.com/switchboard-go/switchboard/facade/saagie/saagietest"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // saagieTokenPath is the login, answered with the bare JWT.

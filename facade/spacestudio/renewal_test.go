@@ -25,10 +25,10 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/internal/renewaltest"
 	"github.com/switchboard-go/switchboard/facade/spacestudio"
 	"github.com/switchboard-go/switchboard/facade/spacestudio/spacestudiotest"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // ssEnv is one emulator and one connected client.

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/spacestudio"
 	"github.com/switchboard-go/switchboard/facade/spacestudio/spacestudiotest"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // A whole session at debug level, with every kind of token traffic (login,

@@ -22,10 +22,10 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
-	"github.com/switchboard-go/switchboard/internal/leakcheck"
 	"github.com/switchboard-go/switchboard/facade/internal/renewaltest"
 	"github.com/switchboard-go/switchboard/facade/st2"
 	"github.com/switchboard-go/switchboard/facade/st2/st2test"
+	"github.com/switchboard-go/switchboard/internal/leakcheck"
 )
 
 // st2TokenPath is the login: POST <auth>/tokens.
