@@ -55,14 +55,18 @@ unit:
 # LIVE_PLATFORMS: every facade with a live test, in alphabetical order.
 LIVE_PLATFORMS := $(patsubst facade/%/live_test.go,%,$(wildcard facade/*/live_test.go))
 
-## live-sandbox: the live tests (-tags live), pointed at `switchboard sandbox serve`
-## through the platform's own environment variables, as they would be at a real server
+# The seeded sandbox holds RightScale's "Hello World" script and "haproxy" server,
+# so the live script test runs too (with a real account: your own safe script).
+LIVE_ENV := RIGHTSCALE_LIVE_SCRIPT="Hello World" RIGHTSCALE_LIVE_SERVER=haproxy
+
+## live-sandbox: the live tests (-tags live), pointed at a seeded `switchboard sandbox
+## serve` through the platform's own environment variables, as at a real server
 live-sandbox: build
 	@for platform in $(LIVE_PLATFORMS); do \
 	  env=$$(mktemp); \
-	  $(BIN)/switchboard sandbox serve $$platform > "$$env" 2>/dev/null & pid=$$!; \
+	  $(BIN)/switchboard sandbox serve $$platform --seed > "$$env" 2>/dev/null & pid=$$!; \
 	  for _ in $$(seq 200); do [ "$$(wc -l < "$$env")" -ge 2 ] && break; sleep 0.05; done; \
-	  (set -a; . "$$env"; set +a; $(GO) test -tags live -count=1 -v -run '^TestLive' ./facade/$$platform/); rc=$$?; \
+	  (set -a; . "$$env"; $(LIVE_ENV); set +a; $(GO) test -tags live -count=1 -v -run '^TestLive' ./facade/$$platform/); rc=$$?; \
 	  kill $$pid; wait $$pid 2>/dev/null; rm -f "$$env"; \
 	  [ $$rc -eq 0 ] || exit $$rc; \
 	done
