@@ -75,12 +75,58 @@ func idempotent(method string) bool {
 	return false
 }
 
+type idempotentKey struct{}
+
+// Idempotent returns a context under which requests are safe to send more
+// than once whatever their method: reads that an API can only express as
+// a POST, such as GraphQL queries (which, unlike mutations, change
+// nothing). The retry layer then retries them like a GET, and the wire
+// package does not report their failures as possibly having taken effect
+// (facade.ErrOutcomeUnknown). Only a request that truly has no side effect
+// may be marked: a retried write could be applied twice.
+func Idempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
+// IsIdempotent reports whether ctx was marked by [Idempotent].
+func IsIdempotent(ctx context.Context) bool {
+	v, _ := ctx.Value(idempotentKey{}).(bool)
+	return v
+}
+
+// SafeToRepeat reports whether req may be sent again: its method is
+// idempotent or its context was marked by [Idempotent].
+func SafeToRepeat(req *http.Request) bool {
+	return idempotent(req.Method) || IsIdempotent(req.Context())
+}
+
+// RepeatableError wraps the failure of a request marked [Idempotent], as
+// the client returns it (inside its *url.Error), so that code holding only
+// the error, not the request, can tell that the failed POST changed
+// nothing. It prints and unwraps to the cause.
+type RepeatableError struct{ Err error }
+
+// Error is the cause's message.
+func (e *RepeatableError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *RepeatableError) Unwrap() error { return e.Err }
+
+// markRepeatable wraps err in a *RepeatableError when req was marked
+// Idempotent (and is not a method idempotent anyway).
+func markRepeatable(req *http.Request, err error) error {
+	if err == nil || idempotent(req.Method) || !IsIdempotent(req.Context()) {
+		return err
+	}
+	return &RepeatableError{Err: err}
+}
+
 // RoundTrip sends req, then resends it while decide allows. Requests that
 // cannot be retried (unsafe method, body without GetBody, retries off) go
 // through once, untouched.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	hasBody := req.Body != nil && req.Body != http.NoBody
-	if t.maxRetries == 0 || !idempotent(req.Method) || (hasBody && req.GetBody == nil) {
+	if t.maxRetries == 0 || !SafeToRepeat(req) || (hasBody && req.GetBody == nil) {
 		countAttempt(req.Context())
 		return t.next.RoundTrip(req)
 	}

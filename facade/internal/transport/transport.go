@@ -188,13 +188,14 @@ type timeoutTransport struct {
 // RoundTrip sends req under a deadline that ends when the body is closed.
 func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.timeout <= 0 || req.Context().Value(noTimeoutKey{}) != nil {
-		return t.next.RoundTrip(req)
+		resp, err := t.next.RoundTrip(req)
+		return resp, markRepeatable(req, err)
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		cancel()
-		return nil, err
+		return nil, markRepeatable(req, err)
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
@@ -248,9 +249,23 @@ func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if req.Header.Get("User-Agent") != "" {
 		return t.next.RoundTrip(req)
 	}
-	r := req.Clone(req.Context()) // a RoundTripper must not modify its request
+	r := withOwnHeader(req) // a RoundTripper must not modify its request
 	r.Header.Set("User-Agent", t.value)
 	return t.next.RoundTrip(r)
+}
+
+// withOwnHeader returns a shallow copy of req with a header map of its
+// own, for a layer that only sets headers. It runs on every call, where
+// Request.Clone would also copy the URL, forms and trailers that such a
+// layer never touches.
+func withOwnHeader(req *http.Request) *http.Request {
+	r := new(http.Request)
+	*r = *req
+	r.Header = req.Header.Clone()
+	if r.Header == nil {
+		r.Header = make(http.Header)
+	}
+	return r
 }
 
 // origin is the scheme, host and port credentials are bound to, with the
@@ -336,7 +351,12 @@ func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, erro
 
 // authorized returns a clone of req carrying the credentials.
 func (t *credentialTransport) authorized(req *http.Request) (*http.Request, error) {
-	r := req.Clone(req.Context())
+	// Apply may change the header and the URL (a key in the query): the
+	// clone owns both; the rest Request.Clone would copy stays shared, as
+	// nothing below changes it.
+	r := withOwnHeader(req)
+	u := *req.URL
+	r.URL = &u
 	if err := t.creds.Apply(r.Context(), r); err != nil {
 		closeRequestBody(req)
 		return nil, &CredentialsError{Err: err}

@@ -248,6 +248,78 @@ func TestPostAndPatchNeverRetried(t *testing.T) {
 	}
 }
 
+// TestIdempotentPostRetried: a POST marked Idempotent (a GraphQL query)
+// is retried like a GET, its body replayed whole on every attempt, while
+// the same POST unmarked, or marked in a context that is not the
+// request's, still goes through once.
+func TestIdempotentPostRetried(t *testing.T) {
+	body := `{"query":"query Q { a }"}`
+	h := &counter{statuses: []int{503, 429, 502, 200}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, s := newTestClient(t, srv.URL, facade.WithRetry(4, time.Millisecond, time.Second))
+	resp := do(t, c, newRequest(t, Idempotent(t.Context()), "POST", srv.URL, strings.NewReader(body)))
+	if resp.StatusCode != 200 || h.hits.Load() != 4 || len(s.got()) != 3 {
+		t.Fatalf("status %d after %d hits, sleeps %v; want 200 after 4", resp.StatusCode, h.hits.Load(), s.got())
+	}
+	for i, b := range h.bodies {
+		if b != body {
+			t.Errorf("attempt %d sent %q, want the whole body again", i+1, b)
+		}
+	}
+
+	for name, ctx := range map[string]context.Context{
+		"unmarked":          t.Context(),
+		"marked elsewhere":  context.WithValue(t.Context(), idempotentKey{}, "yes"),
+		"mark of a sibling": func() context.Context { _ = Idempotent(t.Context()); return t.Context() }(),
+	} {
+		h := &counter{statuses: []int{503, 200}}
+		srv := httptest.NewServer(h)
+		c, s := newTestClient(t, srv.URL, facade.WithRetry(4, time.Millisecond, time.Second))
+		resp := do(t, c, newRequest(t, ctx, "POST", srv.URL, strings.NewReader(body)))
+		if resp.StatusCode != 503 || h.hits.Load() != 1 || len(s.got()) != 0 {
+			t.Errorf("%s: POST status %d after %d hits: a POST not marked Idempotent was retried", name, resp.StatusCode, h.hits.Load())
+		}
+		srv.Close()
+	}
+	if !IsIdempotent(Idempotent(context.Background())) || IsIdempotent(context.Background()) {
+		t.Error("IsIdempotent does not read the mark")
+	}
+}
+
+// TestIdempotentPostRetriedAfterReset: a connection cut before any answer
+// ends an unmarked POST (it may have been applied), but a marked one is
+// sent again.
+func TestIdempotentPostRetriedAfterReset(t *testing.T) {
+	for _, marked := range []bool{true, false} {
+		var hits atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if hits.Add(1) == 1 {
+				conn, _, _ := w.(http.Hijacker).Hijack()
+				conn.Close()
+				return
+			}
+			_, _ = io.WriteString(w, `{}`)
+		}))
+		c, _ := newTestClient(t, srv.URL, facade.WithRetry(2, time.Millisecond, time.Second))
+		ctx := t.Context()
+		if marked {
+			ctx = Idempotent(ctx)
+		}
+		resp, err := c.Do(newRequest(t, ctx, "POST", srv.URL, strings.NewReader(`{"query":"{ a }"}`)))
+		if marked && (err != nil || resp.StatusCode != 200 || hits.Load() != 2) {
+			t.Errorf("marked POST after a reset: %v, %d hits; want a retry that succeeds", err, hits.Load())
+		}
+		if !marked && (err == nil || hits.Load() != 1) {
+			t.Errorf("unmarked POST after a reset: %v, %d hits; want the error, no retry", err, hits.Load())
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		srv.Close()
+	}
+}
+
 func TestGetRetriedThenSucceeds(t *testing.T) {
 	h := &counter{statuses: []int{503, 500, 504, 200}}
 	srv := httptest.NewServer(h)

@@ -7,6 +7,7 @@ package wire
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
@@ -54,6 +56,18 @@ type Call struct {
 	// facade.ErrResponseTooLarge, so a hostile or misrouted answer cannot
 	// exhaust memory.
 	MaxBody int64
+	// Idempotent says the request was safe to repeat whatever its method
+	// (a GraphQL query sent by POST, under transport.Idempotent), so its
+	// failures never match facade.ErrOutcomeUnknown. A response whose
+	// request carries that mark in its context counts as idempotent too;
+	// this field covers the failures that come back without a response.
+	Idempotent bool
+}
+
+// idempotent reports whether the failed request was safe to repeat, so
+// that its failure says nothing about a changed server state.
+func (c Call) idempotent(resp *http.Response) bool {
+	return c.Idempotent || (resp != nil && resp.Request != nil && transport.IsIdempotent(resp.Request.Context()))
 }
 
 // DefaultMaxBody is the largest JSON body Decode reads: far above any real
@@ -71,22 +85,64 @@ func Decode[T any](c Call, resp *http.Response, err error) (T, error) {
 	}
 	defer drainAndClose(resp.Body)
 
-	capture := &prefixBuffer{limit: maxExcerpt + excerptSlack}
 	limit := c.MaxBody
 	if limit <= 0 {
 		limit = DefaultMaxBody
 	}
-	// A tiny buffer: json.Decoder buffers itself, and bufio passes its large
-	// reads straight through; this one only serves the first-byte check.
-	r := bufio.NewReaderSize(io.TeeReader(&cappedReader{r: resp.Body, left: limit}, capture), 64)
+	// The readers around the body come from a pool: Decode runs on every
+	// call of every facade, and allocating them (with the excerpt's
+	// buffer) each time was a measurable part of the per-call overhead.
+	st := readerPool.Get().(*readerState)
+	defer st.release()
+	st.capped = cappedReader{r: resp.Body, left: limit}
+	st.capture.buf = st.capture.buf[:0]
+	st.br.Reset(&st.tee)
+	r := st.br
 	if err := decodeInto(r, &v); err != nil {
 		// The decoder stops at the first bad byte; read on (through the
 		// tee) so the excerpt shows the reader what the body was.
-		_, _ = io.CopyN(io.Discard, r, int64(capture.room()))
+		_, _ = io.CopyN(io.Discard, r, int64(st.capture.room()))
 		var zero T
-		return zero, c.decodeError(resp, capture.Bytes(), err)
+		return zero, c.decodeError(resp, bytes.Clone(st.capture.Bytes()), err)
 	}
 	return v, nil
+}
+
+// readerState is the reading side of one Decode: the capped body, the
+// excerpt captured from it, and the small buffer of the first-byte check
+// (json.Decoder buffers itself, and bufio passes its large reads straight
+// through).
+type readerState struct {
+	capped  cappedReader
+	capture prefixBuffer
+	tee     teeReader
+	br      *bufio.Reader
+}
+
+// teeReader is io.TeeReader into the state's capture, without an
+// allocation per call.
+type teeReader struct{ st *readerState }
+
+func (t *teeReader) Read(p []byte) (int, error) {
+	n, err := t.st.capped.Read(p)
+	if n > 0 {
+		_, _ = t.st.capture.Write(p[:n])
+	}
+	return n, err
+}
+
+var readerPool = sync.Pool{New: func() any {
+	st := &readerState{capture: prefixBuffer{buf: make([]byte, 0, maxExcerpt+excerptSlack), limit: maxExcerpt + excerptSlack}}
+	st.tee.st = st
+	st.br = bufio.NewReaderSize(&st.tee, 64)
+	return st
+}}
+
+// release drops the references to the body and returns st to the pool.
+func (st *readerState) release() {
+	st.capped = cappedReader{}
+	st.br.Reset(&st.tee)
+	readerPool.Put(st)
 }
 
 // cappedReader fails with ErrResponseTooLarge once more than left bytes
@@ -170,6 +226,33 @@ func Check(c Call, resp *http.Response, err error) (*http.Response, error) {
 	return resp, nil
 }
 
+// Location returns the Location header of a 2xx answer whose result is
+// that header rather than its body: a create's 201 naming the new
+// resource, a 202 naming the task that follows an action. The body is
+// discarded. valid judges the header's value ("" when there is none);
+// nil accepts anything. A value it refuses is reported like a body that
+// does not decode: a *facade.DecodeError wrapping valid's error, which
+// for a POST or PATCH matches facade.ErrOutcomeUnknown, since the server
+// answered 2xx and may have done the work (a proxy's 200 page in front of
+// a create that did happen looks the same). Any other outcome is an error
+// exactly as Decode would return it.
+func Location(c Call, resp *http.Response, err error, valid func(loc string) error) (string, error) {
+	if err := c.check(resp, err); err != nil {
+		return "", err
+	}
+	defer drainAndClose(resp.Body)
+	loc := resp.Header.Get("Location")
+	if valid != nil {
+		if verr := valid(loc); verr != nil {
+			// Quote the start of the body: a proxy's page says more
+			// than the missing header does.
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxExcerpt+excerptSlack))
+			return "", c.decodeError(resp, body, verr)
+		}
+	}
+	return loc, nil
+}
+
 // check turns a transport error or a non-2xx response into the facade's
 // error types, closing the body in those cases; nil means the caller owns
 // a 2xx response.
@@ -218,7 +301,7 @@ func (c Call) transportError(resp *http.Response, err error) error {
 			}
 		}
 		rebuilt := &url.Error{Op: ue.Op, URL: safe, Err: inner}
-		te.OutcomeUnknown = mayHaveBeenSent(te.Method, ue.Err)
+		te.OutcomeUnknown = !c.idempotent(resp) && mayHaveBeenSent(te.Method, ue.Err)
 		te.Err = rebuilt
 		if ue != err {
 			msg := err.Error()
@@ -248,9 +331,11 @@ func mayHaveBeenSent(method string, err error) bool {
 		return false
 	}
 	// Obtaining the credentials failed (a refused login): the request
-	// itself was never sent.
+	// itself was never sent. Or the request only read (a GraphQL query
+	// under transport.Idempotent): sent or not, nothing changed.
 	var credErr *transport.CredentialsError
-	if errors.As(err, &credErr) {
+	var repErr *transport.RepeatableError
+	if errors.As(err, &credErr) || errors.As(err, &repErr) {
 		return false
 	}
 	var dnsErr *net.DNSError
@@ -312,7 +397,7 @@ func (c Call) decodeError(resp *http.Response, captured []byte, err error) error
 	e.Method, e.URL = c.request(resp)
 	switch strings.ToUpper(e.Method) {
 	case http.MethodPost, http.MethodPatch:
-		e.OutcomeUnknown = true
+		e.OutcomeUnknown = !c.idempotent(resp)
 	}
 	// A *json.UnmarshalTypeError quotes numbers it could not store ("cannot
 	// unmarshal number 123456 into..."): scrub the message, keep the error.

@@ -518,3 +518,118 @@ func TestUnreadableCreateAnswerIsOutcomeUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestIdempotentPostIsNotOutcomeUnknown: a POST that only reads (a GraphQL
+// query under transport.Idempotent, or a Call marked Idempotent) fails
+// like a GET, never as "may have taken effect", whether the connection
+// dropped before any answer or its 2xx body was garbled; an unmarked POST
+// still does.
+func TestIdempotentPostIsNotOutcomeUnknown(t *testing.T) {
+	dropper := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	}))
+	defer dropper.Close()
+	// The transport's client, as facades use it (retries off): it marks
+	// the failures of requests sent under transport.Idempotent.
+	client, _, err := transport.NewClient(transport.Config{Platform: "test", BaseURL: dropper.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		ctx     context.Context
+		call    Call
+		unknown bool
+	}{
+		{"unmarked", context.Background(), Call{Platform: "test", Operation: "Query"}, true},
+		{"context marked", transport.Idempotent(context.Background()), Call{Platform: "test", Operation: "Query"}, false},
+		{"call marked", context.Background(), Call{Platform: "test", Operation: "Query", Idempotent: true}, false},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequestWithContext(tc.ctx, http.MethodPost, dropper.URL, strings.NewReader(`{"query":"{ a }"}`))
+		resp, err := client.Do(req)
+		_, err = Decode[component](tc.call, resp, err)
+		var te *facade.TransportError
+		if !errors.As(err, &te) {
+			t.Fatalf("%s: dropped: got %v, want a *facade.TransportError", tc.name, err)
+		}
+		if errors.Is(err, facade.ErrOutcomeUnknown) != tc.unknown {
+			t.Errorf("%s: dropped POST: outcome unknown = %v, want %v (%v)", tc.name, errors.Is(err, facade.ErrOutcomeUnknown), tc.unknown, err)
+		}
+		// A garbled 2xx body: the request carries the context mark.
+		garbled := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`<!-- upstream -->`)), Request: req}
+		_, err = Decode[component](tc.call, garbled, nil)
+		var de *facade.DecodeError
+		if !errors.As(err, &de) || errors.Is(err, facade.ErrOutcomeUnknown) != tc.unknown {
+			t.Errorf("%s: garbled 200 to a POST: %v, outcome unknown = %v, want %v", tc.name, err, errors.Is(err, facade.ErrOutcomeUnknown), tc.unknown)
+		}
+	}
+}
+
+// TestLocation: the Location of a 2xx is the result; one that valid
+// refuses (absent, or not an API href) is a *facade.DecodeError that, for
+// a POST, matches facade.ErrOutcomeUnknown, as a garbled create body
+// does; statuses and transport errors are what Decode returns.
+func TestLocation(t *testing.T) {
+	errNoLoc := errors.New("no usable Location")
+	valid := func(loc string) error {
+		if !strings.HasPrefix(loc, "/api/") {
+			return errNoLoc
+		}
+		return nil
+	}
+	req := func(method string) *http.Request {
+		return httptest.NewRequest(method, "https://rs.example/api/deployments?access_token="+secret, nil)
+	}
+	c := Call{Platform: "rightscale", Operation: "Create deployment", Scrubber: redact.NewScrubber(secret)}
+
+	b := &body{r: strings.NewReader("")}
+	resp := &http.Response{StatusCode: 201, Header: http.Header{"Location": {"/api/deployments/7"}}, Body: b, Request: req("POST")}
+	loc, err := Location(c, resp, nil, valid)
+	if err != nil || loc != "/api/deployments/7" || !b.closed {
+		t.Fatalf("201 with Location: %q, %v, body closed %v", loc, err, b.closed)
+	}
+
+	for _, method := range []string{"POST", "GET"} {
+		page := "<html><body>upstream answered " + secret + "</body></html>"
+		b := &body{r: strings.NewReader(page)}
+		resp := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: b, Request: req(method)}
+		loc, err := Location(c, resp, nil, valid)
+		var de *facade.DecodeError
+		if loc != "" || !errors.As(err, &de) || !errors.Is(err, errNoLoc) || de.StatusCode != 200 || !b.closed {
+			t.Fatalf("%s 200 without Location: %q, %v; want a DecodeError wrapping the refusal, body closed", method, loc, err)
+		}
+		if errors.Is(err, facade.ErrOutcomeUnknown) != (method == "POST") {
+			t.Errorf("%s: outcome unknown = %v, want %v", method, errors.Is(err, facade.ErrOutcomeUnknown), method == "POST")
+		}
+		if !strings.Contains(de.Body, "upstream answered") || strings.Contains(err.Error()+de.Body+de.URL, secret) {
+			t.Errorf("excerpt %q / error %q: want the page quoted, scrubbed", de.Body, err)
+		}
+	}
+
+	// Marked idempotent, the same answer is a definite failure.
+	mc := c
+	mc.Idempotent = true
+	resp = &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("")), Request: req("POST")}
+	if _, err := Location(mc, resp, nil, valid); err == nil || errors.Is(err, facade.ErrOutcomeUnknown) {
+		t.Errorf("idempotent POST without Location: %v, want a definite DecodeError", err)
+	}
+
+	// nil valid accepts anything, even no Location at all.
+	resp = &http.Response{StatusCode: 204, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("")), Request: req("POST")}
+	if loc, err := Location(c, resp, nil, nil); loc != "" || err != nil {
+		t.Errorf("204 with nil valid: %q, %v", loc, err)
+	}
+
+	// A status is an *facade.APIError, as from Decode.
+	resp, _ = response(422, "text/plain", "ActionFailed: name is taken")
+	resp.Request = req("POST")
+	var apiErr *facade.APIError
+	if _, err := Location(c, resp, nil, valid); !errors.As(err, &apiErr) || apiErr.StatusCode != 422 {
+		t.Errorf("422: %v, want *facade.APIError", err)
+	}
+}
