@@ -227,6 +227,12 @@ instance's href: pass --view tiny for the same request.`,
 	return cmd
 }
 
+// taskPollInterval is the first delay between polls of a task; zero is
+// the facade's default (one second, growing to ten). The package's tests
+// shorten it: the emulator's tasks move on with each read, not with time,
+// so the goldens see the same progress without waiting in real time.
+var taskPollInterval time.Duration
+
 func (e *env) runScriptCmd() *cobra.Command {
 	var server, array string
 	var inputs []string
@@ -271,7 +277,7 @@ A task that fails exits 1 with RightScale's summary.`,
 			if !noWait {
 				e.a.Progress("task %s\n", task.Href)
 				err = task.Wait(ctx, rightscale.TaskWaitOptions{
-					WaitOptions: facade.WaitOptions{Timeout: waitTimeout},
+					WaitOptions: facade.WaitOptions{Timeout: waitTimeout, Interval: taskPollInterval},
 					Progress:    func(s string) { e.a.Progress("status: %s\n", s) },
 				})
 				var failed *rightscale.TaskFailedError
