@@ -2,6 +2,7 @@ package facade
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -325,3 +326,65 @@ func (e *ArgumentError) Error() string {
 
 // Is makes errors.Is(err, ErrValidation) true.
 func (e *ArgumentError) Is(target error) bool { return target == ErrValidation }
+
+// ListError ends a list iteration whose next page could not be fetched,
+// after every item before it was yielded. It says where the listing
+// stopped, so a caller can resume from there or report how far it got,
+// and unwraps to the cause (an [*APIError], [*DecodeError],
+// [*TransportError], ...), so errors.Is(err, ErrNotFound) and
+// errors.As(err, &apiErr) see through it. Every facade's List iterator
+// ends this way; a cancelled or expired context ends it with the
+// context's own error instead.
+type ListError struct {
+	// Page is the 1-based number of the page that failed, counted from
+	// the iteration's start (not the server's page number).
+	Page int
+	// Cursor is what that page was asked for with: a page number
+	// (Cachet), an offset (StackStorm, Saagie), an opaque token.
+	Cursor any
+	// Items counts the items yielded before the failure: the caller has
+	// seen exactly these, in order, each once.
+	Items int
+	// Attempts counts the fetches of the failed page, re-fetches of a
+	// garbled answer included (the transport's own retries are not
+	// counted: they happen inside one fetch).
+	Attempts int
+	// Err is the last fetch's error.
+	Err error
+}
+
+// Error puts the position first: the cause alone does not say how far the
+// listing got. A failure of the first page reads as the cause alone:
+// nothing was listed, and messages for a refused list stay short.
+func (e *ListError) Error() string {
+	if e.Page <= 1 {
+		if e.Err == nil {
+			return "listing failed"
+		}
+		return e.Err.Error()
+	}
+	var b strings.Builder
+	b.WriteString("listing stopped at page ")
+	b.WriteString(strconv.Itoa(e.Page))
+	switch c := e.Cursor.(type) {
+	case fmt.Stringer:
+		b.WriteString(" (cursor " + c.String() + ")")
+	case int:
+		b.WriteString(" (cursor " + strconv.Itoa(c) + ")")
+	case int64:
+		b.WriteString(" (cursor " + strconv.FormatInt(c, 10) + ")")
+	case string:
+		if c != "" {
+			b.WriteString(" (cursor " + c + ")")
+		}
+	}
+	fmt.Fprintf(&b, " after %d items, %d attempts", e.Items, e.Attempts)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *ListError) Unwrap() error { return e.Err }

@@ -24,6 +24,11 @@ const (
 	// DefaultRetryMaxDelay caps the backoff (a server's Retry-After may
 	// still ask for longer).
 	DefaultRetryMaxDelay = 10 * time.Second
+	// DefaultPrefetch is the number of pages a List iterator fetches ahead
+	// of the loop consuming it; see [WithPrefetch].
+	DefaultPrefetch = 1
+	// MaxPrefetch bounds [WithPrefetch]: pages ahead are held in memory.
+	MaxPrefetch = 8
 )
 
 // Options are the HTTP settings every platform client accepts. Build them
@@ -57,16 +62,21 @@ type Options struct {
 	// Middleware wraps the base transport, first element outermost; see
 	// [WithMiddleware].
 	Middleware []func(http.RoundTripper) http.RoundTripper
+	// Prefetch is the number of pages a List iterator fetches ahead of
+	// the loop; zero fetches each page only when the loop needs it. See
+	// [WithPrefetch].
+	Prefetch int
 }
 
 // Option changes one setting of [Options].
 type Option func(*Options)
 
 // NewOptions applies opts over the defaults: timeout 30s, 4 retries backing
-// off from 200ms up to 10s, and a logger that discards everything, so
+// off from 200ms up to 10s, one page fetched ahead by List iterators, and a logger that discards everything, so
 // clients never have to nil-check it.
 func NewOptions(opts ...Option) Options {
 	o := Options{
+		Prefetch:       DefaultPrefetch,
 		Timeout:        DefaultTimeout,
 		MaxRetries:     DefaultMaxRetries,
 		RetryBaseDelay: DefaultRetryBaseDelay,
@@ -158,4 +168,23 @@ func WithUserAgent(extra string) Option {
 			o.UserAgent += " " + extra
 		}
 	}
+}
+
+// WithPrefetch sets how many pages a List iterator fetches ahead of the
+// loop that consumes it (default 1, at most [MaxPrefetch]); 0 turns
+// prefetching off, so that each page is fetched only when the loop wants
+// its first item.
+//
+// With prefetching, the next page travels while the loop works on the
+// current one, which hides the server's latency whenever the loop body
+// does anything per item (writes it out, calls another API). Items still
+// arrive in order, each once, and a failure still ends the loop after the
+// last good item with a [*ListError] saying where. The cost: up to pages
+// extra pages in memory, one more connection while the loop body makes
+// its own calls, and, when the loop breaks early, one request (or pages
+// requests) made for nothing and cancelled. Turn it off for loops that
+// usually stop within the first page against a server whose requests are
+// expensive or rate-limited.
+func WithPrefetch(pages int) Option {
+	return func(o *Options) { o.Prefetch = min(max(pages, 0), MaxPrefetch) }
 }

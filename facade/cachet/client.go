@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/paging"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/transport"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
@@ -75,6 +76,9 @@ type Client struct {
 	api      *cachetapi.Client
 	scrub    *redact.Scrubber
 	loc      *time.Location
+	// pager is how List walks pages, from the client's options
+	// (prefetching, re-fetches of a garbled page).
+	pager paging.Policy
 }
 
 // New returns a client for the API at endpoint, the site URL followed by
@@ -129,7 +133,7 @@ func newClient(setting, endpoint, token string, opts []facade.Option) (*Client, 
 	if err != nil {
 		return nil, optionsError(cfg.Options, err)
 	}
-	return build(endpoint, hc, scrub, time.UTC)
+	return build(endpoint, hc, scrub, time.UTC, paging.PolicyOf(cfg.Options))
 }
 
 // optionsError reports HTTP options the transport refused as the
@@ -188,8 +192,8 @@ func validateEndpoint(setting, endpoint string) error {
 
 // build wires the generated client and the managers around an HTTP
 // client; WithTimeZone calls it again to share the connection pool.
-func build(endpoint string, hc *http.Client, scrub *redact.Scrubber, loc *time.Location) (*Client, error) {
-	c := &Client{endpoint: endpoint, http: hc, scrub: scrub, loc: loc}
+func build(endpoint string, hc *http.Client, scrub *redact.Scrubber, loc *time.Location, pager paging.Policy) (*Client, error) {
+	c := &Client{endpoint: endpoint, http: hc, scrub: scrub, loc: loc, pager: pager}
 	zone := loc.String()
 	api, err := cachetapi.NewClient(endpoint,
 		cachetapi.WithHTTPClient(hc),
@@ -240,7 +244,7 @@ func (c *Client) WithTimeZone(loc *time.Location) (*Client, error) {
 	if _, err := time.LoadLocation(name); err != nil {
 		return nil, &facade.ConfigError{Platform: platform, Setting: "time zone", Value: name, Reason: "not an IANA time zone name", Err: ErrInvalidTimeZone}
 	}
-	return build(c.endpoint, c.http, c.scrub, loc)
+	return build(c.endpoint, c.http, c.scrub, loc, c.pager)
 }
 
 // Endpoint returns the API endpoint the client was built with.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,14 +26,14 @@ type faultEnv struct {
 	front *faulttest.Front
 }
 
-func newFaultEnv(t *testing.T, seed uint64, retries int) *faultEnv {
+func newFaultEnv(t *testing.T, seed uint64, retries int, opts ...facade.Option) *faultEnv {
 	t.Helper()
 	e := &faultEnv{srv: cachettest.NewServer(cachettest.WithFaultSeed(seed))}
 	t.Cleanup(e.srv.Close)
 	e.front = faulttest.NewFront(t, e.srv.Handler)
 	// A 200ms cap: the retry layer honours a Retry-After of up to six
 	// times its cap, and the injector's 429s ask for one second.
-	c, err := cachet.New(e.front.URL+"/api/v1", e.srv.Token, facade.WithRetry(retries, time.Millisecond, 200*time.Millisecond))
+	c, err := cachet.New(e.front.URL+"/api/v1", e.srv.Token, append([]facade.Option{facade.WithRetry(retries, time.Millisecond, 200*time.Millisecond)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +105,32 @@ func TestFaultsListUnderFaultRate(t *testing.T) {
 	faulttest.Record(t, "cachet", "list components under 20% faults", fmt.Sprintf("%d items exactly once, in order; %d pages; %d faults; %d retries", n, pages, faults, gets-pages))
 }
 
+// armOn runs arm before the first request whose query has key=value
+// goes out. Lists fetch a page ahead of the loop, so a fault queued from
+// the loop body would hit whichever page is in flight; queued as the
+// page's own request leaves, it hits that page whatever the prefetching.
+func armOn(key, value string, arm func()) facade.Option {
+	var once sync.Once
+	return facade.WithMiddleware(func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			if req.URL.Query().Get(key) == value {
+				once.Do(arm)
+			}
+			return next.RoundTrip(req)
+		})
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
 func TestFaultsListOutlastsRetries(t *testing.T) {
-	e := newFaultEnv(t, 1, 2)
+	var e *faultEnv
+	// The third page fails more times than the client retries.
+	e = newFaultEnv(t, 1, 2, armOn("page", "3", func() {
+		e.srv.Faults().FailNext(3, fault.Fault{Kind: fault.Status, Status: 503, Pattern: "GET /api/v1/components"})
+	}))
 	e.seed(t, 50)
 	ctx := context.Background()
 	got := 0
@@ -116,14 +141,11 @@ func TestFaultsListOutlastsRetries(t *testing.T) {
 			break
 		}
 		got++
-		if got == 20 { // the third page fails more times than the client retries
-			e.srv.Faults().FailNext(3, fault.Fault{Kind: fault.Status, Status: 503, Pattern: "GET /api/v1/components"})
-		}
 	}
-	var pe *paging.Error
+	var pe *facade.ListError
 	var apiErr *facade.APIError
 	if !errors.As(endErr, &pe) || !errors.As(endErr, &apiErr) || apiErr.StatusCode != 503 {
-		t.Fatalf("iteration ended with %v, want a *paging.Error wrapping the 503", endErr)
+		t.Fatalf("iteration ended with %v, want a *facade.ListError wrapping the 503", endErr)
 	}
 	if pe.Page != 3 || pe.Items != 20 || got != 20 || fmt.Sprint(pe.Cursor) == "" {
 		t.Errorf("stopped at page %d cursor %v after %d items (%d yielded), want page 3 after 20", pe.Page, pe.Cursor, pe.Items, got)
@@ -132,10 +154,11 @@ func TestFaultsListOutlastsRetries(t *testing.T) {
 		t.Errorf("error does not say where it stopped: %v", endErr)
 	}
 	t.Logf("cachet: budget exhausted -> %v", endErr)
-	faulttest.Record(t, "cachet", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d after %d items, typed *paging.Error wrapping 503", pe.Page, pe.Items))
+	faulttest.Record(t, "cachet", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d after %d items, typed *facade.ListError wrapping 503", pe.Page, pe.Items))
 
-	// A garbled body is re-fetched by the paging helper, within a bound.
-	e2 := newFaultEnv(t, 1, 0)
+	// A garbled body is re-fetched by the paging helper, within a bound
+	// and only by a client that retries.
+	e2 := newFaultEnv(t, 1, paging.MaxRefetch)
 	e2.seed(t, 5)
 	e2.srv.Faults().FailNext(paging.MaxRefetch, fault.Fault{Kind: fault.Truncate, Pattern: "GET /api/v1/components"})
 	n := 0
@@ -152,7 +175,16 @@ func TestFaultsListOutlastsRetries(t *testing.T) {
 	for _, err := range e2.c.Components.List(ctx, cachet.ComponentListOptions{}) {
 		var de *facade.DecodeError
 		if err == nil || !errors.As(err, &pe) || !errors.As(err, &de) || pe.Attempts != paging.MaxRefetch+1 || pe.Page != 1 {
-			t.Errorf("a page garbled %d times: %v, want a *paging.Error (page 1, %d attempts) wrapping a DecodeError", paging.MaxRefetch+1, err, paging.MaxRefetch+1)
+			t.Errorf("a page garbled %d times: %v, want a *facade.ListError (page 1, %d attempts) wrapping a DecodeError", paging.MaxRefetch+1, err, paging.MaxRefetch+1)
+		}
+		break
+	}
+	e3 := newFaultEnv(t, 1, 0)
+	e3.seed(t, 5)
+	e3.srv.Faults().FailNext(1, fault.Fault{Kind: fault.Truncate, Pattern: "GET /api/v1/components"})
+	for _, err := range e3.c.Components.List(ctx, cachet.ComponentListOptions{}) {
+		if !errors.As(err, &pe) || pe.Attempts != 1 {
+			t.Errorf("a garbled page with retries off: %v, want a *facade.ListError after one attempt", err)
 		}
 		break
 	}

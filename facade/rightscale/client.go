@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/auth"
+	"github.com/switchboard-go/switchboard/facade/internal/paging"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/transport"
 	"github.com/switchboard-go/switchboard/gen/rightscaleapi"
@@ -87,6 +88,9 @@ type Client struct {
 	endpoint string
 	http     *http.Client
 	scrub    *redact.Scrubber
+	// pager is how Index reads its one answer: re-fetches of a garbled
+	// one follow the options' retries.
+	pager    paging.Policy
 	src      *auth.Source
 	exchange *http.Client // no credentials: the token exchange itself
 	refresh  string
@@ -141,6 +145,7 @@ func newClient(cfg Config, opts []facade.Option) (*Client, error) {
 	}
 	c := &Client{endpoint: endpoint, refresh: cfg.RefreshToken, now: time.Now, warnings: cfg.Warnings}
 	o := facade.NewOptions(opts...)
+	c.pager = paging.PolicyOf(o)
 	c.scrub = redact.NewScrubber(cfg.RefreshToken)
 	c.exchange, _, err = transport.NewClient(transport.Config{
 		Platform: platform, BaseURL: endpoint, Options: o, Scrubber: c.scrub, Secrets: []string{cfg.RefreshToken},

@@ -85,7 +85,7 @@ func checkHref(href string) (string, error) {
 // whole filtered collection comes in one answer, which the iterator then
 // yields one resource at a time.
 func (col Collection[T, C, U]) Index(ctx context.Context, opts IndexOptions) iter.Seq2[T, error] {
-	return paging.Seq(ctx, struct{}{}, func(ctx context.Context, _ struct{}) (paging.Page[T, struct{}], error) {
+	return paging.SeqWith(ctx, col.c.pager, struct{}{}, func(ctx context.Context, _ struct{}) (paging.Page[T, struct{}], error) {
 		items, err := getJSON[[]T](ctx, col.c, "Index "+col.kind, col.href, opts.query())
 		return paging.Page[T, struct{}]{Items: items}, err
 	})
@@ -310,24 +310,23 @@ func (c *Client) sendWant(ctx context.Context, op, method, href string, body any
 		return "", err
 	}
 	resp, err := c.http.Do(req)
-	resp, err = wire.Check(c.call(op), resp, err)
+	// The answer is its Location: one that is missing or names no API
+	// href is an answer lost on the way (a proxy's page, a cut header
+	// block), so for a POST its outcome is unknown, as wire reports a
+	// garbled body; the object may well exist.
+	var loc string
+	_, err = wire.Location(c.call(op), resp, err, func(raw string) error {
+		loc = relative(raw)
+		if loc == "" && !needLocation {
+			return nil
+		}
+		if _, herr := checkHref(loc); herr != nil {
+			return fmt.Errorf("%w (got %q)", ErrNoLocation, redact.Truncate(c.scrub.String(raw), 200))
+		}
+		return nil
+	})
 	if err != nil {
 		return "", classify(err)
-	}
-	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		_ = resp.Body.Close()
-	}()
-	raw := resp.Header.Get("Location")
-	loc := relative(raw)
-	if loc == "" && !needLocation {
-		return "", nil
-	}
-	if _, herr := checkHref(loc); herr != nil {
-		de := &facade.DecodeError{Platform: platform, Operation: op, Method: method, URL: c.scrub.URL(req.URL.String()),
-			StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Err: fmt.Errorf("%w (got %q)", ErrNoLocation, redact.Truncate(c.scrub.String(raw), 200))}
-		return "", de
 	}
 	return loc, nil
 }

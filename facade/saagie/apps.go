@@ -90,7 +90,7 @@ type appEventDetail interface {
 
 // Events iterates over an app's history, newest first, 50 a page.
 func (m *AppManager) Events(ctx context.Context, id string) iter.Seq2[AppEvent, error] {
-	return paging.Seq(ctx, 0, func(ctx context.Context, skip int) (paging.Page[AppEvent, int], error) {
+	return paging.SeqWith(ctx, m.c.pager, 0, func(ctx context.Context, skip int) (paging.Page[AppEvent, int], error) {
 		r, err := gql.ListAppHistoryEvents(ctx, m.c.projects, id, ptr(instancePage), ptr(skip))
 		if err != nil {
 			return paging.Page[AppEvent, int]{}, err
@@ -437,7 +437,7 @@ func (c *Client) logs(ctx context.Context, op, projectID, id string, streams []s
 		}
 		st = &s
 	}
-	return paging.Seq(ctx, 0, func(ctx context.Context, skip int) (paging.Page[LogLine, int], error) {
+	return paging.SeqWith(ctx, c.pager, 0, func(ctx context.Context, skip int) (paging.Page[LogLine, int], error) {
 		var pid, eid openapi_types.UUID
 		if pid.UnmarshalText([]byte(projectID)) != nil || eid.UnmarshalText([]byte(id)) != nil {
 			return paging.Page[LogLine, int]{}, &facade.ConfigError{Platform: platform, Setting: "log ids", Value: projectID + " " + id, Reason: "project and execution ids must be UUIDs", Err: facade.ErrValidation}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/auth"
+	"github.com/switchboard-go/switchboard/facade/internal/paging"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/transport"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
@@ -96,6 +97,9 @@ type Client struct {
 	tokens     *auth.Source
 	projects   *gqlEndpoint
 	gateway    *gqlEndpoint
+	// pager is how the instance, event and log iterators walk pages,
+	// from the options (prefetching, re-fetches of a garbled answer).
+	pager paging.Policy
 }
 
 // New returns a client for the platform platformID of the Saagie
@@ -296,7 +300,7 @@ func newClient(setting, baseURL string, platformID int, user, password, realm st
 		return nil, &facade.ConfigError{Platform: platform, Setting: "credentials", Reason: "user and password are required", Err: ErrNoCredentials}
 	}
 	o := facade.NewOptions(opts...)
-	c := &Client{base: base, platformID: platformID, realm: realm, user: user}
+	c := &Client{base: base, platformID: platformID, realm: realm, user: user, pager: paging.PolicyOf(o)}
 
 	loginHTTP, scrub, err := transport.NewClient(transport.Config{Platform: platform, BaseURL: base, Options: o, Secrets: []string{password}})
 	if err != nil {

@@ -171,7 +171,7 @@ const instancePage = 50
 // pages of 50 with the nested limit/skip arguments (the one place the
 // Projects API really pages).
 func (m *JobManager) Instances(ctx context.Context, jobID string) iter.Seq2[JobInstance, error] {
-	return paging.Seq(ctx, 0, func(ctx context.Context, skip int) (paging.Page[JobInstance, int], error) {
+	return paging.SeqWith(ctx, m.c.pager, 0, func(ctx context.Context, skip int) (paging.Page[JobInstance, int], error) {
 		r, err := gql.ListJobInstances(ctx, m.c.projects, jobID, ptr(instancePage), ptr(skip))
 		if err != nil {
 			return paging.Page[JobInstance, int]{}, err

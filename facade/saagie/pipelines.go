@@ -197,7 +197,7 @@ func (m *PipelineManager) Instance(ctx context.Context, instanceID string) (*Pip
 
 // Instances iterates over a pipeline's instances, newest first, 50 a page.
 func (m *PipelineManager) Instances(ctx context.Context, pipelineID string) iter.Seq2[PipelineInstance, error] {
-	return paging.Seq(ctx, 0, func(ctx context.Context, skip int) (paging.Page[PipelineInstance, int], error) {
+	return paging.SeqWith(ctx, m.c.pager, 0, func(ctx context.Context, skip int) (paging.Page[PipelineInstance, int], error) {
 		r, err := gql.ListPipelineInstances(ctx, m.c.projects, pipelineID, ptr(instancePage), ptr(skip))
 		if err != nil {
 			return paging.Page[PipelineInstance, int]{}, err

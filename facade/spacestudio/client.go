@@ -14,6 +14,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/auth"
+	"github.com/switchboard-go/switchboard/facade/internal/paging"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/transport"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
@@ -137,6 +138,9 @@ type Client struct {
 	api      *spacestudioapi.Client
 	scrub    *redact.Scrubber
 	src      *auth.Source
+	// pager is how List reads its one answer: re-fetches of a garbled
+	// one follow the options' retries.
+	pager    paging.Policy
 	objects  map[string]*Objects
 	missions map[string]*Missions
 }
@@ -224,7 +228,7 @@ func connect(ctx context.Context, setting, baseURL, mail, password, clientID str
 	if err != nil { // the URL was validated: not expected
 		return nil, &facade.ConfigError{Platform: platform, Setting: setting, Value: redact.URL(base), Err: err}
 	}
-	c := &Client{baseURL: base, tokenURL: tokenURL, api: api, scrub: scrub, src: src}
+	c := &Client{baseURL: base, tokenURL: tokenURL, api: api, scrub: scrub, src: src, pager: paging.PolicyOf(httpOpts)}
 	if err := c.lookUpUser(ctx); err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (m *Objects) All(ctx context.Context) ([]Object, error) {
 // answer (no paging exists); the iterator only gives every list the same
 // shape across Switchboard.
 func (m *Objects) List(ctx context.Context) iter.Seq2[Object, error] {
-	return paging.Seq(ctx, struct{}{}, func(ctx context.Context, _ struct{}) (paging.Page[Object, struct{}], error) {
+	return paging.SeqWith(ctx, m.c.pager, struct{}{}, func(ctx context.Context, _ struct{}) (paging.Page[Object, struct{}], error) {
 		items, err := m.All(ctx)
 		return paging.Page[Object, struct{}]{Items: items}, err
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/auth"
+	"github.com/switchboard-go/switchboard/facade/internal/paging"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 	"github.com/switchboard-go/switchboard/facade/internal/transport"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
@@ -92,6 +93,9 @@ type Client struct {
 	streamAP *st2streamapi.Client
 	scrub    *redact.Scrubber
 	tokens   *auth.Source // nil unless logging in with a user
+	// pager is how List walks pages, from the options (prefetching,
+	// re-fetches of a garbled page).
+	pager paging.Policy
 }
 
 // New returns a client for the installation cfg describes; fields left
@@ -123,7 +127,7 @@ func New(cfg Config, opts ...facade.Option) (*Client, error) {
 		o.Logger.Warn(w, "platform", platform)
 	}
 
-	c := &Client{cfg: cfg, ep: ep}
+	c := &Client{cfg: cfg, ep: ep, pager: paging.PolicyOf(o)}
 	c.scrub = redact.NewScrubber(cfg.Token, cfg.APIKey, cfg.Password, cfg.BasicAuth, basicValue(cfg.BasicAuth))
 	if _, pass, ok := strings.Cut(cfg.BasicAuth, ":"); ok {
 		c.scrub.Add(pass)

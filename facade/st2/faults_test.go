@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/fault"
 	"github.com/switchboard-go/switchboard/facade/internal/faulttest"
-	"github.com/switchboard-go/switchboard/facade/internal/paging"
 	"github.com/switchboard-go/switchboard/facade/st2"
 	"github.com/switchboard-go/switchboard/facade/st2/st2test"
 )
@@ -113,6 +114,29 @@ func TestFaultsListOutlastsRetries(t *testing.T) {
 			sd.Run("core.local", map[string]any{"cmd": fmt.Sprintf("echo %d", i)})
 		}
 	}))
+	// The second page fails more times than the client retries. Lists
+	// fetch a page ahead of the loop, so a fault queued from the loop body
+	// would hit whichever page is in flight; it is queued as the second
+	// page's own request leaves instead.
+	var once sync.Once
+	arm := facade.WithMiddleware(func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			if req.URL.Path == "/api/v1/executions" && req.URL.Query().Get("offset") == "10" {
+				once.Do(func() {
+					e.srv.Faults().FailNext(3, fault.Fault{Kind: fault.Status, Status: 502, Pattern: "GET /api/v1/executions"})
+				})
+			}
+			return next.RoundTrip(req)
+		})
+	})
+	at := func(u string) string { return strings.Replace(u, e.srv.URL, e.front.URL, 1) }
+	c, err := st2.New(st2.Config{AuthURL: at(e.srv.AuthURL), APIURL: at(e.srv.APIURL), StreamURL: at(e.srv.StreamURL),
+		APIKey: e.srv.APIKey, SkipConfig: true, TokenCacheDir: t.TempDir()},
+		facade.WithRetry(2, time.Millisecond, 200*time.Millisecond), arm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.c = c
 	e.c.Executions.PageSize = 10
 	ctx := context.Background()
 	got := 0
@@ -123,20 +147,17 @@ func TestFaultsListOutlastsRetries(t *testing.T) {
 			break
 		}
 		got++
-		if got == 10 { // the second page fails more times than the client retries
-			e.srv.Faults().FailNext(3, fault.Fault{Kind: fault.Status, Status: 502, Pattern: "GET /api/v1/executions"})
-		}
 	}
-	var pe *paging.Error
+	var pe *facade.ListError
 	var apiErr *facade.APIError
 	if !errors.As(endErr, &pe) || !errors.As(endErr, &apiErr) || apiErr.StatusCode != 502 {
-		t.Fatalf("iteration ended with %v, want a *paging.Error wrapping the 502", endErr)
+		t.Fatalf("iteration ended with %v, want a *facade.ListError wrapping the 502", endErr)
 	}
 	if pe.Page != 2 || pe.Cursor != 10 || pe.Items != 10 || got != 10 || !strings.Contains(endErr.Error(), "page 2 (cursor 10) after 10 items") {
 		t.Errorf("stopped at %+v after %d yielded: %v; want page 2, offset 10", pe, got, endErr)
 	}
 	t.Logf("st2: budget exhausted -> %v", endErr)
-	faulttest.Record(t, "st2", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d, offset %v, after %d items; *paging.Error wrapping 502", pe.Page, pe.Cursor, pe.Items))
+	faulttest.Record(t, "st2", "list: fault outlasts 2 retries", fmt.Sprintf("stopped at page %d, offset %v, after %d items; *facade.ListError wrapping 502", pe.Page, pe.Cursor, pe.Items))
 }
 
 func TestFaultsRunNeverRetried(t *testing.T) {
@@ -192,3 +213,7 @@ func TestFaultsWaitRidesOutFaults(t *testing.T) {
 		return err
 	})
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }

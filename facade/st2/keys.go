@@ -84,7 +84,7 @@ func (m *KeyManager) List(ctx context.Context, o KeyListOptions) iter.Seq2[KeyVa
 	if size <= 0 {
 		size = DefaultPageSize
 	}
-	return paging.Seq(ctx, 0, func(ctx context.Context, offset int) (paging.Page[KeyValuePair, int], error) {
+	return paging.SeqWith(ctx, m.c.pager, 0, func(ctx context.Context, offset int) (paging.Page[KeyValuePair, int], error) {
 		p := &st2api.ListKeysParams{Limit: &size, Offset: &offset}
 		if o.Prefix != "" {
 			p.Prefix = &o.Prefix

@@ -139,7 +139,7 @@ func (m *Manager[T, Q]) List(ctx context.Context, q Q) iter.Seq2[T, error] {
 	if size <= 0 {
 		size = DefaultPageSize
 	}
-	return paging.Seq(ctx, 0, func(ctx context.Context, offset int) (paging.Page[T, int], error) {
+	return paging.SeqWith(ctx, m.c.pager, 0, func(ctx context.Context, offset int) (paging.Page[T, int], error) {
 		page, err := m.fetch(ctx, q, size, offset)
 		if err != nil {
 			return paging.Page[T, int]{}, err
