@@ -91,13 +91,15 @@ func Record(t testing.TB, platform, what, figure string) {
 	}
 }
 
-// AnswerLost reports a create the server answered 2xx whose body was cut
-// or garbled on the way (Reset, Truncate): the object exists, but wire
-// reports a *facade.DecodeError that does not (yet) match
-// facade.ErrOutcomeUnknown; see the resilience notes.
+// AnswerLost reports a create answered 2xx whose answer could not be used
+// (a body cut or garbled on the way, a Location missing) reported as a
+// *facade.DecodeError that does not match facade.ErrOutcomeUnknown. The
+// object may exist, so the caller must be told its outcome is unknown:
+// Creates.Check fails on any.
 func AnswerLost(err error) bool {
 	var de *facade.DecodeError
-	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 300 && de.Method == http.MethodPost
+	return errors.As(err, &de) && de.StatusCode >= 200 && de.StatusCode < 300 && de.Method == http.MethodPost &&
+		!errors.Is(err, facade.ErrOutcomeUnknown)
 }
 
 // Creates sorts the outcomes of creates made under faults: a create may
@@ -149,6 +151,9 @@ func (c Creates) Check(t testing.TB, f CreateFigures) {
 	}
 	if f.Created < c.Successes || f.Created-c.Successes > c.Unknown+c.Lost {
 		t.Errorf("created %d, successes %d, outcome unknown %d, 2xx answer lost %d: want successes <= created <= successes+unknown+lost", f.Created, c.Successes, c.Unknown, c.Lost)
+	}
+	if c.Lost > 0 {
+		t.Errorf("%d creates answered 2xx but unusable were reported as a plain DecodeError: they may have created an object and must match facade.ErrOutcomeUnknown", c.Lost)
 	}
 	if f.WantUnknown && (c.Unknown+c.Lost == 0 || c.Failed == 0) {
 		t.Errorf("outcome unknown or lost %d, definite failures %d: the fault mix should produce both", c.Unknown+c.Lost, c.Failed)
