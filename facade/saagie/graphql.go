@@ -12,11 +12,16 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/Khan/genqlient/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
+	"github.com/switchboard-go/switchboard/facade/internal/transport"
 	"github.com/switchboard-go/switchboard/facade/internal/wire"
 )
 
@@ -65,6 +70,12 @@ type graphQLBody struct {
 // MakeRequest sends one operation and decodes its answer into resp.Data.
 func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, resp *graphql.Response) error {
 	op := req.OpName
+	// A query changes nothing: the transport may retry it like a GET, and
+	// its failures never leave the outcome unknown. Mutations go once.
+	readOnly := isQuery(req)
+	if readOnly {
+		ctx = transport.Idempotent(ctx)
+	}
 	body, contentType, err := g.encode(ctx, req)
 	if err != nil {
 		return &facade.DecodeError{Platform: platform, Operation: op, Err: fmt.Errorf("encoding the request: %w", err)}
@@ -77,6 +88,7 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 	}
 	call := g.c.call(op)
 	call.Message = graphQLMessage
+	call.Idempotent = readOnly
 	out, err := wire.Decode[graphQLBody](call, hr, err)
 	if err != nil {
 		return err
@@ -114,6 +126,44 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 		return &GraphQLError{Operation: op, Errors: out.Errors}
 	}
 	return nil
+}
+
+// queryOps caches, per document and operation name, whether the
+// operation is a query: the generated operations are a fixed set, so each
+// document is parsed once. queryOpsLen bounds it, should other documents
+// ever be sent.
+var (
+	queryOps    sync.Map // opKey -> bool
+	queryOpsLen atomic.Int32
+)
+
+const maxQueryOps = 1024
+
+type opKey struct{ doc, name string }
+
+// isQuery reports whether req's operation is a query (a read), as opposed
+// to a mutation or subscription. A document that does not parse, or whose
+// operation cannot be found, counts as a write: retrying it is the
+// mistake that cannot be undone.
+func isQuery(req *graphql.Request) bool {
+	key := opKey{req.Query, req.OpName}
+	if v, ok := queryOps.Load(key); ok {
+		return v.(bool)
+	}
+	query := false
+	if doc, err := parser.ParseQuery(&ast.Source{Input: req.Query}); err == nil {
+		for _, op := range doc.Operations {
+			if op.Name == req.OpName || (req.OpName == "" && len(doc.Operations) == 1) {
+				query = op.Operation == ast.Query
+				break
+			}
+		}
+	}
+	if queryOpsLen.Load() < maxQueryOps { // a few over under a race: harmless
+		queryOpsLen.Add(1)
+		queryOps.Store(key, query)
+	}
+	return query
 }
 
 func acceptJSON(_ context.Context, req *http.Request) error {

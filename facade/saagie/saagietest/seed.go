@@ -285,6 +285,27 @@ func (sd *Seeder) RunJob(jobID string) string {
 	return idOf(in)
 }
 
+// RunJobs adds n finished runs of a job (numbered on from its last one),
+// for tests of long instance histories; unlike n calls of RunJob it costs
+// linear time.
+func (sd *Seeder) RunJobs(jobID string, n int) {
+	j, err := sd.rc.getJob(jobID)
+	seedCheck("job runs", err)
+	st := sd.rc.st()
+	last := 0
+	for _, in := range st.jobRuns(j.id) {
+		last = max(last, in.number)
+	}
+	cur := j.currentVersion()
+	tl := sd.rc.s.cfg.timeline
+	start := sd.rc.now.Add(-(tl.Requested + tl.Queued + tl.Running + time.Second))
+	for i := range n {
+		in := &jobInstance{seqd: seqd{st.next()}, id: sd.rc.newUUID(), jobID: j.id, number: last + i + 1, version: cur.number,
+			run: run{start: start, outcome: outcomeFor(j, cur)}}
+		st.jobInstances[in.id] = in
+	}
+}
+
 // Demo adds the demo data set: a "Demo" project with a Python job (with an
 // artifact) that has run once, a failing Bash job, a pipeline of both, an
 // nginx app, a storage, Docker credentials and a few variables.
