@@ -3,6 +3,7 @@ package rightscale_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,7 +62,53 @@ func TestFaultsCreateDeploymentNeverRetried(t *testing.T) {
 	created := len(after) - len(before)
 	posts := e.front.Count("POST /api/deployments")
 	tally.Check(t, faulttest.CreateFigures{Platform: "rightscale", Label: "rightscale deployment creates", What: "create deployment under 20% faults",
-		Posts: posts, Created: created, Faults: faults, WantUnknown: false})
+		Posts: posts, Created: created, Faults: faults, WantUnknown: true})
+}
+
+// postFaults is every kind of fault but Stall on the POSTs whose path
+// starts with path.
+func postFaults(path string) []fault.Fault {
+	p := "POST " + path
+	return []fault.Fault{
+		{Kind: fault.Status, Status: 500, Pattern: p}, {Kind: fault.Status, Status: 502, Pattern: p},
+		{Kind: fault.Status, Status: 503, Pattern: p}, {Kind: fault.Status, Status: 504, Pattern: p},
+		{Kind: fault.RateLimit, Pattern: p}, {Kind: fault.Reset, Pattern: p}, {Kind: fault.Truncate, Pattern: p},
+		{Kind: fault.Malformed, Pattern: p}, {Kind: fault.HTML, Pattern: p},
+	}
+}
+
+// TestFaultsRunExecutableNeverRetried runs a RightScript 200 times under a
+// 20% rate of every fault kind on run_executable. Its answer is a 202
+// whose Location names the task: an answer without one (a proxy's page)
+// may hide a task that did start, so it must match
+// facade.ErrOutcomeUnknown, and the POST must never be sent twice.
+func TestFaultsRunExecutableNeverRetried(t *testing.T) {
+	const calls = 200
+	e := newFaultEnv(t, 5, rightscaletest.WithDemoData(), rightscaletest.WithFaultSeed(11))
+	ctx := context.Background()
+	first, err := e.c.RunScriptOnServer(ctx, "Hello World", "haproxy", rightscale.Inputs{"GREETING": rightscale.Text("hi")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, _, ok := strings.Cut(first.Href, "/live/tasks/")
+	script, err := e.c.RightScripts.FindHref(ctx, "Hello World")
+	if !ok || err != nil {
+		t.Fatalf("instance of %s, script: %v", first.Href, err)
+	}
+	tasksBefore, postsBefore := e.srv.Tasks(), e.front.Count("POST "+inst+"/run_executable")
+	e.srv.Faults().SetRate(0.2, postFaults(inst+"/run_executable")...)
+	tally := faulttest.CountCreates(calls, func(i int) error {
+		task, err := e.c.RunExecutable(ctx, inst, rightscale.RunExecutable{RightScriptHref: script,
+			Inputs: rightscale.Inputs{"GREETING": rightscale.Text(fmt.Sprintf("run %d", i))}})
+		if err == nil && !strings.HasPrefix(task.Href, inst+"/live/tasks/") {
+			t.Errorf("task href %q", task.Href)
+		}
+		return err
+	})
+	faults := e.srv.Faults().Injected()
+	e.srv.Faults().SetRate(0)
+	tally.Check(t, faulttest.CreateFigures{Platform: "rightscale", Label: "rightscale run_executable", What: "run_executable under 20% faults",
+		Posts: e.front.Count("POST "+inst+"/run_executable") - postsBefore, Created: e.srv.Tasks() - tasksBefore, Faults: faults, WantUnknown: true})
 }
 
 func TestFaultsTaskWait(t *testing.T) {

@@ -157,6 +157,11 @@ func TestMissingOrForeignLocation(t *testing.T) {
 				t.Fatalf("href = %q", href)
 			}
 			isDecode(rightscale.ErrNoLocation)(t, err)
+			// The server answered 2xx to the POST: the deployment may
+			// exist, so the caller must not simply create it again.
+			if !errors.Is(err, facade.ErrOutcomeUnknown) {
+				t.Errorf("create answered 2xx without a usable Location: %v, want facade.ErrOutcomeUnknown", err)
+			}
 		})
 	}
 	// A 202 whose Location is not a task cannot be waited on.
@@ -166,6 +171,9 @@ func TestMissingOrForeignLocation(t *testing.T) {
 	c, _ = fakeShard(t, reply(202, "text/html", " "))
 	_, err = c.RunExecutable(t.Context(), "/api/clouds/1/instances/ABC", rightscale.RunExecutable{RightScriptHref: "/api/right_scripts/1"})
 	isDecode(rightscale.ErrNoLocation)(t, err)
+	if !errors.Is(err, facade.ErrOutcomeUnknown) {
+		t.Errorf("run_executable answered 202 without a Location: %v, want facade.ErrOutcomeUnknown (a task may have started)", err)
+	}
 }
 
 // TestTaskWaitErrors: a task poll answered with something that is not a

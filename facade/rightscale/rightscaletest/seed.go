@@ -229,6 +229,15 @@ func (s *Server) FailScript(name, reason string) {
 	s.st.failures[name] = reason
 }
 
+// Tasks counts the tasks run_executable and multi_run_executable have
+// started, so that a test can compare what the server did with what its
+// client was told (the API has no index of tasks to list them with).
+func (s *Server) Tasks() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.st.tasks.rows)
+}
+
 // instanceFrom builds the inactive template instance of a seed.
 func (s *Server) instanceFrom(cloudHref, tplHref, itHref, dcHref string, inputs map[string]string) *instance {
 	c := s.cloudFor(cloudHref)
