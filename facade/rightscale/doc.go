@@ -60,9 +60,11 @@
 // malformed or truncated body, a 2xx that is not JSON (an HTML login or
 // proxy page, [ErrUnexpectedContentType]), a body over 256 MiB
 // ([ErrResponseTooLarge]), a create or run_executable answer without a
-// usable Location ([ErrNoLocation]). Arguments the API would refuse or
-// misread are *facade.ArgumentError before anything is sent; hrefs that
-// do not name an API resource on the client's own shard are
-// [ErrInvalidHref]. Neither the refresh token nor access tokens appear in
-// errors or logs.
+// usable Location ([ErrNoLocation]; for these POSTs it also matches
+// facade.ErrOutcomeUnknown: the server answered 2xx, so the resource or
+// task may exist, and creating it again could double it). Arguments the
+// API would refuse or misread are *facade.ArgumentError before anything
+// is sent; hrefs that do not name an API resource on the client's own
+// shard are [ErrInvalidHref]. Neither the refresh token nor access tokens
+// appear in errors or logs.
 package rightscale

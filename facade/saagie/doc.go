@@ -22,6 +22,13 @@
 // saagieapi's folder layout, for whole projects (ProjectManager.Export,
 // ProjectManager.Import) and single jobs, pipelines, apps and variables.
 //
+// Every GraphQL operation is a POST, but only mutations change anything:
+// queries are sent as safe to repeat, so the client's retries (statuses,
+// 429, connection errors) and the list iterators' re-fetch of a garbled
+// page apply to them as to a GET, and their failures never match
+// facade.ErrOutcomeUnknown. Mutations are sent once; a failure after one
+// may have reached the server does match it.
+//
 // GraphQL errors are returned as *[GraphQLError] together with whatever
 // partial data came with them; a lookup answered with null is a
 // *[NotFoundError]. Both match facade.ErrNotFound where it applies.

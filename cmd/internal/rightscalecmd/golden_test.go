@@ -7,8 +7,9 @@ import (
 	"github.com/switchboard-go/switchboard/cmd/internal/golden/transcript"
 )
 
-// session runs the CLI for the goldens; a script run on a terminal
-// waits for its task, which may take longer than the usual limit.
+// session runs the CLI for the goldens. A script run waits for its task,
+// polled every millisecond here (export_test.go), so it takes well under
+// a second; the longer limit is for a loaded machine under -race.
 var session = transcript.Session{Timeout: 60 * time.Second}
 
 var (
