@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
@@ -5480,15 +5481,10 @@ func decodeSpec() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
+// rawSpec decodes the spec on first use and keeps it. (The stock template
+// decodes it at package init, which every program linking the client pays
+// at start-up; see specs/inline.tmpl.)
+var rawSpec = sync.OnceValues(decodeSpec)
 
 // Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
 func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
@@ -5535,7 +5531,7 @@ func GetSpec() (swagger *openapi3.T, err error) {
 // GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
 // specification: decompressed but not unmarshaled. External references
 // are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
+// codegen. It is decoded on first use and cached, so repeated calls
 // are cheap.
 func GetSpecJSON() ([]byte, error) {
 	return rawSpec()
