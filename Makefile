@@ -5,6 +5,11 @@ GO ?= go
 BIN := bin
 PKGS := ./...
 BENCHTIME ?= 1s
+BENCHCOUNT ?= 1
+BENCHOUT ?= bench.txt
+# BENCHPKGS: only the packages that have benchmarks (building the other test
+# binaries would only slow `make bench` down).
+BENCHPKGS ?= $(sort $(dir $(shell grep -rl --include='*_test.go' --exclude-dir=testdata --exclude-dir=.git '^func Benchmark' .)))
 FUZZTIME ?= 10s
 
 .PHONY: all build generate check-generated spec-validate lint fmt-check vet staticcheck \
@@ -74,9 +79,17 @@ live-sandbox: build
 ## test: everything CI checks
 test: spec-validate check-generated lint unit live-sandbox
 
-## bench: benchmarks (speed and memory are checked here, never by timed unit tests)
+## bench: every benchmark of the module (speed and memory are checked here, never by
+## timed unit tests), then ONE table of them all (internal/benchtable: time/op, B/op,
+## allocs/op and the custom metrics: ratio, req/s, ms/median, ...). The raw lines are
+## kept in $(BENCHOUT) for benchstat; BENCHCOUNT=6 gives it enough runs to compare.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+	@status=0; \
+	$(GO) test -vet=off -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) $(BENCHPKGS) 2>&1 \
+	  | tee $(BENCHOUT) || status=$$?; \
+	echo; $(GO) run ./internal/benchtable $(BENCHOUT) || status=1; \
+	echo "raw results: $(BENCHOUT) (compare runs with benchstat)"; \
+	exit $$status
 
 ## fuzz: every fuzz target of the module, FUZZTIME (default 10s) each, one after the
 ## other; the committed seeds (testdata/fuzz/) already run with every `go test`.
