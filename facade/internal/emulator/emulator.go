@@ -30,6 +30,10 @@ type Options struct {
 	// FaultSeed seeds the random faults of [fault.Injector.SetRate], so a
 	// failing run can be replayed.
 	FaultSeed uint64
+	// Latency delays every request before it is handled (faults
+	// included), to emulate a remote server; a client that gives up
+	// meanwhile ends the wait.
+	Latency time.Duration
 }
 
 // Server is a running emulator's HTTP side.
@@ -55,7 +59,7 @@ func Start(name string, handler http.Handler, errorBody fault.ErrorBody, o Optio
 		return nil, fmt.Errorf("%s: listen on %s: %w", name, addr, err)
 	}
 	inj := fault.New(o.FaultSeed, errorBody)
-	wrapped := inj.Wrap(handler)
+	wrapped := delayed(inj.Wrap(handler), o.Latency)
 	// A client that opens a connection and never finishes its headers
 	// must not hold a goroutine forever on a long-running sandbox.
 	ts := &httptest.Server{Listener: l, Config: &http.Server{Handler: wrapped, ReadHeaderTimeout: 10 * time.Second}}
@@ -78,6 +82,22 @@ func MustStart(name string, handler http.Handler, errorBody fault.ErrorBody, o O
 		panic(err.Error())
 	}
 	return s
+}
+
+// delayed holds every request for d before next sees it; d <= 0 is next.
+func delayed(next http.Handler, d time.Duration) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+			next.ServeHTTP(w, r)
+		case <-r.Context().Done():
+			t.Stop()
+		}
+	})
 }
 
 // clientURL is the server's URL, with an unspecified listen address

@@ -104,6 +104,7 @@ type config struct {
 	index     map[string]any // nil: no index answers
 	indexURL  string
 	faultSeed uint64
+	latency   time.Duration
 }
 
 type userEntry struct{ name, password string }
@@ -262,7 +263,7 @@ func Listen(opts ...Option) (*Server, error) {
 		}
 	}
 	srv, err := emulator.Start("st2test", s.handler, faultBody, emulator.Options{
-		Addr: addr, TLS: s.cfg.tls, ErrorLog: s.cfg.errorLog, FaultSeed: s.cfg.faultSeed,
+		Addr: addr, TLS: s.cfg.tls, ErrorLog: s.cfg.errorLog, FaultSeed: s.cfg.faultSeed, Latency: s.cfg.latency,
 	})
 	if err != nil {
 		return nil, err
