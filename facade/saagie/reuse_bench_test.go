@@ -1,0 +1,14 @@
+package saagie_test
+
+import (
+	"testing"
+
+	"github.com/switchboard-go/switchboard/facade/internal/benchraw"
+)
+
+// BenchmarkConnectionReuse reports new-conns/op over a round of the calls
+// of TestConnectionReuse (success, 400, 500, early break): 0 when
+// keep-alive connections are always reused.
+func BenchmarkConnectionReuse(b *testing.B) {
+	benchraw.BenchReuse(b, reuseSteps(b)...)
+}
