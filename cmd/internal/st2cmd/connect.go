@@ -8,8 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -73,13 +76,30 @@ func (e *Env) connect(cmd *cobra.Command) (*st2.Client, error) {
 			APIKey:     str("api-key", st2.EnvAPIKey, e.apiKey),
 			ConfigFile: str("config-file", st2.EnvConfigFile, e.configFile),
 			SkipConfig: e.skipConfig || truthy(e.a.Getenv(st2.EnvSkipConfig)),
+			BasicAuth:  e.basicAuth,
 		}
 		if cfg.Token != "" {
 			cfg.APIKey = "" // a token wins, as in st2
 		}
+		// ~ is the invocation's HOME (tests give their own): the token
+		// cache st2 login fills, and the default config file when there
+		// is one.
+		if dir, err := e.tokenCacheDir(); err == nil {
+			cfg.TokenCacheDir = dir
+			if def := filepath.Join(dir, "config"); cfg.ConfigFile == "" && !cfg.SkipConfig {
+				if _, err := os.Stat(def); err == nil {
+					cfg.ConfigFile = def
+				}
+			}
+		}
 		var err error
 		if cfg, err = st2.LoadConfig(cfg); err != nil {
 			return nil, asUsage(err)
+		}
+		if !cfg.SkipConfig && cfg.ConfigFile != "" {
+			if e.loc, err = configTimezone(cfg.ConfigFile); err != nil {
+				return nil, &app.UsageError{Err: err}
+			}
 		}
 	}
 	e.rec = &recorder{}
@@ -240,4 +260,47 @@ func (e *Env) rawList(suffix string, call func() error) ([]any, error) {
 		items = append(items, page...)
 	}
 	return items, nil
+}
+
+// configTimezone reads [cli] timezone from the st2 config file at path:
+// the zone st2 shows times in (default UTC). A missing file or setting is
+// UTC; an unknown zone is an error naming the file, as st2 fails on it.
+func configTimezone(path string) (*time.Location, error) {
+	if strings.HasPrefix(path, "~/") {
+		if h, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(h, path[2:])
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil // LoadConfig already reported a file it needed
+	}
+	section := ""
+	for n, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
+			section = strings.TrimSpace(t[1 : len(t)-1])
+			continue
+		}
+		if section != "cli" || t == "" || t[0] == '#' || t[0] == ';' {
+			continue
+		}
+		k, v, ok := strings.Cut(t, "=")
+		if !ok {
+			k, v, ok = strings.Cut(t, ":")
+		}
+		if !ok || strings.TrimSpace(strings.ToLower(k)) != "timezone" {
+			continue
+		}
+		zone := strings.TrimSpace(v)
+		if zone == "" || strings.EqualFold(zone, "UTC") {
+			return nil, nil
+		}
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			return nil, fmt.Errorf("st2: config file %q, line %d: [cli] timezone %q: unknown time zone", path, n+1, zone)
+		}
+		return loc, nil
+	}
+	return nil, nil
 }

@@ -15,10 +15,12 @@ import (
 // executionColumns are the default columns of `execution list`.
 var executionColumns = []string{"id", "action.ref", "context.user", "status", "start_timestamp", "end_timestamp"}
 
-// ExecutionCmd is `st2 execution`: list and get.
+// ExecutionCmd is `st2 execution`: list, get, tail, re-run, cancel, pause
+// and resume.
 func (e *Env) ExecutionCmd() *cobra.Command {
 	cmd := group("execution", "Follow action executions", "executions")
-	cmd.AddCommand(e.executionListCmd(), e.executionGetCmd())
+	cmd.AddCommand(e.executionListCmd(), e.executionGetCmd(), e.executionTailCmd(), e.executionReRunCmd(),
+		e.executionCancelCmd(), e.pauseResumeCmd("pause"), e.pauseResumeCmd("resume"))
 	return cmd
 }
 
@@ -95,7 +97,7 @@ holds more than -n, a note on stderr says so.`,
 						withElapsed(m, e.now())
 					}
 				}
-				p.Options.Transforms = executionTransforms(p.Color && !p.Options.Plain)
+				p.Options.Transforms = e.executionTransforms(p.Color && !p.Options.Plain)
 			}
 			if err := p.List(items, executionColumns); err != nil {
 				return err
@@ -132,8 +134,8 @@ only a key of the result, -j/-y the execution as JSON or YAML. The id
   switchboard --sandbox st2 execution get last -k stdout`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, ids []string) error {
-			if view.detail && view.key != "" {
-				return app.Usagef("-d/--detail and -k/--key cannot be used together")
+			if err := view.check(); err != nil {
+				return err
 			}
 			c, err := e.connect(cmd)
 			if err != nil {
@@ -162,7 +164,7 @@ only a key of the result, -j/-y the execution as JSON or YAML. The id
 				if e.a.Output.Format == output.Table {
 					withElapsed(raw, e.now())
 				}
-				if err := e.printExecution(raw, view, getAttributes); err != nil {
+				if err := e.printDetails(cmd, c, raw, view, getAttributes); err != nil {
 					return err
 				}
 			}

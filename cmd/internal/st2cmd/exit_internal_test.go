@@ -1,7 +1,10 @@
 package st2cmd
 
 import (
+	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/output"
@@ -72,3 +75,74 @@ type stringsBuilder struct{ s []byte }
 
 func (b *stringsBuilder) Write(p []byte) (int, error) { b.s = append(b.s, p...); return len(p), nil }
 func (b *stringsBuilder) String() string              { return string(b.s) }
+
+// TestUpdateCredentials: login rewrites [credentials] and keeps the rest
+// of the file, comments included.
+func TestUpdateCredentials(t *testing.T) {
+	for _, tc := range []struct{ in, password, want string }{
+		{"", "", "[credentials]\nusername = ada\n"},
+		{"", "pw", "[credentials]\nusername = ada\npassword = pw\n"},
+		{"[general]\nbase_url = http://x\n", "", "[general]\nbase_url = http://x\n\n[credentials]\nusername = ada\n"},
+		{"# mine\n[credentials]\nusername = bob\npassword: old\napi_key = k\n[cli]\ntimezone = Europe/Paris", "",
+			"# mine\n[credentials]\nusername = ada\napi_key = k\n[cli]\ntimezone = Europe/Paris"},
+	} {
+		if got := updateCredentials(tc.in, "ada", tc.password); got != tc.want {
+			t.Errorf("updateCredentials(%q, %q) =\n%q\nwant\n%q", tc.in, tc.password, got, tc.want)
+		}
+	}
+}
+
+// TestConfigTimezone: [cli] timezone of the config file; UTC when absent,
+// an error naming the file for an unknown zone.
+func TestConfigTimezone(t *testing.T) {
+	dir := t.TempDir()
+	write := func(text string) string {
+		p := dir + "/config"
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if loc, err := configTimezone(write("[cli]\ntimezone = Europe/Paris\n")); err != nil || loc == nil || loc.String() != "Europe/Paris" {
+		t.Errorf("Europe/Paris: %v, %v", loc, err)
+	}
+	if loc, err := configTimezone(write("[general]\ntimezone = Europe/Paris\n")); err != nil || loc != nil {
+		t.Errorf("other section: %v, %v", loc, err)
+	}
+	if _, err := configTimezone(write("[cli]\ntimezone = Mars/Olympus\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("unknown zone: %v", err)
+	}
+	tf := (&Env{loc: mustLoc(t, "Europe/Paris")}).executionTransforms(false)
+	if got := tf["start_timestamp"]("2024-05-01T12:00:00.000000Z"); got != "Wed, 01 May 2024 14:00:00 CEST" {
+		t.Errorf("timestamp in Europe/Paris: %v", got)
+	}
+}
+
+func mustLoc(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	return loc
+}
+
+// TestInheritedEnv: -e/--inherit-env sends the environment minus st2's
+// blacklist (exact lower or upper case), and env=... wins.
+func TestInheritedEnv(t *testing.T) {
+	got := withInheritedEnv(nil, []string{"PATH=/bin", "home=/h", "Home=/kept", "DEPLOY_ENV=prod", "EMPTY=", "A=b=c", "=x", "junk"})
+	want := map[string]any{"Home": "/kept", "DEPLOY_ENV": "prod", "EMPTY": "", "A": "b=c"}
+	env, _ := got["env"].(map[string]any)
+	if len(env) != len(want) {
+		t.Fatalf("env = %v, want %v", env, want)
+	}
+	for k, v := range want {
+		if env[k] != v {
+			t.Errorf("env[%s] = %v, want %v", k, env[k], v)
+		}
+	}
+	given := map[string]any{"env": map[string]any{"X": "1"}}
+	if got := withInheritedEnv(given, []string{"Y=2"}); len(got["env"].(map[string]any)) != 1 {
+		t.Errorf("env=... overridden: %v", got)
+	}
+}

@@ -2,9 +2,11 @@ package st2cmd
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,10 +25,11 @@ var (
 	getOrder = []string{"id", "name", "description"}
 )
 
-// KeyCmd is `st2 key`: list, get, set and delete.
+// KeyCmd is `st2 key`: list, get, set, delete, load and
+// delete_by_prefix.
 func (e *Env) KeyCmd() *cobra.Command {
 	cmd := group("key", "Manage the key-value datastore", "keys")
-	cmd.AddCommand(e.keyListCmd(), e.keyGetCmd(), e.keySetCmd(), e.keyDeleteCmd())
+	cmd.AddCommand(e.keyListCmd(), e.keyGetCmd(), e.keySetCmd(), e.keyDeleteCmd(), e.keyLoadCmd(), e.keyDeleteByPrefixCmd())
 	return cmd
 }
 
@@ -253,7 +256,8 @@ func (e *Env) keyDeleteCmd() *cobra.Command {
 			// st2 reads the key first, then deletes it.
 			if _, err := c.Keys.Get(cmd.Context(), name, opts); isNotFound(err) {
 				e.printNotFound("Key Value Pair", name)
-				return &notFoundError{id: name}
+				// st2's generic delete: an OperationFailureException, exit 2.
+				return &operationFailure{msg: "Resource " + name + " not found."}
 			} else if err != nil {
 				return err
 			}
@@ -267,5 +271,269 @@ func (e *Env) keyDeleteCmd() *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVarP(&scope, "scope", "s", "system", "scope of the key: system or user")
 	fs.StringVarP(&user, "user", "u", "", "user of a user-scoped key (admin only)")
+	return cmd
+}
+
+// keyLoadColumns are the attributes `key load` prints.
+var keyLoadColumns = []string{"name", "value", "secret", "scope", "user", "ttl"}
+
+func (e *Env) keyLoadCmd() *cobra.Command {
+	var convert bool
+	cmd := &cobra.Command{
+		Use:   "load <file>",
+		Short: "Load keys from a JSON or YAML file",
+		Long: `Load keys from a JSON or YAML file: one object, or a list of objects, with
+name and value (required), and scope, user, secret, encrypted and ttl.
+Values must be strings unless -c/--convert turns the others into JSON text.
+Each key is written (created or replaced) in turn; the keys as sent are
+printed.`,
+		Example: `  switchboard --sandbox st2 key load keys.yaml
+  switchboard --sandbox st2 key load settings.json --convert`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := readMetaFile(args[0])
+			if err != nil {
+				return err
+			}
+			doc, err := output.Normalize(json.RawMessage(data))
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			var items []any
+			switch d := doc.(type) {
+			case nil:
+			case []any:
+				items = d
+			default:
+				items = []any{d}
+			}
+			loaded := make([]any, 0, len(items))
+			var sets []st2.KeyValuePairSet
+			for i, it := range items {
+				kv, shown, err := keyFromItem(i, it, convert)
+				if err != nil {
+					return err
+				}
+				sets, loaded = append(sets, kv), append(loaded, shown)
+			}
+			if len(sets) > 0 {
+				c, err := e.connect(cmd)
+				if err != nil {
+					return err
+				}
+				for _, kv := range sets {
+					if _, err := c.Keys.Set(cmd.Context(), kv); err != nil {
+						return err
+					}
+				}
+			}
+			p := e.printer()
+			p.Options.Attrs = nil
+			return p.List(loaded, keyLoadColumns)
+		},
+	}
+	cmd.Flags().BoolVarP(&convert, "convert", "c", false, "convert non-string values (objects, arrays, booleans, numbers) to JSON text before loading them")
+	return cmd
+}
+
+// keyFromItem reads item i of a key file as st2's key load does: the
+// request, and the object it prints (the key as sent, with the
+// attributes it was given).
+func keyFromItem(i int, item any, convert bool) (st2.KeyValuePairSet, *output.Map, error) {
+	var kv st2.KeyValuePairSet
+	m, ok := item.(*output.Map)
+	if !ok {
+		return kv, nil, fmt.Errorf("item %d of the file is not an object", i+1)
+	}
+	get := func(k string) (any, bool) { return m.Get(k) }
+	nameV, ok := get("name")
+	name, isStr := nameV.(string)
+	if !ok || !isStr || name == "" {
+		return kv, nil, fmt.Errorf("item %d of the file has no name", i+1)
+	}
+	value, ok := get("value")
+	if !ok {
+		return kv, nil, fmt.Errorf("item %q has no value", name)
+	}
+	text, isStr := value.(string)
+	if !isStr {
+		if !convert {
+			return kv, nil, st2Errorf("Item '%s' has a value that is not a string. Either pass in the -c/--convert option to convert non-string types to JSON strings automatically, or convert the data to a string in the file", name)
+		}
+		text = pyJSONCompact(value)
+	}
+	kv = st2.KeyValuePairSet{Name: name, Value: text, Scope: "system"}
+	shown := output.NewMap()
+	shown.Set("id", name)
+	shown.Set("name", name)
+	shown.Set("value", text)
+	if v, ok := get("scope"); ok && v != nil {
+		s, isStr := v.(string)
+		if !isStr {
+			return kv, nil, fmt.Errorf("item %q: scope must be a string", name)
+		}
+		kv.Scope = s
+	}
+	shown.Set("scope", kv.Scope)
+	if v, ok := get("user"); ok && v != nil && v != "" {
+		s, isStr := v.(string)
+		if !isStr {
+			return kv, nil, fmt.Errorf("item %q: user must be a string", name)
+		}
+		kv.User = s
+		shown.Set("user", s)
+	}
+	flag := func(k string) (bool, error) {
+		v, ok := get(k)
+		if !ok || v == nil {
+			return false, nil
+		}
+		b, isBool := v.(bool)
+		if !isBool {
+			return false, fmt.Errorf("item %q: %s must be true or false", name, k)
+		}
+		return b, nil
+	}
+	var err error
+	if kv.Encrypted, err = flag("encrypted"); err != nil {
+		return kv, nil, err
+	}
+	if kv.Encrypted {
+		shown.Set("encrypted", true)
+	}
+	if kv.Secret, err = flag("secret"); err != nil {
+		return kv, nil, err
+	}
+	if kv.Secret {
+		shown.Set("secret", true)
+	}
+	if v, ok := get("ttl"); ok && v != nil {
+		n, isNum := v.(json.Number)
+		ttl, perr := strconv.Atoi(string(n))
+		if !isNum || perr != nil || ttl < 0 {
+			return kv, nil, fmt.Errorf("item %q: ttl must be a whole number of seconds", name)
+		}
+		if ttl > 0 {
+			kv.TTL = ttl
+			shown.Set("ttl", n)
+		}
+	}
+	return kv, shown, nil
+}
+
+// pyJSONCompact is Python's json.dumps with its default separators
+// (", " and ": ") and ASCII escapes, the text st2's --convert stores.
+func pyJSONCompact(v any) string {
+	var b strings.Builder
+	writePyCompact(&b, v)
+	return b.String()
+}
+
+func writePyCompact(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case json.Number:
+		b.WriteString(string(x))
+	case string:
+		writePyString(b, x)
+	case []any:
+		b.WriteByte('[')
+		for i, it := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writePyCompact(b, it)
+		}
+		b.WriteByte(']')
+	case *output.Map:
+		b.WriteByte('{')
+		for i, k := range x.Keys() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writePyString(b, k)
+			b.WriteString(": ")
+			val, _ := x.Get(k)
+			writePyCompact(b, val)
+		}
+		b.WriteByte('}')
+	default:
+		fmt.Fprint(b, x)
+	}
+}
+
+// writePyString writes s as json.dumps does with ensure_ascii.
+func writePyString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			switch {
+			case r < 0x20 || (r > 0x7f && r < 0x10000):
+				fmt.Fprintf(b, `\u%04x`, r)
+			case r >= 0x10000:
+				r -= 0x10000
+				fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
+			default:
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+}
+
+// keyDeleteByPrefixCmd is `st2 key delete_by_prefix -p PREFIX`: every
+// key of the default (system) scope whose name starts with the prefix is
+// deleted.
+func (e *Env) keyDeleteByPrefixCmd() *cobra.Command {
+	var prefix string
+	cmd := &cobra.Command{
+		Use:     "delete_by_prefix -p <prefix>",
+		Short:   "Delete the keys whose name starts with a prefix",
+		Example: `  switchboard --sandbox st2 key delete_by_prefix -p demo.`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if prefix == "" {
+				return app.Usagef("-p/--prefix is required")
+			}
+			c, err := e.connect(cmd)
+			if err != nil {
+				return err
+			}
+			var names []string
+			for kv, err := range c.Keys.List(cmd.Context(), st2.KeyListOptions{Prefix: prefix}) {
+				if err != nil {
+					return err
+				}
+				names = append(names, kv.Name)
+			}
+			for _, name := range names {
+				// st2client's delete counts a 404 as done.
+				if err := c.Keys.Delete(cmd.Context(), name, st2.KeyOptions{}); err != nil && !isNotFound(err) {
+					return err
+				}
+			}
+			_, err = fmt.Fprintf(e.a.Out, "Deleted %d keys\nDeleted key ids: %s\n", len(names), strings.Join(names, ", "))
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&prefix, "prefix", "p", "", "name prefix (e.g. twitter.TwitterSensor:)")
 	return cmd
 }

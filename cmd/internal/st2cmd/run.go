@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -33,6 +34,22 @@ type viewFlags struct {
 	detail        bool
 	key           string
 	excludeResult bool
+	// showTasks, raw and depth are the workflow view's options.
+	showTasks, raw bool
+	depth          int
+	// tail follows the output instead of polling (run, re-run).
+	tail bool
+}
+
+// check refuses the combinations st2's argument groups exclude.
+func (v viewFlags) check() error {
+	switch {
+	case v.detail && v.key != "":
+		return app.Usagef("-d/--detail and -k/--key cannot be used together")
+	case v.raw && v.showTasks:
+		return app.Usagef("--raw and --show-tasks cannot be used together")
+	}
+	return nil
 }
 
 // addViewFlags registers st2's display options of the execution views:
@@ -42,6 +59,9 @@ func (e *Env) addViewFlags(cmd *cobra.Command, v *viewFlags, attrShort bool) {
 	fs := cmd.Flags()
 	fs.BoolVarP(&v.detail, "detail", "d", false, "display the full detail of the execution in table format")
 	fs.StringVarP(&v.key, "key", "k", "", "print only this key of the result; dot notation reaches nested keys")
+	fs.BoolVar(&v.showTasks, "show-tasks", false, "show the tasks of a workflow execution")
+	fs.BoolVar(&v.raw, "raw", false, "raw output: do not show the tasks of workflow executions")
+	fs.IntVar(&v.depth, "depth", -1, "depth to which to show the tasks of a workflow; -1 shows them all")
 	if !attrShort {
 		// The root's -a/--attr would take -a from --async: a local
 		// --attr writing into the same options hides it.
@@ -73,6 +93,7 @@ func (f *attrValue) Type() string { return "strings" }
 func (e *Env) RunCmd() *cobra.Command {
 	var (
 		async, autoDict bool
+		inheritEnv      bool
 		user, traceTag  string
 		traceID         string
 		delay           int
@@ -104,8 +125,8 @@ With a ref, -h prints the action's parameters.`,
 			if len(args) == 0 {
 				return app.Usagef("Missing action reference or id")
 			}
-			if view.detail && view.key != "" {
-				return app.Usagef("-d/--detail and -k/--key cannot be used together")
+			if err := view.check(); err != nil {
+				return err
 			}
 			c, err := e.connect(cmd)
 			if err != nil {
@@ -120,6 +141,9 @@ With a ref, -h prints the action's parameters.`,
 			params, err := ParseParameters(args[1:], runner.RunnerParameters, action.Parameters, ParamOptions{AutoDict: autoDict, ActionRef: action.Ref})
 			if err != nil {
 				return &app.UsageError{Err: err}
+			}
+			if inheritEnv {
+				params = withInheritedEnv(params, e.environ())
 			}
 			req := st2.ExecutionCreate{Action: ref, Parameters: params, User: user, Delay: delay}
 			switch {
@@ -136,18 +160,7 @@ With a ref, -h prints the action's parameters.`,
 			if err != nil {
 				return err
 			}
-			if async {
-				_, err := fmt.Fprintf(e.a.Out, "To get the results, execute:\n %s execution get %s\n\nTo view output in real-time, execute:\n %s execution tail %s\n",
-					e.profile.Prog, ex.ID, e.profile.Prog, ex.ID)
-				return err
-			}
-			if raw, err = e.waitExecution(ctx, c, ex.ID, raw); err != nil {
-				return err
-			}
-			if err := e.printExecution(raw, view, resultAttributes); err != nil {
-				return err
-			}
-			return executionExit(raw)
+			return e.followExecution(cmd, c, ex.ID, raw, async, view, resultAttributes)
 		},
 	}
 	fs := cmd.Flags()
@@ -157,7 +170,9 @@ With a ref, -h prints the action's parameters.`,
 	fs.StringVar(&traceID, "trace-id", "", "existing trace id for this execution")
 	fs.IntVar(&delay, "delay", 0, "how long (in milliseconds) to delay the execution before scheduling")
 	fs.BoolVar(&autoDict, "auto-dict", false, `turn array items written "key:value" into one object`)
+	fs.BoolVarP(&inheritEnv, "inherit-env", "e", false, inheritEnvHelp)
 	e.addViewFlags(cmd, &view, false)
+	fs.BoolVar(&view.tail, "tail", false, "follow the output of the execution instead of waiting quietly")
 	// st2 stops reading options at the first k=v only when told; here
 	// options may come anywhere, but "--" ends them.
 	fs.SetInterspersed(true)
@@ -189,18 +204,24 @@ func (e *missingActionError) Error() string {
 	return fmt.Sprintf("Resource with id or reference %q doesn't exist.", e.ref)
 }
 
-// waitExecution polls the execution while it is pending, as st2 run does,
-// printing a dot per poll on stderr when that is a terminal (and not in
-// -j/-y mode). It returns the last execution read.
+// waitExecution polls the execution while it is pending, as st2 run does.
+// When stderr is a terminal (and not in -j/-y mode) a progress line there
+// shows the status and the time elapsed, rewritten at each poll and erased
+// at the end (st2 prints a dot per poll on stdout); into a pipe nothing
+// extra is written. It returns the last execution read.
 func (e *Env) waitExecution(ctx context.Context, c *st2.Client, id string, raw *output.Map) (*output.Map, error) {
-	dots := e.a.ErrIsTerminal && e.a.Output.Format == output.Table
+	progress := e.a.ErrIsTerminal && e.a.Output.Format == output.Table
 	interval := 250 * time.Millisecond
 	polls := 0
+	start := time.Now()
 	for {
 		status, _ := raw.Get("status")
 		s, _ := status.(string)
 		if !slices.Contains(pendingStatuses, s) {
 			break
+		}
+		if progress {
+			fmt.Fprintf(e.a.Err, "\r%s (%ds elapsed)\x1b[K", s, int(time.Since(start).Seconds()))
 		}
 		if polls > 0 {
 			select {
@@ -219,12 +240,9 @@ func (e *Env) waitExecution(ctx context.Context, c *st2.Client, id string, raw *
 		if err != nil {
 			return nil, err
 		}
-		if dots {
-			fmt.Fprint(e.a.Err, ".")
-		}
 	}
-	if dots && polls > 0 {
-		fmt.Fprintln(e.a.Err)
+	if progress && polls > 0 {
+		fmt.Fprint(e.a.Err, "\r\x1b[K")
 	}
 	return raw, nil
 }
@@ -251,7 +269,7 @@ func (e *Env) printExecution(raw *output.Map, view viewFlags, defaults []string)
 	case view.detail:
 		o := p.Options
 		o.Attrs = defaults
-		o.Transforms = executionTransforms(color)
+		o.Transforms = e.executionTransforms(color)
 		return o.Get(e.a.Out, raw, defaults)
 	case p.Options.Format != output.Table:
 		o := p.Options
@@ -263,7 +281,7 @@ func (e *Env) printExecution(raw *output.Map, view viewFlags, defaults []string)
 		attrs = raw.Keys()
 		slices.Sort(attrs)
 	}
-	return writeExecutionResult(e.a.Out, raw, attrs, executionTransforms(color), color)
+	return writeExecutionResult(e.a.Out, raw, attrs, e.executionTransforms(color), color)
 }
 
 // executionExit is the exit status of a waited-for execution: 1 when it
@@ -394,4 +412,46 @@ func writeActionHelp(w io.Writer, action st2.Action, runner st2.RunnerType) {
 	}
 	printGroup("Required Parameters:", required)
 	printGroup("Optional Parameters:", optional)
+}
+
+// inheritEnvHelp is -e/--inherit-env's help.
+const inheritEnvHelp = `pass the environment variables of the CLI as the "env" parameter of the action (python, local and remote runners), except PWD, HOME, PATH, USER, SHELL, TERM and the like`
+
+// envBlacklist are the variables -e/--inherit-env leaves out, as st2's
+// ENV_VARS_BLACKLIST (each in lower or upper case only).
+var envBlacklist = []string{"pwd", "mail", "username", "user", "path", "home", "ps1", "shell", "pythonpath",
+	"ssh_tty", "ssh_connection", "lang", "ls_colors", "logname", "oldpwd", "term", "xdg_session_id"}
+
+// withInheritedEnv is st2's -e/--inherit-env: the environment (minus the
+// blacklist) as the "env" parameter, unless env=... was given.
+func withInheritedEnv(params map[string]any, environ []string) map[string]any {
+	if params == nil {
+		params = map[string]any{}
+	}
+	if _, ok := params["env"]; ok {
+		return params
+	}
+	env := map[string]any{}
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			continue
+		}
+		env[k] = v
+	}
+	for _, name := range envBlacklist {
+		delete(env, name)
+		delete(env, strings.ToUpper(name))
+	}
+	params["env"] = env
+	return params
+}
+
+// environ is the process environment for -e/--inherit-env; tests replace
+// it through Env.Environ.
+func (e *Env) environ() []string {
+	if e.Environ != nil {
+		return e.Environ()
+	}
+	return os.Environ()
 }

@@ -3,12 +3,14 @@
 // facade/st2, printed exactly as the st2 CLI prints it by the shared output
 // package.
 //
-// The commands are built by constructors on [Env] ([Env.RunCmd],
-// [Env.ActionCmd], [Env.ExecutionCmd], [Env.KeyCmd]) so that the drop-in
-// `st2` binary (cmd/st2) can mount the same commands under its own root:
-// [New] mounts them under `switchboard st2`, with [Profile] saying how the
-// two binaries differ (the program name in hints, plain text into pipes,
-// the colour rule).
+// The commands are built by constructors on [Env] ([Env.Commands],
+// [Env.AuthCommands] for login, whoami and auth) so that two roots mount
+// the same commands: [New] under `switchboard st2`, and [NewDropIn] (run by
+// [Main]) as the drop-in `st2` binary of cmd/st2, with st2's global
+// options, --version, --print-config and shell completion. [Profile] says
+// how the two differ (the program name in hints, plain text into pipes,
+// the colour rule). [RewriteArgs] gives st2's two-letter -tg/-tl options
+// of `execution list` their long spellings before flag parsing.
 //
 // Connection settings are st2's: --url, --auth-url, --api-url,
 // --stream-url, --api-version, --config-file, --skip-config, --cacert,
@@ -27,6 +29,7 @@ package st2cmd
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,11 +71,17 @@ type Env struct {
 	skipConfig                                  bool
 	cacert                                      string
 	insecure                                    bool
-	token, apiKey                               string
+	token, apiKey, basicAuth                    string
 	timeout                                     time.Duration
 
 	client *st2.Client
 	rec    *recorder
+	// loc is the config file's [cli] timezone; nil is UTC.
+	loc *time.Location
+
+	// Environ returns the environment -e/--inherit-env sends (nil: the
+	// process's). app.IO has no way to list variables, only to read one.
+	Environ func() []string
 }
 
 // NewEnv returns the state of one invocation of a command tree built with
@@ -109,12 +118,13 @@ stdout is not a terminal, tables become tab-separated lines.`,
 	}
 	e.AddConnectionFlags(cmd)
 	cmd.AddCommand(e.Commands()...)
+	cmd.AddCommand(e.AuthCommands()...)
 	return cmd
 }
 
 // Commands returns the commands st2cmd implements, for a root to mount.
 func (e *Env) Commands() []*cobra.Command {
-	return []*cobra.Command{e.RunCmd(), e.ActionCmd(), e.ExecutionCmd(), e.KeyCmd()}
+	return append([]*cobra.Command{e.RunCmd(), e.ActionCmd(), e.ExecutionCmd(), e.KeyCmd()}, e.ResourceCmds()...)
 }
 
 // AddConnectionFlags registers st2's connection options on cmd, as
@@ -134,19 +144,22 @@ func (e *Env) AddConnectionFlags(cmd *cobra.Command) {
 	pf.Var(&tokenFlag{v: &e.token}, "token", "access token for user authentication (default $"+st2.EnvAuthToken+")")
 	pf.Lookup("token").Shorthand = "t"
 	pf.StringVar(&e.apiKey, "api-key", "", "API key for user authentication (default $"+st2.EnvAPIKey+")")
+	pf.StringVar(&e.basicAuth, "basic-auth", "", `extra HTTP basic credentials "user:password" sent with every request, for a proxy in front of st2 (default [credentials] basic_auth)`)
 	pf.DurationVar(&e.timeout, "timeout", facade.DefaultTimeout, "time limit of each API call, retries included")
 }
 
 // tokenFlag is -t/--token. st2 also has the two-letter options -tg and -tl
-// on `execution list`, which pflag reads as -t with the value "g" or "l";
-// no token is that short, so those values are refused with a pointer to
-// the long spellings instead of being sent as a token.
+// on `execution list`; RewriteArgs turns them into --timestamp-gt and
+// --timestamp-lt before parsing. Anywhere else (or when a command line did
+// not go through RewriteArgs) pflag reads them as -t with the value "g" or
+// "l", which no token is: those values are refused with a pointer to the
+// long spellings instead of being sent as a token.
 type tokenFlag struct{ v *string }
 
 func (f *tokenFlag) String() string { return "" } // never shown: it is a secret
 func (f *tokenFlag) Set(s string) error {
-	if s == "g" || s == "l" {
-		return fmt.Errorf("-t%s is not supported here: write --timestamp-%st", s, s)
+	if s == "g" || s == "l" || strings.HasPrefix(s, "g=") || strings.HasPrefix(s, "l=") {
+		return fmt.Errorf("-t%s is an option of execution list only (--timestamp-%st)", s[:1], s[:1])
 	}
 	*f.v = s
 	return nil

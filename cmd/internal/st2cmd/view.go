@@ -27,7 +27,15 @@ const timestampLayout = "Mon, 02 Jan 2006 15:04:05 MST"
 // formatTimestamp is format_isodate_for_user_timezone in UTC (st2's
 // default [cli] timezone): an ISO timestamp shown as "Wed, 01 May 2024
 // 12:00:00 UTC"; empty stays empty, unparsable text is kept.
-func formatTimestamp(v any) any {
+func formatTimestamp(v any) any { return formatTimestampIn(time.UTC)(v) }
+
+// formatTimestampIn is format_isodate_for_user_timezone in loc, the
+// config file's [cli] timezone.
+func formatTimestampIn(loc *time.Location) func(any) any {
+	return func(v any) any { return formatTimestampLoc(v, loc) }
+}
+
+func formatTimestampLoc(v any, loc *time.Location) any {
 	s, ok := v.(string)
 	if !ok {
 		if v == nil {
@@ -38,9 +46,15 @@ func formatTimestamp(v any) any {
 	if s == "" {
 		return ""
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999", "2006-01-02 15:04:05.999999Z07:00", "Mon, 02 Jan 2006 15:04:05 MST"} {
+	if _, err := time.Parse(timestampLayout, s); err == nil {
+		// Already shown for the user (the result view applies its
+		// transforms twice): Go reads a zone abbreviation other than
+		// UTC as a zero offset, so parsing it again would shift it.
+		return s
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999", "2006-01-02 15:04:05.999999Z07:00"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC().Format(timestampLayout)
+			return t.In(loc).Format(timestampLayout)
 		}
 	}
 	return s
@@ -113,8 +127,22 @@ func executionTransforms(color bool) map[string]func(any) any {
 	return tf
 }
 
+// executionTransforms are executionTransforms with the timestamps in
+// the configured [cli] timezone.
+func (e *Env) executionTransforms(color bool) map[string]func(any) any {
+	tf := executionTransforms(color)
+	if e.loc != nil {
+		tf["start_timestamp"] = formatTimestampIn(e.loc)
+		tf["end_timestamp"] = formatTimestampIn(e.loc)
+	}
+	return tf
+}
+
 // lookup is jsutil.get_value for simple dotted keys: nil when missing.
 func lookup(doc *output.Map, path string) any {
+	if doc == nil {
+		return nil
+	}
 	var v any = doc
 	for _, part := range strings.Split(path, ".") {
 		m, ok := v.(*output.Map)
