@@ -1,9 +1,11 @@
-// Package benchraw holds what the facades' overhead benchmarks share: the
-// hand-written net/http + encoding/json baseline call, a side-by-side
-// runner that reports the facade/raw ratio measured in one loop (so it
-// holds on a noisy, shared machine), a replaying front that takes the
-// emulator's own work out of the measurement, and connection tracing for
-// the keep-alive checks.
+// Package benchraw holds what the facades' performance benchmarks share:
+// the hand-written net/http + encoding/json baseline call (Do, fed with the
+// request the facade sent, captured by Capture), a side-by-side runner
+// that reports the facade/raw ratio measured in one loop (Pair, so the
+// ratio holds on a noisy, shared machine), a replaying front that takes
+// an emulator's own work out of a client-side measurement (Replay), the
+// keep-alive checks (ConnTrace, CheckReuse, BenchReuse) and the emulator
+// load generator (Throughput, HandlerThroughput).
 //
 // It is imported by _test files only.
 package benchraw
@@ -20,7 +22,6 @@ import (
 	"runtime/metrics"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -372,15 +373,6 @@ func reportCPU(b *testing.B, cpu time.Duration) {
 	perReq := float64(cpu.Nanoseconds()) / float64(b.N)
 	b.ReportMetric(perReq, "cpu-ns/req")
 	b.ReportMetric(2e9/perReq, "req/s@2cpu")
-}
-
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // HandlerThroughput serves r straight to h from parallel goroutines,
