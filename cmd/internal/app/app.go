@@ -19,7 +19,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/switchboard-go/switchboard/cmd/internal/output"
-	"github.com/switchboard-go/switchboard/cmd/internal/sandbox"
 )
 
 // Exit codes shared by every command, as the st2 CLI uses them.
@@ -76,9 +75,15 @@ type App struct {
 	Sandbox bool
 	// Debug turns on the facades' redacted request/response logging.
 	Debug bool
+	// StartSandbox starts the emulators for --sandbox. The binary sets it
+	// (cli for switchboard, st2cmd for st2) instead of this package
+	// importing cmd/internal/sandbox, so that each binary links only the
+	// emulators it can start: linking all five (and kin-openapi, whose
+	// init compiles JSON Schema meta-schemas) was most of st2's start-up.
+	StartSandbox SandboxStarter
 
 	mu        sync.Mutex
-	sandboxes map[string]*sandbox.Instance
+	sandboxes map[string]Sandbox
 }
 
 // New returns an App for one invocation.
@@ -111,20 +116,36 @@ func (a *App) OutputOptions() output.Options {
 	return o
 }
 
+// Sandbox is a running emulator as commands use it.
+type Sandbox interface {
+	// Lookup returns one of the variables that point the platform's own
+	// tools at the emulator (ST2_API_URL, CACHET_API_TOKEN, ...).
+	Lookup(name string) string
+	// Close stops the emulator.
+	Close()
+}
+
+// SandboxStarter starts the in-process emulator of platform, seeded with
+// demo data, on the clock now (nil: the real time).
+type SandboxStarter func(ctx context.Context, platform string, now func() time.Time) (Sandbox, error)
+
 // SandboxInstance starts (once per invocation) the in-process emulator of a
 // platform for --sandbox and returns it. It is closed by Close.
-func (a *App) SandboxInstance(ctx context.Context, platform string) (*sandbox.Instance, error) {
+func (a *App) SandboxInstance(ctx context.Context, platform string) (Sandbox, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if inst, ok := a.sandboxes[platform]; ok {
 		return inst, nil
 	}
-	inst, err := sandbox.Start(ctx, platform, sandbox.Options{Seed: true, Now: a.Now})
+	if a.StartSandbox == nil {
+		return nil, fmt.Errorf("--sandbox: no emulator of %s in this binary", platform)
+	}
+	inst, err := a.StartSandbox(ctx, platform, a.Now)
 	if err != nil {
 		return nil, err
 	}
 	if a.sandboxes == nil {
-		a.sandboxes = map[string]*sandbox.Instance{}
+		a.sandboxes = map[string]Sandbox{}
 	}
 	a.sandboxes[platform] = inst
 	return inst, nil

@@ -26,6 +26,7 @@ func DropInVersion() string {
 // tests and benchmarks run it in-process.
 func Main(ctx context.Context, args []string, streams app.IO) int {
 	a := app.New(streams)
+	a.StartSandbox = startSandbox
 	defer a.Close()
 	root := NewDropIn(a)
 	root.SetArgs(output.NormalizeArgs(RewriteArgs(args), dropInMultiValueFlags))
