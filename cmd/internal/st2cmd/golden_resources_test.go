@@ -193,6 +193,7 @@ var resourceCases = []transcript.Case{
 		sb("webhook", "get", "nope"),
 		sb("timer", "list"),
 		sb("timer", "list", "--timer-type", "core.st2.CronTimer", "-j"),
+		sb("timer", "list", "-ty", "core.st2.CronTimer"),
 		sb("timer", "get", "nope"),
 		sb("rule-enforcement", "list"),
 		sb("rule-enforcement", "get", "000000000000000000000000"),

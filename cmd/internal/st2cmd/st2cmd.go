@@ -161,6 +161,10 @@ func (f *tokenFlag) Set(s string) error {
 	if s == "g" || s == "l" || strings.HasPrefix(s, "g=") || strings.HasPrefix(s, "l=") {
 		return fmt.Errorf("-t%s is an option of execution list only (--timestamp-%st)", s[:1], s[:1])
 	}
+	// st2's -ty of `timer list`, likewise.
+	if s == "y" || strings.HasPrefix(s, "y=") {
+		return fmt.Errorf("-ty is spelled --timer-type here")
+	}
 	*f.v = s
 	return nil
 }
