@@ -20,6 +20,7 @@ all: build
 ## build: compile the CLI binaries into ./bin
 build:
 	$(GO) build -o $(BIN)/switchboard ./cmd/switchboard
+	$(GO) build -o $(BIN)/st2 ./cmd/st2
 
 ## generate: regenerate gen/ from specs/ (go:generate directives in generate.go)
 generate:

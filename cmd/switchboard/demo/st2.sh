@@ -5,7 +5,7 @@
 echo "== StackStorm (st2) ========================================================="
 serve st2
 run st2 action list -p core
-# st2 run waits for the execution (dots on stderr when it is a terminal),
+# st2 run waits for the execution (a progress line on stderr when it is a terminal),
 # then prints its result as the st2 CLI does.
 run st2 run core.echo "message=Hello from switchboard"
 run st2 run core.local "cmd=echo one two" -k stdout
@@ -23,5 +23,17 @@ run st2 key get greeting
 run st2 key set api_password s3cr3t --encrypt
 run st2 key list --prefix greet
 run st2 key get api_password --decrypt -a name value secret
+
+# The drop-in st2 binary (cmd/st2) reads the same ST2_* variables the
+# emulator printed, as the Python st2 CLI would.
+ST2=${ST2:-$(dirname "$BIN")/st2}
+if [ -x "$ST2" ]; then
+  echo
+  echo "\$ st2 key list -a name value"
+  "$ST2" key list -a name value
+  echo
+  echo "\$ st2 execution list -n 3 -tg 2000-01-01T00:00:00Z -a id action.ref status"
+  "$ST2" execution list -n 3 -tg 2000-01-01T00:00:00Z -a id action.ref status
+fi
 echo
 echo "Done: every command above ran against the in-memory StackStorm emulator."
