@@ -99,7 +99,7 @@ func (e *Env) keyListCmd() *cobra.Command {
 			}
 			p := e.printer()
 			if p.Options.Format == output.Table {
-				p.Options.Transforms = map[string]func(any) any{"expire_timestamp": formatTimestamp}
+				p.Options.Transforms = map[string]func(any) any{"expire_timestamp": e.formatTime}
 			} else {
 				slices.Reverse(items) // st2's quirk: -j/-y list the keys backwards
 			}

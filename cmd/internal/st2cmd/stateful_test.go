@@ -366,7 +366,8 @@ func TestTailWorkflow(t *testing.T) {
 }
 
 // TestGoldenTimezone: [cli] timezone of the config file sets the zone of
-// the times the execution views show; an unknown zone is a usage error.
+// the times the execution views and key lists show; an unknown zone is a
+// usage error.
 func TestGoldenTimezone(t *testing.T) {
 	mustLoc := func(name string) {
 		if _, err := time.LoadLocation(name); err != nil {
@@ -392,6 +393,8 @@ func TestGoldenTimezone(t *testing.T) {
 		{Args: st("execution", "list", "-n", "1", "--config-file", good), TTY: true},
 		{Args: st("execution", "list", "-n", "1", "--config-file", good, "-j")},
 		{Args: st("execution", "list", "-n", "1", "--config-file", bad), TTY: true},
+		{Args: st("key", "set", "tz_probe", "v", "--ttl", "3600", "--config-file", good, "-j")},
+		{Args: st("key", "list", "--prefix", "tz_probe", "--config-file", good), TTY: true},
 	})
 }
 

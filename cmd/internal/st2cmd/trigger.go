@@ -145,7 +145,7 @@ func (e *Env) triggerInstanceListCmd() *cobra.Command {
 			p := e.printer()
 			q := st2.TriggerInstanceListOptions{Trigger: str(trigger), TimestampGt: str(timestampGT), TimestampLt: str(timestampLT),
 				IncludeAttributes: include(p, triggerInstances.columns)}
-			o := listOpts{last: last, reverse: true, transforms: map[string]func(any) any{"occurrence_time": formatTimestamp}}
+			o := listOpts{last: last, reverse: true, transforms: map[string]func(any) any{"occurrence_time": e.formatTime}}
 			if status != "" {
 				if q.IncludeAttributes != nil {
 					inc := append(*q.IncludeAttributes, "status")

@@ -29,6 +29,18 @@ const timestampLayout = "Mon, 02 Jan 2006 15:04:05 MST"
 // 12:00:00 UTC"; empty stays empty, unparsable text is kept.
 func formatTimestamp(v any) any { return formatTimestampIn(time.UTC)(v) }
 
+// formatTime is format_isodate_for_user_timezone in the configured [cli]
+// timezone. It reads the zone when it runs, not when a command builds its
+// transforms: the zone is known once the config file has been read, when
+// the command connects.
+func (e *Env) formatTime(v any) any {
+	loc := e.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return formatTimestampLoc(v, loc)
+}
+
 // formatTimestampIn is format_isodate_for_user_timezone in loc, the
 // config file's [cli] timezone.
 func formatTimestampIn(loc *time.Location) func(any) any {
