@@ -42,15 +42,16 @@ type Policy struct {
 }
 
 // PolicyOf is the paging policy of a client built with o: o.Prefetch
-// pages ahead; re-fetches only when the client retries at all (at most
-// MaxRefetch, fewer when o.MaxRetries is smaller), after the same jittered
-// exponential backoff as its retries. A client with retries turned off
-// (facade.WithRetry(0, ...)) thus gets the first failure at once, with no
-// pause.
+// pages ahead; MaxRefetch re-fetches of a garbled page when the client
+// retries at all, after the same jittered exponential backoff as its
+// retries. A client with retries turned off (facade.WithRetry(0, ...))
+// gets the first failure at once, with no pause. The number of
+// re-fetches does not follow o.MaxRetries: a re-fetch repeats a whole
+// fetch, whose requests the transport already retries that many times.
 func PolicyOf(o facade.Options) Policy {
-	p := Policy{
-		Prefetch: min(max(o.Prefetch, 0), facade.MaxPrefetch),
-		Refetch:  min(max(o.MaxRetries, 0), MaxRefetch),
+	p := Policy{Prefetch: min(max(o.Prefetch, 0), facade.MaxPrefetch)}
+	if o.MaxRetries > 0 {
+		p.Refetch = MaxRefetch
 	}
 	if p.Refetch > 0 {
 		base, ceiling := o.RetryBaseDelay, o.RetryMaxDelay

@@ -300,8 +300,8 @@ func TestRefetchFollowsPolicy(t *testing.T) {
 
 		calls = 0
 		_, err = collect(SeqWith(t.Context(), PolicyOf(facade.NewOptions(facade.WithRetry(1, time.Millisecond, 0))), 0, garbled(&calls)))
-		if !errors.As(err, &le) || le.Attempts != 2 || calls != 2 {
-			t.Errorf("1 retry: %d fetches, %v; want 2", calls, err)
+		if !errors.As(err, &le) || le.Attempts != MaxRefetch+1 || calls != MaxRefetch+1 {
+			t.Errorf("1 retry: %d fetches, %v; want %d", calls, err, MaxRefetch+1)
 		}
 
 		// Cancellation during the pause before a re-fetch ends it at
@@ -342,7 +342,7 @@ func TestPolicyOf(t *testing.T) {
 	if p := PolicyOf(facade.NewOptions(facade.WithPrefetch(1000))); p.Prefetch != facade.MaxPrefetch {
 		t.Errorf("prefetch %d, want it capped at %d", p.Prefetch, facade.MaxPrefetch)
 	}
-	if p := PolicyOf(facade.Options{Prefetch: 1000, MaxRetries: 1}); p.Prefetch != facade.MaxPrefetch || p.Refetch != 1 || p.Backoff(1) != facade.DefaultRetryBaseDelay {
+	if p := PolicyOf(facade.Options{Prefetch: 1000, MaxRetries: 1}); p.Prefetch != facade.MaxPrefetch || p.Refetch != MaxRefetch || p.Backoff(1) != facade.DefaultRetryBaseDelay {
 		t.Errorf("literal options: %+v", p)
 	}
 }
