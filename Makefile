@@ -86,7 +86,7 @@ test: spec-validate check-generated lint unit live-sandbox
 ## kept in $(BENCHOUT) for benchstat; BENCHCOUNT=6 gives it enough runs to compare.
 bench:
 	@status=0; \
-	$(GO) test -vet=off -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) $(BENCHPKGS) 2>&1 \
+	$(GO) test -vet=off -timeout 60m -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) $(BENCHPKGS) 2>&1 \
 	  | tee $(BENCHOUT) || status=$$?; \
 	echo; $(GO) run ./internal/benchtable $(BENCHOUT) || status=1; \
 	echo "raw results: $(BENCHOUT) (compare runs with benchstat)"; \
