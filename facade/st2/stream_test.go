@@ -98,7 +98,15 @@ func TestListenReconnects(t *testing.T) {
 			events <- item{ev, err}
 		}
 	}()
-	// Any execution event proves the connection is up.
+	// Any execution event proves the connection is up; it must be sent
+	// after the stream subscribed, or it is never seen (the server does
+	// not replay events).
+	for srv.StreamSubscribers() == 0 {
+		if ctx.Err() != nil {
+			t.Fatal("the stream never subscribed")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	if _, err := c.Executions.Run(ctx, "core.noop", nil); err != nil {
 		t.Fatal(err)
 	}
