@@ -60,9 +60,14 @@ func TestSecretsNeverLogged(t *testing.T) {
 	check(c.Files.DownloadCSV(ctx, srv.Files()[0], &out))(t)
 	_, err = c.Files.DownloadJSON(ctx, "missing", &out)
 	keep(err)
-	srv.FailNext(1, 500, "POST "+spacestudiotest.TokenPath)
+	// The renewal after the 401 fails, and so does the retry layer's one
+	// more try: the caller gets the login's 500, not the 401.
+	srv.FailNext(2, 500, "POST "+spacestudiotest.TokenPath)
 	srv.RevokeTokens()
 	_, err = c.Orbits.All(ctx)
+	if err == nil || !strings.Contains(err.Error(), "renewing credentials") || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("a failed renewal after a 401 gave %v, want the login's 500", err)
+	}
 	keep(err)
 	check(c.Orbits.All(ctx))(t)
 

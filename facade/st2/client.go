@@ -259,7 +259,7 @@ func (c *credentials) Refresh(ctx context.Context, rejected *http.Request) error
 	if r, ok := c.inner.(transport.Refresher); ok && ctx.Value(loginKey{}) == nil {
 		return r.Refresh(ctx, rejected)
 	}
-	return errors.New("st2: credentials cannot be renewed")
+	return fmt.Errorf("st2: %w", transport.ErrCannotRenew)
 }
 
 // Secrets lists the static secrets for the Scrubber.

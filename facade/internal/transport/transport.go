@@ -79,9 +79,17 @@ type SecretSource interface {
 // caller already has), then applies the credentials again and sends the
 // request once more, provided its body can be replayed. A second 401 is
 // returned to the caller as it is.
+//
+// When the renewal fails, the caller gets its error as a *CredentialsError
+// instead of the 401, unless it matches [ErrCannotRenew].
 type Refresher interface {
 	Refresh(ctx context.Context, rejected *http.Request) error
 }
+
+// ErrCannotRenew is what a [Refresher] returns when its credentials have
+// nothing to renew (a static API key, a login request): the caller then
+// gets the server's 401 itself, which is the accurate answer.
+var ErrCannotRenew = errors.New("credentials cannot be renewed")
 
 // HeaderCredential sets one static header, the scheme of Cachet
 // (X-Cachet-Token), StackStorm (St2-Api-Key) and bearer tokens.
@@ -329,9 +337,16 @@ func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, erro
 		return resp, err
 	}
 	if err := refresher.Refresh(req.Context(), r); err != nil {
-		// The 401 is the better answer for the caller: the renewal's own
-		// failure reaches it on the next call, through Apply.
-		return resp, nil
+		if errors.Is(err, ErrCannotRenew) {
+			// Static credentials (an API key): the 401 is the answer.
+			return resp, nil
+		}
+		// The renewal's failure (a refused login, a token endpoint down)
+		// says what to fix; the 401 would only say the old token expired.
+		// Like Apply's failures, it is a *CredentialsError, retried by the
+		// retry layer under the same rules.
+		drainAndClose(resp.Body)
+		return nil, &CredentialsError{Err: err}
 	}
 	drainAndClose(resp.Body)
 	retry := req.Clone(req.Context())
