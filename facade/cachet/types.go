@@ -1,6 +1,7 @@
 package cachet
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"slices"
@@ -441,19 +442,22 @@ func (d *decoder) componentRow(m cachetapi.ComponentRow) Component {
 
 // tags reads the server's tag field, an object when there are tags and an
 // empty array when there are none.
+//
+// The first byte tells the two apart, so the field is decoded once (the
+// generated AsTagMap/AsEmptyList would each unmarshal it, and trying one
+// then the other was a tenth of a Get's allocations).
 func (d *decoder) tags(t cachetapi.ComponentTags) map[string]string {
 	raw, err := t.MarshalJSON()
-	if err != nil || len(raw) == 0 || string(raw) == "null" {
+	switch unionKind(raw, err) {
+	case unionAbsent, unionEmptyArray:
 		return map[string]string{}
-	}
-	if m, err := t.AsTagMap(); err == nil {
-		if m == nil {
-			return map[string]string{}
+	case unionObject:
+		if m, err := t.AsTagMap(); err == nil {
+			if m == nil {
+				return map[string]string{}
+			}
+			return map[string]string(m)
 		}
-		return map[string]string(m)
-	}
-	if l, err := t.AsEmptyList(); err == nil && len(l) == 0 {
-		return map[string]string{}
 	}
 	d.fail("tags: %s is neither a {slug: name} object nor an empty array", truncate(raw, 64))
 	return map[string]string{}
@@ -465,17 +469,40 @@ func (d *decoder) metaOrEmpty(m *cachetapi.MetaOrEmpty) map[string]any {
 		return nil
 	}
 	raw, err := m.MarshalJSON()
-	if err != nil || len(raw) == 0 || string(raw) == "null" {
+	switch unionKind(raw, err) {
+	case unionAbsent, unionEmptyArray:
 		return nil
-	}
-	if v, err := m.AsMeta(); err == nil {
-		return map[string]any(v)
-	}
-	if l, err := m.AsEmptyList(); err == nil && len(l) == 0 {
-		return nil
+	case unionObject:
+		if v, err := m.AsMeta(); err == nil {
+			return map[string]any(v)
+		}
 	}
 	d.fail("meta: %s is neither an object nor an empty array", truncate(raw, 64))
 	return nil
+}
+
+// unionKinds are the shapes of an "object, or an empty array for none"
+// field, told apart without decoding it.
+const (
+	unionOther      = iota // anything else: a decoding error
+	unionAbsent            // missing or null
+	unionEmptyArray        // [] (PHP's empty array)
+	unionObject            // {...}, decoded by the caller
+)
+
+// unionKind classifies raw, a field the server sends as an object, or
+// as an empty array when it has nothing.
+func unionKind(raw json.RawMessage, err error) int {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case err != nil || len(raw) == 0 || string(raw) == "null":
+		return unionAbsent
+	case raw[0] == '{':
+		return unionObject
+	case raw[0] == '[' && raw[len(raw)-1] == ']' && len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0:
+		return unionEmptyArray
+	}
+	return unionOther
 }
 
 func truncate(b json.RawMessage, n int) string {
