@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,10 +30,13 @@ type Collection[T, C, U any] struct {
 	c    *Client
 	href string
 	kind string
+	// showOp and indexOp name the two reads for errors, built once
+	// rather than concatenated on every call.
+	showOp, indexOp string
 }
 
 func collection[T, C, U any](c *Client, href, kind string) Collection[T, C, U] {
-	return Collection[T, C, U]{c: c, href: strings.TrimSuffix(href, "/"), kind: kind}
+	return Collection[T, C, U]{c: c, href: strings.TrimSuffix(href, "/"), kind: kind, showOp: "Show " + kind, indexOp: "Index " + kind}
 }
 
 // At returns the collection at href, any collection a resource links to
@@ -86,14 +88,14 @@ func checkHref(href string) (string, error) {
 // yields one resource at a time.
 func (col Collection[T, C, U]) Index(ctx context.Context, opts IndexOptions) iter.Seq2[T, error] {
 	return paging.SeqWith(ctx, col.c.pager, struct{}{}, func(ctx context.Context, _ struct{}) (paging.Page[T, struct{}], error) {
-		items, err := getJSON[[]T](ctx, col.c, "Index "+col.kind, col.href, opts.query())
+		items, err := getJSON[[]T](ctx, col.c, col.indexOp, col.href, opts.query())
 		return paging.Page[T, struct{}]{Items: items}, err
 	})
 }
 
 // List is Index collected into a slice.
 func (col Collection[T, C, U]) List(ctx context.Context, opts IndexOptions) ([]T, error) {
-	return getJSON[[]T](ctx, col.c, "Index "+col.kind, col.href, opts.query())
+	return getJSON[[]T](ctx, col.c, col.indexOp, col.href, opts.query())
 }
 
 // Show returns one resource.
@@ -103,7 +105,7 @@ func (col Collection[T, C, U]) Show(ctx context.Context, idOrHref string, opts S
 		var zero T
 		return zero, err
 	}
-	return getJSON[T](ctx, col.c, "Show "+col.kind, href, opts.query())
+	return getJSON[T](ctx, col.c, col.showOp, href, opts.query())
 }
 
 // Create creates a resource and returns its href, from the Location header
@@ -214,16 +216,19 @@ func decodeJSON[T any](c *Client, op string, resp *http.Response, err error) (T,
 // isJSONType accepts application/json and the vendor types
 // (application/vnd.rightscale.instance+json;type=collection;charset=utf-8);
 // a missing Content-Type is left to the decoder.
+//
+// Only the media type before any parameter matters, compared ignoring
+// case, so this runs on every answer without mime.ParseMediaType's
+// allocations.
 func isJSONType(ct string) bool {
-	if strings.TrimSpace(ct) == "" {
-		return true
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.TrimSpace(mt)
+	if mt == "" {
+		return strings.TrimSpace(ct) == ""
 	}
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt, _, _ = strings.Cut(strings.ToLower(ct), ";")
-		mt = strings.TrimSpace(mt)
-	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+	const suffix = "+json"
+	return strings.EqualFold(mt, "application/json") ||
+		(len(mt) > len(suffix) && strings.EqualFold(mt[len(mt)-len(suffix):], suffix))
 }
 
 // contentTypeError reports a 2xx that is not JSON, with an excerpt of what

@@ -54,7 +54,11 @@ type IndexOptions struct {
 	Params url.Values
 }
 
+// query is nil when there is nothing to send (no map per call).
 func (o IndexOptions) query() url.Values {
+	if len(o.Params) == 0 && len(o.Filters) == 0 && o.View == "" {
+		return nil
+	}
 	q := url.Values{}
 	for k, v := range o.Params {
 		q[k] = append([]string(nil), v...)
@@ -76,7 +80,11 @@ type ShowOptions struct {
 	Params url.Values
 }
 
+// query is nil when there is nothing to send (no map per call).
 func (o ShowOptions) query() url.Values {
+	if len(o.Params) == 0 && o.View == "" {
+		return nil
+	}
 	q := url.Values{}
 	for k, v := range o.Params {
 		q[k] = append([]string(nil), v...)
