@@ -329,8 +329,12 @@ func newClient(setting, baseURL string, platformID int, user, password, realm st
 	if err != nil {
 		return nil, &facade.ConfigError{Platform: platform, Setting: setting, Value: redact.URL(base), Err: err}
 	}
-	c.projects = &gqlEndpoint{c: c, gateway: false}
-	c.gateway = &gqlEndpoint{c: c, gateway: true}
+	if c.projects, err = newGQLEndpoint(c, false); err != nil {
+		return nil, &facade.ConfigError{Platform: platform, Setting: setting, Value: redact.URL(base), Err: err}
+	}
+	if c.gateway, err = newGQLEndpoint(c, true); err != nil {
+		return nil, &facade.ConfigError{Platform: platform, Setting: setting, Value: redact.URL(base), Err: err}
+	}
 	c.Projects = &ProjectManager{c: c}
 	c.Jobs = &JobManager{c: c}
 	c.Pipelines = &PipelineManager{c: c}

@@ -19,7 +19,7 @@ func (m *ProjectManager) List(ctx context.Context) ([]Project, error) {
 	var out []Project
 	if r != nil {
 		for i := range r.Projects {
-			out = append(out, projectFrom(&r.Projects[i].ProjectFields))
+			out = append(out, projectFrom(&r.Projects[i]))
 		}
 	}
 	return out, err
@@ -31,7 +31,7 @@ func (m *ProjectManager) Get(ctx context.Context, id string) (*Project, error) {
 	if r == nil || r.Project == nil {
 		return nil, orNotFound(err, "project", id)
 	}
-	p := projectFrom(&r.Project.ProjectFields)
+	p := projectFrom(r.Project)
 	return &p, err
 }
 
@@ -41,7 +41,7 @@ func (m *ProjectManager) GetByName(ctx context.Context, name string) (*Project, 
 	if r == nil || r.ProjectByName == nil {
 		return nil, orNotFound(err, "project", name)
 	}
-	p := projectFrom(&r.ProjectByName.ProjectFields)
+	p := projectFrom(r.ProjectByName)
 	return &p, err
 }
 
@@ -169,7 +169,7 @@ func (m *ProjectManager) Create(ctx context.Context, spec ProjectSpec) (*Project
 	if r == nil || r.CreateProject.Id == "" {
 		return nil, err
 	}
-	p := projectFrom(&r.CreateProject.ProjectFields)
+	p := projectFrom(&r.CreateProject)
 	return &p, err
 }
 
@@ -190,7 +190,7 @@ func (m *ProjectManager) Edit(ctx context.Context, id string, spec ProjectSpec) 
 	if r == nil || r.EditProject.Id == "" {
 		return nil, err
 	}
-	p := projectFrom(&r.EditProject.ProjectFields)
+	p := projectFrom(&r.EditProject)
 	return &p, err
 }
 

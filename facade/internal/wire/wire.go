@@ -80,8 +80,21 @@ const DefaultMaxBody = 256 << 20
 // *facade.DecodeError: callers never get a zero T without an error.
 func Decode[T any](c Call, resp *http.Response, err error) (T, error) {
 	var v T
+	if err := DecodeInto(c, resp, err, &v); err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
+}
+
+// DecodeInto is [Decode] into a value the caller prepared: encoding/json
+// follows the pointers already in *v (an interface field holding a
+// pointer, say), so an envelope can decode its payload straight into the
+// caller's type in the same pass instead of keeping it as raw bytes to
+// decode again. On error *v may be partly filled.
+func DecodeInto[T any](c Call, resp *http.Response, err error, v *T) error {
 	if err := c.check(resp, err); err != nil {
-		return v, err
+		return err
 	}
 	defer drainAndClose(resp.Body)
 
@@ -98,14 +111,13 @@ func Decode[T any](c Call, resp *http.Response, err error) (T, error) {
 	st.capture.buf = st.capture.buf[:0]
 	st.br.Reset(&st.tee)
 	r := st.br
-	if err := decodeInto(r, &v); err != nil {
+	if err := decodeInto(r, v); err != nil {
 		// The decoder stops at the first bad byte; read on (through the
 		// tee) so the excerpt shows the reader what the body was.
 		_, _ = io.CopyN(io.Discard, r, int64(st.capture.room()))
-		var zero T
-		return zero, c.decodeError(resp, bytes.Clone(st.capture.Bytes()), err)
+		return c.decodeError(resp, bytes.Clone(st.capture.Bytes()), err)
 	}
-	return v, nil
+	return nil
 }
 
 // readerState is the reading side of one Decode: the capped body, the

@@ -1636,95 +1636,13 @@ type CreateJobResponse struct {
 // GetCreateJob returns CreateJobResponse.CreateJob, and is useful for accessing the field via an interface.
 func (v *CreateJobResponse) GetCreateJob() CreateJobCreateJob { return v.CreateJob }
 
-// CreateProjectCreateProject includes the requested fields of the GraphQL type Project.
-type CreateProjectCreateProject struct {
-	ProjectFields `json:"-"`
-}
-
-// GetId returns CreateProjectCreateProject.Id, and is useful for accessing the field via an interface.
-func (v *CreateProjectCreateProject) GetId() string { return v.ProjectFields.Id }
-
-// GetName returns CreateProjectCreateProject.Name, and is useful for accessing the field via an interface.
-func (v *CreateProjectCreateProject) GetName() string { return v.ProjectFields.Name }
-
-// GetCreator returns CreateProjectCreateProject.Creator, and is useful for accessing the field via an interface.
-func (v *CreateProjectCreateProject) GetCreator() string { return v.ProjectFields.Creator }
-
-// GetDescription returns CreateProjectCreateProject.Description, and is useful for accessing the field via an interface.
-func (v *CreateProjectCreateProject) GetDescription() *string { return v.ProjectFields.Description }
-
-// GetJobsCount returns CreateProjectCreateProject.JobsCount, and is useful for accessing the field via an interface.
-func (v *CreateProjectCreateProject) GetJobsCount() int { return v.ProjectFields.JobsCount }
-
-// GetStatus returns CreateProjectCreateProject.Status, and is useful for accessing the field via an interface.
-func (v *CreateProjectCreateProject) GetStatus() ProjectStatus { return v.ProjectFields.Status }
-
-func (v *CreateProjectCreateProject) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*CreateProjectCreateProject
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.CreateProjectCreateProject = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.ProjectFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalCreateProjectCreateProject struct {
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Creator string `json:"creator"`
-
-	Description *string `json:"description"`
-
-	JobsCount int `json:"jobsCount"`
-
-	Status ProjectStatus `json:"status"`
-}
-
-func (v *CreateProjectCreateProject) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *CreateProjectCreateProject) __premarshalJSON() (*__premarshalCreateProjectCreateProject, error) {
-	var retval __premarshalCreateProjectCreateProject
-
-	retval.Id = v.ProjectFields.Id
-	retval.Name = v.ProjectFields.Name
-	retval.Creator = v.ProjectFields.Creator
-	retval.Description = v.ProjectFields.Description
-	retval.JobsCount = v.ProjectFields.JobsCount
-	retval.Status = v.ProjectFields.Status
-	return &retval, nil
-}
-
 // CreateProjectResponse is returned by CreateProject on success.
 type CreateProjectResponse struct {
-	CreateProject CreateProjectCreateProject `json:"createProject"`
+	CreateProject ProjectFields `json:"createProject"`
 }
 
 // GetCreateProject returns CreateProjectResponse.CreateProject, and is useful for accessing the field via an interface.
-func (v *CreateProjectResponse) GetCreateProject() CreateProjectCreateProject { return v.CreateProject }
+func (v *CreateProjectResponse) GetCreateProject() ProjectFields { return v.CreateProject }
 
 // CreateVolumeCreateVolume includes the requested fields of the GraphQL type Volume.
 type CreateVolumeCreateVolume struct {
@@ -2822,95 +2740,13 @@ type EditPipelineResponse struct {
 // GetEditPipeline returns EditPipelineResponse.EditPipeline, and is useful for accessing the field via an interface.
 func (v *EditPipelineResponse) GetEditPipeline() EditPipelineEditPipeline { return v.EditPipeline }
 
-// EditProjectEditProject includes the requested fields of the GraphQL type Project.
-type EditProjectEditProject struct {
-	ProjectFields `json:"-"`
-}
-
-// GetId returns EditProjectEditProject.Id, and is useful for accessing the field via an interface.
-func (v *EditProjectEditProject) GetId() string { return v.ProjectFields.Id }
-
-// GetName returns EditProjectEditProject.Name, and is useful for accessing the field via an interface.
-func (v *EditProjectEditProject) GetName() string { return v.ProjectFields.Name }
-
-// GetCreator returns EditProjectEditProject.Creator, and is useful for accessing the field via an interface.
-func (v *EditProjectEditProject) GetCreator() string { return v.ProjectFields.Creator }
-
-// GetDescription returns EditProjectEditProject.Description, and is useful for accessing the field via an interface.
-func (v *EditProjectEditProject) GetDescription() *string { return v.ProjectFields.Description }
-
-// GetJobsCount returns EditProjectEditProject.JobsCount, and is useful for accessing the field via an interface.
-func (v *EditProjectEditProject) GetJobsCount() int { return v.ProjectFields.JobsCount }
-
-// GetStatus returns EditProjectEditProject.Status, and is useful for accessing the field via an interface.
-func (v *EditProjectEditProject) GetStatus() ProjectStatus { return v.ProjectFields.Status }
-
-func (v *EditProjectEditProject) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*EditProjectEditProject
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.EditProjectEditProject = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.ProjectFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalEditProjectEditProject struct {
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Creator string `json:"creator"`
-
-	Description *string `json:"description"`
-
-	JobsCount int `json:"jobsCount"`
-
-	Status ProjectStatus `json:"status"`
-}
-
-func (v *EditProjectEditProject) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *EditProjectEditProject) __premarshalJSON() (*__premarshalEditProjectEditProject, error) {
-	var retval __premarshalEditProjectEditProject
-
-	retval.Id = v.ProjectFields.Id
-	retval.Name = v.ProjectFields.Name
-	retval.Creator = v.ProjectFields.Creator
-	retval.Description = v.ProjectFields.Description
-	retval.JobsCount = v.ProjectFields.JobsCount
-	retval.Status = v.ProjectFields.Status
-	return &retval, nil
-}
-
 // EditProjectResponse is returned by EditProject on success.
 type EditProjectResponse struct {
-	EditProject EditProjectEditProject `json:"editProject"`
+	EditProject ProjectFields `json:"editProject"`
 }
 
 // GetEditProject returns EditProjectResponse.EditProject, and is useful for accessing the field via an interface.
-func (v *EditProjectResponse) GetEditProject() EditProjectEditProject { return v.EditProject }
+func (v *EditProjectResponse) GetEditProject() ProjectFields { return v.EditProject }
 
 // EditVolumeEditVolume includes the requested fields of the GraphQL type Volume.
 type EditVolumeEditVolume struct {
@@ -6427,192 +6263,22 @@ type GetPlatformInfoResponse struct {
 // GetPlatform returns GetPlatformInfoResponse.Platform, and is useful for accessing the field via an interface.
 func (v *GetPlatformInfoResponse) GetPlatform() *GetPlatformInfoPlatform { return v.Platform }
 
-// GetProjectByNameProjectByNameProject includes the requested fields of the GraphQL type Project.
-type GetProjectByNameProjectByNameProject struct {
-	ProjectFields `json:"-"`
-}
-
-// GetId returns GetProjectByNameProjectByNameProject.Id, and is useful for accessing the field via an interface.
-func (v *GetProjectByNameProjectByNameProject) GetId() string { return v.ProjectFields.Id }
-
-// GetName returns GetProjectByNameProjectByNameProject.Name, and is useful for accessing the field via an interface.
-func (v *GetProjectByNameProjectByNameProject) GetName() string { return v.ProjectFields.Name }
-
-// GetCreator returns GetProjectByNameProjectByNameProject.Creator, and is useful for accessing the field via an interface.
-func (v *GetProjectByNameProjectByNameProject) GetCreator() string { return v.ProjectFields.Creator }
-
-// GetDescription returns GetProjectByNameProjectByNameProject.Description, and is useful for accessing the field via an interface.
-func (v *GetProjectByNameProjectByNameProject) GetDescription() *string {
-	return v.ProjectFields.Description
-}
-
-// GetJobsCount returns GetProjectByNameProjectByNameProject.JobsCount, and is useful for accessing the field via an interface.
-func (v *GetProjectByNameProjectByNameProject) GetJobsCount() int { return v.ProjectFields.JobsCount }
-
-// GetStatus returns GetProjectByNameProjectByNameProject.Status, and is useful for accessing the field via an interface.
-func (v *GetProjectByNameProjectByNameProject) GetStatus() ProjectStatus {
-	return v.ProjectFields.Status
-}
-
-func (v *GetProjectByNameProjectByNameProject) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetProjectByNameProjectByNameProject
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetProjectByNameProjectByNameProject = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.ProjectFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetProjectByNameProjectByNameProject struct {
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Creator string `json:"creator"`
-
-	Description *string `json:"description"`
-
-	JobsCount int `json:"jobsCount"`
-
-	Status ProjectStatus `json:"status"`
-}
-
-func (v *GetProjectByNameProjectByNameProject) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetProjectByNameProjectByNameProject) __premarshalJSON() (*__premarshalGetProjectByNameProjectByNameProject, error) {
-	var retval __premarshalGetProjectByNameProjectByNameProject
-
-	retval.Id = v.ProjectFields.Id
-	retval.Name = v.ProjectFields.Name
-	retval.Creator = v.ProjectFields.Creator
-	retval.Description = v.ProjectFields.Description
-	retval.JobsCount = v.ProjectFields.JobsCount
-	retval.Status = v.ProjectFields.Status
-	return &retval, nil
-}
-
 // GetProjectByNameResponse is returned by GetProjectByName on success.
 type GetProjectByNameResponse struct {
 	// Exact, case-sensitive name lookup; null when absent.
-	ProjectByName *GetProjectByNameProjectByNameProject `json:"projectByName"`
+	ProjectByName *ProjectFields `json:"projectByName"`
 }
 
 // GetProjectByName returns GetProjectByNameResponse.ProjectByName, and is useful for accessing the field via an interface.
-func (v *GetProjectByNameResponse) GetProjectByName() *GetProjectByNameProjectByNameProject {
-	return v.ProjectByName
-}
-
-// GetProjectProject includes the requested fields of the GraphQL type Project.
-type GetProjectProject struct {
-	ProjectFields `json:"-"`
-}
-
-// GetId returns GetProjectProject.Id, and is useful for accessing the field via an interface.
-func (v *GetProjectProject) GetId() string { return v.ProjectFields.Id }
-
-// GetName returns GetProjectProject.Name, and is useful for accessing the field via an interface.
-func (v *GetProjectProject) GetName() string { return v.ProjectFields.Name }
-
-// GetCreator returns GetProjectProject.Creator, and is useful for accessing the field via an interface.
-func (v *GetProjectProject) GetCreator() string { return v.ProjectFields.Creator }
-
-// GetDescription returns GetProjectProject.Description, and is useful for accessing the field via an interface.
-func (v *GetProjectProject) GetDescription() *string { return v.ProjectFields.Description }
-
-// GetJobsCount returns GetProjectProject.JobsCount, and is useful for accessing the field via an interface.
-func (v *GetProjectProject) GetJobsCount() int { return v.ProjectFields.JobsCount }
-
-// GetStatus returns GetProjectProject.Status, and is useful for accessing the field via an interface.
-func (v *GetProjectProject) GetStatus() ProjectStatus { return v.ProjectFields.Status }
-
-func (v *GetProjectProject) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetProjectProject
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetProjectProject = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.ProjectFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetProjectProject struct {
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Creator string `json:"creator"`
-
-	Description *string `json:"description"`
-
-	JobsCount int `json:"jobsCount"`
-
-	Status ProjectStatus `json:"status"`
-}
-
-func (v *GetProjectProject) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetProjectProject) __premarshalJSON() (*__premarshalGetProjectProject, error) {
-	var retval __premarshalGetProjectProject
-
-	retval.Id = v.ProjectFields.Id
-	retval.Name = v.ProjectFields.Name
-	retval.Creator = v.ProjectFields.Creator
-	retval.Description = v.ProjectFields.Description
-	retval.JobsCount = v.ProjectFields.JobsCount
-	retval.Status = v.ProjectFields.Status
-	return &retval, nil
-}
+func (v *GetProjectByNameResponse) GetProjectByName() *ProjectFields { return v.ProjectByName }
 
 // GetProjectResponse is returned by GetProject on success.
 type GetProjectResponse struct {
-	Project *GetProjectProject `json:"project"`
+	Project *ProjectFields `json:"project"`
 }
 
 // GetProject returns GetProjectResponse.Project, and is useful for accessing the field via an interface.
-func (v *GetProjectResponse) GetProject() *GetProjectProject { return v.Project }
+func (v *GetProjectResponse) GetProject() *ProjectFields { return v.Project }
 
 // GetProjectRightsResponse is returned by GetProjectRights on success.
 type GetProjectRightsResponse struct {
@@ -10517,96 +10183,14 @@ func (v *ListProjectEnvVarsResponse) GetProjectEnvironmentVariables() []ListProj
 	return v.ProjectEnvironmentVariables
 }
 
-// ListProjectsProjectsProject includes the requested fields of the GraphQL type Project.
-type ListProjectsProjectsProject struct {
-	ProjectFields `json:"-"`
-}
-
-// GetId returns ListProjectsProjectsProject.Id, and is useful for accessing the field via an interface.
-func (v *ListProjectsProjectsProject) GetId() string { return v.ProjectFields.Id }
-
-// GetName returns ListProjectsProjectsProject.Name, and is useful for accessing the field via an interface.
-func (v *ListProjectsProjectsProject) GetName() string { return v.ProjectFields.Name }
-
-// GetCreator returns ListProjectsProjectsProject.Creator, and is useful for accessing the field via an interface.
-func (v *ListProjectsProjectsProject) GetCreator() string { return v.ProjectFields.Creator }
-
-// GetDescription returns ListProjectsProjectsProject.Description, and is useful for accessing the field via an interface.
-func (v *ListProjectsProjectsProject) GetDescription() *string { return v.ProjectFields.Description }
-
-// GetJobsCount returns ListProjectsProjectsProject.JobsCount, and is useful for accessing the field via an interface.
-func (v *ListProjectsProjectsProject) GetJobsCount() int { return v.ProjectFields.JobsCount }
-
-// GetStatus returns ListProjectsProjectsProject.Status, and is useful for accessing the field via an interface.
-func (v *ListProjectsProjectsProject) GetStatus() ProjectStatus { return v.ProjectFields.Status }
-
-func (v *ListProjectsProjectsProject) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListProjectsProjectsProject
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListProjectsProjectsProject = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.ProjectFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListProjectsProjectsProject struct {
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Creator string `json:"creator"`
-
-	Description *string `json:"description"`
-
-	JobsCount int `json:"jobsCount"`
-
-	Status ProjectStatus `json:"status"`
-}
-
-func (v *ListProjectsProjectsProject) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListProjectsProjectsProject) __premarshalJSON() (*__premarshalListProjectsProjectsProject, error) {
-	var retval __premarshalListProjectsProjectsProject
-
-	retval.Id = v.ProjectFields.Id
-	retval.Name = v.ProjectFields.Name
-	retval.Creator = v.ProjectFields.Creator
-	retval.Description = v.ProjectFields.Description
-	retval.JobsCount = v.ProjectFields.JobsCount
-	retval.Status = v.ProjectFields.Status
-	return &retval, nil
-}
-
 // ListProjectsResponse is returned by ListProjects on success.
 type ListProjectsResponse struct {
 	// Projects the caller may see. search/first/skip exist but are not implemented by the server: the whole list is returned.
-	Projects []ListProjectsProjectsProject `json:"projects"`
+	Projects []ProjectFields `json:"projects"`
 }
 
 // GetProjects returns ListProjectsResponse.Projects, and is useful for accessing the field via an interface.
-func (v *ListProjectsResponse) GetProjects() []ListProjectsProjectsProject { return v.Projects }
+func (v *ListProjectsResponse) GetProjects() []ProjectFields { return v.Projects }
 
 // ListVolumesProject includes the requested fields of the GraphQL type Project.
 type ListVolumesProject struct {
