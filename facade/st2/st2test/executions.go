@@ -564,6 +564,69 @@ func (st *state) maskedExecution(d doc, show bool) doc {
 	return out
 }
 
+// maskedView is maskedExecution for an answer that is encoded before the
+// lock is released and never kept: a copy of the top level only (and of
+// the parameter maps it masks), sharing everything else with the stored
+// document, instead of a deep copy of the whole execution (its action,
+// runner and result) on every read. Callers may delete or replace top-level
+// fields of the view, never change what is nested in it.
+func (st *state) maskedView(d doc, show bool) doc {
+	out := make(doc, len(d))
+	for k, v := range d {
+		out[k] = v
+	}
+	if show {
+		return out
+	}
+	action := mapOf(d["action"])
+	var runnerParams map[string]any
+	if runner := st.runnerByName(str(action["runner_type"])); runner != nil {
+		runnerParams = mapOf(runner["runner_parameters"])
+	}
+	actionParams := mapOf(action["parameters"])
+	// secret is paramSchema(action)[k]["secret"], without building the
+	// merged schema: the action's field wins over the runner's.
+	secret := func(k string) bool {
+		if ap, ok := actionParams[k]; ok {
+			if v, ok := mapOf(ap)["secret"]; ok {
+				b, _ := v.(bool)
+				return b
+			}
+		}
+		b, _ := mapOf(runnerParams[k])["secret"].(bool)
+		return b
+	}
+	masked := func(params map[string]any) map[string]any {
+		var cp map[string]any
+		for k := range params {
+			if secret(k) {
+				if cp == nil {
+					cp = make(map[string]any, len(params))
+					for kk, vv := range params {
+						cp[kk] = vv
+					}
+				}
+				cp[k] = "********"
+			}
+		}
+		return cp
+	}
+	if m := masked(mapOf(d["parameters"])); m != nil {
+		out["parameters"] = m
+	}
+	if lv := mapOf(d["liveaction"]); lv != nil {
+		if m := masked(mapOf(lv["parameters"])); m != nil {
+			lvc := make(doc, len(lv))
+			for k, v := range lv {
+				lvc[k] = v
+			}
+			lvc["parameters"] = m
+			out["liveaction"] = lvc
+		}
+	}
+	return out
+}
+
 // ---- handlers ----
 
 func (c *reqCtx) showSecrets() (bool, error) {
@@ -665,13 +728,22 @@ func (st *state) getExecution(c *reqCtx) (int, any, error) {
 	if set && maxSize <= 0 {
 		return 0, nil, errBad("max_result_size must be a positive number")
 	}
-	_, out, err := c.one(st.maskedExecution(d, show), true)
-	if err != nil {
-		return 0, nil, err
+	inc, exc := c.listParam("include_attributes"), c.listParam("exclude_attributes")
+	if len(inc) > 0 && len(exc) > 0 {
+		return 0, nil, errBad("exclude_fields and include_fields arguments are mutually exclusive. You need to provide either one or another, but not both.")
+	}
+	// The view is this request's own top level; exc holds top-level
+	// fields only (checked above), so deleting them leaves d untouched.
+	out := st.maskedView(d, show)
+	if len(inc) > 0 {
+		out = project(out, c.withMandatory(inc), nil)
+	}
+	for _, f := range exc {
+		delete(out, f)
 	}
 	if set {
 		if size := num(d["result_size"]); size > float64(maxSize) {
-			delete(out.(doc), "result")
+			delete(out, "result")
 		}
 	}
 	return http.StatusOK, out, nil
@@ -738,11 +810,11 @@ func (st *state) listExecutions(c *reqCtx) (int, any, error) {
 	if asc {
 		def = []string{"start_timestamp", "action.ref"}
 	}
-	masked := make([]doc, len(items))
-	for i, d := range items {
-		masked[i] = st.maskedExecution(d, show)
-	}
-	return c.page(masked, listSpec{
+	// Masking changes parameter values only, which no sort key reads, so
+	// the page is cut from the stored documents and only its items are
+	// masked, each as a view (page encodes it under the lock).
+	return c.page(items, listSpec{
+		view:         func(d doc) doc { return st.maskedView(d, show) },
 		defaultLimit: 100, offset: true, project: true,
 		sortable:     map[string]string{"action": "action.ref", "status": "status", "user": "context.user", "timestamp": "start_timestamp", "runner": "runner.name", "parent": "parent", "liveaction": "liveaction.id"},
 		defaultSort:  def,

@@ -253,7 +253,7 @@ func (s *Server) serveRoute(rt *route) http.HandlerFunc {
 				out = b
 			default:
 				var merr error
-				if out, merr = json.Marshal(b); merr != nil {
+				if out, merr = encodeJSON(b); merr != nil {
 					herr = errInternal
 				}
 			}

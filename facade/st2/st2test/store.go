@@ -223,6 +223,10 @@ type listSpec struct {
 	noCount      bool              // no X-Total-Count (GET /keys)
 	limitOnly    bool              // limit declared but never defaulted (rules, sensors)
 	noLimit      bool              // limit undeclared
+	// view, when set, makes each item of the page its answer: a copy of
+	// the top level that the page may change there (validExclude must
+	// name top-level fields only), encoded before the lock is released.
+	view func(doc) doc
 }
 
 // page answers a list request: sort, X-Total-Count, limit/offset as
@@ -304,6 +308,17 @@ func (c *reqCtx) page(items []doc, ls listSpec) (int, any, error) {
 	inc = c.withMandatory(inc)
 	out := make([]any, 0, len(sorted))
 	for _, d := range sorted {
+		if ls.view != nil {
+			v := ls.view(d)
+			if len(inc) > 0 {
+				v = project(v, inc, nil)
+			}
+			for _, f := range exc {
+				delete(v, f)
+			}
+			out = append(out, v)
+			continue
+		}
 		out = append(out, project(d, inc, exc))
 	}
 	return http.StatusOK, out, nil
