@@ -121,17 +121,27 @@ func (s *Server) authenticate(r *http.Request) (*claims, error) {
 	if raw == "" {
 		return nil, errUnauthenticated
 	}
-	var c claims
-	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return s.secret, nil },
-		jwt.WithValidMethods([]string{"HS256"}),
-		jwt.WithTimeFunc(s.cfg.now),
-		jwt.WithExpirationRequired(),
-	)
-	if err != nil {
-		if errors.Is(err, jwt.ErrTokenExpired) {
+	c, hit := s.tokens.get(raw)
+	if hit {
+		// The signature and claims were verified when it was cached; the
+		// expiry is checked as jwt's validator does (exp required, no
+		// leeway), the rest below.
+		if !s.cfg.now().Before(c.ExpiresAt.Time) {
 			return nil, errors.New("JWT expired")
 		}
-		return nil, errUnauthenticated
+	} else {
+		_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return s.secret, nil },
+			jwt.WithValidMethods([]string{"HS256"}),
+			jwt.WithTimeFunc(s.cfg.now),
+			jwt.WithExpirationRequired(),
+		)
+		if err != nil {
+			if errors.Is(err, jwt.ErrTokenExpired) {
+				return nil, errors.New("JWT expired")
+			}
+			return nil, errUnauthenticated
+		}
+		s.tokens.put(raw, c)
 	}
 	if c.Generation != s.generation.Load() || !strings.EqualFold(c.Realm, s.Realm) {
 		return nil, errUnauthenticated

@@ -233,15 +233,20 @@ func (r *gqlResponse) MarshalJSON() ([]byte, error) {
 
 // execute parses, validates and runs one request.
 func (s *Server) execute(sch *ast.Schema, req *gqlRequest, gateway bool, c *claims) *gqlResponse {
-	doc, perr := parser.ParseQuery(&ast.Source{Name: "query", Input: req.Query})
-	if perr != nil {
-		return &gqlResponse{Errors: classify(gqlerror.List{asGQLError(perr)}, "InvalidSyntax")}
-	}
-	if errs := validator.Validate(sch, doc); len(errs) > 0 {
-		return &gqlResponse{Errors: classify(errs, "ValidationError")}
-	}
-	if errs := checkScalarLiterals(doc); len(errs) > 0 {
-		return &gqlResponse{Errors: classify(errs, "ValidationError")}
+	doc := s.docs.get(sch, req.Query)
+	if doc == nil {
+		var perr error
+		doc, perr = parser.ParseQuery(&ast.Source{Name: "query", Input: req.Query})
+		if perr != nil {
+			return &gqlResponse{Errors: classify(gqlerror.List{asGQLError(perr)}, "InvalidSyntax")}
+		}
+		if errs := validator.Validate(sch, doc); len(errs) > 0 {
+			return &gqlResponse{Errors: classify(errs, "ValidationError")}
+		}
+		if errs := checkScalarLiterals(doc); len(errs) > 0 {
+			return &gqlResponse{Errors: classify(errs, "ValidationError")}
+		}
+		s.docs.put(sch, req.Query, doc)
 	}
 	op, err := pickOperation(doc, req.OperationName)
 	if err != nil {
@@ -265,13 +270,14 @@ func (s *Server) execute(sch *ast.Schema, req *gqlRequest, gateway bool, c *clai
 	case gateway && op.Operation == ast.Mutation:
 		root = s.gatewayMutation(rc)
 	case gateway:
-		root = s.gatewayQuery(rc)
+		root = s.queryRoot(rc, true)
 	case op.Operation == ast.Mutation:
 		root = s.projectsMutation(rc)
 	default:
-		root = s.projectsQuery(rc)
+		root = s.queryRoot(rc, false)
 	}
 	data := ex.run(op, root)
+	s.releaseQueryRoot()
 	s.mu.Unlock()
 	return &gqlResponse{Errors: ex.errs, Data: data, HasData: true}
 }

@@ -60,6 +60,10 @@ type Server struct {
 	gqlErrors []string // Fault.GraphQLError of queued faults, oldest first
 
 	ids *idSource
+
+	docs   docCache   // validated GraphQL documents, by query text
+	tokens tokenCache // verified tokens' claims, by token
+	roots  queryRoots // guarded by mu
 }
 
 // Option configures a Server.
