@@ -240,13 +240,14 @@ func TestTrap2AscendingAcrossPages(t *testing.T) {
 	if !slices.Equal(asc, want) {
 		t.Errorf("ascending, filtered = %v", asc)
 	}
-	// Breaking out stops fetching.
+	// Breaking out stops fetching: the first page, and at most the one
+	// page the iterator reads ahead (cancelled when the loop ends).
 	e.rec.reset()
 	for range e.c.Incidents.List(ctx, cachet.IncidentListOptions{ListOptions: cachet.ListOptions{PerPage: 5}}) {
 		break
 	}
-	if n := len(e.rec.requests("GET", "")); n != 1 {
-		t.Errorf("%d requests after a break on the first item, want 1", n)
+	if n := len(e.rec.requests("GET", "")); n < 1 || n > 2 {
+		t.Errorf("%d requests after a break on the first item, want the first page and at most one read ahead", n)
 	}
 }
 
