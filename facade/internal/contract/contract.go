@@ -108,6 +108,25 @@ func Doc(tb testing.TB, get func() (*openapi3.T, error)) *openapi3.T {
 	return doc
 }
 
+// DocJSON loads the OpenAPI document raw returns (a generated
+// GetSpecJSON), failing the test at once if it cannot be read or decoded.
+// The generated clients embed their spec as raw JSON only, so that
+// programs linking them do not link kin-openapi; tests decode it here.
+func DocJSON(tb testing.TB, raw func() ([]byte, error)) *openapi3.T {
+	tb.Helper()
+	data, err := raw()
+	if err != nil {
+		tb.Fatalf("contract: reading the OpenAPI document: %v", err)
+		return nil
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(data)
+	if err != nil {
+		tb.Fatalf("contract: loading the OpenAPI document: %v", err)
+		return nil
+	}
+	return doc
+}
+
 // Load validates doc and prepares a Spec matching requests to serverURL,
 // e.g. an httptest server's URL. The spec's own base path (the path of its
 // first server, like /api/v1) is appended when serverURL has none. An

@@ -164,3 +164,30 @@ func TestDoc(t *testing.T) {
 		t.Errorf("fatal %q", tb.fatal)
 	}
 }
+
+func TestDocJSON(t *testing.T) {
+	doc := DocJSON(t, func() ([]byte, error) { return []byte(specYAML), nil })
+	if doc == nil || doc.Paths.Find("/components/{id}") == nil {
+		t.Fatalf("DocJSON did not load the document: %v", doc)
+	}
+	for _, tc := range []struct {
+		name string
+		raw  func() ([]byte, error)
+		want string
+	}{
+		{"read error", func() ([]byte, error) { return nil, errors.New("corrupt") }, "corrupt"},
+		{"not a document", func() ([]byte, error) { return []byte(`{"openapi":`), nil }, "loading"},
+	} {
+		tb := &fakeTB{TB: t}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			DocJSON(tb, tc.raw)
+			t.Errorf("%s: DocJSON returned", tc.name)
+		}()
+		<-done
+		if !strings.Contains(tb.fatal, tc.want) {
+			t.Errorf("%s: fatal %q", tc.name, tb.fatal)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package rightscaletest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
@@ -9,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/switchboard-go/switchboard/gen/rightscaleapi"
 )
@@ -83,30 +82,31 @@ type genOp struct {
 	kind         string // index, show, create, update, destroy, custom
 	media        string // vnd.rightscale type of the resource
 	resource     string // schema name, for error messages
-	schema       *openapi3.Schema
-	body         *openapi3.Schema // the create/update parameters object
-	bodyKey      string           // its key in the request ("alert_spec")
+	schema       *specSchema
+	body         *specSchema // the create/update parameters object
+	bodyKey      string      // its key in the request ("alert_spec")
 	filters      filterSpec
 	views        []string
 	required     []string // required query parameters
 	status       int      // success status of a custom action
 	custom       string   // content type of a custom action's 200, "" for none
-	customSchema *openapi3.Schema
+	customSchema *specSchema
 }
 
-var (
-	specOnce sync.Once
-	specDoc  *openapi3.T
-	specErr  error
-)
+// apiSpec is the API description embedded in the generated client,
+// decoded once, on first use.
+var apiSpec = sync.OnceValues(func() (*specDoc, error) {
+	raw, err := rightscaleapi.GetSpecJSON()
+	if err != nil {
+		return nil, err
+	}
+	return parseSpec(raw)
+})
 
-// apiSpec is the API description embedded in the generated client.
-func apiSpec() (*openapi3.T, error) {
-	specOnce.Do(func() { specDoc, specErr = rightscaleapi.GetSpec() })
-	return specDoc, specErr
-}
-
-var filterFields = regexp.MustCompile(`^\^\(([a-z_|]+)\)`)
+// filterFields reads the field names out of a filter parameter's pattern;
+// compiled on first use, not at the init of every binary linking the
+// emulator.
+var filterFields = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\^\(([a-z_|]+)\)`) })
 
 // genericOps lists the operations of the description that no hand-made
 // route serves.
@@ -119,36 +119,36 @@ func genericOps(have map[string]bool) []*genOp {
 	// index or show operation.
 	type res struct {
 		media, name string
-		schema      *openapi3.Schema
+		schema      *specSchema
 	}
 	byColl := map[string]res{}
 	collOf := func(p string) string { return strings.TrimSuffix(p, "/{id}") }
-	for p, item := range doc.Paths.Map() {
+	for p, item := range doc.Paths {
 		if item.Get == nil {
 			continue
 		}
-		resp := item.Get.Responses.Status(200)
-		if resp == nil || resp.Value == nil {
+		resp := doc.response(item.Get.Responses["200"])
+		if resp == nil {
 			continue
 		}
-		for ct, mt := range resp.Value.Content {
-			if !strings.HasPrefix(ct, "application/vnd.rightscale.") || mt.Schema == nil {
+		for ct, mt := range resp.Content {
+			if !strings.HasPrefix(ct, "application/vnd.rightscale.") || mt == nil || mt.Schema == nil {
 				continue
 			}
 			sref := mt.Schema
-			if sref.Value != nil && sref.Value.Type.Is("array") && sref.Value.Items != nil {
-				sref = sref.Value.Items
+			if v := sref.value(); v != nil && v.Type == "array" && v.Items != nil {
+				sref = v.Items
 			}
 			name := sref.Ref[strings.LastIndexByte(sref.Ref, '/')+1:]
 			media := strings.TrimSuffix(strings.TrimPrefix(ct, "application/vnd.rightscale."), "+json")
 			if _, ok := byColl[collOf(p)]; !ok || strings.HasPrefix(strings.ToLower(item.Get.OperationID), "index") {
-				byColl[collOf(p)] = res{media, name, sref.Value}
+				byColl[collOf(p)] = res{media, name, sref.value()}
 			}
 		}
 	}
 	var out []*genOp
-	for p, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
+	for p, item := range doc.Paths {
+		for method, op := range item.operations() {
 			if have[method+" "+p] {
 				continue
 			}
@@ -176,19 +176,20 @@ func genericOps(have map[string]bool) []*genOp {
 			if r, ok := byColl[coll]; ok {
 				g.media, g.resource, g.schema = r.media, r.name, r.schema
 			}
-			for _, pr := range op.Parameters {
-				if pr.Value == nil || pr.Value.Schema == nil || pr.Value.Schema.Value == nil {
+			for _, ref := range op.Parameters {
+				pr := doc.parameter(ref)
+				if pr == nil || pr.Schema == nil || pr.Schema.value() == nil {
 					continue
 				}
-				sc := pr.Value.Schema.Value
-				if pr.Value.In == "query" && pr.Value.Required {
-					g.required = append(g.required, pr.Value.Name)
+				sc := pr.Schema.value()
+				if pr.In == "query" && pr.Required {
+					g.required = append(g.required, pr.Name)
 				}
-				switch pr.Value.Name {
+				switch pr.Name {
 				case "filter[]":
-					if sc.Items != nil && sc.Items.Value != nil {
-						if m := filterFields.FindStringSubmatch(sc.Items.Value.Pattern); m != nil {
-							g.filters = parseFilterDoc(strings.Split(m[1], "|"), pr.Value.Description)
+					if items := sc.Items.value(); items != nil {
+						if m := filterFields().FindStringSubmatch(items.Pattern); m != nil {
+							g.filters = parseFilterDoc(strings.Split(m[1], "|"), pr.Description)
 						}
 					}
 				case "view":
@@ -199,28 +200,28 @@ func genericOps(have map[string]bool) []*genOp {
 					}
 				}
 			}
-			if op.RequestBody != nil && op.RequestBody.Value != nil {
-				if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-					sc := mt.Schema.Value
+			if body := doc.requestBody(op.RequestBody); body != nil {
+				if mt := body.Content.get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.value() != nil {
+					sc := mt.Schema.value()
 					if len(sc.Required) == 1 {
-						if pr := sc.Properties[sc.Required[0]]; pr != nil && pr.Value != nil && pr.Value.Type.Is("object") {
-							g.bodyKey, g.body = sc.Required[0], pr.Value
+						if pr := sc.Properties[sc.Required[0]].value(); pr != nil && pr.Type == "object" {
+							g.bodyKey, g.body = sc.Required[0], pr
 						}
 					}
 				}
 			}
 			if g.kind == "custom" {
-				for code, r := range op.Responses.Map() {
+				for code, ref := range op.Responses {
 					n, err := strconv.Atoi(code)
 					if err != nil || n < 200 || n > 299 {
 						continue
 					}
 					g.status = n
-					if r.Value != nil {
-						for ct, mt := range r.Value.Content {
+					if r := doc.response(ref); r != nil {
+						for ct, mt := range r.Content {
 							g.custom = ct
-							if mt.Schema != nil {
-								g.customSchema = mt.Schema.Value
+							if mt != nil && mt.Schema != nil {
+								g.customSchema = mt.Schema.value()
 							}
 						}
 					}
@@ -444,11 +445,11 @@ func (c *reqCtx) genericFill(g *genOp, r *genRow, create bool) *apiError {
 		if g.schema == nil || k == "links" || k == "actions" {
 			continue
 		}
-		p := g.schema.Properties[k]
-		if p == nil || p.Value == nil {
+		p := g.schema.Properties[k].value()
+		if p == nil {
 			continue
 		}
-		if cv, ok := coerce(v, p.Value); ok {
+		if cv, ok := coerce(v, p); ok {
 			r.attrs[k] = cv
 		}
 	}
@@ -460,23 +461,23 @@ func (c *reqCtx) genericFill(g *genOp, r *genRow, create bool) *apiError {
 
 // coerce converts a request value to the type the resource schema gives
 // the attribute, or reports that it cannot.
-func coerce(v any, sc *openapi3.Schema) (any, bool) {
+func coerce(v any, sc *specSchema) (any, bool) {
 	s, isScalar := scalar(v)
-	switch {
-	case sc.Type.Is("string"):
+	switch sc.Type {
+	case "string":
 		if sc.Pattern != "" {
 			return nil, false // timestamps and other formatted values are the server's
 		}
 		return s, isScalar
-	case sc.Type.Is("integer"):
+	case "integer":
 		n, err := strconv.Atoi(s)
 		return n, isScalar && err == nil
-	case sc.Type.Is("boolean"):
+	case "boolean":
 		return s == "true", isScalar && (s == "true" || s == "false")
-	case sc.Type.Is("array"):
+	case "array":
 		_, ok := v.([]any)
 		return v, ok
-	case sc.Type.Is("object"):
+	case "object":
 		_, ok := v.(map[string]any)
 		return v, ok
 	}
@@ -516,7 +517,7 @@ func (c *reqCtx) genericCustom(g *genOp, actionHref string) (*reply, *apiError) 
 			detail, _ = r.attrs["detail"].(string)
 		}
 		rep.raw, rep.rawType = []byte(detail), g.custom
-	case g.customSchema != nil && g.customSchema.Type.Is("array"):
+	case g.customSchema != nil && g.customSchema.Type == "array":
 		rep.body, rep.collection = []any{}, true
 		rep.mediaType = strings.TrimSuffix(strings.TrimPrefix(g.custom, "application/vnd.rightscale."), "+json")
 		if !strings.HasPrefix(g.custom, "application/vnd.rightscale.") {
@@ -526,4 +527,276 @@ func (c *reqCtx) genericCustom(g *genOp, actionHref string) (*reply, *apiError) 
 		rep.body = map[string]any{}
 	}
 	return rep, nil
+}
+
+// The part of the OpenAPI document the generic routes read, decoded from
+// the generated client's raw JSON. (kin-openapi's loader would do, but
+// its package init compiles JSON Schema meta-schemas, which every CLI
+// invocation linking this emulator paid at start-up.) References are
+// resolved as kin-openapi resolves them: the referring object keeps its
+// $ref and value() gives the object it names.
+type specDoc struct {
+	Paths      map[string]*specPathItem `json:"paths"`
+	Components struct {
+		Schemas       map[string]*specSchema      `json:"schemas"`
+		Parameters    map[string]*specParameter   `json:"parameters"`
+		Responses     map[string]*specResponse    `json:"responses"`
+		RequestBodies map[string]*specRequestBody `json:"requestBodies"`
+	} `json:"components"`
+}
+
+type specPathItem struct {
+	Get     *specOperation `json:"get"`
+	Put     *specOperation `json:"put"`
+	Post    *specOperation `json:"post"`
+	Delete  *specOperation `json:"delete"`
+	Options *specOperation `json:"options"`
+	Head    *specOperation `json:"head"`
+	Patch   *specOperation `json:"patch"`
+	Trace   *specOperation `json:"trace"`
+}
+
+// operations returns the item's operations by HTTP method.
+func (it *specPathItem) operations() map[string]*specOperation {
+	ops := make(map[string]*specOperation, 4)
+	for m, op := range map[string]*specOperation{
+		http.MethodGet: it.Get, http.MethodPut: it.Put, http.MethodPost: it.Post,
+		http.MethodDelete: it.Delete, http.MethodOptions: it.Options, http.MethodHead: it.Head,
+		http.MethodPatch: it.Patch, http.MethodTrace: it.Trace,
+	} {
+		if op != nil {
+			ops[m] = op
+		}
+	}
+	return ops
+}
+
+type specOperation struct {
+	OperationID string                   `json:"operationId"`
+	Parameters  []*specParameter         `json:"parameters"`
+	RequestBody *specRequestBody         `json:"requestBody"`
+	Responses   map[string]*specResponse `json:"responses"`
+}
+
+type specParameter struct {
+	Ref         string      `json:"$ref"`
+	Name        string      `json:"name"`
+	In          string      `json:"in"`
+	Description string      `json:"description"`
+	Required    bool        `json:"required"`
+	Schema      *specSchema `json:"schema"`
+}
+
+type specRequestBody struct {
+	Ref     string      `json:"$ref"`
+	Content specContent `json:"content"`
+}
+
+type specResponse struct {
+	Ref     string      `json:"$ref"`
+	Content specContent `json:"content"`
+}
+
+type specMediaType struct {
+	Schema *specSchema `json:"schema"`
+}
+
+// specContent maps media types to their descriptions.
+type specContent map[string]*specMediaType
+
+// get finds the description of mime as kin-openapi's Content.Get does:
+// the exact type, then without parameters, then type/*, then */*.
+func (c specContent) get(mime string) *specMediaType {
+	if mime == "" {
+		return c["*/*"]
+	}
+	mime = strings.ToLower(strings.TrimSpace(mime))
+	if v := c[mime]; v != nil {
+		return v
+	}
+	base, _, _ := strings.Cut(mime, ";")
+	base = strings.TrimSpace(base)
+	if v := c[base]; v != nil {
+		return v
+	}
+	typ, _, ok := strings.Cut(base, "/")
+	if !ok {
+		return nil
+	}
+	if v := c[typ+"/*"]; v != nil {
+		return v
+	}
+	return c["*/*"]
+}
+
+type specSchema struct {
+	Ref        string                 `json:"$ref"`
+	Type       string                 `json:"type"`
+	Pattern    string                 `json:"pattern"`
+	Enum       []any                  `json:"enum"`
+	Required   []string               `json:"required"`
+	Items      *specSchema            `json:"items"`
+	Properties map[string]*specSchema `json:"properties"`
+	target     *specSchema            // what Ref names, set by parseSpec
+}
+
+// value returns the schema s stands for: s itself, or what its $ref
+// names. It is nil for a nil s.
+func (s *specSchema) value() *specSchema {
+	for range 16 {
+		if s == nil || s.Ref == "" {
+			return s
+		}
+		s = s.target
+	}
+	return nil // a cycle of references
+}
+
+const (
+	schemaRefs    = "#/components/schemas/"
+	parameterRefs = "#/components/parameters/"
+	responseRefs  = "#/components/responses/"
+	bodyRefs      = "#/components/requestBodies/"
+)
+
+// parseSpec decodes the document and links every schema reference,
+// failing on a reference to nothing, as kin-openapi's loader does.
+func parseSpec(raw []byte) (*specDoc, error) {
+	var d specDoc
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return nil, fmt.Errorf("rightscaletest: decoding the API description: %w", err)
+	}
+	l := linker{doc: &d, seen: map[*specSchema]bool{}}
+	for _, s := range d.Components.Schemas {
+		l.schema(s)
+	}
+	for _, p := range d.Components.Parameters {
+		if p != nil {
+			l.schema(p.Schema)
+		}
+	}
+	for _, r := range d.Components.Responses {
+		if r != nil {
+			l.content(r.Content)
+		}
+	}
+	for _, b := range d.Components.RequestBodies {
+		if b != nil {
+			l.content(b.Content)
+		}
+	}
+	for _, item := range d.Paths {
+		if item == nil {
+			continue
+		}
+		for _, op := range item.operations() {
+			for _, p := range op.Parameters {
+				if p == nil || d.parameter(p) == nil {
+					l.fail(refOf(p))
+					continue
+				}
+				l.schema(p.Schema)
+			}
+			if op.RequestBody != nil {
+				if d.requestBody(op.RequestBody) == nil {
+					l.fail(op.RequestBody.Ref)
+				}
+				l.content(op.RequestBody.Content)
+			}
+			for _, r := range op.Responses {
+				if d.response(r) == nil {
+					l.fail(r.Ref)
+				}
+				if r != nil {
+					l.content(r.Content)
+				}
+			}
+		}
+	}
+	if l.err != nil {
+		return nil, l.err
+	}
+	return &d, nil
+}
+
+// linker sets the target of every schema reference of a document.
+type linker struct {
+	doc  *specDoc
+	seen map[*specSchema]bool
+	err  error
+}
+
+// refOf is p's $ref, for an error message.
+func refOf(p *specParameter) string {
+	if p == nil {
+		return "null"
+	}
+	return p.Ref
+}
+
+func (l *linker) fail(ref string) {
+	if l.err == nil {
+		l.err = fmt.Errorf("rightscaletest: the API description refers to %q, which it does not define", ref)
+	}
+}
+
+func (l *linker) content(c specContent) {
+	for _, mt := range c {
+		if mt != nil {
+			l.schema(mt.Schema)
+		}
+	}
+}
+
+func (l *linker) schema(s *specSchema) {
+	if s == nil || l.seen[s] {
+		return
+	}
+	l.seen[s] = true
+	if s.Ref != "" {
+		name, ok := strings.CutPrefix(s.Ref, schemaRefs)
+		if s.target = l.doc.Components.Schemas[name]; !ok || s.target == nil {
+			l.fail(s.Ref)
+		}
+	}
+	l.schema(s.Items)
+	for _, p := range s.Properties {
+		l.schema(p)
+	}
+}
+
+// parameter returns the parameter p stands for, following its $ref.
+func (d *specDoc) parameter(p *specParameter) *specParameter {
+	if p == nil || p.Ref == "" {
+		return p
+	}
+	name, ok := strings.CutPrefix(p.Ref, parameterRefs)
+	if !ok {
+		return nil
+	}
+	return d.Components.Parameters[name]
+}
+
+// response returns the response r stands for, following its $ref.
+func (d *specDoc) response(r *specResponse) *specResponse {
+	if r == nil || r.Ref == "" {
+		return r
+	}
+	name, ok := strings.CutPrefix(r.Ref, responseRefs)
+	if !ok {
+		return nil
+	}
+	return d.Components.Responses[name]
+}
+
+// requestBody returns the request body b stands for, following its $ref.
+func (d *specDoc) requestBody(b *specRequestBody) *specRequestBody {
+	if b == nil || b.Ref == "" {
+		return b
+	}
+	name, ok := strings.CutPrefix(b.Ref, bodyRefs)
+	if !ok {
+		return nil
+	}
+	return d.Components.RequestBodies[name]
 }
