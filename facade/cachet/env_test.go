@@ -109,11 +109,7 @@ func newEnv(t *testing.T, srvOpts ...cachettest.Option) *env {
 // traffic against the spec and recording it.
 func newContractClient(t *testing.T, srv *cachettest.Server, token string, opts ...facade.Option) (*cachet.Client, *recorder) {
 	t.Helper()
-	doc, err := cachetapi.GetSpec()
-	if err != nil {
-		t.Fatalf("loading the embedded spec: %v", err)
-	}
-	spec := contract.Load(t, doc, srv.URL)
+	spec := contract.Load(t, contract.DocJSON(t, cachetapi.GetSpecJSON), srv.URL)
 	rec := &recorder{next: srv.Client().Transport}
 	all := append([]facade.Option{facade.WithBaseTransport(spec.RoundTripper(rec)), facade.WithRetry(0, 0, 0)}, opts...)
 	c, err := cachet.New(srv.URL, token, all...)

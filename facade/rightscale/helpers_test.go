@@ -23,11 +23,7 @@ func newServer(t *testing.T, opts ...rightscaletest.Option) *rightscaletest.Serv
 // checked against the spec.
 func newClient(t *testing.T, srv *rightscaletest.Server, opts ...facade.Option) *rightscale.Client {
 	t.Helper()
-	doc, err := rightscaleapi.GetSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := contract.Load(t, doc, srv.URL)
+	spec := contract.Load(t, contract.DocJSON(t, rightscaleapi.GetSpecJSON), srv.URL)
 	opts = append([]facade.Option{facade.WithBaseTransport(spec.RoundTripper(nil))}, opts...)
 	c, err := rightscale.New(srv.URL, srv.RefreshToken, opts...)
 	if err != nil {

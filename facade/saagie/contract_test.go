@@ -20,7 +20,7 @@ import (
 func TestClientContract(t *testing.T) {
 	srv := saagietest.NewServer(saagietest.WithTimeline(fastTimeline))
 	defer srv.Close()
-	spec := contract.Load(t, contract.Doc(t, saagieapi.GetSpec), srv.URL)
+	spec := contract.Load(t, contract.DocJSON(t, saagieapi.GetSpecJSON), srv.URL)
 	ctx := context.Background()
 	c, err := saagie.New(ctx, srv.URL, srv.PlatformID, srv.User, srv.Password, srv.Realm,
 		facade.WithBaseTransport(spec.RoundTripper(http.DefaultTransport)), facade.WithRetry(0, 0, 0))

@@ -48,11 +48,7 @@ func setup(t *testing.T, srvOpts []spacestudiotest.Option, opts ...spacestudio.O
 
 func connectChecked(t *testing.T, srv *spacestudiotest.Server, opts ...spacestudio.Option) (*spacestudio.Client, error) {
 	t.Helper()
-	doc, err := spacestudioapi.GetSpec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := contract.Load(t, doc, srv.URL)
+	spec := contract.Load(t, contract.DocJSON(t, spacestudioapi.GetSpecJSON), srv.URL)
 	all := append([]spacestudio.Option{
 		spacestudio.WithTokenURL(srv.TokenURL),
 		spacestudio.WithHTTPOptions(facade.WithBaseTransport(spec.RoundTripper(nil)), facade.WithRetry(0, 0, 0)),

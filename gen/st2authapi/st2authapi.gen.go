@@ -1351,7 +1351,7 @@ func decodeSpec() ([]byte, error) {
 
 // rawSpec decodes the spec on first use and keeps it. (The stock template
 // decodes it at package init, which every program linking the client pays
-// at start-up; see specs/inline.tmpl.)
+// at start-up; see specs/inline-rawjson.tmpl.)
 var rawSpec = sync.OnceValues(decodeSpec)
 
 // Constructs a synthetic filesystem for resolving external references when loading openapi specifications.

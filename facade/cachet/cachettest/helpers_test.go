@@ -21,15 +21,14 @@ import (
 var (
 	docOnce sync.Once
 	doc     *openapi3.T
-	docErr  error
 )
 
 // spec returns the embedded OpenAPI document, decoded once.
 func spec(t testing.TB) *openapi3.T {
 	t.Helper()
-	docOnce.Do(func() { doc, docErr = cachetapi.GetSpec() })
-	if docErr != nil {
-		t.Fatalf("GetSpec: %v", docErr)
+	docOnce.Do(func() { doc = contract.DocJSON(t, cachetapi.GetSpecJSON) })
+	if doc == nil {
+		t.Fatal("the embedded OpenAPI document did not load (see the first test that tried)")
 	}
 	return doc
 }

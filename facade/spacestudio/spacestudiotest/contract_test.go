@@ -22,7 +22,7 @@ import (
 func TestContractServerSide(t *testing.T) {
 	srv := spacestudiotest.NewServer(spacestudiotest.WithCompute(2, 0))
 	t.Cleanup(srv.Close)
-	checked := contract.Load(t, contract.Doc(t, spacestudioapi.GetSpec), "")
+	checked := contract.Load(t, contract.DocJSON(t, spacestudioapi.GetSpecJSON), "")
 	ts := httptest.NewServer(checked.Handler(srv.Handler()))
 	t.Cleanup(ts.Close)
 	ctx := context.Background()
