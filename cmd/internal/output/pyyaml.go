@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // This file reproduces PyYAML's yaml.safe_dump(data, indent=4,
@@ -23,22 +24,26 @@ const (
 
 // PyYAML's implicit resolvers (yaml/resolver.py), written without the
 // verbose-mode whitespace. A string matching one of them would read back as
-// another type, so it cannot be emitted plain.
-var yamlImplicit = []*regexp.Regexp{
-	regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`),
-	regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`),
-	regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`),
-	regexp.MustCompile(`^(?:<<)$`),
-	regexp.MustCompile(`^(?:~|null|Null|NULL|)$`),
-	regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`),
-	regexp.MustCompile(`^(?:=)$`),
-	regexp.MustCompile(`^(?:!|&|\*)$`),
-}
+// another type, so it cannot be emitted plain. They are compiled on first
+// use: compiling them at package init cost every CLI invocation about
+// 1 ms, -y or not.
+var yamlImplicit = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$`),
+		regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`),
+		regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`),
+		regexp.MustCompile(`^(?:<<)$`),
+		regexp.MustCompile(`^(?:~|null|Null|NULL|)$`),
+		regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`),
+		regexp.MustCompile(`^(?:=)$`),
+		regexp.MustCompile(`^(?:!|&|\*)$`),
+	}
+})
 
 // yamlResolvesToStr reports whether PyYAML would read s back as a string.
 // Python's `$` also matches before one trailing newline, hence the retry.
 func yamlResolvesToStr(s string) bool {
-	for _, re := range yamlImplicit {
+	for _, re := range yamlImplicit() {
 		if re.MatchString(s) {
 			return false
 		}

@@ -3,6 +3,7 @@ package output
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -11,14 +12,18 @@ import (
 // and Python's textwrap.fill with its default options, which prettytable
 // uses to break cells longer than their column.
 
-var ansiRE = regexp.MustCompile("\x1b\\[[0-9;]*m|\x1b\\(B")
+// ansiRE matches the colour codes; compiled on first use rather than at
+// package init, which every CLI invocation would pay.
+var ansiRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\x1b\\[[0-9;]*m|\x1b\\(B") })
 
 // blockWidth is prettytable's _str_block_width: the terminal width of one
 // line without its ANSI colour codes, or -1 when it holds a control
 // character (wcswidth's answer, which makes prettytable neither wrap nor
 // measure such a line properly: kept for fidelity).
 func blockWidth(s string) int {
-	s = ansiRE.ReplaceAllString(s, "")
+	if strings.IndexByte(s, '\x1b') >= 0 { // every match starts with ESC
+		s = ansiRE().ReplaceAllString(s, "")
+	}
 	rs := []rune(s)
 	w := 0
 	for i := 0; i < len(rs); i++ {
