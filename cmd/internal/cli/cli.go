@@ -38,7 +38,15 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 		// parser reads, become their long spellings first.
 		norm = st2cmd.RewriteArgs(norm)
 	}
-	root := newRoot(a, only)
+	var root *cobra.Command
+	if only == "" && versionOnly(norm) {
+		// `switchboard --version` runs no command: the bare root answers
+		// it, without building every platform's subtree first.
+		root = bareRoot(a)
+		enforceUsageErrors(root)
+	} else {
+		root = newRoot(a, only)
+	}
 	root.SetArgs(norm)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
@@ -85,6 +93,19 @@ func subtreeOf(a *app.App, args []string) string {
 		return ""
 	}
 	return cmd.Name()
+}
+
+// versionOnly reports a command line made of flags only, --version among
+// them: the root's own answer, which needs no subtree.
+func versionOnly(args []string) bool {
+	found := false
+	for _, arg := range args {
+		if !strings.HasPrefix(arg, "-") {
+			return false
+		}
+		found = found || arg == "--version"
+	}
+	return found
 }
 
 // newRoot builds the tree with only the subtree named only, or every

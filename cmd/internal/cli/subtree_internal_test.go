@@ -25,6 +25,17 @@ func TestSubtreeNames(t *testing.T) {
 	}
 }
 
+func TestVersionOnly(t *testing.T) {
+	for args, want := range map[string]bool{
+		"--version": true, "--debug --version": true, "-j --version": true,
+		"": false, "--help": false, "st2 --version": false, "-w 20 --version": false,
+	} {
+		if got := versionOnly(strings.Fields(args)); got != want {
+			t.Errorf("versionOnly(%q) = %v, want %v", args, got, want)
+		}
+	}
+}
+
 func TestSubtreeOf(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -64,6 +75,9 @@ func TestOneSubtreeSameAsWholeTree(t *testing.T) {
 		{"spacestudio", "--nope"},
 		{"--sandbox", "cachet", "component", "list"},
 		{"--sandbox", "-j", "st2", "action", "get", "core.local"},
+		{"--version"}, // answered by the bare root
+		{"--debug", "--version"},
+		{"--version", "nope"}, // not flags only: the whole tree
 	} {
 		var lazyOut, lazyErr bytes.Buffer
 		lazyCode := Main(context.Background(), args, app.IO{Out: &lazyOut, Err: &lazyErr})
