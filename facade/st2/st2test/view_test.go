@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 // The shallow view GET and list answer with encodes to the same bytes as
@@ -33,6 +34,27 @@ func TestMaskedViewMatchesMaskedExecution(t *testing.T) {
 			t.Fatal(err)
 		}
 		return b
+	}
+	// The seeded runs finish in their own goroutines: wait for that, or
+	// a run ending between the two snapshots looks like a change made by
+	// answering.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		s.mu.Lock()
+		busy := false
+		for _, d := range s.st.executions.items {
+			switch str(d["status"]) {
+			case "requested", "scheduled", "delayed", "running", "pending":
+				busy = true
+			}
+		}
+		s.mu.Unlock()
+		if !busy {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the seeded executions never finished")
+		}
+		time.Sleep(time.Millisecond)
 	}
 	before := snapshot()
 	s.mu.Lock()
