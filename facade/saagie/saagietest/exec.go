@@ -10,6 +10,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/switchboard-go/switchboard/facade/internal/jsonenc"
 )
 
 // This file is a small GraphQL executor: it walks a validated operation's
@@ -108,7 +110,7 @@ func (m *orderedMap) appendJSON(b []byte) ([]byte, error) {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = jsonenc.AppendString(b, k)
 		b = append(b, ':')
 		var err error
 		if b, err = appendValueJSON(b, m.vals[k]); err != nil {
@@ -123,7 +125,7 @@ func appendValueJSON(b []byte, v any) ([]byte, error) {
 	case nil:
 		return append(b, "null"...), nil
 	case string:
-		return appendJSONString(b, x), nil
+		return jsonenc.AppendString(b, x), nil
 	case bool:
 		return strconv.AppendBool(b, x), nil
 	case int:
@@ -132,7 +134,7 @@ func appendValueJSON(b []byte, v any) ([]byte, error) {
 		return strconv.AppendInt(b, x, 10), nil
 	case float64:
 		if !math.IsInf(x, 0) && !math.IsNaN(x) { // else json.Marshal's error
-			return appendJSONFloat(b, x), nil
+			return jsonenc.AppendFloat(b, x), nil
 		}
 	case *orderedMap:
 		return x.appendJSON(b)

@@ -1,4 +1,8 @@
-package saagietest
+// Package jsonenc writes the leaves of a JSON document (strings and
+// numbers) exactly as encoding/json's json.Marshal does, without its
+// reflection: the emulators' hand-written encoders build their answers
+// from these on every request.
+package jsonenc
 
 import (
 	"math"
@@ -6,13 +10,9 @@ import (
 	"unicode/utf8"
 )
 
-// The leaves of GraphQL answers (keys, strings, numbers) are written here
-// rather than by a json.Marshal call each, with json.Marshal's exact
-// output; TestLeafJSONMatchesMarshal checks it.
-
-// appendJSONFloat is encoding/json's float64 format: 'f' unless the
+// AppendFloat appends f as json.Marshal writes a float64: 'f' unless the
 // exponent is very small or large, then 'e' with a short exponent.
-func appendJSONFloat(b []byte, f float64) []byte {
+func AppendFloat(b []byte, f float64) []byte {
 	abs := math.Abs(f)
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -32,10 +32,10 @@ func appendJSONFloat(b []byte, f float64) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString is encoding/json's string encoding with HTML escaping
+// AppendString appends s as json.Marshal writes a string: with HTML escaping
 // on (json.Marshal's default): <, > and & as \u003c etc., U+2028 and
 // U+2029 escaped, invalid UTF-8 as \ufffd.
-func appendJSONString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
