@@ -18,10 +18,24 @@ func pyJSONDumps(v any, indent int, sortKeys bool) string {
 	return b.String()
 }
 
+// PyJSONCompact is Python's json.dumps(v) with its defaults: no indent,
+// separators ", " and ": ", keys in their order, ensure_ascii. v is JSON
+// data as this package decodes it (json.Number, *Map, []any).
+func PyJSONCompact(v any) string { return pyJSONDumps(v, -1, false) }
+
+// writePyJSON writes v; an indent below 0 is json.dumps's indent=None:
+// everything on one line, items separated by ", ".
 func writePyJSON(b *strings.Builder, v any, indent int, sortKeys bool, level int) {
 	newline := func(l int) {
+		if indent < 0 {
+			return
+		}
 		b.WriteByte('\n')
 		b.WriteString(strings.Repeat(" ", indent*l))
+	}
+	itemSep := ","
+	if indent < 0 {
+		itemSep = ", "
 	}
 	switch t := v.(type) {
 	case nil:
@@ -56,7 +70,7 @@ func writePyJSON(b *strings.Builder, v any, indent int, sortKeys bool, level int
 		b.WriteByte('[')
 		for i, x := range t {
 			if i > 0 {
-				b.WriteByte(',')
+				b.WriteString(itemSep)
 			}
 			newline(level + 1)
 			writePyJSON(b, x, indent, sortKeys, level+1)
@@ -75,7 +89,7 @@ func writePyJSON(b *strings.Builder, v any, indent int, sortKeys bool, level int
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {
-				b.WriteByte(',')
+				b.WriteString(itemSep)
 			}
 			newline(level + 1)
 			b.WriteString(pyJSONString(k))

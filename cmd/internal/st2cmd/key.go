@@ -360,7 +360,7 @@ func keyFromItem(i int, item any, convert bool) (st2.KeyValuePairSet, *output.Ma
 		if !convert {
 			return kv, nil, st2Errorf("Item '%s' has a value that is not a string. Either pass in the -c/--convert option to convert non-string types to JSON strings automatically, or convert the data to a string in the file", name)
 		}
-		text = pyJSONCompact(value)
+		text = output.PyJSONCompact(value)
 	}
 	kv = st2.KeyValuePairSet{Name: name, Value: text, Scope: "system"}
 	shown := output.NewMap()
@@ -419,84 +419,6 @@ func keyFromItem(i int, item any, convert bool) (st2.KeyValuePairSet, *output.Ma
 		}
 	}
 	return kv, shown, nil
-}
-
-// pyJSONCompact is Python's json.dumps with its default separators
-// (", " and ": ") and ASCII escapes, the text st2's --convert stores.
-func pyJSONCompact(v any) string {
-	var b strings.Builder
-	writePyCompact(&b, v)
-	return b.String()
-}
-
-func writePyCompact(b *strings.Builder, v any) {
-	switch x := v.(type) {
-	case nil:
-		b.WriteString("null")
-	case bool:
-		b.WriteString(strconv.FormatBool(x))
-	case json.Number:
-		b.WriteString(string(x))
-	case string:
-		writePyString(b, x)
-	case []any:
-		b.WriteByte('[')
-		for i, it := range x {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePyCompact(b, it)
-		}
-		b.WriteByte(']')
-	case *output.Map:
-		b.WriteByte('{')
-		for i, k := range x.Keys() {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePyString(b, k)
-			b.WriteString(": ")
-			val, _ := x.Get(k)
-			writePyCompact(b, val)
-		}
-		b.WriteByte('}')
-	default:
-		fmt.Fprint(b, x)
-	}
-}
-
-// writePyString writes s as json.dumps does with ensure_ascii.
-func writePyString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		default:
-			switch {
-			case r < 0x20 || (r > 0x7f && r < 0x10000):
-				fmt.Fprintf(b, `\u%04x`, r)
-			case r >= 0x10000:
-				r -= 0x10000
-				fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
-			default:
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
 }
 
 // keyDeleteByPrefixCmd is `st2 key delete_by_prefix -p PREFIX`: every

@@ -1,34 +1,13 @@
 package st2cmd
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
-	"github.com/switchboard-go/switchboard/cmd/internal/output"
 )
-
-// --convert stores Python's json.dumps text: ", " and ": " separators,
-// keys in the file's order, non-ASCII and control characters escaped.
-func TestPyJSONCompact(t *testing.T) {
-	for in, want := range map[string]string{
-		`{"b": 1, "a": [true, null, 1.50]}`:  `{"b": 1, "a": [true, null, 1.50]}`,
-		`["é", "\u0001", "tab\tq\"\\", "😀"]`: `["\u00e9", "\u0001", "tab\tq\"\\", "\ud83d\ude00"]`,
-		`{}`:                                 `{}`,
-		`"\u007f"`:                           "\"\x7f\"",
-	} {
-		v, err := output.Normalize(json.RawMessage(in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := pyJSONCompact(v); got != want {
-			t.Errorf("pyJSONCompact(%s) = %s, want %s", in, got, want)
-		}
-	}
-}
 
 // An inquiry answer is read by its schema type; bad text is an error
 // naming the value, never a panic.
