@@ -43,7 +43,7 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 		// `switchboard --version` runs no command: the bare root answers
 		// it, without building every platform's subtree first.
 		root = bareRoot(a)
-		enforceUsageErrors(root)
+		app.EnforceUsageErrors(root)
 	} else {
 		root = newRoot(a, only)
 	}
@@ -54,7 +54,7 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 		// Only a mistake on the command line earns the usage hint: st2's
 		// operation failures (a delete of a missing object) also exit 2.
 		if ue := (*app.UsageError)(nil); errors.As(err, &ue) {
-			fmt.Fprintf(a.Err, "Run '%s --help' for usage.\n", commandPath(root, args))
+			fmt.Fprintf(a.Err, "Run '%s --help' for usage.\n", app.CommandPath(root, args))
 		}
 	}
 	return app.ExitCode(err)
@@ -119,7 +119,7 @@ func newRoot(a *app.App, only string) *cobra.Command {
 	}
 	// The root too: an unknown platform (`switchboard foo`) is a usage
 	// error, where cobra's own check would exit 1.
-	enforceUsageErrors(root)
+	app.EnforceUsageErrors(root)
 	return root
 }
 
@@ -156,43 +156,6 @@ add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
 	pf.BoolVar(&a.Debug, "debug", false, "log every request and response (secrets redacted) to stderr")
 	output.AddFlags(pf, &a.Output)
 	return root
-}
-
-// enforceUsageErrors makes wrong positional arguments exit with code 2 on
-// every command, as flag errors already do.
-func enforceUsageErrors(c *cobra.Command) {
-	if c.Args != nil {
-		check := c.Args
-		c.Args = func(cmd *cobra.Command, args []string) error {
-			if err := check(cmd, args); err != nil {
-				return &app.UsageError{Err: err}
-			}
-			return nil
-		}
-	}
-	if c.HasSubCommands() && c.RunE == nil && c.Run == nil {
-		// A bare group (`switchboard cachet`) prints its help; an unknown
-		// subcommand is a usage error rather than silently printing help.
-		c.Args = func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return &app.UsageError{Err: fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
-			}
-			return nil
-		}
-		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	}
-	for _, sub := range c.Commands() {
-		enforceUsageErrors(sub)
-	}
-}
-
-// commandPath names the deepest command that args reach, for the usage hint.
-func commandPath(root *cobra.Command, args []string) string {
-	cmd, _, err := root.Find(args)
-	if err != nil || cmd == nil {
-		return root.Name()
-	}
-	return cmd.CommandPath()
 }
 
 // startSandbox starts any of the five emulators for --sandbox.

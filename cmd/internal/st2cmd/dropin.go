@@ -40,7 +40,7 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 			fmt.Fprintf(a.Err, "ERROR: %s\n", err)
 		}
 		if app.ExitCode(err) == app.ExitUsage {
-			fmt.Fprintf(a.Err, "Run '%s --help' for usage.\n", commandPath(root, args))
+			fmt.Fprintf(a.Err, "Run '%s --help' for usage.\n", app.CommandPath(root, args))
 		}
 	}
 	return app.ExitCode(err)
@@ -96,52 +96,14 @@ from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
 	root.AddCommand(e.Commands()...)
 	root.AddCommand(e.AuthCommands()...)
 	root.CompletionOptions.HiddenDefaultCmd = false
-	usageErrors(root)
+	app.EnforceUsageErrors(root)
+	// st2 with no arguments prints its usage on stderr and exits 2.
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		cmd.SetOut(cmd.ErrOrStderr())
+		_ = cmd.Help()
+		return &app.UsageError{Err: fmt.Errorf("a command is required")}
+	}
 	return root
-}
-
-// usageErrors makes wrong positional arguments exit with code 2 on every
-// command, as flag errors do, and a bare group print its help, as the
-// switchboard root does for its own tree.
-func usageErrors(c *cobra.Command) {
-	if c.Args != nil {
-		check := c.Args
-		c.Args = func(cmd *cobra.Command, args []string) error {
-			if err := check(cmd, args); err != nil {
-				return &app.UsageError{Err: err}
-			}
-			return nil
-		}
-	}
-	if c.HasSubCommands() && c.RunE == nil && c.Run == nil {
-		c.Args = func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return &app.UsageError{Err: fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
-			}
-			return nil
-		}
-		c.RunE = func(cmd *cobra.Command, _ []string) error {
-			if cmd.Parent() == nil {
-				// st2 with no arguments prints its usage and exits 2.
-				cmd.SetOut(cmd.ErrOrStderr())
-				_ = cmd.Help()
-				return &app.UsageError{Err: fmt.Errorf("a command is required")}
-			}
-			return cmd.Help()
-		}
-	}
-	for _, sub := range c.Commands() {
-		usageErrors(sub)
-	}
-}
-
-// commandPath names the deepest command that args reach, for the usage hint.
-func commandPath(root *cobra.Command, args []string) string {
-	cmd, _, err := root.Find(args)
-	if err != nil || cmd == nil {
-		return root.Name()
-	}
-	return cmd.CommandPath()
 }
 
 // RewriteArgs is the pre-pass that gives st2's two-letter options of
