@@ -39,11 +39,12 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 		norm = st2cmd.RewriteArgs(norm)
 	}
 	var root *cobra.Command
-	if only == "" && versionOnly(norm) {
+	if only == "" && app.VersionOnly(norm) {
 		// `switchboard --version` runs no command: the bare root answers
 		// it, without building every platform's subtree first.
 		root = bareRoot(a)
 		app.EnforceUsageErrors(root)
+		app.AnswerVersion(root, versionLine)
 	} else {
 		root = newRoot(a, only)
 	}
@@ -95,19 +96,6 @@ func subtreeOf(a *app.App, args []string) string {
 	return cmd.Name()
 }
 
-// versionOnly reports a command line made of flags only, --version among
-// them: the root's own answer, which needs no subtree.
-func versionOnly(args []string) bool {
-	found := false
-	for _, arg := range args {
-		if !strings.HasPrefix(arg, "-") {
-			return false
-		}
-		found = found || arg == "--version"
-	}
-	return found
-}
-
 // newRoot builds the tree with only the subtree named only, or every
 // subtree when only is "".
 func newRoot(a *app.App, only string) *cobra.Command {
@@ -120,8 +108,12 @@ func newRoot(a *app.App, only string) *cobra.Command {
 	// The root too: an unknown platform (`switchboard foo`) is a usage
 	// error, where cobra's own check would exit 1.
 	app.EnforceUsageErrors(root)
+	app.AnswerVersion(root, versionLine)
 	return root
 }
+
+// versionLine is what `switchboard --version` prints.
+const versionLine = "switchboard " + facade.Version
 
 // bareRoot is the root command with its global flags and no subcommand.
 func bareRoot(a *app.App) *cobra.Command {
@@ -132,7 +124,6 @@ func bareRoot(a *app.App) *cobra.Command {
 
 Every command can run against a built-in emulator instead of a real server:
 add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
-		Version:       facade.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -148,13 +139,13 @@ add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
-	root.SetVersionTemplate("switchboard {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &app.UsageError{Err: err} })
 
 	pf := root.PersistentFlags()
 	pf.BoolVar(&a.Sandbox, "sandbox", false, "run against in-process emulators instead of real servers")
 	pf.BoolVar(&a.Debug, "debug", false, "log every request and response (secrets redacted) to stderr")
 	output.AddFlags(pf, &a.Output)
+	app.AddVersionFlag(root)
 	return root
 }
 

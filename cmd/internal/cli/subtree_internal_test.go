@@ -25,17 +25,6 @@ func TestSubtreeNames(t *testing.T) {
 	}
 }
 
-func TestVersionOnly(t *testing.T) {
-	for args, want := range map[string]bool{
-		"--version": true, "--debug --version": true, "-j --version": true,
-		"": false, "--help": false, "st2 --version": false, "-w 20 --version": false,
-	} {
-		if got := versionOnly(strings.Fields(args)); got != want {
-			t.Errorf("versionOnly(%q) = %v, want %v", args, got, want)
-		}
-	}
-}
-
 func TestSubtreeOf(t *testing.T) {
 	for _, c := range []struct {
 		args []string

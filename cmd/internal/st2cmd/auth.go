@@ -21,12 +21,6 @@ import (
 // tokenAttributes are the rows of `st2 auth`'s table.
 var tokenAttributes = []string{"user", "token", "expiry"}
 
-// AuthCommands returns st2's top-level authentication commands: login,
-// whoami and auth.
-func (e *Env) AuthCommands() []*cobra.Command {
-	return []*cobra.Command{e.loginCmd(), e.whoamiCmd(), e.authCmd()}
-}
-
 // credentials are the options of login and auth.
 type credentials struct {
 	password string

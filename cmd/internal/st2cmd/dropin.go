@@ -28,8 +28,9 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 	a := app.New(streams)
 	a.StartSandbox = startSandbox
 	defer a.Close()
-	root := NewDropIn(a)
-	root.SetArgs(output.NormalizeArgs(RewriteArgs(args), dropInMultiValueFlags))
+	args = output.NormalizeArgs(RewriteArgs(args), dropInMultiValueFlags)
+	root := newDropIn(a, args)
+	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
 		// st2 prints nothing more after the result of a failed run, or
@@ -55,7 +56,11 @@ var dropInMultiValueFlags = map[string]bool{"-a": true, "--attr": true, "-w": tr
 // global options on the root and the same commands as `switchboard st2`,
 // printed with DropInProfile. The hidden --sandbox flag runs them against
 // the built-in emulator (for demos and tests); users never need it.
-func NewDropIn(a *app.App) *cobra.Command {
+func NewDropIn(a *app.App) *cobra.Command { return newDropIn(a, nil) }
+
+// newDropIn builds the root with only the command args run (see
+// [Env.Mount]), or none for a version query.
+func newDropIn(a *app.App, args []string) *cobra.Command {
 	e := NewEnv(a, DropInProfile)
 	var printCfg bool
 	root := &cobra.Command{
@@ -70,7 +75,6 @@ ports 9100/9101/9102, or the service URLs --auth-url, --api-url and
 from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
 [credentials] of ~/.st2/config (ST2_CONFIG_FILE, --config-file), which
 'st2 login' writes.`,
-		Version:       DropInVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// -j and -y together print JSON, as st2 does: no Validate here.
@@ -84,7 +88,6 @@ from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
 	root.SetErr(a.Err)
-	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &app.UsageError{Err: err} })
 	pf := root.PersistentFlags()
 	pf.BoolVar(&a.Debug, "debug", false, "log every request and response (secrets redacted) to stderr")
@@ -93,8 +96,10 @@ from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
 	pf.BoolVar(&printCfg, "print-config", false, "parse the config file, print its values (secrets masked) and exit with 3")
 	output.AddFlags(pf, &a.Output)
 	e.AddConnectionFlags(root)
-	root.AddCommand(e.Commands()...)
-	root.AddCommand(e.AuthCommands()...)
+	app.AddVersionFlag(root)
+	if !app.VersionOnly(args) {
+		e.Mount(root, args)
+	}
 	root.CompletionOptions.HiddenDefaultCmd = false
 	app.EnforceUsageErrors(root)
 	// st2 with no arguments prints its usage on stderr and exits 2.
@@ -103,6 +108,7 @@ from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
 		_ = cmd.Help()
 		return &app.UsageError{Err: fmt.Errorf("a command is required")}
 	}
+	app.AnswerVersion(root, DropInVersion())
 	return root
 }
 

@@ -30,8 +30,8 @@ var runnerWritable = writableOf(runners, st2.RawRunners,
 	func(c *st2.Client) crud[st2.RunnerType] { return c.Runners },
 	func(v st2.RunnerType) string { return v.ID })
 
-// MoreCmds are runner, webhook, timer and rule-enforcement.
-func (e *Env) MoreCmds() []*cobra.Command {
+// RunnerCmd is `st2 runner`.
+func (e *Env) RunnerCmd() *cobra.Command {
 	runner := group("runner", "Browse, enable and disable runners (the handlers of classes of actions)", "runners")
 	runner.AddCommand(
 		e.simpleListCmd(runners, "List runners", `  switchboard --sandbox st2 runner list`, true,
@@ -47,7 +47,11 @@ func (e *Env) MoreCmds() []*cobra.Command {
 		e.enableCmd(runnerWritable, true, `  switchboard --sandbox st2 runner enable local-shell-cmd`),
 		e.enableCmd(runnerWritable, false, `  switchboard --sandbox st2 runner disable local-shell-cmd`),
 	)
+	return runner
+}
 
+// WebhookCmd is `st2 webhook`.
+func (e *Env) WebhookCmd() *cobra.Command {
 	webhook := group("webhook", "Browse webhooks", "webhooks")
 	webhook.AddCommand(e.webhookListCmd(),
 		e.getCmd(webhooks, "url", `  switchboard --sandbox st2 webhook get echo`,
@@ -55,7 +59,11 @@ func (e *Env) MoreCmds() []*cobra.Command {
 				_, err := c.Webhooks.Get(ctx, id)
 				return err
 			}))
+	return webhook
+}
 
+// TimerCmd is `st2 timer`.
+func (e *Env) TimerCmd() *cobra.Command {
 	timer := group("timer", "Browse timers", "timers")
 	timer.AddCommand(e.timerListCmd(),
 		e.getCmd(timers, "name-or-id", `  switchboard --sandbox st2 timer get core.st2.IntervalTimer`,
@@ -63,7 +71,11 @@ func (e *Env) MoreCmds() []*cobra.Command {
 				_, err := c.Timers.Get(ctx, id)
 				return err
 			}))
+	return timer
+}
 
+// RuleEnforcementCmd is `st2 rule-enforcement`.
+func (e *Env) RuleEnforcementCmd() *cobra.Command {
 	enf := group("rule-enforcement", "Browse rule enforcements (each time a rule fired)", "rule-enforcements")
 	enf.AddCommand(e.ruleEnforcementListCmd(),
 		e.getCmd(ruleEnforcements, "id", `  switchboard --sandbox st2 rule-enforcement get 66322ec00000000000000042`,
@@ -71,7 +83,7 @@ func (e *Env) MoreCmds() []*cobra.Command {
 				_, err := c.RuleEnforcements.Get(ctx, id)
 				return err
 			}))
-	return []*cobra.Command{runner, webhook, timer, enf}
+	return enf
 }
 
 // simpleListCmd is st2's ResourceListCommand: get_all, with the -a

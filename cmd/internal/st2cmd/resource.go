@@ -502,17 +502,6 @@ func str(v string) *string {
 	return &v
 }
 
-// ResourceCmds returns the resource commands beyond action, execution
-// and key: rule, trigger, trigger-instance, sensor, pack, policy,
-// policy-type, inquiry, action-alias, runner, webhook, timer and
-// rule-enforcement.
-func (e *Env) ResourceCmds() []*cobra.Command {
-	return append([]*cobra.Command{
-		e.RuleCmd(), e.TriggerCmd(), e.TriggerInstanceCmd(), e.SensorCmd(), e.PackCmd(),
-		e.PolicyCmd(), e.PolicyTypeCmd(), e.InquiryCmd(), e.ActionAliasCmd(),
-	}, e.MoreCmds()...)
-}
-
 // rawAnswer runs call and returns, decoded in order, the last successful
 // JSON answer it got to method (any JSON value).
 func (e *Env) rawAnswer(method string, call func() error) (any, error) {
