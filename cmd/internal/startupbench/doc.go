@@ -3,7 +3,7 @@
 // `st2 action list` against a seeded st2 emulator. It holds only benchmarks
 // (run them with `make bench` or `go test -run '^$' -bench . ./cmd/internal/startupbench`).
 //
-// Each benchmark builds the binaries once (go build, as `make build` does),
+// Each benchmark builds the binaries once, with `make build` itself,
 // runs the command b.N times and reports the median wall time as ms/median,
 // the median CPU time (user + system) of the process as cpu-ms/median, the
 // median of a minimal Go program started the same way, interleaved with the
