@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
@@ -107,9 +108,11 @@ func (c *Client) call(op string) wire.Call {
 	return wire.Call{Platform: platform, Operation: op, Message: plainMessage, Scrubber: c.scrub}
 }
 
+// The error-page patterns are compiled on first use rather than at
+// package init, which every program linking the facade would pay.
 var (
-	tagRE   = regexp.MustCompile(`(?s)<[^>]*>`)
-	spaceRE = regexp.MustCompile(`\s+`)
+	tagRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
+	spaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s+`) })
 )
 
 // plainMessage reads RightScale's error bodies: plain text served as
@@ -135,7 +138,7 @@ func plainMessage(body []byte) string {
 		}
 	}
 	if strings.HasPrefix(s, "<") {
-		s = tagRE.ReplaceAllString(s, " ")
+		s = tagRE().ReplaceAllString(s, " ")
 	}
-	return strings.TrimSpace(spaceRE.ReplaceAllString(s, " "))
+	return strings.TrimSpace(spaceRE().ReplaceAllString(s, " "))
 }

@@ -3,6 +3,7 @@ package saagietest
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // envScope is one level of variables: a scope and the entity it belongs
@@ -39,7 +40,7 @@ func (rc *reqCtx) envVarList(levels []envScope, only string) []*object {
 	return out
 }
 
-var envNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+var envNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 
 // envError is the validation error of a variable: "Environment variable
 // not valid" with the EnvironmentVariableValidationErrorType as reason.
@@ -94,7 +95,7 @@ func checkEnvName(name string) error {
 		return envError("NAME_IS_EMPTY")
 	case len(name) > 255:
 		return envError("TOO_LONG_NAME")
-	case !envNameRE.MatchString(name):
+	case !envNameRE().MatchString(name):
 		if c := name[0]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
 			return envError("NAME_DOESNT_START_WITH_LETTER")
 		}

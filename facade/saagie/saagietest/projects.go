@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -358,7 +359,9 @@ func (rc *reqCtx) deletableBefore(runs []*run, before time.Time) []*run {
 
 // ---------------------------------------------------------------- conditions
 
-var condTerm = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(==|!=)\s*"([^"]*)"\s*$`)
+var condTerm = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(==|!=)\s*"([^"]*)"\s*$`)
+})
 
 // evalCondition evaluates the small part of CEL pipelines use most:
 // true, false, and comparisons of variables with string literals joined by
@@ -377,7 +380,7 @@ func evalCondition(expr string, vars map[string]string) (any, error) {
 				allTrue = false
 				continue
 			}
-			m := condTerm.FindStringSubmatch(t)
+			m := condTerm().FindStringSubmatch(t)
 			if m == nil {
 				return nil, invalid
 			}

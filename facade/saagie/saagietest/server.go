@@ -306,7 +306,7 @@ func (s *Server) GatewayURL() string { return s.URL + "/gateway/api/graphql" }
 // a WithTLS server, whose certificate names only 127.0.0.1.
 func (s *Server) WorkspaceURL() string {
 	u, err := url.Parse(s.URL)
-	if err != nil || u.Scheme != "http" || !realmLabel.MatchString(s.Realm) {
+	if err != nil || u.Scheme != "http" || !realmLabel().MatchString(s.Realm) {
 		return s.URL
 	}
 	ip := net.ParseIP(u.Hostname())
@@ -318,7 +318,7 @@ func (s *Server) WorkspaceURL() string {
 
 // realmLabel is a realm that can start a host name and be read back from
 // it by EasyConnect (saagieapi's \w+ before the first hyphen).
-var realmLabel = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+var realmLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_]+$`) })
 
 // PlatformURL is the page URL a user would copy from the browser for
 // EasyConnect: WorkspaceURL, "/projects/platform/", the platform id, e.g.

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/oasdiff/yaml"
 )
@@ -377,7 +378,7 @@ func indexValueContains(v any, query string) bool {
 
 // ---- workflow inspection ----
 
-var exprRe = regexp.MustCompile(`<%.*?%>|\{\{.*?\}\}`)
+var exprRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<%.*?%>|\{\{.*?\}\}`) })
 
 // inspectWorkflow checks an orquesta definition the way st2's
 // inspect_task_contents does (action refs exist, required inputs given,
@@ -420,7 +421,7 @@ func (st *state) inspectWorkflow(c *reqCtx) (int, any, error) {
 		spec := "tasks." + name
 		for i, nx := range sliceOf(task["next"]) {
 			for _, to := range nextTargets(mapOf(nx)["do"]) {
-				if _, ok := tasks[to]; !ok && to != "fail" && to != "noop" && to != "retry" && !exprRe.MatchString(to) {
+				if _, ok := tasks[to]; !ok && to != "fail" && to != "noop" && to != "retry" && !exprRe().MatchString(to) {
 					add("semantic", "The task \""+to+"\" is not defined.", spec+".next["+itoa(i)+"].do",
 						taskSchema+".properties.next.items.properties.do")
 				}
@@ -428,10 +429,10 @@ func (st *state) inspectWorkflow(c *reqCtx) (int, any, error) {
 		}
 		ref, _ := task["action"].(string)
 		ref = strings.Fields(ref + " ")[0]
-		if ref == "" || exprRe.MatchString(ref) {
+		if ref == "" || exprRe().MatchString(ref) {
 			continue
 		}
-		if !refRe.MatchString(ref) {
+		if !refRe().MatchString(ref) {
 			add("content", "The action reference \""+ref+"\" is not formatted correctly.", spec+".action", taskSchema+".properties.action")
 			continue
 		}
@@ -475,7 +476,7 @@ func (st *state) inspectWorkflow(c *reqCtx) (int, any, error) {
 	return http.StatusOK, errs, nil
 }
 
-var refRe = regexp.MustCompile(`^[^.\s]+\.[^\s]+$`)
+var refRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^.\s]+\.[^\s]+$`) })
 
 func sliceOf(v any) []any {
 	s, _ := v.([]any)

@@ -5,11 +5,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // ---- action alias matching and execution ----
 
-var placeholderRe = regexp.MustCompile(`\{\{\s*(\w+)\s*(?:=\s*([^}]*?))?\s*\}\}`)
+var placeholderRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{\s*(\w+)\s*(?:=\s*([^}]*?))?\s*\}\}`) })
 
 // aliasFormats lists an alias's (display, representation) pairs.
 func aliasFormats(a doc) [][2]string {
@@ -39,7 +40,7 @@ func matchFormat(format, command string) (map[string]any, bool) {
 	var names []string
 	defaults := map[string]string{}
 	last := 0
-	for _, m := range placeholderRe.FindAllStringSubmatchIndex(format, -1) {
+	for _, m := range placeholderRe().FindAllStringSubmatchIndex(format, -1) {
 		re.WriteString(regexp.QuoteMeta(format[last:m[0]]))
 		name := format[m[2]:m[3]]
 		names = append(names, name)

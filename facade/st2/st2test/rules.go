@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -184,13 +185,13 @@ func operator(op string, val any, present bool, pattern any) bool {
 	return false
 }
 
-var jinjaRe = regexp.MustCompile(`\{\{\s*([\w.]+)\s*\}\}`)
+var jinjaRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{\s*([\w.]+)\s*\}\}`) })
 
 // renderRuleString substitutes {{ trigger.path }} expressions (plain
 // paths only; Jinja filters and st2kv lookups are not emulated).
 func renderRuleString(s string, ctx doc) string {
-	return jinjaRe.ReplaceAllStringFunc(s, func(m string) string {
-		v, ok := lookup(ctx, jinjaRe.FindStringSubmatch(m)[1])
+	return jinjaRe().ReplaceAllStringFunc(s, func(m string) string {
+		v, ok := lookup(ctx, jinjaRe().FindStringSubmatch(m)[1])
 		if !ok || v == nil {
 			return ""
 		}
@@ -211,7 +212,7 @@ func renderRuleParams(params map[string]any, ctx doc) map[string]any {
 			out[k] = clone(v)
 			continue
 		}
-		if m := jinjaRe.FindStringSubmatch(s); m != nil && m[0] == strings.TrimSpace(s) {
+		if m := jinjaRe().FindStringSubmatch(s); m != nil && m[0] == strings.TrimSpace(s) {
 			if val, found := lookup(ctx, m[1]); found {
 				out[k] = clone(val)
 				continue

@@ -216,7 +216,7 @@ type simulation struct {
 	pending  bool // an inquiry: waits for a response
 }
 
-var sleepRe = regexp.MustCompile(`^sleep\s+([0-9]+(?:\.[0-9]+)?)$`)
+var sleepRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^sleep\s+([0-9]+(?:\.[0-9]+)?)$`) })
 
 // simulateShell interprets the few commands the emulator understands
 // without running anything: echo, sleep N, true, false, exit N, date.
@@ -238,7 +238,7 @@ func simulateShell(cmd string, now time.Time) (stdout string, rc int, d time.Dur
 	case c == "echo" || strings.HasPrefix(c, "echo "):
 		return shellWords(strings.TrimPrefix(c, "echo")) + "\n", 0, 0
 	}
-	if m := sleepRe.FindStringSubmatch(c); m != nil {
+	if m := sleepRe().FindStringSubmatch(c); m != nil {
 		f, _ := strconv.ParseFloat(m[1], 64)
 		return "", 0, time.Duration(f * float64(time.Second))
 	}

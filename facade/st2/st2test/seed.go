@@ -305,17 +305,20 @@ func (sd *Seeder) TriggerType(pack, name, description string, parametersSchema m
 }
 
 // demoIndex is the small pack index of WithDemoData: three entries shaped
-// like the exchange's (not its content).
-var demoIndex = map[string]map[string]any{
-	"aws": {"name": "aws", "ref": "aws", "description": "st2 content pack containing Amazon Web Services integrations.",
-		"keywords": []any{"aws", "amazon web services", "amazon", "ec2", "s3"}, "version": "2.0.0", "author": "StackStorm, Inc.",
-		"email": "info@stackstorm.com", "repo_url": "https://github.com/StackStorm-Exchange/stackstorm-aws"},
-	"github": {"name": "github", "ref": "github", "description": "st2 content pack containing GitHub integrations.",
-		"keywords": []any{"github", "git", "scm"}, "version": "2.1.0", "author": "StackStorm, Inc.",
-		"email": "info@stackstorm.com", "repo_url": "https://github.com/StackStorm-Exchange/stackstorm-github"},
-	"slack": {"name": "slack", "ref": "slack", "description": "st2 content pack containing Slack integrations.",
-		"keywords": []any{"slack", "chat", "chatops"}, "version": "2.2.0", "author": "StackStorm, Inc.",
-		"email": "info@stackstorm.com", "repo_url": "https://github.com/StackStorm-Exchange/stackstorm-slack"},
+// like the exchange's (not its content). It is built when asked for, not
+// at package init, which every program linking st2test pays.
+func demoIndex() map[string]map[string]any {
+	return map[string]map[string]any{
+		"aws": {"name": "aws", "ref": "aws", "description": "st2 content pack containing Amazon Web Services integrations.",
+			"keywords": []any{"aws", "amazon web services", "amazon", "ec2", "s3"}, "version": "2.0.0", "author": "StackStorm, Inc.",
+			"email": "info@stackstorm.com", "repo_url": "https://github.com/StackStorm-Exchange/stackstorm-aws"},
+		"github": {"name": "github", "ref": "github", "description": "st2 content pack containing GitHub integrations.",
+			"keywords": []any{"github", "git", "scm"}, "version": "2.1.0", "author": "StackStorm, Inc.",
+			"email": "info@stackstorm.com", "repo_url": "https://github.com/StackStorm-Exchange/stackstorm-github"},
+		"slack": {"name": "slack", "ref": "slack", "description": "st2 content pack containing Slack integrations.",
+			"keywords": []any{"slack", "chat", "chatops"}, "version": "2.2.0", "author": "StackStorm, Inc.",
+			"email": "info@stackstorm.com", "repo_url": "https://github.com/StackStorm-Exchange/stackstorm-slack"},
+	}
 }
 
 // demo is the data set of WithDemoData.

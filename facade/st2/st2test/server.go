@@ -349,7 +349,7 @@ func newUnstarted(opts ...Option) (*Server, error) {
 		cfg.admins = []string{cfg.users[0].name}
 	}
 	if cfg.seedDemo && cfg.index == nil {
-		WithPackIndex(DefaultIndexURL, demoIndex)(&cfg)
+		WithPackIndex(DefaultIndexURL, demoIndex())(&cfg)
 	}
 	s := &Server{
 		Username: cfg.users[0].name,
