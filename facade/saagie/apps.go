@@ -24,13 +24,14 @@ func (m *AppManager) List(ctx context.Context, projectID string) ([]App, error) 
 	if r == nil || r.Project == nil {
 		return nil, orNotFound(err, "project", projectID)
 	}
-	var out []App
+	out := sized[App](len(r.Project.Apps))
 	for i := range r.Project.Apps {
 		f := &r.Project.Apps[i]
-		a := appFrom(&f.AppFields)
+		a := appFrom(f)
 		a.ProjectID = projectID
+		a.Versions = sized[AppVersion](len(f.Versions))
 		for j := range f.Versions {
-			a.Versions = append(a.Versions, appVersionFrom(&f.Versions[j].AppVersionFields))
+			a.Versions = append(a.Versions, appVersionFrom(&f.Versions[j]))
 		}
 		out = append(out, a)
 	}
@@ -43,7 +44,7 @@ func (m *AppManager) ListMinimal(ctx context.Context, projectID string) ([]Summa
 	if r == nil || r.Project == nil {
 		return nil, orNotFound(err, "project", projectID)
 	}
-	var out []Summary
+	out := sized[Summary](len(r.Project.Apps))
 	for _, a := range r.Project.Apps {
 		out = append(out, Summary{ID: a.Id, Name: a.Name})
 	}
@@ -59,7 +60,7 @@ func (m *AppManager) Get(ctx context.Context, id string) (*App, error) {
 	a := appFrom(&r.App.AppFields)
 	a.ProjectID, a.ProjectName = r.App.Project.Id, r.App.Project.Name
 	for j := range r.App.Versions {
-		a.Versions = append(a.Versions, appVersionFrom(&r.App.Versions[j].AppVersionFields))
+		a.Versions = append(a.Versions, appVersionFrom(&r.App.Versions[j]))
 	}
 	return &a, err
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-go/switchboard/facade"
+	"github.com/switchboard-go/switchboard/facade/internal/benchraw"
 	"github.com/switchboard-go/switchboard/facade/saagie"
 	"github.com/switchboard-go/switchboard/facade/saagie/saagietest"
 )
@@ -156,4 +157,79 @@ func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r(req.URL.Path, body)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
+}
+
+// BenchmarkListDetails lists jobs, pipelines and apps with their details
+// (versions, instances, alerting, resources), n of each, then one job's n
+// instances (paged, and with the job), through the facade, with the emulator's answers replayed so that only the client
+// works: what the decoding of genqlient's types and the conversion cost
+// per item (allocs/op, ns/item).
+func BenchmarkListDetails(b *testing.B) {
+	const n = 100
+	srv := saagietest.NewServer()
+	b.Cleanup(srv.Close)
+	var pid, job string
+	srv.Seed(func(sd *saagietest.Seeder) {
+		pid = sd.Project("details", "")
+		var jobs []string
+		for i := range n {
+			j := sd.Job(pid, saagietest.JobSpec{Name: fmt.Sprintf("job-%03d", i), CommandLine: "python {file}",
+				Artifact: &saagietest.Upload{Filename: "main.py", Data: []byte("print(1)\n")}})
+			sd.RunJob(j)
+			jobs = append(jobs, j)
+		}
+		sd.RunJobs(jobs[0], n-1) // n instances in all
+		for i := range n {
+			sd.Pipeline(pid, fmt.Sprintf("pipeline-%03d", i), jobs[i], jobs[(i+1)%n])
+			sd.App(pid, fmt.Sprintf("app-%03d", i), "nginx:1.27", 80, 443)
+		}
+		job = jobs[0]
+	})
+	replay := benchraw.Replay(b, srv.URL)
+	ctx := context.Background()
+	c, err := saagie.New(ctx, replay.URL, srv.PlatformID, srv.User, srv.Password, srv.Realm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := &saagie.DetailOptions{InstancesLimit: 1, OnlyCurrentVersion: true}
+	for _, tc := range []struct {
+		name string
+		list func() (int, error)
+	}{
+		{"jobs", func() (int, error) { l, err := c.Jobs.List(ctx, pid, opts); return len(l), err }},
+		{"pipelines", func() (int, error) { l, err := c.Pipelines.List(ctx, pid, opts); return len(l), err }},
+		{"apps", func() (int, error) { l, err := c.Apps.List(ctx, pid); return len(l), err }},
+		// One job's n instances, walked page by page.
+		{"job-instances", func() (int, error) {
+			count := 0
+			for _, err := range c.Jobs.Instances(ctx, job) {
+				if err != nil {
+					return count, err
+				}
+				count++
+			}
+			return count, nil
+		}},
+		// One job with all its n instances.
+		{"job-get", func() (int, error) {
+			j, err := c.Jobs.Get(ctx, job, &saagie.DetailOptions{InstancesLimit: n})
+			if j == nil {
+				return 0, err
+			}
+			return len(j.Instances), err
+		}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			if got, err := tc.list(); err != nil || got != n { // records the answer
+				b.Fatalf("listed %d, %v", got, err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if got, err := tc.list(); err != nil || got != n {
+					b.Fatalf("listed %d, %v", got, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/item")
+		})
+	}
 }

@@ -53,26 +53,52 @@ func jobAlerting(f *gql.JobAlertingFields) *Alerting {
 	return a
 }
 
-func jobFrom(f *gql.JobFields) Job {
+// jobSource is the JobFields selection as genqlient generates it: the
+// fragment's own type, or the type of an operation that writes the fields
+// out (ListJobs, to decode in one pass). Both have the same getters and
+// nested types, so one conversion serves both.
+type jobSource interface {
+	GetId() string
+	GetName() string
+	GetAlias() *string
+	GetDescription() *string
+	GetCategory() string
+	GetTechnology() *gql.JobTechnology
+	GetCountJobInstance() *int
+	GetIsScheduled() bool
+	GetCronScheduling() *string
+	GetScheduleStatus() *gql.ScheduleStatus
+	GetScheduleTimezone() *string
+	GetAlerting() *gql.JobAlertingFields
+	GetIsStreaming() bool
+	GetCreationDate() string
+	GetOriginalJobId() *string
+	GetIsDeletable() bool
+	GetDoesUseGPU() *bool
+	GetResources() *gql.ResourcesFields
+	GetGraphPipelines() []gql.JobGraphPipeline
+}
+
+func jobFrom[F jobSource](f F) Job {
 	j := Job{
-		ID: f.Id, Name: f.Name, Alias: str(f.Alias), Description: str(f.Description), Category: f.Category,
-		InstanceCount: intv(f.CountJobInstance), IsScheduled: f.IsScheduled, Cron: str(f.CronScheduling),
-		TimeZone: str(f.ScheduleTimezone), IsStreaming: f.IsStreaming, Created: parseTime(f.CreationDate),
-		OriginalJobID: str(f.OriginalJobId), Deletable: f.IsDeletable, UsesGPU: boolv(f.DoesUseGPU),
+		ID: f.GetId(), Name: f.GetName(), Alias: str(f.GetAlias()), Description: str(f.GetDescription()), Category: f.GetCategory(),
+		InstanceCount: intv(f.GetCountJobInstance()), IsScheduled: f.GetIsScheduled(), Cron: str(f.GetCronScheduling()),
+		TimeZone: str(f.GetScheduleTimezone()), IsStreaming: f.GetIsStreaming(), Created: parseTime(f.GetCreationDate()),
+		OriginalJobID: str(f.GetOriginalJobId()), Deletable: f.GetIsDeletable(), UsesGPU: boolv(f.GetDoesUseGPU()),
 	}
-	if f.Technology != nil {
-		j.TechnologyID = f.Technology.Id
+	if t := f.GetTechnology(); t != nil {
+		j.TechnologyID = t.Id
 	}
-	if f.ScheduleStatus != nil {
-		j.ScheduleStatus = string(*f.ScheduleStatus)
+	if s := f.GetScheduleStatus(); s != nil {
+		j.ScheduleStatus = string(*s)
 	}
-	if f.Alerting != nil {
-		j.Alerting = jobAlerting(&f.Alerting.JobAlertingFields)
+	if a := f.GetAlerting(); a != nil {
+		j.Alerting = jobAlerting(a)
 	}
-	if f.Resources != nil {
-		j.Resources = jobResources(&f.Resources.ResourcesFields)
+	if r := f.GetResources(); r != nil {
+		j.Resources = jobResources(r)
 	}
-	for _, p := range f.GraphPipelines {
+	for _, p := range f.GetGraphPipelines() {
 		j.PipelineIDs = append(j.PipelineIDs, p.Id)
 	}
 	return j
@@ -117,34 +143,54 @@ func jobInstanceFrom(f *gql.JobInstanceFields) JobInstance {
 	return in
 }
 
-func jobVersions[T any](items []T, get func(*T) *gql.JobVersionFields) []JobVersion {
+func jobVersions(items []gql.JobVersionFields) []JobVersion {
 	out := make([]JobVersion, 0, len(items))
 	for i := range items {
-		out = append(out, jobVersionFrom(get(&items[i])))
+		out = append(out, jobVersionFrom(&items[i]))
 	}
 	return out
 }
 
-func jobInstances[T any](items []T, get func(*T) *gql.JobInstanceFields) []JobInstance {
+func jobInstances(items []gql.JobInstanceFields) []JobInstance {
 	out := make([]JobInstance, 0, len(items))
 	for i := range items {
-		out = append(out, jobInstanceFrom(get(&items[i])))
+		out = append(out, jobInstanceFrom(&items[i]))
 	}
 	return out
 }
 
-func pipelineFrom(f *gql.PipelineFields) Pipeline {
+// pipelineSource is the PipelineFields selection as genqlient generates
+// it: the fragment's type or ListPipelines' written-out one (see
+// jobSource).
+type pipelineSource interface {
+	GetId() string
+	GetName() string
+	GetAlias() string
+	GetDescription() *string
+	GetAlerting() *gql.JobAlertingFields
+	GetHasExecutionVariablesEnabled() *bool
+	GetPipelineInstanceCount() int
+	GetCreationDate() string
+	GetCreator() string
+	GetIsScheduled() bool
+	GetCronScheduling() *string
+	GetScheduleStatus() *gql.ScheduleStatus
+	GetScheduleTimezone() *string
+	GetIsLegacyPipeline() *bool
+}
+
+func pipelineFrom[F pipelineSource](f F) Pipeline {
 	p := Pipeline{
-		ID: f.Id, Name: f.Name, Alias: f.Alias, Description: str(f.Description),
-		ExecutionVariables: boolv(f.HasExecutionVariablesEnabled), InstanceCount: f.PipelineInstanceCount,
-		Created: parseTime(f.CreationDate), Creator: f.Creator, IsScheduled: f.IsScheduled,
-		Cron: str(f.CronScheduling), TimeZone: str(f.ScheduleTimezone), Legacy: boolv(f.IsLegacyPipeline),
+		ID: f.GetId(), Name: f.GetName(), Alias: f.GetAlias(), Description: str(f.GetDescription()),
+		ExecutionVariables: boolv(f.GetHasExecutionVariablesEnabled()), InstanceCount: f.GetPipelineInstanceCount(),
+		Created: parseTime(f.GetCreationDate()), Creator: f.GetCreator(), IsScheduled: f.GetIsScheduled(),
+		Cron: str(f.GetCronScheduling()), TimeZone: str(f.GetScheduleTimezone()), Legacy: boolv(f.GetIsLegacyPipeline()),
 	}
-	if f.ScheduleStatus != nil {
-		p.ScheduleStatus = string(*f.ScheduleStatus)
+	if s := f.GetScheduleStatus(); s != nil {
+		p.ScheduleStatus = string(*s)
 	}
-	if f.Alerting != nil {
-		p.Alerting = jobAlerting(&f.Alerting.JobAlertingFields)
+	if a := f.GetAlerting(); a != nil {
+		p.Alerting = jobAlerting(a)
 	}
 	return p
 }
@@ -236,34 +282,51 @@ func appHistoryFrom(f *gql.AppHistoryFields) *AppHistory {
 	return h
 }
 
-func appFrom(f *gql.AppFields) App {
-	a := App{ID: f.Id, Name: f.Name, Description: str(f.Description), Created: parseTime(f.CreationDate), Creator: f.Creator, Generic: f.IsGenericApp}
-	if f.Technology != nil {
-		a.TechnologyID = f.Technology.Id
+// appSource is the AppFields selection as genqlient generates it: the
+// fragment's type or ListApps' written-out one (see jobSource).
+type appSource interface {
+	GetId() string
+	GetName() string
+	GetDescription() *string
+	GetCreationDate() string
+	GetCreator() string
+	GetIsGenericApp() bool
+	GetTechnology() *gql.AppTechnology
+	GetAlerting() *gql.AppAlerting
+	GetResources() *gql.AppResourcesFields
+	GetCurrentVersion() *gql.AppVersionFields
+	GetHistory() *gql.AppHistoryFields
+	GetLinkedVolumes() []gql.AppLinkedVolume
+}
+
+func appFrom[F appSource](f F) App {
+	a := App{ID: f.GetId(), Name: f.GetName(), Description: str(f.GetDescription()), Created: parseTime(f.GetCreationDate()), Creator: f.GetCreator(), Generic: f.GetIsGenericApp()}
+	if t := f.GetTechnology(); t != nil {
+		a.TechnologyID = t.Id
 	}
-	if f.Alerting != nil {
-		al := &AppAlerting{Emails: f.Alerting.Emails}
-		for _, s := range f.Alerting.StatusList {
+	if fa := f.GetAlerting(); fa != nil {
+		al := &AppAlerting{Emails: fa.Emails}
+		for _, s := range fa.StatusList {
 			al.StatusList = append(al.StatusList, AppStatus(s))
 		}
-		for _, l := range f.Alerting.LoginEmails {
+		for _, l := range fa.LoginEmails {
 			if l.Login != nil {
 				al.Logins = append(al.Logins, *l.Login)
 			}
 		}
 		a.Alerting = al
 	}
-	if f.Resources != nil {
-		a.Resources = appResources(&f.Resources.AppResourcesFields)
+	if r := f.GetResources(); r != nil {
+		a.Resources = appResources(r)
 	}
-	if f.CurrentVersion != nil {
-		v := appVersionFrom(&f.CurrentVersion.AppVersionFields)
+	if cv := f.GetCurrentVersion(); cv != nil {
+		v := appVersionFrom(cv)
 		a.CurrentVersion = &v
 	}
-	if f.History != nil {
-		a.History = appHistoryFrom(&f.History.AppHistoryFields)
+	if h := f.GetHistory(); h != nil {
+		a.History = appHistoryFrom(h)
 	}
-	for _, v := range f.LinkedVolumes {
+	for _, v := range f.GetLinkedVolumes() {
 		a.StorageIDs = append(a.StorageIDs, v.Id)
 	}
 	return a

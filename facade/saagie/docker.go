@@ -15,6 +15,7 @@ func (m *DockerCredentialsManager) List(ctx context.Context, projectID string) (
 	r, err := gql.ListDockerCredentials(ctx, m.c.projects, projectID)
 	var out []DockerCredentials
 	if r != nil {
+		out = sized[DockerCredentials](len(r.AllDockerCredentials))
 		for i := range r.AllDockerCredentials {
 			out = append(out, dockerCredentialsFrom(&r.AllDockerCredentials[i].DockerCredentialsFields))
 		}

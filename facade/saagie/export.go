@@ -158,7 +158,7 @@ func (m *JobManager) export(ctx context.Context, jobID, out string, onlyCurrent 
 		return "", err
 	}
 	for j := range f.Versions {
-		v := jobVersionFrom(&f.Versions[j].JobVersionFields)
+		v := jobVersionFrom(&f.Versions[j])
 		if v.DownloadPath == "" {
 			continue
 		}

@@ -62,6 +62,10 @@ func newGQLEndpoint(c *Client, gateway bool) (*gqlEndpoint, error) {
 
 const jsonContentType = "application/json"
 
+// jsonValues is the header value of Content-Type and Accept of a JSON
+// request, shared by every request (see post).
+var jsonValues = []string{jsonContentType}[:1:1]
+
 // File is an upload sent with a GraphQL multipart request: a job artifact
 // or a catalog archive.
 type File struct {
@@ -118,11 +122,12 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 	}
 	// A query changes nothing: the transport may retry it like a GET, and
 	// its failures never leave the outcome unknown. Mutations go once.
-	readOnly := isQuery(req)
+	info := operation(req)
+	readOnly := info.query
 	if readOnly {
 		ctx = transport.Idempotent(ctx)
 	}
-	body, contentType, err := g.encode(ctx, req)
+	body, contentType, err := g.encode(ctx, info, req)
 	if err != nil {
 		return &facade.DecodeError{Platform: platform, Operation: op, Err: fmt.Errorf("encoding the request: %w", err)}
 	}
@@ -167,42 +172,110 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 	return nil
 }
 
-// queryOps caches, per document and operation name, whether the
-// operation is a query: the generated operations are a fixed set, so each
-// document is parsed once. queryOpsLen bounds it, should other documents
-// ever be sent.
+// opCache holds, per document and operation name, what every call of that
+// operation shares: whether it is a query, and the JSON of the request
+// body's fixed parts. The generated operations are a fixed set, so each
+// document is parsed and encoded once, where encoding/json would escape
+// the whole document (hundreds of bytes of tabs and newlines) on every
+// call. opCacheLen bounds it, should other documents ever be sent.
 var (
-	queryOps    sync.Map // opKey -> bool
-	queryOpsLen atomic.Int32
+	opCache    sync.Map // opKey -> *opInfo
+	opCacheLen atomic.Int32
 )
 
-const maxQueryOps = 1024
+const maxCachedOps = 1024
 
 type opKey struct{ doc, name string }
 
-// isQuery reports whether req's operation is a query (a read), as opposed
-// to a mutation or subscription. A document that does not parse, or whose
-// operation cannot be found, counts as a write: retrying it is the
-// mistake that cannot be undone.
-func isQuery(req *graphql.Request) bool {
+// opInfo is one operation's cached facts.
+type opInfo struct {
+	// query reports a query (a read), as opposed to a mutation or a
+	// subscription.
+	query bool
+	// head is `{"query":<document>` and tail `,"operationName":<name>}`,
+	// JSON-encoded as encoding/json encodes a graphql.Request: the body
+	// is head, the variables member when there are variables, then tail.
+	head, tail []byte
+}
+
+// operation returns the cached facts of req's operation.
+func operation(req *graphql.Request) *opInfo {
 	key := opKey{req.Query, req.OpName}
-	if v, ok := queryOps.Load(key); ok {
-		return v.(bool)
+	if v, ok := opCache.Load(key); ok {
+		return v.(*opInfo)
 	}
-	query := false
-	if doc, err := parser.ParseQuery(&ast.Source{Input: req.Query}); err == nil {
-		for _, op := range doc.Operations {
-			if op.Name == req.OpName || (req.OpName == "" && len(doc.Operations) == 1) {
-				query = op.Operation == ast.Query
-				break
-			}
+	info := &opInfo{query: parseIsQuery(req)}
+	// Marshalling a string cannot fail.
+	doc, _ := json.Marshal(req.Query)
+	name, _ := json.Marshal(req.OpName)
+	info.head = append([]byte(`{"query":`), doc...)
+	info.tail = append(append([]byte(`,"operationName":`), name...), '}')
+	if opCacheLen.Load() < maxCachedOps { // a few over under a race: harmless
+		opCacheLen.Add(1)
+		opCache.Store(key, info)
+	}
+	return info
+}
+
+// isQuery reports whether req's operation is a query (a read), as opposed
+// to a mutation or subscription.
+func isQuery(req *graphql.Request) bool { return operation(req).query }
+
+// parseIsQuery parses req's document for [isQuery]. A document that does
+// not parse, or whose operation cannot be found, counts as a write:
+// retrying it is the mistake that cannot be undone.
+func parseIsQuery(req *graphql.Request) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
+	if err != nil {
+		return false
+	}
+	for _, op := range doc.Operations {
+		if op.Name == req.OpName || (req.OpName == "" && len(doc.Operations) == 1) {
+			return op.Operation == ast.Query
 		}
 	}
-	if queryOpsLen.Load() < maxQueryOps { // a few over under a race: harmless
-		queryOpsLen.Add(1)
-		queryOps.Store(key, query)
+	return false
+}
+
+// bodyEncoder is a reusable buffer with its JSON encoder: encoding the
+// variables straight after the cached head spares a copy of them.
+type bodyEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var bodyEncoders = sync.Pool{New: func() any {
+	e := new(bodyEncoder)
+	e.enc = json.NewEncoder(&e.buf)
+	return e
+}}
+
+// maxPooledBody keeps an upload-sized or huge-variables buffer out of the
+// pool.
+const maxPooledBody = 64 << 10
+
+// body returns the JSON body of req, an operation of info: the bytes
+// json.Marshal(req) gives, in one allocation.
+func (info *opInfo) body(req *graphql.Request) ([]byte, error) {
+	if req.Variables == nil { // omitempty
+		out := make([]byte, 0, len(info.head)+len(info.tail))
+		return append(append(out, info.head...), info.tail...), nil
 	}
-	return query
+	e := bodyEncoders.Get().(*bodyEncoder)
+	defer func() {
+		if e.buf.Cap() <= maxPooledBody {
+			bodyEncoders.Put(e)
+		}
+	}()
+	e.buf.Reset()
+	e.buf.Write(info.head)
+	e.buf.WriteString(`,"variables":`)
+	if err := e.enc.Encode(req.Variables); err != nil {
+		return nil, err
+	}
+	e.buf.Truncate(e.buf.Len() - 1) // Encode ends the value with a newline
+	e.buf.Write(info.tail)
+	return bytes.Clone(e.buf.Bytes()), nil
 }
 
 // post sends one GraphQL request body: what the generated
@@ -213,21 +286,31 @@ func (g *gqlEndpoint) post(ctx context.Context, contentType string, body []byte)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Accept", jsonContentType)
+	// The body stays a *bytes.Reader: net/http sends the headers and such
+	// a body in one write, where any other reader costs a flush (a packet)
+	// of its own. Every JSON request shares one header value slice,
+	// clipped so that an append copies it: layers replace header values,
+	// never write into them (the transport's shared User-Agent value
+	// relies on that too).
+	if contentType == jsonContentType {
+		req.Header["Content-Type"] = jsonValues
+	} else {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header["Accept"] = jsonValues
 	return g.c.http.Do(req)
 }
 
 // encode builds the JSON body, or the multipart body when ctx carries an
 // upload (the GraphQL multipart request convention: operations, map, 0).
-func (g *gqlEndpoint) encode(ctx context.Context, req *graphql.Request) ([]byte, string, error) {
-	ops, err := json.Marshal(req)
+func (g *gqlEndpoint) encode(ctx context.Context, info *opInfo, req *graphql.Request) ([]byte, string, error) {
+	ops, err := info.body(req)
 	if err != nil {
 		return nil, "", err
 	}
 	up, _ := ctx.Value(uploadKey{}).(*upload)
 	if up == nil {
-		return ops, "application/json", nil
+		return ops, jsonContentType, nil
 	}
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

@@ -61,12 +61,13 @@ func (m *JobManager) List(ctx context.Context, projectID string, opts *DetailOpt
 	r, err := gql.ListJobs(ctx, m.c.projects, projectID, inst, vers, only)
 	var out []Job
 	if r != nil {
+		out = sized[Job](len(r.Jobs))
 		for i := range r.Jobs {
 			f := &r.Jobs[i]
-			j := jobFrom(&f.JobFields)
+			j := jobFrom(f)
 			j.ProjectID = projectID
-			j.Versions = jobVersions(f.Versions, func(v *gql.ListJobsJobsJobVersionsJobVersion) *gql.JobVersionFields { return &v.JobVersionFields })
-			j.Instances = jobInstances(f.Instances, func(v *gql.ListJobsJobsJobInstancesJobInstance) *gql.JobInstanceFields { return &v.JobInstanceFields })
+			j.Versions = jobVersions(f.Versions)
+			j.Instances = jobInstances(f.Instances)
 			out = append(out, j)
 		}
 	}
@@ -78,6 +79,7 @@ func (m *JobManager) ListMinimal(ctx context.Context, projectID string) ([]Summa
 	r, err := gql.ListJobsMinimal(ctx, m.c.projects, projectID)
 	var out []Summary
 	if r != nil {
+		out = sized[Summary](len(r.Jobs))
 		for _, j := range r.Jobs {
 			out = append(out, Summary{ID: j.Id, Name: j.Name, Alias: str(j.Alias)})
 		}
@@ -95,8 +97,8 @@ func (m *JobManager) Get(ctx context.Context, id string, opts *DetailOptions) (*
 	f := r.Job
 	j := jobFrom(&f.JobFields)
 	j.ProjectID, j.ProjectName = f.Project.Id, f.Project.Name
-	j.Versions = jobVersions(f.Versions, func(v *gql.GetJobJobVersionsJobVersion) *gql.JobVersionFields { return &v.JobVersionFields })
-	j.Instances = jobInstances(f.Instances, func(v *gql.GetJobJobInstancesJobInstance) *gql.JobInstanceFields { return &v.JobInstanceFields })
+	j.Versions = jobVersions(f.Versions)
+	j.Instances = jobInstances(f.Instances)
 	return &j, err
 }
 
@@ -110,12 +112,8 @@ func (m *JobManager) GetByAlias(ctx context.Context, projectID, alias string, op
 	f := r.JobByAlias
 	j := jobFrom(&f.JobFields)
 	j.ProjectID, j.ProjectName = f.Project.Id, f.Project.Name
-	j.Versions = jobVersions(f.Versions, func(v *gql.GetJobByAliasJobByAliasJobVersionsJobVersion) *gql.JobVersionFields {
-		return &v.JobVersionFields
-	})
-	j.Instances = jobInstances(f.Instances, func(v *gql.GetJobByAliasJobByAliasJobInstancesJobInstance) *gql.JobInstanceFields {
-		return &v.JobInstanceFields
-	})
+	j.Versions = jobVersions(f.Versions)
+	j.Instances = jobInstances(f.Instances)
 	return &j, err
 }
 
@@ -179,9 +177,7 @@ func (m *JobManager) Instances(ctx context.Context, jobID string) iter.Seq2[JobI
 		if r.Job == nil {
 			return paging.Page[JobInstance, int]{}, &NotFoundError{Kind: "job", Key: jobID}
 		}
-		items := jobInstances(r.Job.Instances, func(v *gql.ListJobInstancesJobInstancesJobInstance) *gql.JobInstanceFields {
-			return &v.JobInstanceFields
-		})
+		items := jobInstances(r.Job.Instances)
 		return paging.Page[JobInstance, int]{Items: items, Next: skip + len(items), More: len(items) == instancePage}, nil
 	})
 }

@@ -85,16 +85,18 @@ func (m *PipelineManager) List(ctx context.Context, projectID string, opts *Deta
 	if r == nil || r.Project == nil {
 		return nil, orNotFound(err, "project", projectID)
 	}
-	var out []Pipeline
+	out := sized[Pipeline](len(r.Project.Pipelines))
 	for i := range r.Project.Pipelines {
 		f := &r.Project.Pipelines[i]
-		p := pipelineFrom(&f.PipelineFields)
+		p := pipelineFrom(f)
 		p.ProjectID = projectID
+		p.Versions = sized[PipelineVersion](len(f.Versions))
 		for j := range f.Versions {
-			p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j].PipelineVersionFields))
+			p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j]))
 		}
+		p.Instances = sized[PipelineInstance](len(f.Instances))
 		for j := range f.Instances {
-			p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j].PipelineInstanceFields))
+			p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j]))
 		}
 		out = append(out, p)
 	}
@@ -107,7 +109,7 @@ func (m *PipelineManager) ListMinimal(ctx context.Context, projectID string) ([]
 	if r == nil || r.Project == nil {
 		return nil, orNotFound(err, "project", projectID)
 	}
-	var out []Summary
+	out := sized[Summary](len(r.Project.Pipelines))
 	for _, p := range r.Project.Pipelines {
 		out = append(out, Summary{ID: p.Id, Name: p.Name, Alias: p.Alias})
 	}
@@ -125,10 +127,10 @@ func (m *PipelineManager) Get(ctx context.Context, id string, opts *DetailOption
 	p := pipelineFrom(&f.PipelineFields)
 	p.ProjectID, p.ProjectName = f.Project.Id, f.Project.Name
 	for j := range f.Versions {
-		p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j].PipelineVersionFields))
+		p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j]))
 	}
 	for j := range f.Instances {
-		p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j].PipelineInstanceFields))
+		p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j]))
 	}
 	return &p, err
 }
@@ -144,10 +146,10 @@ func (m *PipelineManager) GetByName(ctx context.Context, projectID, name string,
 	p := pipelineFrom(&f.PipelineFields)
 	p.ProjectID, p.ProjectName = f.Project.Id, f.Project.Name
 	for j := range f.Versions {
-		p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j].PipelineVersionFields))
+		p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j]))
 	}
 	for j := range f.Instances {
-		p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j].PipelineInstanceFields))
+		p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j]))
 	}
 	return &p, err
 }
@@ -163,10 +165,10 @@ func (m *PipelineManager) GetByAlias(ctx context.Context, projectID, alias strin
 	p := pipelineFrom(&f.PipelineFields)
 	p.ProjectID, p.ProjectName = f.Project.Id, f.Project.Name
 	for j := range f.Versions {
-		p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j].PipelineVersionFields))
+		p.Versions = append(p.Versions, pipelineVersionFrom(&f.Versions[j]))
 	}
 	for j := range f.Instances {
-		p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j].PipelineInstanceFields))
+		p.Instances = append(p.Instances, pipelineInstanceFrom(&f.Instances[j]))
 	}
 	return &p, err
 }
@@ -207,7 +209,7 @@ func (m *PipelineManager) Instances(ctx context.Context, pipelineID string) iter
 		}
 		var items []PipelineInstance
 		for i := range r.GraphPipeline.Instances {
-			items = append(items, pipelineInstanceFrom(&r.GraphPipeline.Instances[i].PipelineInstanceFields))
+			items = append(items, pipelineInstanceFrom(&r.GraphPipeline.Instances[i]))
 		}
 		return paging.Page[PipelineInstance, int]{Items: items, Next: skip + len(items), More: len(items) == instancePage}, nil
 	})

@@ -18,6 +18,7 @@ func (m *ProjectManager) List(ctx context.Context) ([]Project, error) {
 	r, err := gql.ListProjects(ctx, m.c.projects)
 	var out []Project
 	if r != nil {
+		out = sized[Project](len(r.Projects))
 		for i := range r.Projects {
 			out = append(out, projectFrom(&r.Projects[i]))
 		}
@@ -91,6 +92,7 @@ func (m *ProjectManager) Rights(ctx context.Context, id string) ([]GroupRight, e
 	r, err := gql.GetProjectRights(ctx, m.c.projects, id)
 	var out []GroupRight
 	if r != nil {
+		out = sized[GroupRight](len(r.Rights))
 		for _, g := range r.Rights {
 			gr := GroupRight{Group: g.Name, AllProjects: g.IsAllProjects}
 			if g.Role != nil {

@@ -17,7 +17,7 @@ func (m *StorageManager) List(ctx context.Context, projectID string) ([]Storage,
 	if r == nil || r.Project == nil {
 		return nil, orNotFound(err, "project", projectID)
 	}
-	var out []Storage
+	out := sized[Storage](len(r.Project.Volumes))
 	for i := range r.Project.Volumes {
 		out = append(out, storageFrom(&r.Project.Volumes[i].VolumeFields))
 	}

@@ -389,6 +389,22 @@ type AddJobVersionResponse struct {
 // GetAddJobVersion returns AddJobVersionResponse.AddJobVersion, and is useful for accessing the field via an interface.
 func (v *AddJobVersionResponse) GetAddJobVersion() AddJobVersionAddJobVersion { return v.AddJobVersion }
 
+// AppAlerting includes the requested fields of the GraphQL type AppAlerting.
+type AppAlerting struct {
+	Emails      []string                          `json:"emails"`
+	StatusList  []AppStatus                       `json:"statusList"`
+	LoginEmails []AppAlertingLoginEmailsUserEmail `json:"loginEmails"`
+}
+
+// GetEmails returns AppAlerting.Emails, and is useful for accessing the field via an interface.
+func (v *AppAlerting) GetEmails() []string { return v.Emails }
+
+// GetStatusList returns AppAlerting.StatusList, and is useful for accessing the field via an interface.
+func (v *AppAlerting) GetStatusList() []AppStatus { return v.StatusList }
+
+// GetLoginEmails returns AppAlerting.LoginEmails, and is useful for accessing the field via an interface.
+func (v *AppAlerting) GetLoginEmails() []AppAlertingLoginEmailsUserEmail { return v.LoginEmails }
+
 type AppAlertingInput struct {
 	Emails     []string    `json:"emails"`
 	Logins     []string    `json:"logins"`
@@ -403,6 +419,18 @@ func (v *AppAlertingInput) GetLogins() []string { return v.Logins }
 
 // GetStatusList returns AppAlertingInput.StatusList, and is useful for accessing the field via an interface.
 func (v *AppAlertingInput) GetStatusList() []AppStatus { return v.StatusList }
+
+// AppAlertingLoginEmailsUserEmail includes the requested fields of the GraphQL type UserEmail.
+type AppAlertingLoginEmailsUserEmail struct {
+	Login *string `json:"login"`
+	Email string  `json:"email"`
+}
+
+// GetLogin returns AppAlertingLoginEmailsUserEmail.Login, and is useful for accessing the field via an interface.
+func (v *AppAlertingLoginEmailsUserEmail) GetLogin() *string { return v.Login }
+
+// GetEmail returns AppAlertingLoginEmailsUserEmail.Email, and is useful for accessing the field via an interface.
+func (v *AppAlertingLoginEmailsUserEmail) GetEmail() string { return v.Email }
 
 type AppDockerInput struct {
 	Image               string  `json:"image"`
@@ -438,20 +466,21 @@ func (v *AppEditionInput) GetAlerting() *AppAlertingInput { return v.Alerting }
 // GetResources returns AppEditionInput.Resources, and is useful for accessing the field via an interface.
 func (v *AppEditionInput) GetResources() *AppResourceInput { return v.Resources }
 
-// AppFields includes the GraphQL fields of App requested by the fragment AppFields.
+// ListApps writes these fields out rather than spreading the fragment (see
+// ListJobs); keep both selections alike.
 type AppFields struct {
-	Id             string                                     `json:"id"`
-	Name           string                                     `json:"name"`
-	Description    *string                                    `json:"description"`
-	CreationDate   string                                     `json:"creationDate"`
-	Creator        string                                     `json:"creator"`
-	IsGenericApp   bool                                       `json:"isGenericApp"`
-	Technology     *AppFieldsTechnology                       `json:"technology"`
-	Alerting       *AppFieldsAlertingAppAlerting              `json:"alerting"`
-	Resources      *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
-	CurrentVersion *AppFieldsCurrentVersionAppVersion         `json:"currentVersion"`
-	History        *AppFieldsHistoryAppHistory                `json:"history"`
-	LinkedVolumes  []AppFieldsLinkedVolumesVolume             `json:"linkedVolumes"`
+	Id             string              `json:"id"`
+	Name           string              `json:"name"`
+	Description    *string             `json:"description"`
+	CreationDate   string              `json:"creationDate"`
+	Creator        string              `json:"creator"`
+	IsGenericApp   bool                `json:"isGenericApp"`
+	Technology     *AppTechnology      `json:"technology"`
+	Alerting       *AppAlerting        `json:"alerting"`
+	Resources      *AppResourcesFields `json:"resources"`
+	CurrentVersion *AppVersionFields   `json:"currentVersion"`
+	History        *AppHistoryFields   `json:"history"`
+	LinkedVolumes  []AppLinkedVolume   `json:"linkedVolumes"`
 }
 
 // GetId returns AppFields.Id, and is useful for accessing the field via an interface.
@@ -473,373 +502,22 @@ func (v *AppFields) GetCreator() string { return v.Creator }
 func (v *AppFields) GetIsGenericApp() bool { return v.IsGenericApp }
 
 // GetTechnology returns AppFields.Technology, and is useful for accessing the field via an interface.
-func (v *AppFields) GetTechnology() *AppFieldsTechnology { return v.Technology }
+func (v *AppFields) GetTechnology() *AppTechnology { return v.Technology }
 
 // GetAlerting returns AppFields.Alerting, and is useful for accessing the field via an interface.
-func (v *AppFields) GetAlerting() *AppFieldsAlertingAppAlerting { return v.Alerting }
+func (v *AppFields) GetAlerting() *AppAlerting { return v.Alerting }
 
 // GetResources returns AppFields.Resources, and is useful for accessing the field via an interface.
-func (v *AppFields) GetResources() *AppFieldsResourcesAppResourceRequestLimit { return v.Resources }
+func (v *AppFields) GetResources() *AppResourcesFields { return v.Resources }
 
 // GetCurrentVersion returns AppFields.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *AppFields) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion { return v.CurrentVersion }
+func (v *AppFields) GetCurrentVersion() *AppVersionFields { return v.CurrentVersion }
 
 // GetHistory returns AppFields.History, and is useful for accessing the field via an interface.
-func (v *AppFields) GetHistory() *AppFieldsHistoryAppHistory { return v.History }
+func (v *AppFields) GetHistory() *AppHistoryFields { return v.History }
 
 // GetLinkedVolumes returns AppFields.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *AppFields) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume { return v.LinkedVolumes }
-
-// AppFieldsAlertingAppAlerting includes the requested fields of the GraphQL type AppAlerting.
-type AppFieldsAlertingAppAlerting struct {
-	Emails      []string                                           `json:"emails"`
-	StatusList  []AppStatus                                        `json:"statusList"`
-	LoginEmails []AppFieldsAlertingAppAlertingLoginEmailsUserEmail `json:"loginEmails"`
-}
-
-// GetEmails returns AppFieldsAlertingAppAlerting.Emails, and is useful for accessing the field via an interface.
-func (v *AppFieldsAlertingAppAlerting) GetEmails() []string { return v.Emails }
-
-// GetStatusList returns AppFieldsAlertingAppAlerting.StatusList, and is useful for accessing the field via an interface.
-func (v *AppFieldsAlertingAppAlerting) GetStatusList() []AppStatus { return v.StatusList }
-
-// GetLoginEmails returns AppFieldsAlertingAppAlerting.LoginEmails, and is useful for accessing the field via an interface.
-func (v *AppFieldsAlertingAppAlerting) GetLoginEmails() []AppFieldsAlertingAppAlertingLoginEmailsUserEmail {
-	return v.LoginEmails
-}
-
-// AppFieldsAlertingAppAlertingLoginEmailsUserEmail includes the requested fields of the GraphQL type UserEmail.
-type AppFieldsAlertingAppAlertingLoginEmailsUserEmail struct {
-	Login *string `json:"login"`
-	Email string  `json:"email"`
-}
-
-// GetLogin returns AppFieldsAlertingAppAlertingLoginEmailsUserEmail.Login, and is useful for accessing the field via an interface.
-func (v *AppFieldsAlertingAppAlertingLoginEmailsUserEmail) GetLogin() *string { return v.Login }
-
-// GetEmail returns AppFieldsAlertingAppAlertingLoginEmailsUserEmail.Email, and is useful for accessing the field via an interface.
-func (v *AppFieldsAlertingAppAlertingLoginEmailsUserEmail) GetEmail() string { return v.Email }
-
-// AppFieldsCurrentVersionAppVersion includes the requested fields of the GraphQL type AppVersion.
-type AppFieldsCurrentVersionAppVersion struct {
-	AppVersionFields `json:"-"`
-}
-
-// GetNumber returns AppFieldsCurrentVersionAppVersion.Number, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetNumber() int { return v.AppVersionFields.Number }
-
-// GetCreationDate returns AppFieldsCurrentVersionAppVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetCreationDate() string {
-	return v.AppVersionFields.CreationDate
-}
-
-// GetReleaseNote returns AppFieldsCurrentVersionAppVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetReleaseNote() *string {
-	return v.AppVersionFields.ReleaseNote
-}
-
-// GetDockerInfo returns AppFieldsCurrentVersionAppVersion.DockerInfo, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetDockerInfo() *AppVersionFieldsDockerInfoAppDocker {
-	return v.AppVersionFields.DockerInfo
-}
-
-// GetRuntimeContextId returns AppFieldsCurrentVersionAppVersion.RuntimeContextId, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetRuntimeContextId() *string {
-	return v.AppVersionFields.RuntimeContextId
-}
-
-// GetCreator returns AppFieldsCurrentVersionAppVersion.Creator, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetCreator() string { return v.AppVersionFields.Creator }
-
-// GetIsMajor returns AppFieldsCurrentVersionAppVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetIsMajor() *bool { return v.AppVersionFields.IsMajor }
-
-// GetPorts returns AppFieldsCurrentVersionAppVersion.Ports, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetPorts() []AppVersionFieldsPortsPort {
-	return v.AppVersionFields.Ports
-}
-
-// GetVolumesWithPath returns AppFieldsCurrentVersionAppVersion.VolumesWithPath, and is useful for accessing the field via an interface.
-func (v *AppFieldsCurrentVersionAppVersion) GetVolumesWithPath() []AppVersionFieldsVolumesWithPathVolumeWithPath {
-	return v.AppVersionFields.VolumesWithPath
-}
-
-func (v *AppFieldsCurrentVersionAppVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*AppFieldsCurrentVersionAppVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.AppFieldsCurrentVersionAppVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.AppVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalAppFieldsCurrentVersionAppVersion struct {
-	Number int `json:"number"`
-
-	CreationDate string `json:"creationDate"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	DockerInfo *AppVersionFieldsDockerInfoAppDocker `json:"dockerInfo"`
-
-	RuntimeContextId *string `json:"runtimeContextId"`
-
-	Creator string `json:"creator"`
-
-	IsMajor *bool `json:"isMajor"`
-
-	Ports []AppVersionFieldsPortsPort `json:"ports"`
-
-	VolumesWithPath []AppVersionFieldsVolumesWithPathVolumeWithPath `json:"volumesWithPath"`
-}
-
-func (v *AppFieldsCurrentVersionAppVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *AppFieldsCurrentVersionAppVersion) __premarshalJSON() (*__premarshalAppFieldsCurrentVersionAppVersion, error) {
-	var retval __premarshalAppFieldsCurrentVersionAppVersion
-
-	retval.Number = v.AppVersionFields.Number
-	retval.CreationDate = v.AppVersionFields.CreationDate
-	retval.ReleaseNote = v.AppVersionFields.ReleaseNote
-	retval.DockerInfo = v.AppVersionFields.DockerInfo
-	retval.RuntimeContextId = v.AppVersionFields.RuntimeContextId
-	retval.Creator = v.AppVersionFields.Creator
-	retval.IsMajor = v.AppVersionFields.IsMajor
-	retval.Ports = v.AppVersionFields.Ports
-	retval.VolumesWithPath = v.AppVersionFields.VolumesWithPath
-	return &retval, nil
-}
-
-// AppFieldsHistoryAppHistory includes the requested fields of the GraphQL type AppHistory.
-type AppFieldsHistoryAppHistory struct {
-	AppHistoryFields `json:"-"`
-}
-
-// GetId returns AppFieldsHistoryAppHistory.Id, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetId() string { return v.AppHistoryFields.Id }
-
-// GetRunningVersionNumber returns AppFieldsHistoryAppHistory.RunningVersionNumber, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetRunningVersionNumber() int {
-	return v.AppHistoryFields.RunningVersionNumber
-}
-
-// GetCurrentStatus returns AppFieldsHistoryAppHistory.CurrentStatus, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetCurrentStatus() AppStatus {
-	return v.AppHistoryFields.CurrentStatus
-}
-
-// GetCurrentStatusReason returns AppFieldsHistoryAppHistory.CurrentStatusReason, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetCurrentStatusReason() *string {
-	return v.AppHistoryFields.CurrentStatusReason
-}
-
-// GetCurrentExecutionId returns AppFieldsHistoryAppHistory.CurrentExecutionId, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetCurrentExecutionId() *string {
-	return v.AppHistoryFields.CurrentExecutionId
-}
-
-// GetCurrentDockerInfo returns AppFieldsHistoryAppHistory.CurrentDockerInfo, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetCurrentDockerInfo() *AppHistoryFieldsCurrentDockerInfoAppDocker {
-	return v.AppHistoryFields.CurrentDockerInfo
-}
-
-// GetStartTime returns AppFieldsHistoryAppHistory.StartTime, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetStartTime() *string { return v.AppHistoryFields.StartTime }
-
-// GetStopTime returns AppFieldsHistoryAppHistory.StopTime, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetStopTime() *string { return v.AppHistoryFields.StopTime }
-
-// GetAuthor returns AppFieldsHistoryAppHistory.Author, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetAuthor() *string { return v.AppHistoryFields.Author }
-
-// GetTriggerType returns AppFieldsHistoryAppHistory.TriggerType, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetTriggerType() *TriggerType {
-	return v.AppHistoryFields.TriggerType
-}
-
-// GetCountEvents returns AppFieldsHistoryAppHistory.CountEvents, and is useful for accessing the field via an interface.
-func (v *AppFieldsHistoryAppHistory) GetCountEvents() *int { return v.AppHistoryFields.CountEvents }
-
-func (v *AppFieldsHistoryAppHistory) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*AppFieldsHistoryAppHistory
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.AppFieldsHistoryAppHistory = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.AppHistoryFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalAppFieldsHistoryAppHistory struct {
-	Id string `json:"id"`
-
-	RunningVersionNumber int `json:"runningVersionNumber"`
-
-	CurrentStatus AppStatus `json:"currentStatus"`
-
-	CurrentStatusReason *string `json:"currentStatusReason"`
-
-	CurrentExecutionId *string `json:"currentExecutionId"`
-
-	CurrentDockerInfo *AppHistoryFieldsCurrentDockerInfoAppDocker `json:"currentDockerInfo"`
-
-	StartTime *string `json:"startTime"`
-
-	StopTime *string `json:"stopTime"`
-
-	Author *string `json:"author"`
-
-	TriggerType *TriggerType `json:"triggerType"`
-
-	CountEvents *int `json:"countEvents"`
-}
-
-func (v *AppFieldsHistoryAppHistory) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *AppFieldsHistoryAppHistory) __premarshalJSON() (*__premarshalAppFieldsHistoryAppHistory, error) {
-	var retval __premarshalAppFieldsHistoryAppHistory
-
-	retval.Id = v.AppHistoryFields.Id
-	retval.RunningVersionNumber = v.AppHistoryFields.RunningVersionNumber
-	retval.CurrentStatus = v.AppHistoryFields.CurrentStatus
-	retval.CurrentStatusReason = v.AppHistoryFields.CurrentStatusReason
-	retval.CurrentExecutionId = v.AppHistoryFields.CurrentExecutionId
-	retval.CurrentDockerInfo = v.AppHistoryFields.CurrentDockerInfo
-	retval.StartTime = v.AppHistoryFields.StartTime
-	retval.StopTime = v.AppHistoryFields.StopTime
-	retval.Author = v.AppHistoryFields.Author
-	retval.TriggerType = v.AppHistoryFields.TriggerType
-	retval.CountEvents = v.AppHistoryFields.CountEvents
-	return &retval, nil
-}
-
-// AppFieldsLinkedVolumesVolume includes the requested fields of the GraphQL type Volume.
-type AppFieldsLinkedVolumesVolume struct {
-	Id   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// GetId returns AppFieldsLinkedVolumesVolume.Id, and is useful for accessing the field via an interface.
-func (v *AppFieldsLinkedVolumesVolume) GetId() string { return v.Id }
-
-// GetName returns AppFieldsLinkedVolumesVolume.Name, and is useful for accessing the field via an interface.
-func (v *AppFieldsLinkedVolumesVolume) GetName() string { return v.Name }
-
-// AppFieldsResourcesAppResourceRequestLimit includes the requested fields of the GraphQL type AppResourceRequestLimit.
-type AppFieldsResourcesAppResourceRequestLimit struct {
-	AppResourcesFields `json:"-"`
-}
-
-// GetCpu returns AppFieldsResourcesAppResourceRequestLimit.Cpu, and is useful for accessing the field via an interface.
-func (v *AppFieldsResourcesAppResourceRequestLimit) GetCpu() *AppResourcesFieldsCpuResourceRequestLimit {
-	return v.AppResourcesFields.Cpu
-}
-
-// GetMemory returns AppFieldsResourcesAppResourceRequestLimit.Memory, and is useful for accessing the field via an interface.
-func (v *AppFieldsResourcesAppResourceRequestLimit) GetMemory() *AppResourcesFieldsMemoryResourceRequestLimit {
-	return v.AppResourcesFields.Memory
-}
-
-func (v *AppFieldsResourcesAppResourceRequestLimit) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*AppFieldsResourcesAppResourceRequestLimit
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.AppFieldsResourcesAppResourceRequestLimit = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.AppResourcesFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalAppFieldsResourcesAppResourceRequestLimit struct {
-	Cpu *AppResourcesFieldsCpuResourceRequestLimit `json:"cpu"`
-
-	Memory *AppResourcesFieldsMemoryResourceRequestLimit `json:"memory"`
-}
-
-func (v *AppFieldsResourcesAppResourceRequestLimit) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *AppFieldsResourcesAppResourceRequestLimit) __premarshalJSON() (*__premarshalAppFieldsResourcesAppResourceRequestLimit, error) {
-	var retval __premarshalAppFieldsResourcesAppResourceRequestLimit
-
-	retval.Cpu = v.AppResourcesFields.Cpu
-	retval.Memory = v.AppResourcesFields.Memory
-	return &retval, nil
-}
-
-// AppFieldsTechnology includes the requested fields of the GraphQL type Technology.
-// The GraphQL type's documentation follows.
-//
-// A catalog technology as the Projects API sees it: only its id; details come from the gateway.
-type AppFieldsTechnology struct {
-	Id string `json:"id"`
-}
-
-// GetId returns AppFieldsTechnology.Id, and is useful for accessing the field via an interface.
-func (v *AppFieldsTechnology) GetId() string { return v.Id }
+func (v *AppFields) GetLinkedVolumes() []AppLinkedVolume { return v.LinkedVolumes }
 
 // AppHistoryFields includes the GraphQL fields of AppHistory requested by the fragment AppHistoryFields.
 type AppHistoryFields struct {
@@ -936,6 +614,18 @@ func (v *AppInput) GetAlerting() *AppAlertingInput { return v.Alerting }
 // GetResources returns AppInput.Resources, and is useful for accessing the field via an interface.
 func (v *AppInput) GetResources() *AppResourceInput { return v.Resources }
 
+// AppLinkedVolume includes the requested fields of the GraphQL type Volume.
+type AppLinkedVolume struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns AppLinkedVolume.Id, and is useful for accessing the field via an interface.
+func (v *AppLinkedVolume) GetId() string { return v.Id }
+
+// GetName returns AppLinkedVolume.Name, and is useful for accessing the field via an interface.
+func (v *AppLinkedVolume) GetName() string { return v.Name }
+
 type AppResourceInput struct {
 	Cpu    *ResourceRequestLimitInput `json:"cpu"`
 	Memory *ResourceRequestLimitInput `json:"memory"`
@@ -1016,6 +706,17 @@ var AllAppStatus = []AppStatus{
 	AppStatusFailed,
 	AppStatusUnknown,
 }
+
+// AppTechnology includes the requested fields of the GraphQL type Technology.
+// The GraphQL type's documentation follows.
+//
+// A catalog technology as the Projects API sees it: only its id; details come from the gateway.
+type AppTechnology struct {
+	Id string `json:"id"`
+}
+
+// GetId returns AppTechnology.Id, and is useful for accessing the field via an interface.
+func (v *AppTechnology) GetId() string { return v.Id }
 
 // AppVersionFields includes the GraphQL fields of AppVersion requested by the fragment AppVersionFields.
 type AppVersionFields struct {
@@ -1349,28 +1050,22 @@ func (v *CreateAppCreateApp) GetCreator() string { return v.AppFields.Creator }
 func (v *CreateAppCreateApp) GetIsGenericApp() bool { return v.AppFields.IsGenericApp }
 
 // GetTechnology returns CreateAppCreateApp.Technology, and is useful for accessing the field via an interface.
-func (v *CreateAppCreateApp) GetTechnology() *AppFieldsTechnology { return v.AppFields.Technology }
+func (v *CreateAppCreateApp) GetTechnology() *AppTechnology { return v.AppFields.Technology }
 
 // GetAlerting returns CreateAppCreateApp.Alerting, and is useful for accessing the field via an interface.
-func (v *CreateAppCreateApp) GetAlerting() *AppFieldsAlertingAppAlerting { return v.AppFields.Alerting }
+func (v *CreateAppCreateApp) GetAlerting() *AppAlerting { return v.AppFields.Alerting }
 
 // GetResources returns CreateAppCreateApp.Resources, and is useful for accessing the field via an interface.
-func (v *CreateAppCreateApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
-	return v.AppFields.Resources
-}
+func (v *CreateAppCreateApp) GetResources() *AppResourcesFields { return v.AppFields.Resources }
 
 // GetCurrentVersion returns CreateAppCreateApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *CreateAppCreateApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
-	return v.AppFields.CurrentVersion
-}
+func (v *CreateAppCreateApp) GetCurrentVersion() *AppVersionFields { return v.AppFields.CurrentVersion }
 
 // GetHistory returns CreateAppCreateApp.History, and is useful for accessing the field via an interface.
-func (v *CreateAppCreateApp) GetHistory() *AppFieldsHistoryAppHistory { return v.AppFields.History }
+func (v *CreateAppCreateApp) GetHistory() *AppHistoryFields { return v.AppFields.History }
 
 // GetLinkedVolumes returns CreateAppCreateApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *CreateAppCreateApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
-	return v.AppFields.LinkedVolumes
-}
+func (v *CreateAppCreateApp) GetLinkedVolumes() []AppLinkedVolume { return v.AppFields.LinkedVolumes }
 
 func (v *CreateAppCreateApp) UnmarshalJSON(b []byte) error {
 
@@ -1410,17 +1105,17 @@ type __premarshalCreateAppCreateApp struct {
 
 	IsGenericApp bool `json:"isGenericApp"`
 
-	Technology *AppFieldsTechnology `json:"technology"`
+	Technology *AppTechnology `json:"technology"`
 
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
+	Alerting *AppAlerting `json:"alerting"`
 
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
+	Resources *AppResourcesFields `json:"resources"`
 
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
+	CurrentVersion *AppVersionFields `json:"currentVersion"`
 
-	History *AppFieldsHistoryAppHistory `json:"history"`
+	History *AppHistoryFields `json:"history"`
 
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
+	LinkedVolumes []AppLinkedVolume `json:"linkedVolumes"`
 }
 
 func (v *CreateAppCreateApp) MarshalJSON() ([]byte, error) {
@@ -2293,28 +1988,22 @@ func (v *EditAppEditApp) GetCreator() string { return v.AppFields.Creator }
 func (v *EditAppEditApp) GetIsGenericApp() bool { return v.AppFields.IsGenericApp }
 
 // GetTechnology returns EditAppEditApp.Technology, and is useful for accessing the field via an interface.
-func (v *EditAppEditApp) GetTechnology() *AppFieldsTechnology { return v.AppFields.Technology }
+func (v *EditAppEditApp) GetTechnology() *AppTechnology { return v.AppFields.Technology }
 
 // GetAlerting returns EditAppEditApp.Alerting, and is useful for accessing the field via an interface.
-func (v *EditAppEditApp) GetAlerting() *AppFieldsAlertingAppAlerting { return v.AppFields.Alerting }
+func (v *EditAppEditApp) GetAlerting() *AppAlerting { return v.AppFields.Alerting }
 
 // GetResources returns EditAppEditApp.Resources, and is useful for accessing the field via an interface.
-func (v *EditAppEditApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
-	return v.AppFields.Resources
-}
+func (v *EditAppEditApp) GetResources() *AppResourcesFields { return v.AppFields.Resources }
 
 // GetCurrentVersion returns EditAppEditApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *EditAppEditApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
-	return v.AppFields.CurrentVersion
-}
+func (v *EditAppEditApp) GetCurrentVersion() *AppVersionFields { return v.AppFields.CurrentVersion }
 
 // GetHistory returns EditAppEditApp.History, and is useful for accessing the field via an interface.
-func (v *EditAppEditApp) GetHistory() *AppFieldsHistoryAppHistory { return v.AppFields.History }
+func (v *EditAppEditApp) GetHistory() *AppHistoryFields { return v.AppFields.History }
 
 // GetLinkedVolumes returns EditAppEditApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *EditAppEditApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
-	return v.AppFields.LinkedVolumes
-}
+func (v *EditAppEditApp) GetLinkedVolumes() []AppLinkedVolume { return v.AppFields.LinkedVolumes }
 
 func (v *EditAppEditApp) UnmarshalJSON(b []byte) error {
 
@@ -2354,17 +2043,17 @@ type __premarshalEditAppEditApp struct {
 
 	IsGenericApp bool `json:"isGenericApp"`
 
-	Technology *AppFieldsTechnology `json:"technology"`
+	Technology *AppTechnology `json:"technology"`
 
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
+	Alerting *AppAlerting `json:"alerting"`
 
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
+	Resources *AppResourcesFields `json:"resources"`
 
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
+	CurrentVersion *AppVersionFields `json:"currentVersion"`
 
-	History *AppFieldsHistoryAppHistory `json:"history"`
+	History *AppHistoryFields `json:"history"`
 
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
+	LinkedVolumes []AppLinkedVolume `json:"linkedVolumes"`
 }
 
 func (v *EditAppEditApp) MarshalJSON() ([]byte, error) {
@@ -2423,7 +2112,7 @@ func (v *EditJobEditJob) GetDescription() *string { return v.JobFields.Descripti
 func (v *EditJobEditJob) GetCategory() string { return v.JobFields.Category }
 
 // GetTechnology returns EditJobEditJob.Technology, and is useful for accessing the field via an interface.
-func (v *EditJobEditJob) GetTechnology() *JobFieldsTechnology { return v.JobFields.Technology }
+func (v *EditJobEditJob) GetTechnology() *JobTechnology { return v.JobFields.Technology }
 
 // GetCountJobInstance returns EditJobEditJob.CountJobInstance, and is useful for accessing the field via an interface.
 func (v *EditJobEditJob) GetCountJobInstance() *int { return v.JobFields.CountJobInstance }
@@ -2441,9 +2130,7 @@ func (v *EditJobEditJob) GetScheduleStatus() *ScheduleStatus { return v.JobField
 func (v *EditJobEditJob) GetScheduleTimezone() *string { return v.JobFields.ScheduleTimezone }
 
 // GetAlerting returns EditJobEditJob.Alerting, and is useful for accessing the field via an interface.
-func (v *EditJobEditJob) GetAlerting() *JobFieldsAlertingJobPipelineAlerting {
-	return v.JobFields.Alerting
-}
+func (v *EditJobEditJob) GetAlerting() *JobAlertingFields { return v.JobFields.Alerting }
 
 // GetIsStreaming returns EditJobEditJob.IsStreaming, and is useful for accessing the field via an interface.
 func (v *EditJobEditJob) GetIsStreaming() bool { return v.JobFields.IsStreaming }
@@ -2467,14 +2154,10 @@ func (v *EditJobEditJob) GetIsDeletable() bool { return v.JobFields.IsDeletable 
 func (v *EditJobEditJob) GetDoesUseGPU() *bool { return v.JobFields.DoesUseGPU }
 
 // GetResources returns EditJobEditJob.Resources, and is useful for accessing the field via an interface.
-func (v *EditJobEditJob) GetResources() *JobFieldsResourcesJobResourceRequestLimit {
-	return v.JobFields.Resources
-}
+func (v *EditJobEditJob) GetResources() *ResourcesFields { return v.JobFields.Resources }
 
 // GetGraphPipelines returns EditJobEditJob.GraphPipelines, and is useful for accessing the field via an interface.
-func (v *EditJobEditJob) GetGraphPipelines() []JobFieldsGraphPipelinesPipeline {
-	return v.JobFields.GraphPipelines
-}
+func (v *EditJobEditJob) GetGraphPipelines() []JobGraphPipeline { return v.JobFields.GraphPipelines }
 
 func (v *EditJobEditJob) UnmarshalJSON(b []byte) error {
 
@@ -2512,7 +2195,7 @@ type __premarshalEditJobEditJob struct {
 
 	Category string `json:"category"`
 
-	Technology *JobFieldsTechnology `json:"technology"`
+	Technology *JobTechnology `json:"technology"`
 
 	CountJobInstance *int `json:"countJobInstance"`
 
@@ -2524,7 +2207,7 @@ type __premarshalEditJobEditJob struct {
 
 	ScheduleTimezone *string `json:"scheduleTimezone"`
 
-	Alerting *JobFieldsAlertingJobPipelineAlerting `json:"alerting"`
+	Alerting *JobAlertingFields `json:"alerting"`
 
 	IsStreaming bool `json:"isStreaming"`
 
@@ -2540,9 +2223,9 @@ type __premarshalEditJobEditJob struct {
 
 	DoesUseGPU *bool `json:"doesUseGPU"`
 
-	Resources *JobFieldsResourcesJobResourceRequestLimit `json:"resources"`
+	Resources *ResourcesFields `json:"resources"`
 
-	GraphPipelines []JobFieldsGraphPipelinesPipeline `json:"graphPipelines"`
+	GraphPipelines []JobGraphPipeline `json:"graphPipelines"`
 }
 
 func (v *EditJobEditJob) MarshalJSON() ([]byte, error) {
@@ -2606,9 +2289,7 @@ func (v *EditPipelineEditPipeline) GetAlias() string { return v.PipelineFields.A
 func (v *EditPipelineEditPipeline) GetDescription() *string { return v.PipelineFields.Description }
 
 // GetAlerting returns EditPipelineEditPipeline.Alerting, and is useful for accessing the field via an interface.
-func (v *EditPipelineEditPipeline) GetAlerting() *PipelineFieldsAlertingJobPipelineAlerting {
-	return v.PipelineFields.Alerting
-}
+func (v *EditPipelineEditPipeline) GetAlerting() *JobAlertingFields { return v.PipelineFields.Alerting }
 
 // GetHasExecutionVariablesEnabled returns EditPipelineEditPipeline.HasExecutionVariablesEnabled, and is useful for accessing the field via an interface.
 func (v *EditPipelineEditPipeline) GetHasExecutionVariablesEnabled() *bool {
@@ -2683,7 +2364,7 @@ type __premarshalEditPipelineEditPipeline struct {
 
 	Description *string `json:"description"`
 
-	Alerting *PipelineFieldsAlertingJobPipelineAlerting `json:"alerting"`
+	Alerting *JobAlertingFields `json:"alerting"`
 
 	HasExecutionVariablesEnabled *bool `json:"hasExecutionVariablesEnabled"`
 
@@ -3080,15 +2761,15 @@ func (v *ExtraTechnologyInput) GetVersion() string { return v.Version }
 // GetAppApp includes the requested fields of the GraphQL type App.
 type GetAppApp struct {
 	AppFields `json:"-"`
-	Project   GetAppAppProject              `json:"project"`
-	Versions  []GetAppAppVersionsAppVersion `json:"versions"`
+	Project   GetAppAppProject   `json:"project"`
+	Versions  []AppVersionFields `json:"versions"`
 }
 
 // GetProject returns GetAppApp.Project, and is useful for accessing the field via an interface.
 func (v *GetAppApp) GetProject() GetAppAppProject { return v.Project }
 
 // GetVersions returns GetAppApp.Versions, and is useful for accessing the field via an interface.
-func (v *GetAppApp) GetVersions() []GetAppAppVersionsAppVersion { return v.Versions }
+func (v *GetAppApp) GetVersions() []AppVersionFields { return v.Versions }
 
 // GetId returns GetAppApp.Id, and is useful for accessing the field via an interface.
 func (v *GetAppApp) GetId() string { return v.AppFields.Id }
@@ -3109,28 +2790,22 @@ func (v *GetAppApp) GetCreator() string { return v.AppFields.Creator }
 func (v *GetAppApp) GetIsGenericApp() bool { return v.AppFields.IsGenericApp }
 
 // GetTechnology returns GetAppApp.Technology, and is useful for accessing the field via an interface.
-func (v *GetAppApp) GetTechnology() *AppFieldsTechnology { return v.AppFields.Technology }
+func (v *GetAppApp) GetTechnology() *AppTechnology { return v.AppFields.Technology }
 
 // GetAlerting returns GetAppApp.Alerting, and is useful for accessing the field via an interface.
-func (v *GetAppApp) GetAlerting() *AppFieldsAlertingAppAlerting { return v.AppFields.Alerting }
+func (v *GetAppApp) GetAlerting() *AppAlerting { return v.AppFields.Alerting }
 
 // GetResources returns GetAppApp.Resources, and is useful for accessing the field via an interface.
-func (v *GetAppApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
-	return v.AppFields.Resources
-}
+func (v *GetAppApp) GetResources() *AppResourcesFields { return v.AppFields.Resources }
 
 // GetCurrentVersion returns GetAppApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *GetAppApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
-	return v.AppFields.CurrentVersion
-}
+func (v *GetAppApp) GetCurrentVersion() *AppVersionFields { return v.AppFields.CurrentVersion }
 
 // GetHistory returns GetAppApp.History, and is useful for accessing the field via an interface.
-func (v *GetAppApp) GetHistory() *AppFieldsHistoryAppHistory { return v.AppFields.History }
+func (v *GetAppApp) GetHistory() *AppHistoryFields { return v.AppFields.History }
 
 // GetLinkedVolumes returns GetAppApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *GetAppApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
-	return v.AppFields.LinkedVolumes
-}
+func (v *GetAppApp) GetLinkedVolumes() []AppLinkedVolume { return v.AppFields.LinkedVolumes }
 
 func (v *GetAppApp) UnmarshalJSON(b []byte) error {
 
@@ -3160,7 +2835,7 @@ func (v *GetAppApp) UnmarshalJSON(b []byte) error {
 type __premarshalGetAppApp struct {
 	Project GetAppAppProject `json:"project"`
 
-	Versions []GetAppAppVersionsAppVersion `json:"versions"`
+	Versions []AppVersionFields `json:"versions"`
 
 	Id string `json:"id"`
 
@@ -3174,17 +2849,17 @@ type __premarshalGetAppApp struct {
 
 	IsGenericApp bool `json:"isGenericApp"`
 
-	Technology *AppFieldsTechnology `json:"technology"`
+	Technology *AppTechnology `json:"technology"`
 
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
+	Alerting *AppAlerting `json:"alerting"`
 
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
+	Resources *AppResourcesFields `json:"resources"`
 
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
+	CurrentVersion *AppVersionFields `json:"currentVersion"`
 
-	History *AppFieldsHistoryAppHistory `json:"history"`
+	History *AppHistoryFields `json:"history"`
 
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
+	LinkedVolumes []AppLinkedVolume `json:"linkedVolumes"`
 }
 
 func (v *GetAppApp) MarshalJSON() ([]byte, error) {
@@ -3226,116 +2901,6 @@ func (v *GetAppAppProject) GetId() string { return v.Id }
 
 // GetName returns GetAppAppProject.Name, and is useful for accessing the field via an interface.
 func (v *GetAppAppProject) GetName() string { return v.Name }
-
-// GetAppAppVersionsAppVersion includes the requested fields of the GraphQL type AppVersion.
-type GetAppAppVersionsAppVersion struct {
-	AppVersionFields `json:"-"`
-}
-
-// GetNumber returns GetAppAppVersionsAppVersion.Number, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetNumber() int { return v.AppVersionFields.Number }
-
-// GetCreationDate returns GetAppAppVersionsAppVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetCreationDate() string {
-	return v.AppVersionFields.CreationDate
-}
-
-// GetReleaseNote returns GetAppAppVersionsAppVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetReleaseNote() *string { return v.AppVersionFields.ReleaseNote }
-
-// GetDockerInfo returns GetAppAppVersionsAppVersion.DockerInfo, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetDockerInfo() *AppVersionFieldsDockerInfoAppDocker {
-	return v.AppVersionFields.DockerInfo
-}
-
-// GetRuntimeContextId returns GetAppAppVersionsAppVersion.RuntimeContextId, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetRuntimeContextId() *string {
-	return v.AppVersionFields.RuntimeContextId
-}
-
-// GetCreator returns GetAppAppVersionsAppVersion.Creator, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetCreator() string { return v.AppVersionFields.Creator }
-
-// GetIsMajor returns GetAppAppVersionsAppVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetIsMajor() *bool { return v.AppVersionFields.IsMajor }
-
-// GetPorts returns GetAppAppVersionsAppVersion.Ports, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetPorts() []AppVersionFieldsPortsPort {
-	return v.AppVersionFields.Ports
-}
-
-// GetVolumesWithPath returns GetAppAppVersionsAppVersion.VolumesWithPath, and is useful for accessing the field via an interface.
-func (v *GetAppAppVersionsAppVersion) GetVolumesWithPath() []AppVersionFieldsVolumesWithPathVolumeWithPath {
-	return v.AppVersionFields.VolumesWithPath
-}
-
-func (v *GetAppAppVersionsAppVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetAppAppVersionsAppVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetAppAppVersionsAppVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.AppVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetAppAppVersionsAppVersion struct {
-	Number int `json:"number"`
-
-	CreationDate string `json:"creationDate"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	DockerInfo *AppVersionFieldsDockerInfoAppDocker `json:"dockerInfo"`
-
-	RuntimeContextId *string `json:"runtimeContextId"`
-
-	Creator string `json:"creator"`
-
-	IsMajor *bool `json:"isMajor"`
-
-	Ports []AppVersionFieldsPortsPort `json:"ports"`
-
-	VolumesWithPath []AppVersionFieldsVolumesWithPathVolumeWithPath `json:"volumesWithPath"`
-}
-
-func (v *GetAppAppVersionsAppVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetAppAppVersionsAppVersion) __premarshalJSON() (*__premarshalGetAppAppVersionsAppVersion, error) {
-	var retval __premarshalGetAppAppVersionsAppVersion
-
-	retval.Number = v.AppVersionFields.Number
-	retval.CreationDate = v.AppVersionFields.CreationDate
-	retval.ReleaseNote = v.AppVersionFields.ReleaseNote
-	retval.DockerInfo = v.AppVersionFields.DockerInfo
-	retval.RuntimeContextId = v.AppVersionFields.RuntimeContextId
-	retval.Creator = v.AppVersionFields.Creator
-	retval.IsMajor = v.AppVersionFields.IsMajor
-	retval.Ports = v.AppVersionFields.Ports
-	retval.VolumesWithPath = v.AppVersionFields.VolumesWithPath
-	return &retval, nil
-}
 
 // GetAppHistoryStatusesAppHistoryStatusesStatusWithRecordAt includes the requested fields of the GraphQL type StatusWithRecordAt.
 type GetAppHistoryStatusesAppHistoryStatusesStatusWithRecordAt struct {
@@ -3529,24 +3094,20 @@ func (v *GetDockerCredentialsResponse) GetDockerCredentials() *GetDockerCredenti
 // GetJobByAliasJobByAliasJob includes the requested fields of the GraphQL type Job.
 type GetJobByAliasJobByAliasJob struct {
 	JobFields `json:"-"`
-	Project   GetJobByAliasJobByAliasJobProject              `json:"project"`
-	Versions  []GetJobByAliasJobByAliasJobVersionsJobVersion `json:"versions"`
+	Project   GetJobByAliasJobByAliasJobProject `json:"project"`
+	Versions  []JobVersionFields                `json:"versions"`
 	// Newest first. The only real paging of the API together with the other nested lists.
-	Instances []GetJobByAliasJobByAliasJobInstancesJobInstance `json:"instances"`
+	Instances []JobInstanceFields `json:"instances"`
 }
 
 // GetProject returns GetJobByAliasJobByAliasJob.Project, and is useful for accessing the field via an interface.
 func (v *GetJobByAliasJobByAliasJob) GetProject() GetJobByAliasJobByAliasJobProject { return v.Project }
 
 // GetVersions returns GetJobByAliasJobByAliasJob.Versions, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJob) GetVersions() []GetJobByAliasJobByAliasJobVersionsJobVersion {
-	return v.Versions
-}
+func (v *GetJobByAliasJobByAliasJob) GetVersions() []JobVersionFields { return v.Versions }
 
 // GetInstances returns GetJobByAliasJobByAliasJob.Instances, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJob) GetInstances() []GetJobByAliasJobByAliasJobInstancesJobInstance {
-	return v.Instances
-}
+func (v *GetJobByAliasJobByAliasJob) GetInstances() []JobInstanceFields { return v.Instances }
 
 // GetId returns GetJobByAliasJobByAliasJob.Id, and is useful for accessing the field via an interface.
 func (v *GetJobByAliasJobByAliasJob) GetId() string { return v.JobFields.Id }
@@ -3564,9 +3125,7 @@ func (v *GetJobByAliasJobByAliasJob) GetDescription() *string { return v.JobFiel
 func (v *GetJobByAliasJobByAliasJob) GetCategory() string { return v.JobFields.Category }
 
 // GetTechnology returns GetJobByAliasJobByAliasJob.Technology, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJob) GetTechnology() *JobFieldsTechnology {
-	return v.JobFields.Technology
-}
+func (v *GetJobByAliasJobByAliasJob) GetTechnology() *JobTechnology { return v.JobFields.Technology }
 
 // GetCountJobInstance returns GetJobByAliasJobByAliasJob.CountJobInstance, and is useful for accessing the field via an interface.
 func (v *GetJobByAliasJobByAliasJob) GetCountJobInstance() *int { return v.JobFields.CountJobInstance }
@@ -3588,9 +3147,7 @@ func (v *GetJobByAliasJobByAliasJob) GetScheduleTimezone() *string {
 }
 
 // GetAlerting returns GetJobByAliasJobByAliasJob.Alerting, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJob) GetAlerting() *JobFieldsAlertingJobPipelineAlerting {
-	return v.JobFields.Alerting
-}
+func (v *GetJobByAliasJobByAliasJob) GetAlerting() *JobAlertingFields { return v.JobFields.Alerting }
 
 // GetIsStreaming returns GetJobByAliasJobByAliasJob.IsStreaming, and is useful for accessing the field via an interface.
 func (v *GetJobByAliasJobByAliasJob) GetIsStreaming() bool { return v.JobFields.IsStreaming }
@@ -3618,12 +3175,10 @@ func (v *GetJobByAliasJobByAliasJob) GetIsDeletable() bool { return v.JobFields.
 func (v *GetJobByAliasJobByAliasJob) GetDoesUseGPU() *bool { return v.JobFields.DoesUseGPU }
 
 // GetResources returns GetJobByAliasJobByAliasJob.Resources, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJob) GetResources() *JobFieldsResourcesJobResourceRequestLimit {
-	return v.JobFields.Resources
-}
+func (v *GetJobByAliasJobByAliasJob) GetResources() *ResourcesFields { return v.JobFields.Resources }
 
 // GetGraphPipelines returns GetJobByAliasJobByAliasJob.GraphPipelines, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJob) GetGraphPipelines() []JobFieldsGraphPipelinesPipeline {
+func (v *GetJobByAliasJobByAliasJob) GetGraphPipelines() []JobGraphPipeline {
 	return v.JobFields.GraphPipelines
 }
 
@@ -3655,9 +3210,9 @@ func (v *GetJobByAliasJobByAliasJob) UnmarshalJSON(b []byte) error {
 type __premarshalGetJobByAliasJobByAliasJob struct {
 	Project GetJobByAliasJobByAliasJobProject `json:"project"`
 
-	Versions []GetJobByAliasJobByAliasJobVersionsJobVersion `json:"versions"`
+	Versions []JobVersionFields `json:"versions"`
 
-	Instances []GetJobByAliasJobByAliasJobInstancesJobInstance `json:"instances"`
+	Instances []JobInstanceFields `json:"instances"`
 
 	Id string `json:"id"`
 
@@ -3669,7 +3224,7 @@ type __premarshalGetJobByAliasJobByAliasJob struct {
 
 	Category string `json:"category"`
 
-	Technology *JobFieldsTechnology `json:"technology"`
+	Technology *JobTechnology `json:"technology"`
 
 	CountJobInstance *int `json:"countJobInstance"`
 
@@ -3681,7 +3236,7 @@ type __premarshalGetJobByAliasJobByAliasJob struct {
 
 	ScheduleTimezone *string `json:"scheduleTimezone"`
 
-	Alerting *JobFieldsAlertingJobPipelineAlerting `json:"alerting"`
+	Alerting *JobAlertingFields `json:"alerting"`
 
 	IsStreaming bool `json:"isStreaming"`
 
@@ -3697,9 +3252,9 @@ type __premarshalGetJobByAliasJobByAliasJob struct {
 
 	DoesUseGPU *bool `json:"doesUseGPU"`
 
-	Resources *JobFieldsResourcesJobResourceRequestLimit `json:"resources"`
+	Resources *ResourcesFields `json:"resources"`
 
-	GraphPipelines []JobFieldsGraphPipelinesPipeline `json:"graphPipelines"`
+	GraphPipelines []JobGraphPipeline `json:"graphPipelines"`
 }
 
 func (v *GetJobByAliasJobByAliasJob) MarshalJSON() ([]byte, error) {
@@ -3740,132 +3295,6 @@ func (v *GetJobByAliasJobByAliasJob) __premarshalJSON() (*__premarshalGetJobByAl
 	return &retval, nil
 }
 
-// GetJobByAliasJobByAliasJobInstancesJobInstance includes the requested fields of the GraphQL type JobInstance.
-type GetJobByAliasJobByAliasJobInstancesJobInstance struct {
-	JobInstanceFields `json:"-"`
-}
-
-// GetId returns GetJobByAliasJobByAliasJobInstancesJobInstance.Id, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetId() string {
-	return v.JobInstanceFields.Id
-}
-
-// GetNumber returns GetJobByAliasJobByAliasJobInstancesJobInstance.Number, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetNumber() int {
-	return v.JobInstanceFields.Number
-}
-
-// GetStatus returns GetJobByAliasJobByAliasJobInstancesJobInstance.Status, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetStatus() InstanceStatus {
-	return v.JobInstanceFields.Status
-}
-
-// GetHistory returns GetJobByAliasJobByAliasJobInstancesJobInstance.History, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetHistory() *JobInstanceFieldsHistoryInstanceHistory {
-	return v.JobInstanceFields.History
-}
-
-// GetStartTime returns GetJobByAliasJobByAliasJobInstancesJobInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetStartTime() string {
-	return v.JobInstanceFields.StartTime
-}
-
-// GetEndTime returns GetJobByAliasJobByAliasJobInstancesJobInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetEndTime() *string {
-	return v.JobInstanceFields.EndTime
-}
-
-// GetJobId returns GetJobByAliasJobByAliasJobInstancesJobInstance.JobId, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetJobId() string {
-	return v.JobInstanceFields.JobId
-}
-
-// GetJobAlias returns GetJobByAliasJobByAliasJobInstancesJobInstance.JobAlias, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetJobAlias() *string {
-	return v.JobInstanceFields.JobAlias
-}
-
-// GetPipelineInstanceId returns GetJobByAliasJobByAliasJobInstancesJobInstance.PipelineInstanceId, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetPipelineInstanceId() *string {
-	return v.JobInstanceFields.PipelineInstanceId
-}
-
-// GetVersion returns GetJobByAliasJobByAliasJobInstancesJobInstance.Version, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) GetVersion() JobInstanceFieldsVersionJobVersion {
-	return v.JobInstanceFields.Version
-}
-
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetJobByAliasJobByAliasJobInstancesJobInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetJobByAliasJobByAliasJobInstancesJobInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetJobByAliasJobByAliasJobInstancesJobInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	History *JobInstanceFieldsHistoryInstanceHistory `json:"history"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	JobId string `json:"jobId"`
-
-	JobAlias *string `json:"jobAlias"`
-
-	PipelineInstanceId *string `json:"pipelineInstanceId"`
-
-	Version JobInstanceFieldsVersionJobVersion `json:"version"`
-}
-
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetJobByAliasJobByAliasJobInstancesJobInstance) __premarshalJSON() (*__premarshalGetJobByAliasJobByAliasJobInstancesJobInstance, error) {
-	var retval __premarshalGetJobByAliasJobByAliasJobInstancesJobInstance
-
-	retval.Id = v.JobInstanceFields.Id
-	retval.Number = v.JobInstanceFields.Number
-	retval.Status = v.JobInstanceFields.Status
-	retval.History = v.JobInstanceFields.History
-	retval.StartTime = v.JobInstanceFields.StartTime
-	retval.EndTime = v.JobInstanceFields.EndTime
-	retval.JobId = v.JobInstanceFields.JobId
-	retval.JobAlias = v.JobInstanceFields.JobAlias
-	retval.PipelineInstanceId = v.JobInstanceFields.PipelineInstanceId
-	retval.Version = v.JobInstanceFields.Version
-	return &retval, nil
-}
-
 // GetJobByAliasJobByAliasJobProject includes the requested fields of the GraphQL type Project.
 type GetJobByAliasJobByAliasJobProject struct {
 	Id   string `json:"id"`
@@ -3877,156 +3306,6 @@ func (v *GetJobByAliasJobByAliasJobProject) GetId() string { return v.Id }
 
 // GetName returns GetJobByAliasJobByAliasJobProject.Name, and is useful for accessing the field via an interface.
 func (v *GetJobByAliasJobByAliasJobProject) GetName() string { return v.Name }
-
-// GetJobByAliasJobByAliasJobVersionsJobVersion includes the requested fields of the GraphQL type JobVersion.
-type GetJobByAliasJobByAliasJobVersionsJobVersion struct {
-	JobVersionFields `json:"-"`
-}
-
-// GetNumber returns GetJobByAliasJobByAliasJobVersionsJobVersion.Number, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetNumber() int {
-	return v.JobVersionFields.Number
-}
-
-// GetCreationDate returns GetJobByAliasJobByAliasJobVersionsJobVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetCreationDate() string {
-	return v.JobVersionFields.CreationDate
-}
-
-// GetReleaseNote returns GetJobByAliasJobByAliasJobVersionsJobVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetReleaseNote() *string {
-	return v.JobVersionFields.ReleaseNote
-}
-
-// GetRuntimeVersion returns GetJobByAliasJobByAliasJobVersionsJobVersion.RuntimeVersion, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetRuntimeVersion() *string {
-	return v.JobVersionFields.RuntimeVersion
-}
-
-// GetCommandLine returns GetJobByAliasJobByAliasJobVersionsJobVersion.CommandLine, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetCommandLine() *string {
-	return v.JobVersionFields.CommandLine
-}
-
-// GetPackageInfo returns GetJobByAliasJobByAliasJobVersionsJobVersion.PackageInfo, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetPackageInfo() *JobVersionFieldsPackageInfoJobPackage {
-	return v.JobVersionFields.PackageInfo
-}
-
-// GetDockerInfo returns GetJobByAliasJobByAliasJobVersionsJobVersion.DockerInfo, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetDockerInfo() *JobVersionFieldsDockerInfoJobDocker {
-	return v.JobVersionFields.DockerInfo
-}
-
-// GetExtraTechnology returns GetJobByAliasJobByAliasJobVersionsJobVersion.ExtraTechnology, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetExtraTechnology() *JobVersionFieldsExtraTechnology {
-	return v.JobVersionFields.ExtraTechnology
-}
-
-// GetIsCurrent returns GetJobByAliasJobByAliasJobVersionsJobVersion.IsCurrent, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetIsCurrent() bool {
-	return v.JobVersionFields.IsCurrent
-}
-
-// GetIsMajor returns GetJobByAliasJobByAliasJobVersionsJobVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetIsMajor() *bool {
-	return v.JobVersionFields.IsMajor
-}
-
-// GetCreator returns GetJobByAliasJobByAliasJobVersionsJobVersion.Creator, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetCreator() string {
-	return v.JobVersionFields.Creator
-}
-
-// GetSourceUrl returns GetJobByAliasJobByAliasJobVersionsJobVersion.SourceUrl, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetSourceUrl() *string {
-	return v.JobVersionFields.SourceUrl
-}
-
-// GetDeletableState returns GetJobByAliasJobByAliasJobVersionsJobVersion.DeletableState, and is useful for accessing the field via an interface.
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) GetDeletableState() *JobVersionFieldsDeletableStateJobVersionDeletableState {
-	return v.JobVersionFields.DeletableState
-}
-
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetJobByAliasJobByAliasJobVersionsJobVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetJobByAliasJobByAliasJobVersionsJobVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetJobByAliasJobByAliasJobVersionsJobVersion struct {
-	Number int `json:"number"`
-
-	CreationDate string `json:"creationDate"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	RuntimeVersion *string `json:"runtimeVersion"`
-
-	CommandLine *string `json:"commandLine"`
-
-	PackageInfo *JobVersionFieldsPackageInfoJobPackage `json:"packageInfo"`
-
-	DockerInfo *JobVersionFieldsDockerInfoJobDocker `json:"dockerInfo"`
-
-	ExtraTechnology *JobVersionFieldsExtraTechnology `json:"extraTechnology"`
-
-	IsCurrent bool `json:"isCurrent"`
-
-	IsMajor *bool `json:"isMajor"`
-
-	Creator string `json:"creator"`
-
-	SourceUrl *string `json:"sourceUrl"`
-
-	DeletableState *JobVersionFieldsDeletableStateJobVersionDeletableState `json:"deletableState"`
-}
-
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetJobByAliasJobByAliasJobVersionsJobVersion) __premarshalJSON() (*__premarshalGetJobByAliasJobByAliasJobVersionsJobVersion, error) {
-	var retval __premarshalGetJobByAliasJobByAliasJobVersionsJobVersion
-
-	retval.Number = v.JobVersionFields.Number
-	retval.CreationDate = v.JobVersionFields.CreationDate
-	retval.ReleaseNote = v.JobVersionFields.ReleaseNote
-	retval.RuntimeVersion = v.JobVersionFields.RuntimeVersion
-	retval.CommandLine = v.JobVersionFields.CommandLine
-	retval.PackageInfo = v.JobVersionFields.PackageInfo
-	retval.DockerInfo = v.JobVersionFields.DockerInfo
-	retval.ExtraTechnology = v.JobVersionFields.ExtraTechnology
-	retval.IsCurrent = v.JobVersionFields.IsCurrent
-	retval.IsMajor = v.JobVersionFields.IsMajor
-	retval.Creator = v.JobVersionFields.Creator
-	retval.SourceUrl = v.JobVersionFields.SourceUrl
-	retval.DeletableState = v.JobVersionFields.DeletableState
-	return &retval, nil
-}
 
 // GetJobByAliasResponse is returned by GetJobByAlias on success.
 type GetJobByAliasResponse struct {
@@ -4221,20 +3500,20 @@ func (v *GetJobInstanceResponse) GetJobInstance() *GetJobInstanceJobInstance { r
 // GetJobJob includes the requested fields of the GraphQL type Job.
 type GetJobJob struct {
 	JobFields `json:"-"`
-	Project   GetJobJobProject              `json:"project"`
-	Versions  []GetJobJobVersionsJobVersion `json:"versions"`
+	Project   GetJobJobProject   `json:"project"`
+	Versions  []JobVersionFields `json:"versions"`
 	// Newest first. The only real paging of the API together with the other nested lists.
-	Instances []GetJobJobInstancesJobInstance `json:"instances"`
+	Instances []JobInstanceFields `json:"instances"`
 }
 
 // GetProject returns GetJobJob.Project, and is useful for accessing the field via an interface.
 func (v *GetJobJob) GetProject() GetJobJobProject { return v.Project }
 
 // GetVersions returns GetJobJob.Versions, and is useful for accessing the field via an interface.
-func (v *GetJobJob) GetVersions() []GetJobJobVersionsJobVersion { return v.Versions }
+func (v *GetJobJob) GetVersions() []JobVersionFields { return v.Versions }
 
 // GetInstances returns GetJobJob.Instances, and is useful for accessing the field via an interface.
-func (v *GetJobJob) GetInstances() []GetJobJobInstancesJobInstance { return v.Instances }
+func (v *GetJobJob) GetInstances() []JobInstanceFields { return v.Instances }
 
 // GetId returns GetJobJob.Id, and is useful for accessing the field via an interface.
 func (v *GetJobJob) GetId() string { return v.JobFields.Id }
@@ -4252,7 +3531,7 @@ func (v *GetJobJob) GetDescription() *string { return v.JobFields.Description }
 func (v *GetJobJob) GetCategory() string { return v.JobFields.Category }
 
 // GetTechnology returns GetJobJob.Technology, and is useful for accessing the field via an interface.
-func (v *GetJobJob) GetTechnology() *JobFieldsTechnology { return v.JobFields.Technology }
+func (v *GetJobJob) GetTechnology() *JobTechnology { return v.JobFields.Technology }
 
 // GetCountJobInstance returns GetJobJob.CountJobInstance, and is useful for accessing the field via an interface.
 func (v *GetJobJob) GetCountJobInstance() *int { return v.JobFields.CountJobInstance }
@@ -4270,7 +3549,7 @@ func (v *GetJobJob) GetScheduleStatus() *ScheduleStatus { return v.JobFields.Sch
 func (v *GetJobJob) GetScheduleTimezone() *string { return v.JobFields.ScheduleTimezone }
 
 // GetAlerting returns GetJobJob.Alerting, and is useful for accessing the field via an interface.
-func (v *GetJobJob) GetAlerting() *JobFieldsAlertingJobPipelineAlerting { return v.JobFields.Alerting }
+func (v *GetJobJob) GetAlerting() *JobAlertingFields { return v.JobFields.Alerting }
 
 // GetIsStreaming returns GetJobJob.IsStreaming, and is useful for accessing the field via an interface.
 func (v *GetJobJob) GetIsStreaming() bool { return v.JobFields.IsStreaming }
@@ -4294,14 +3573,10 @@ func (v *GetJobJob) GetIsDeletable() bool { return v.JobFields.IsDeletable }
 func (v *GetJobJob) GetDoesUseGPU() *bool { return v.JobFields.DoesUseGPU }
 
 // GetResources returns GetJobJob.Resources, and is useful for accessing the field via an interface.
-func (v *GetJobJob) GetResources() *JobFieldsResourcesJobResourceRequestLimit {
-	return v.JobFields.Resources
-}
+func (v *GetJobJob) GetResources() *ResourcesFields { return v.JobFields.Resources }
 
 // GetGraphPipelines returns GetJobJob.GraphPipelines, and is useful for accessing the field via an interface.
-func (v *GetJobJob) GetGraphPipelines() []JobFieldsGraphPipelinesPipeline {
-	return v.JobFields.GraphPipelines
-}
+func (v *GetJobJob) GetGraphPipelines() []JobGraphPipeline { return v.JobFields.GraphPipelines }
 
 func (v *GetJobJob) UnmarshalJSON(b []byte) error {
 
@@ -4331,9 +3606,9 @@ func (v *GetJobJob) UnmarshalJSON(b []byte) error {
 type __premarshalGetJobJob struct {
 	Project GetJobJobProject `json:"project"`
 
-	Versions []GetJobJobVersionsJobVersion `json:"versions"`
+	Versions []JobVersionFields `json:"versions"`
 
-	Instances []GetJobJobInstancesJobInstance `json:"instances"`
+	Instances []JobInstanceFields `json:"instances"`
 
 	Id string `json:"id"`
 
@@ -4345,7 +3620,7 @@ type __premarshalGetJobJob struct {
 
 	Category string `json:"category"`
 
-	Technology *JobFieldsTechnology `json:"technology"`
+	Technology *JobTechnology `json:"technology"`
 
 	CountJobInstance *int `json:"countJobInstance"`
 
@@ -4357,7 +3632,7 @@ type __premarshalGetJobJob struct {
 
 	ScheduleTimezone *string `json:"scheduleTimezone"`
 
-	Alerting *JobFieldsAlertingJobPipelineAlerting `json:"alerting"`
+	Alerting *JobAlertingFields `json:"alerting"`
 
 	IsStreaming bool `json:"isStreaming"`
 
@@ -4373,9 +3648,9 @@ type __premarshalGetJobJob struct {
 
 	DoesUseGPU *bool `json:"doesUseGPU"`
 
-	Resources *JobFieldsResourcesJobResourceRequestLimit `json:"resources"`
+	Resources *ResourcesFields `json:"resources"`
 
-	GraphPipelines []JobFieldsGraphPipelinesPipeline `json:"graphPipelines"`
+	GraphPipelines []JobGraphPipeline `json:"graphPipelines"`
 }
 
 func (v *GetJobJob) MarshalJSON() ([]byte, error) {
@@ -4416,118 +3691,6 @@ func (v *GetJobJob) __premarshalJSON() (*__premarshalGetJobJob, error) {
 	return &retval, nil
 }
 
-// GetJobJobInstancesJobInstance includes the requested fields of the GraphQL type JobInstance.
-type GetJobJobInstancesJobInstance struct {
-	JobInstanceFields `json:"-"`
-}
-
-// GetId returns GetJobJobInstancesJobInstance.Id, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetId() string { return v.JobInstanceFields.Id }
-
-// GetNumber returns GetJobJobInstancesJobInstance.Number, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetNumber() int { return v.JobInstanceFields.Number }
-
-// GetStatus returns GetJobJobInstancesJobInstance.Status, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetStatus() InstanceStatus { return v.JobInstanceFields.Status }
-
-// GetHistory returns GetJobJobInstancesJobInstance.History, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetHistory() *JobInstanceFieldsHistoryInstanceHistory {
-	return v.JobInstanceFields.History
-}
-
-// GetStartTime returns GetJobJobInstancesJobInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetStartTime() string { return v.JobInstanceFields.StartTime }
-
-// GetEndTime returns GetJobJobInstancesJobInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetEndTime() *string { return v.JobInstanceFields.EndTime }
-
-// GetJobId returns GetJobJobInstancesJobInstance.JobId, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetJobId() string { return v.JobInstanceFields.JobId }
-
-// GetJobAlias returns GetJobJobInstancesJobInstance.JobAlias, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetJobAlias() *string { return v.JobInstanceFields.JobAlias }
-
-// GetPipelineInstanceId returns GetJobJobInstancesJobInstance.PipelineInstanceId, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetPipelineInstanceId() *string {
-	return v.JobInstanceFields.PipelineInstanceId
-}
-
-// GetVersion returns GetJobJobInstancesJobInstance.Version, and is useful for accessing the field via an interface.
-func (v *GetJobJobInstancesJobInstance) GetVersion() JobInstanceFieldsVersionJobVersion {
-	return v.JobInstanceFields.Version
-}
-
-func (v *GetJobJobInstancesJobInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetJobJobInstancesJobInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetJobJobInstancesJobInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetJobJobInstancesJobInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	History *JobInstanceFieldsHistoryInstanceHistory `json:"history"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	JobId string `json:"jobId"`
-
-	JobAlias *string `json:"jobAlias"`
-
-	PipelineInstanceId *string `json:"pipelineInstanceId"`
-
-	Version JobInstanceFieldsVersionJobVersion `json:"version"`
-}
-
-func (v *GetJobJobInstancesJobInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetJobJobInstancesJobInstance) __premarshalJSON() (*__premarshalGetJobJobInstancesJobInstance, error) {
-	var retval __premarshalGetJobJobInstancesJobInstance
-
-	retval.Id = v.JobInstanceFields.Id
-	retval.Number = v.JobInstanceFields.Number
-	retval.Status = v.JobInstanceFields.Status
-	retval.History = v.JobInstanceFields.History
-	retval.StartTime = v.JobInstanceFields.StartTime
-	retval.EndTime = v.JobInstanceFields.EndTime
-	retval.JobId = v.JobInstanceFields.JobId
-	retval.JobAlias = v.JobInstanceFields.JobAlias
-	retval.PipelineInstanceId = v.JobInstanceFields.PipelineInstanceId
-	retval.Version = v.JobInstanceFields.Version
-	return &retval, nil
-}
-
 // GetJobJobProject includes the requested fields of the GraphQL type Project.
 type GetJobJobProject struct {
 	Id   string `json:"id"`
@@ -4540,142 +3703,6 @@ func (v *GetJobJobProject) GetId() string { return v.Id }
 // GetName returns GetJobJobProject.Name, and is useful for accessing the field via an interface.
 func (v *GetJobJobProject) GetName() string { return v.Name }
 
-// GetJobJobVersionsJobVersion includes the requested fields of the GraphQL type JobVersion.
-type GetJobJobVersionsJobVersion struct {
-	JobVersionFields `json:"-"`
-}
-
-// GetNumber returns GetJobJobVersionsJobVersion.Number, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetNumber() int { return v.JobVersionFields.Number }
-
-// GetCreationDate returns GetJobJobVersionsJobVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetCreationDate() string {
-	return v.JobVersionFields.CreationDate
-}
-
-// GetReleaseNote returns GetJobJobVersionsJobVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetReleaseNote() *string { return v.JobVersionFields.ReleaseNote }
-
-// GetRuntimeVersion returns GetJobJobVersionsJobVersion.RuntimeVersion, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetRuntimeVersion() *string {
-	return v.JobVersionFields.RuntimeVersion
-}
-
-// GetCommandLine returns GetJobJobVersionsJobVersion.CommandLine, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetCommandLine() *string { return v.JobVersionFields.CommandLine }
-
-// GetPackageInfo returns GetJobJobVersionsJobVersion.PackageInfo, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetPackageInfo() *JobVersionFieldsPackageInfoJobPackage {
-	return v.JobVersionFields.PackageInfo
-}
-
-// GetDockerInfo returns GetJobJobVersionsJobVersion.DockerInfo, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetDockerInfo() *JobVersionFieldsDockerInfoJobDocker {
-	return v.JobVersionFields.DockerInfo
-}
-
-// GetExtraTechnology returns GetJobJobVersionsJobVersion.ExtraTechnology, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetExtraTechnology() *JobVersionFieldsExtraTechnology {
-	return v.JobVersionFields.ExtraTechnology
-}
-
-// GetIsCurrent returns GetJobJobVersionsJobVersion.IsCurrent, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetIsCurrent() bool { return v.JobVersionFields.IsCurrent }
-
-// GetIsMajor returns GetJobJobVersionsJobVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetIsMajor() *bool { return v.JobVersionFields.IsMajor }
-
-// GetCreator returns GetJobJobVersionsJobVersion.Creator, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetCreator() string { return v.JobVersionFields.Creator }
-
-// GetSourceUrl returns GetJobJobVersionsJobVersion.SourceUrl, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetSourceUrl() *string { return v.JobVersionFields.SourceUrl }
-
-// GetDeletableState returns GetJobJobVersionsJobVersion.DeletableState, and is useful for accessing the field via an interface.
-func (v *GetJobJobVersionsJobVersion) GetDeletableState() *JobVersionFieldsDeletableStateJobVersionDeletableState {
-	return v.JobVersionFields.DeletableState
-}
-
-func (v *GetJobJobVersionsJobVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetJobJobVersionsJobVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetJobJobVersionsJobVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetJobJobVersionsJobVersion struct {
-	Number int `json:"number"`
-
-	CreationDate string `json:"creationDate"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	RuntimeVersion *string `json:"runtimeVersion"`
-
-	CommandLine *string `json:"commandLine"`
-
-	PackageInfo *JobVersionFieldsPackageInfoJobPackage `json:"packageInfo"`
-
-	DockerInfo *JobVersionFieldsDockerInfoJobDocker `json:"dockerInfo"`
-
-	ExtraTechnology *JobVersionFieldsExtraTechnology `json:"extraTechnology"`
-
-	IsCurrent bool `json:"isCurrent"`
-
-	IsMajor *bool `json:"isMajor"`
-
-	Creator string `json:"creator"`
-
-	SourceUrl *string `json:"sourceUrl"`
-
-	DeletableState *JobVersionFieldsDeletableStateJobVersionDeletableState `json:"deletableState"`
-}
-
-func (v *GetJobJobVersionsJobVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetJobJobVersionsJobVersion) __premarshalJSON() (*__premarshalGetJobJobVersionsJobVersion, error) {
-	var retval __premarshalGetJobJobVersionsJobVersion
-
-	retval.Number = v.JobVersionFields.Number
-	retval.CreationDate = v.JobVersionFields.CreationDate
-	retval.ReleaseNote = v.JobVersionFields.ReleaseNote
-	retval.RuntimeVersion = v.JobVersionFields.RuntimeVersion
-	retval.CommandLine = v.JobVersionFields.CommandLine
-	retval.PackageInfo = v.JobVersionFields.PackageInfo
-	retval.DockerInfo = v.JobVersionFields.DockerInfo
-	retval.ExtraTechnology = v.JobVersionFields.ExtraTechnology
-	retval.IsCurrent = v.JobVersionFields.IsCurrent
-	retval.IsMajor = v.JobVersionFields.IsMajor
-	retval.Creator = v.JobVersionFields.Creator
-	retval.SourceUrl = v.JobVersionFields.SourceUrl
-	retval.DeletableState = v.JobVersionFields.DeletableState
-	return &retval, nil
-}
-
 // GetJobResponse is returned by GetJob on success.
 type GetJobResponse struct {
 	Job *GetJobJob `json:"job"`
@@ -4687,9 +3714,9 @@ func (v *GetJobResponse) GetJob() *GetJobJob { return v.Job }
 // GetPipelineByAliasGraphPipelineByAliasPipeline includes the requested fields of the GraphQL type Pipeline.
 type GetPipelineByAliasGraphPipelineByAliasPipeline struct {
 	PipelineFields `json:"-"`
-	Project        GetPipelineByAliasGraphPipelineByAliasPipelineProject                     `json:"project"`
-	Versions       []GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion   `json:"versions"`
-	Instances      []GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance `json:"instances"`
+	Project        GetPipelineByAliasGraphPipelineByAliasPipelineProject `json:"project"`
+	Versions       []PipelineVersionFields                               `json:"versions"`
+	Instances      []PipelineInstanceFields                              `json:"instances"`
 }
 
 // GetProject returns GetPipelineByAliasGraphPipelineByAliasPipeline.Project, and is useful for accessing the field via an interface.
@@ -4698,12 +3725,12 @@ func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetProject() GetPipelin
 }
 
 // GetVersions returns GetPipelineByAliasGraphPipelineByAliasPipeline.Versions, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetVersions() []GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion {
+func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetVersions() []PipelineVersionFields {
 	return v.Versions
 }
 
 // GetInstances returns GetPipelineByAliasGraphPipelineByAliasPipeline.Instances, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetInstances() []GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance {
+func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetInstances() []PipelineInstanceFields {
 	return v.Instances
 }
 
@@ -4726,7 +3753,7 @@ func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetDescription() *strin
 }
 
 // GetAlerting returns GetPipelineByAliasGraphPipelineByAliasPipeline.Alerting, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetAlerting() *PipelineFieldsAlertingJobPipelineAlerting {
+func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) GetAlerting() *JobAlertingFields {
 	return v.PipelineFields.Alerting
 }
 
@@ -4803,9 +3830,9 @@ func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) UnmarshalJSON(b []byte)
 type __premarshalGetPipelineByAliasGraphPipelineByAliasPipeline struct {
 	Project GetPipelineByAliasGraphPipelineByAliasPipelineProject `json:"project"`
 
-	Versions []GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion `json:"versions"`
+	Versions []PipelineVersionFields `json:"versions"`
 
-	Instances []GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance `json:"instances"`
+	Instances []PipelineInstanceFields `json:"instances"`
 
 	Id string `json:"id"`
 
@@ -4815,7 +3842,7 @@ type __premarshalGetPipelineByAliasGraphPipelineByAliasPipeline struct {
 
 	Description *string `json:"description"`
 
-	Alerting *PipelineFieldsAlertingJobPipelineAlerting `json:"alerting"`
+	Alerting *JobAlertingFields `json:"alerting"`
 
 	HasExecutionVariablesEnabled *bool `json:"hasExecutionVariablesEnabled"`
 
@@ -4867,156 +3894,6 @@ func (v *GetPipelineByAliasGraphPipelineByAliasPipeline) __premarshalJSON() (*__
 	return &retval, nil
 }
 
-// GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance includes the requested fields of the GraphQL type PipelineInstance.
-type GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance struct {
-	PipelineInstanceFields `json:"-"`
-}
-
-// GetId returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.Id, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetId() string {
-	return v.PipelineInstanceFields.Id
-}
-
-// GetNumber returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.Number, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetNumber() int {
-	return v.PipelineInstanceFields.Number
-}
-
-// GetStatus returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.Status, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetStatus() InstanceStatus {
-	return v.PipelineInstanceFields.Status
-}
-
-// GetStartTime returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetStartTime() string {
-	return v.PipelineInstanceFields.StartTime
-}
-
-// GetEndTime returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetEndTime() *string {
-	return v.PipelineInstanceFields.EndTime
-}
-
-// GetPipelineId returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.PipelineId, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetPipelineId() *string {
-	return v.PipelineInstanceFields.PipelineId
-}
-
-// GetPipelineName returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.PipelineName, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetPipelineName() *string {
-	return v.PipelineInstanceFields.PipelineName
-}
-
-// GetRunWithExecutionVariables returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.RunWithExecutionVariables, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetRunWithExecutionVariables() *bool {
-	return v.PipelineInstanceFields.RunWithExecutionVariables
-}
-
-// GetInitialExecutionVariables returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.InitialExecutionVariables, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetInitialExecutionVariables() []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable {
-	return v.PipelineInstanceFields.InitialExecutionVariables
-}
-
-// GetNodeStatuses returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.NodeStatuses, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetNodeStatuses() []PipelineInstanceFieldsNodeStatusesNodeStatus {
-	return v.PipelineInstanceFields.NodeStatuses
-}
-
-// GetVersion returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.Version, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetVersion() PipelineInstanceFieldsVersionPipelineVersion {
-	return v.PipelineInstanceFields.Version
-}
-
-// GetJobsInstance returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.JobsInstance, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetJobsInstance() []PipelineInstanceFieldsJobsInstanceJobInstance {
-	return v.PipelineInstanceFields.JobsInstance
-}
-
-// GetConditionsInstance returns GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance.ConditionsInstance, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) GetConditionsInstance() []*PipelineInstanceFieldsConditionsInstanceConditionInstance {
-	return v.PipelineInstanceFields.ConditionsInstance
-}
-
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	PipelineId *string `json:"pipelineId"`
-
-	PipelineName *string `json:"pipelineName"`
-
-	RunWithExecutionVariables *bool `json:"runWithExecutionVariables"`
-
-	InitialExecutionVariables []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable `json:"initialExecutionVariables"`
-
-	NodeStatuses []PipelineInstanceFieldsNodeStatusesNodeStatus `json:"nodeStatuses"`
-
-	Version PipelineInstanceFieldsVersionPipelineVersion `json:"version"`
-
-	JobsInstance []PipelineInstanceFieldsJobsInstanceJobInstance `json:"jobsInstance"`
-
-	ConditionsInstance []*PipelineInstanceFieldsConditionsInstanceConditionInstance `json:"conditionsInstance"`
-}
-
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance) __premarshalJSON() (*__premarshalGetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance, error) {
-	var retval __premarshalGetPipelineByAliasGraphPipelineByAliasPipelineInstancesPipelineInstance
-
-	retval.Id = v.PipelineInstanceFields.Id
-	retval.Number = v.PipelineInstanceFields.Number
-	retval.Status = v.PipelineInstanceFields.Status
-	retval.StartTime = v.PipelineInstanceFields.StartTime
-	retval.EndTime = v.PipelineInstanceFields.EndTime
-	retval.PipelineId = v.PipelineInstanceFields.PipelineId
-	retval.PipelineName = v.PipelineInstanceFields.PipelineName
-	retval.RunWithExecutionVariables = v.PipelineInstanceFields.RunWithExecutionVariables
-	retval.InitialExecutionVariables = v.PipelineInstanceFields.InitialExecutionVariables
-	retval.NodeStatuses = v.PipelineInstanceFields.NodeStatuses
-	retval.Version = v.PipelineInstanceFields.Version
-	retval.JobsInstance = v.PipelineInstanceFields.JobsInstance
-	retval.ConditionsInstance = v.PipelineInstanceFields.ConditionsInstance
-	return &retval, nil
-}
-
 // GetPipelineByAliasGraphPipelineByAliasPipelineProject includes the requested fields of the GraphQL type Project.
 type GetPipelineByAliasGraphPipelineByAliasPipelineProject struct {
 	Id   string `json:"id"`
@@ -5028,116 +3905,6 @@ func (v *GetPipelineByAliasGraphPipelineByAliasPipelineProject) GetId() string {
 
 // GetName returns GetPipelineByAliasGraphPipelineByAliasPipelineProject.Name, and is useful for accessing the field via an interface.
 func (v *GetPipelineByAliasGraphPipelineByAliasPipelineProject) GetName() string { return v.Name }
-
-// GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion includes the requested fields of the GraphQL type PipelineVersion.
-type GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion struct {
-	PipelineVersionFields `json:"-"`
-}
-
-// GetNumber returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.Number, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetNumber() int {
-	return v.PipelineVersionFields.Number
-}
-
-// GetReleaseNote returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetReleaseNote() *string {
-	return v.PipelineVersionFields.ReleaseNote
-}
-
-// GetCreationDate returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetCreationDate() string {
-	return v.PipelineVersionFields.CreationDate
-}
-
-// GetCreator returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.Creator, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetCreator() string {
-	return v.PipelineVersionFields.Creator
-}
-
-// GetIsCurrent returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.IsCurrent, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetIsCurrent() bool {
-	return v.PipelineVersionFields.IsCurrent
-}
-
-// GetIsMajor returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetIsMajor() bool {
-	return v.PipelineVersionFields.IsMajor
-}
-
-// GetSourceUrl returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.SourceUrl, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetSourceUrl() *string {
-	return v.PipelineVersionFields.SourceUrl
-}
-
-// GetGraph returns GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion.Graph, and is useful for accessing the field via an interface.
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) GetGraph() *PipelineVersionFieldsGraphPipelineGraph {
-	return v.PipelineVersionFields.Graph
-}
-
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion struct {
-	Number int `json:"number"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	CreationDate string `json:"creationDate"`
-
-	Creator string `json:"creator"`
-
-	IsCurrent bool `json:"isCurrent"`
-
-	IsMajor bool `json:"isMajor"`
-
-	SourceUrl *string `json:"sourceUrl"`
-
-	Graph *PipelineVersionFieldsGraphPipelineGraph `json:"graph"`
-}
-
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion) __premarshalJSON() (*__premarshalGetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion, error) {
-	var retval __premarshalGetPipelineByAliasGraphPipelineByAliasPipelineVersionsPipelineVersion
-
-	retval.Number = v.PipelineVersionFields.Number
-	retval.ReleaseNote = v.PipelineVersionFields.ReleaseNote
-	retval.CreationDate = v.PipelineVersionFields.CreationDate
-	retval.Creator = v.PipelineVersionFields.Creator
-	retval.IsCurrent = v.PipelineVersionFields.IsCurrent
-	retval.IsMajor = v.PipelineVersionFields.IsMajor
-	retval.SourceUrl = v.PipelineVersionFields.SourceUrl
-	retval.Graph = v.PipelineVersionFields.Graph
-	return &retval, nil
-}
 
 // GetPipelineByAliasResponse is returned by GetPipelineByAlias on success.
 type GetPipelineByAliasResponse struct {
@@ -5153,9 +3920,9 @@ func (v *GetPipelineByAliasResponse) GetGraphPipelineByAlias() GetPipelineByAlia
 // GetPipelineByNameGraphPipelineByNamePipeline includes the requested fields of the GraphQL type Pipeline.
 type GetPipelineByNameGraphPipelineByNamePipeline struct {
 	PipelineFields `json:"-"`
-	Project        GetPipelineByNameGraphPipelineByNamePipelineProject                     `json:"project"`
-	Versions       []GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion   `json:"versions"`
-	Instances      []GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance `json:"instances"`
+	Project        GetPipelineByNameGraphPipelineByNamePipelineProject `json:"project"`
+	Versions       []PipelineVersionFields                             `json:"versions"`
+	Instances      []PipelineInstanceFields                            `json:"instances"`
 }
 
 // GetProject returns GetPipelineByNameGraphPipelineByNamePipeline.Project, and is useful for accessing the field via an interface.
@@ -5164,12 +3931,12 @@ func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetProject() GetPipelineB
 }
 
 // GetVersions returns GetPipelineByNameGraphPipelineByNamePipeline.Versions, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetVersions() []GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion {
+func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetVersions() []PipelineVersionFields {
 	return v.Versions
 }
 
 // GetInstances returns GetPipelineByNameGraphPipelineByNamePipeline.Instances, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetInstances() []GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance {
+func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetInstances() []PipelineInstanceFields {
 	return v.Instances
 }
 
@@ -5190,7 +3957,7 @@ func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetDescription() *string 
 }
 
 // GetAlerting returns GetPipelineByNameGraphPipelineByNamePipeline.Alerting, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetAlerting() *PipelineFieldsAlertingJobPipelineAlerting {
+func (v *GetPipelineByNameGraphPipelineByNamePipeline) GetAlerting() *JobAlertingFields {
 	return v.PipelineFields.Alerting
 }
 
@@ -5267,9 +4034,9 @@ func (v *GetPipelineByNameGraphPipelineByNamePipeline) UnmarshalJSON(b []byte) e
 type __premarshalGetPipelineByNameGraphPipelineByNamePipeline struct {
 	Project GetPipelineByNameGraphPipelineByNamePipelineProject `json:"project"`
 
-	Versions []GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion `json:"versions"`
+	Versions []PipelineVersionFields `json:"versions"`
 
-	Instances []GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance `json:"instances"`
+	Instances []PipelineInstanceFields `json:"instances"`
 
 	Id string `json:"id"`
 
@@ -5279,7 +4046,7 @@ type __premarshalGetPipelineByNameGraphPipelineByNamePipeline struct {
 
 	Description *string `json:"description"`
 
-	Alerting *PipelineFieldsAlertingJobPipelineAlerting `json:"alerting"`
+	Alerting *JobAlertingFields `json:"alerting"`
 
 	HasExecutionVariablesEnabled *bool `json:"hasExecutionVariablesEnabled"`
 
@@ -5331,156 +4098,6 @@ func (v *GetPipelineByNameGraphPipelineByNamePipeline) __premarshalJSON() (*__pr
 	return &retval, nil
 }
 
-// GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance includes the requested fields of the GraphQL type PipelineInstance.
-type GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance struct {
-	PipelineInstanceFields `json:"-"`
-}
-
-// GetId returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.Id, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetId() string {
-	return v.PipelineInstanceFields.Id
-}
-
-// GetNumber returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.Number, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetNumber() int {
-	return v.PipelineInstanceFields.Number
-}
-
-// GetStatus returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.Status, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetStatus() InstanceStatus {
-	return v.PipelineInstanceFields.Status
-}
-
-// GetStartTime returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetStartTime() string {
-	return v.PipelineInstanceFields.StartTime
-}
-
-// GetEndTime returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetEndTime() *string {
-	return v.PipelineInstanceFields.EndTime
-}
-
-// GetPipelineId returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.PipelineId, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetPipelineId() *string {
-	return v.PipelineInstanceFields.PipelineId
-}
-
-// GetPipelineName returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.PipelineName, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetPipelineName() *string {
-	return v.PipelineInstanceFields.PipelineName
-}
-
-// GetRunWithExecutionVariables returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.RunWithExecutionVariables, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetRunWithExecutionVariables() *bool {
-	return v.PipelineInstanceFields.RunWithExecutionVariables
-}
-
-// GetInitialExecutionVariables returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.InitialExecutionVariables, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetInitialExecutionVariables() []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable {
-	return v.PipelineInstanceFields.InitialExecutionVariables
-}
-
-// GetNodeStatuses returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.NodeStatuses, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetNodeStatuses() []PipelineInstanceFieldsNodeStatusesNodeStatus {
-	return v.PipelineInstanceFields.NodeStatuses
-}
-
-// GetVersion returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.Version, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetVersion() PipelineInstanceFieldsVersionPipelineVersion {
-	return v.PipelineInstanceFields.Version
-}
-
-// GetJobsInstance returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.JobsInstance, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetJobsInstance() []PipelineInstanceFieldsJobsInstanceJobInstance {
-	return v.PipelineInstanceFields.JobsInstance
-}
-
-// GetConditionsInstance returns GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance.ConditionsInstance, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) GetConditionsInstance() []*PipelineInstanceFieldsConditionsInstanceConditionInstance {
-	return v.PipelineInstanceFields.ConditionsInstance
-}
-
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	PipelineId *string `json:"pipelineId"`
-
-	PipelineName *string `json:"pipelineName"`
-
-	RunWithExecutionVariables *bool `json:"runWithExecutionVariables"`
-
-	InitialExecutionVariables []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable `json:"initialExecutionVariables"`
-
-	NodeStatuses []PipelineInstanceFieldsNodeStatusesNodeStatus `json:"nodeStatuses"`
-
-	Version PipelineInstanceFieldsVersionPipelineVersion `json:"version"`
-
-	JobsInstance []PipelineInstanceFieldsJobsInstanceJobInstance `json:"jobsInstance"`
-
-	ConditionsInstance []*PipelineInstanceFieldsConditionsInstanceConditionInstance `json:"conditionsInstance"`
-}
-
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance) __premarshalJSON() (*__premarshalGetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance, error) {
-	var retval __premarshalGetPipelineByNameGraphPipelineByNamePipelineInstancesPipelineInstance
-
-	retval.Id = v.PipelineInstanceFields.Id
-	retval.Number = v.PipelineInstanceFields.Number
-	retval.Status = v.PipelineInstanceFields.Status
-	retval.StartTime = v.PipelineInstanceFields.StartTime
-	retval.EndTime = v.PipelineInstanceFields.EndTime
-	retval.PipelineId = v.PipelineInstanceFields.PipelineId
-	retval.PipelineName = v.PipelineInstanceFields.PipelineName
-	retval.RunWithExecutionVariables = v.PipelineInstanceFields.RunWithExecutionVariables
-	retval.InitialExecutionVariables = v.PipelineInstanceFields.InitialExecutionVariables
-	retval.NodeStatuses = v.PipelineInstanceFields.NodeStatuses
-	retval.Version = v.PipelineInstanceFields.Version
-	retval.JobsInstance = v.PipelineInstanceFields.JobsInstance
-	retval.ConditionsInstance = v.PipelineInstanceFields.ConditionsInstance
-	return &retval, nil
-}
-
 // GetPipelineByNameGraphPipelineByNamePipelineProject includes the requested fields of the GraphQL type Project.
 type GetPipelineByNameGraphPipelineByNamePipelineProject struct {
 	Id   string `json:"id"`
@@ -5492,116 +4109,6 @@ func (v *GetPipelineByNameGraphPipelineByNamePipelineProject) GetId() string { r
 
 // GetName returns GetPipelineByNameGraphPipelineByNamePipelineProject.Name, and is useful for accessing the field via an interface.
 func (v *GetPipelineByNameGraphPipelineByNamePipelineProject) GetName() string { return v.Name }
-
-// GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion includes the requested fields of the GraphQL type PipelineVersion.
-type GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion struct {
-	PipelineVersionFields `json:"-"`
-}
-
-// GetNumber returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.Number, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetNumber() int {
-	return v.PipelineVersionFields.Number
-}
-
-// GetReleaseNote returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetReleaseNote() *string {
-	return v.PipelineVersionFields.ReleaseNote
-}
-
-// GetCreationDate returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetCreationDate() string {
-	return v.PipelineVersionFields.CreationDate
-}
-
-// GetCreator returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.Creator, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetCreator() string {
-	return v.PipelineVersionFields.Creator
-}
-
-// GetIsCurrent returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.IsCurrent, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetIsCurrent() bool {
-	return v.PipelineVersionFields.IsCurrent
-}
-
-// GetIsMajor returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetIsMajor() bool {
-	return v.PipelineVersionFields.IsMajor
-}
-
-// GetSourceUrl returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.SourceUrl, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetSourceUrl() *string {
-	return v.PipelineVersionFields.SourceUrl
-}
-
-// GetGraph returns GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion.Graph, and is useful for accessing the field via an interface.
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) GetGraph() *PipelineVersionFieldsGraphPipelineGraph {
-	return v.PipelineVersionFields.Graph
-}
-
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion struct {
-	Number int `json:"number"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	CreationDate string `json:"creationDate"`
-
-	Creator string `json:"creator"`
-
-	IsCurrent bool `json:"isCurrent"`
-
-	IsMajor bool `json:"isMajor"`
-
-	SourceUrl *string `json:"sourceUrl"`
-
-	Graph *PipelineVersionFieldsGraphPipelineGraph `json:"graph"`
-}
-
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion) __premarshalJSON() (*__premarshalGetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion, error) {
-	var retval __premarshalGetPipelineByNameGraphPipelineByNamePipelineVersionsPipelineVersion
-
-	retval.Number = v.PipelineVersionFields.Number
-	retval.ReleaseNote = v.PipelineVersionFields.ReleaseNote
-	retval.CreationDate = v.PipelineVersionFields.CreationDate
-	retval.Creator = v.PipelineVersionFields.Creator
-	retval.IsCurrent = v.PipelineVersionFields.IsCurrent
-	retval.IsMajor = v.PipelineVersionFields.IsMajor
-	retval.SourceUrl = v.PipelineVersionFields.SourceUrl
-	retval.Graph = v.PipelineVersionFields.Graph
-	return &retval, nil
-}
 
 // GetPipelineByNameResponse is returned by GetPipelineByName on success.
 type GetPipelineByNameResponse struct {
@@ -5616,23 +4123,19 @@ func (v *GetPipelineByNameResponse) GetGraphPipelineByName() *GetPipelineByNameG
 // GetPipelineGraphPipeline includes the requested fields of the GraphQL type Pipeline.
 type GetPipelineGraphPipeline struct {
 	PipelineFields `json:"-"`
-	Project        GetPipelineGraphPipelineProject                     `json:"project"`
-	Versions       []GetPipelineGraphPipelineVersionsPipelineVersion   `json:"versions"`
-	Instances      []GetPipelineGraphPipelineInstancesPipelineInstance `json:"instances"`
+	Project        GetPipelineGraphPipelineProject `json:"project"`
+	Versions       []PipelineVersionFields         `json:"versions"`
+	Instances      []PipelineInstanceFields        `json:"instances"`
 }
 
 // GetProject returns GetPipelineGraphPipeline.Project, and is useful for accessing the field via an interface.
 func (v *GetPipelineGraphPipeline) GetProject() GetPipelineGraphPipelineProject { return v.Project }
 
 // GetVersions returns GetPipelineGraphPipeline.Versions, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipeline) GetVersions() []GetPipelineGraphPipelineVersionsPipelineVersion {
-	return v.Versions
-}
+func (v *GetPipelineGraphPipeline) GetVersions() []PipelineVersionFields { return v.Versions }
 
 // GetInstances returns GetPipelineGraphPipeline.Instances, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipeline) GetInstances() []GetPipelineGraphPipelineInstancesPipelineInstance {
-	return v.Instances
-}
+func (v *GetPipelineGraphPipeline) GetInstances() []PipelineInstanceFields { return v.Instances }
 
 // GetId returns GetPipelineGraphPipeline.Id, and is useful for accessing the field via an interface.
 func (v *GetPipelineGraphPipeline) GetId() string { return v.PipelineFields.Id }
@@ -5647,9 +4150,7 @@ func (v *GetPipelineGraphPipeline) GetAlias() string { return v.PipelineFields.A
 func (v *GetPipelineGraphPipeline) GetDescription() *string { return v.PipelineFields.Description }
 
 // GetAlerting returns GetPipelineGraphPipeline.Alerting, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipeline) GetAlerting() *PipelineFieldsAlertingJobPipelineAlerting {
-	return v.PipelineFields.Alerting
-}
+func (v *GetPipelineGraphPipeline) GetAlerting() *JobAlertingFields { return v.PipelineFields.Alerting }
 
 // GetHasExecutionVariablesEnabled returns GetPipelineGraphPipeline.HasExecutionVariablesEnabled, and is useful for accessing the field via an interface.
 func (v *GetPipelineGraphPipeline) GetHasExecutionVariablesEnabled() *bool {
@@ -5718,9 +4219,9 @@ func (v *GetPipelineGraphPipeline) UnmarshalJSON(b []byte) error {
 type __premarshalGetPipelineGraphPipeline struct {
 	Project GetPipelineGraphPipelineProject `json:"project"`
 
-	Versions []GetPipelineGraphPipelineVersionsPipelineVersion `json:"versions"`
+	Versions []PipelineVersionFields `json:"versions"`
 
-	Instances []GetPipelineGraphPipelineInstancesPipelineInstance `json:"instances"`
+	Instances []PipelineInstanceFields `json:"instances"`
 
 	Id string `json:"id"`
 
@@ -5730,7 +4231,7 @@ type __premarshalGetPipelineGraphPipeline struct {
 
 	Description *string `json:"description"`
 
-	Alerting *PipelineFieldsAlertingJobPipelineAlerting `json:"alerting"`
+	Alerting *JobAlertingFields `json:"alerting"`
 
 	HasExecutionVariablesEnabled *bool `json:"hasExecutionVariablesEnabled"`
 
@@ -5782,156 +4283,6 @@ func (v *GetPipelineGraphPipeline) __premarshalJSON() (*__premarshalGetPipelineG
 	return &retval, nil
 }
 
-// GetPipelineGraphPipelineInstancesPipelineInstance includes the requested fields of the GraphQL type PipelineInstance.
-type GetPipelineGraphPipelineInstancesPipelineInstance struct {
-	PipelineInstanceFields `json:"-"`
-}
-
-// GetId returns GetPipelineGraphPipelineInstancesPipelineInstance.Id, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetId() string {
-	return v.PipelineInstanceFields.Id
-}
-
-// GetNumber returns GetPipelineGraphPipelineInstancesPipelineInstance.Number, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetNumber() int {
-	return v.PipelineInstanceFields.Number
-}
-
-// GetStatus returns GetPipelineGraphPipelineInstancesPipelineInstance.Status, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetStatus() InstanceStatus {
-	return v.PipelineInstanceFields.Status
-}
-
-// GetStartTime returns GetPipelineGraphPipelineInstancesPipelineInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetStartTime() string {
-	return v.PipelineInstanceFields.StartTime
-}
-
-// GetEndTime returns GetPipelineGraphPipelineInstancesPipelineInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetEndTime() *string {
-	return v.PipelineInstanceFields.EndTime
-}
-
-// GetPipelineId returns GetPipelineGraphPipelineInstancesPipelineInstance.PipelineId, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetPipelineId() *string {
-	return v.PipelineInstanceFields.PipelineId
-}
-
-// GetPipelineName returns GetPipelineGraphPipelineInstancesPipelineInstance.PipelineName, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetPipelineName() *string {
-	return v.PipelineInstanceFields.PipelineName
-}
-
-// GetRunWithExecutionVariables returns GetPipelineGraphPipelineInstancesPipelineInstance.RunWithExecutionVariables, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetRunWithExecutionVariables() *bool {
-	return v.PipelineInstanceFields.RunWithExecutionVariables
-}
-
-// GetInitialExecutionVariables returns GetPipelineGraphPipelineInstancesPipelineInstance.InitialExecutionVariables, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetInitialExecutionVariables() []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable {
-	return v.PipelineInstanceFields.InitialExecutionVariables
-}
-
-// GetNodeStatuses returns GetPipelineGraphPipelineInstancesPipelineInstance.NodeStatuses, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetNodeStatuses() []PipelineInstanceFieldsNodeStatusesNodeStatus {
-	return v.PipelineInstanceFields.NodeStatuses
-}
-
-// GetVersion returns GetPipelineGraphPipelineInstancesPipelineInstance.Version, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetVersion() PipelineInstanceFieldsVersionPipelineVersion {
-	return v.PipelineInstanceFields.Version
-}
-
-// GetJobsInstance returns GetPipelineGraphPipelineInstancesPipelineInstance.JobsInstance, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetJobsInstance() []PipelineInstanceFieldsJobsInstanceJobInstance {
-	return v.PipelineInstanceFields.JobsInstance
-}
-
-// GetConditionsInstance returns GetPipelineGraphPipelineInstancesPipelineInstance.ConditionsInstance, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) GetConditionsInstance() []*PipelineInstanceFieldsConditionsInstanceConditionInstance {
-	return v.PipelineInstanceFields.ConditionsInstance
-}
-
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetPipelineGraphPipelineInstancesPipelineInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetPipelineGraphPipelineInstancesPipelineInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetPipelineGraphPipelineInstancesPipelineInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	PipelineId *string `json:"pipelineId"`
-
-	PipelineName *string `json:"pipelineName"`
-
-	RunWithExecutionVariables *bool `json:"runWithExecutionVariables"`
-
-	InitialExecutionVariables []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable `json:"initialExecutionVariables"`
-
-	NodeStatuses []PipelineInstanceFieldsNodeStatusesNodeStatus `json:"nodeStatuses"`
-
-	Version PipelineInstanceFieldsVersionPipelineVersion `json:"version"`
-
-	JobsInstance []PipelineInstanceFieldsJobsInstanceJobInstance `json:"jobsInstance"`
-
-	ConditionsInstance []*PipelineInstanceFieldsConditionsInstanceConditionInstance `json:"conditionsInstance"`
-}
-
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetPipelineGraphPipelineInstancesPipelineInstance) __premarshalJSON() (*__premarshalGetPipelineGraphPipelineInstancesPipelineInstance, error) {
-	var retval __premarshalGetPipelineGraphPipelineInstancesPipelineInstance
-
-	retval.Id = v.PipelineInstanceFields.Id
-	retval.Number = v.PipelineInstanceFields.Number
-	retval.Status = v.PipelineInstanceFields.Status
-	retval.StartTime = v.PipelineInstanceFields.StartTime
-	retval.EndTime = v.PipelineInstanceFields.EndTime
-	retval.PipelineId = v.PipelineInstanceFields.PipelineId
-	retval.PipelineName = v.PipelineInstanceFields.PipelineName
-	retval.RunWithExecutionVariables = v.PipelineInstanceFields.RunWithExecutionVariables
-	retval.InitialExecutionVariables = v.PipelineInstanceFields.InitialExecutionVariables
-	retval.NodeStatuses = v.PipelineInstanceFields.NodeStatuses
-	retval.Version = v.PipelineInstanceFields.Version
-	retval.JobsInstance = v.PipelineInstanceFields.JobsInstance
-	retval.ConditionsInstance = v.PipelineInstanceFields.ConditionsInstance
-	return &retval, nil
-}
-
 // GetPipelineGraphPipelineProject includes the requested fields of the GraphQL type Project.
 type GetPipelineGraphPipelineProject struct {
 	Id   string `json:"id"`
@@ -5943,116 +4294,6 @@ func (v *GetPipelineGraphPipelineProject) GetId() string { return v.Id }
 
 // GetName returns GetPipelineGraphPipelineProject.Name, and is useful for accessing the field via an interface.
 func (v *GetPipelineGraphPipelineProject) GetName() string { return v.Name }
-
-// GetPipelineGraphPipelineVersionsPipelineVersion includes the requested fields of the GraphQL type PipelineVersion.
-type GetPipelineGraphPipelineVersionsPipelineVersion struct {
-	PipelineVersionFields `json:"-"`
-}
-
-// GetNumber returns GetPipelineGraphPipelineVersionsPipelineVersion.Number, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetNumber() int {
-	return v.PipelineVersionFields.Number
-}
-
-// GetReleaseNote returns GetPipelineGraphPipelineVersionsPipelineVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetReleaseNote() *string {
-	return v.PipelineVersionFields.ReleaseNote
-}
-
-// GetCreationDate returns GetPipelineGraphPipelineVersionsPipelineVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetCreationDate() string {
-	return v.PipelineVersionFields.CreationDate
-}
-
-// GetCreator returns GetPipelineGraphPipelineVersionsPipelineVersion.Creator, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetCreator() string {
-	return v.PipelineVersionFields.Creator
-}
-
-// GetIsCurrent returns GetPipelineGraphPipelineVersionsPipelineVersion.IsCurrent, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetIsCurrent() bool {
-	return v.PipelineVersionFields.IsCurrent
-}
-
-// GetIsMajor returns GetPipelineGraphPipelineVersionsPipelineVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetIsMajor() bool {
-	return v.PipelineVersionFields.IsMajor
-}
-
-// GetSourceUrl returns GetPipelineGraphPipelineVersionsPipelineVersion.SourceUrl, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetSourceUrl() *string {
-	return v.PipelineVersionFields.SourceUrl
-}
-
-// GetGraph returns GetPipelineGraphPipelineVersionsPipelineVersion.Graph, and is useful for accessing the field via an interface.
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) GetGraph() *PipelineVersionFieldsGraphPipelineGraph {
-	return v.PipelineVersionFields.Graph
-}
-
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*GetPipelineGraphPipelineVersionsPipelineVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.GetPipelineGraphPipelineVersionsPipelineVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalGetPipelineGraphPipelineVersionsPipelineVersion struct {
-	Number int `json:"number"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	CreationDate string `json:"creationDate"`
-
-	Creator string `json:"creator"`
-
-	IsCurrent bool `json:"isCurrent"`
-
-	IsMajor bool `json:"isMajor"`
-
-	SourceUrl *string `json:"sourceUrl"`
-
-	Graph *PipelineVersionFieldsGraphPipelineGraph `json:"graph"`
-}
-
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *GetPipelineGraphPipelineVersionsPipelineVersion) __premarshalJSON() (*__premarshalGetPipelineGraphPipelineVersionsPipelineVersion, error) {
-	var retval __premarshalGetPipelineGraphPipelineVersionsPipelineVersion
-
-	retval.Number = v.PipelineVersionFields.Number
-	retval.ReleaseNote = v.PipelineVersionFields.ReleaseNote
-	retval.CreationDate = v.PipelineVersionFields.CreationDate
-	retval.Creator = v.PipelineVersionFields.Creator
-	retval.IsCurrent = v.PipelineVersionFields.IsCurrent
-	retval.IsMajor = v.PipelineVersionFields.IsMajor
-	retval.SourceUrl = v.PipelineVersionFields.SourceUrl
-	retval.Graph = v.PipelineVersionFields.Graph
-	return &retval, nil
-}
 
 // GetPipelineInstancePipelineInstance includes the requested fields of the GraphQL type PipelineInstance.
 type GetPipelineInstancePipelineInstance struct {
@@ -6576,30 +4817,24 @@ func (v *InstallAppInstallApp) GetCreator() string { return v.AppFields.Creator 
 func (v *InstallAppInstallApp) GetIsGenericApp() bool { return v.AppFields.IsGenericApp }
 
 // GetTechnology returns InstallAppInstallApp.Technology, and is useful for accessing the field via an interface.
-func (v *InstallAppInstallApp) GetTechnology() *AppFieldsTechnology { return v.AppFields.Technology }
+func (v *InstallAppInstallApp) GetTechnology() *AppTechnology { return v.AppFields.Technology }
 
 // GetAlerting returns InstallAppInstallApp.Alerting, and is useful for accessing the field via an interface.
-func (v *InstallAppInstallApp) GetAlerting() *AppFieldsAlertingAppAlerting {
-	return v.AppFields.Alerting
-}
+func (v *InstallAppInstallApp) GetAlerting() *AppAlerting { return v.AppFields.Alerting }
 
 // GetResources returns InstallAppInstallApp.Resources, and is useful for accessing the field via an interface.
-func (v *InstallAppInstallApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
-	return v.AppFields.Resources
-}
+func (v *InstallAppInstallApp) GetResources() *AppResourcesFields { return v.AppFields.Resources }
 
 // GetCurrentVersion returns InstallAppInstallApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *InstallAppInstallApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
+func (v *InstallAppInstallApp) GetCurrentVersion() *AppVersionFields {
 	return v.AppFields.CurrentVersion
 }
 
 // GetHistory returns InstallAppInstallApp.History, and is useful for accessing the field via an interface.
-func (v *InstallAppInstallApp) GetHistory() *AppFieldsHistoryAppHistory { return v.AppFields.History }
+func (v *InstallAppInstallApp) GetHistory() *AppHistoryFields { return v.AppFields.History }
 
 // GetLinkedVolumes returns InstallAppInstallApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *InstallAppInstallApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
-	return v.AppFields.LinkedVolumes
-}
+func (v *InstallAppInstallApp) GetLinkedVolumes() []AppLinkedVolume { return v.AppFields.LinkedVolumes }
 
 func (v *InstallAppInstallApp) UnmarshalJSON(b []byte) error {
 
@@ -6639,17 +4874,17 @@ type __premarshalInstallAppInstallApp struct {
 
 	IsGenericApp bool `json:"isGenericApp"`
 
-	Technology *AppFieldsTechnology `json:"technology"`
+	Technology *AppTechnology `json:"technology"`
 
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
+	Alerting *AppAlerting `json:"alerting"`
 
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
+	Resources *AppResourcesFields `json:"resources"`
 
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
+	CurrentVersion *AppVersionFields `json:"currentVersion"`
 
-	History *AppFieldsHistoryAppHistory `json:"history"`
+	History *AppHistoryFields `json:"history"`
 
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
+	LinkedVolumes []AppLinkedVolume `json:"linkedVolumes"`
 }
 
 func (v *InstallAppInstallApp) MarshalJSON() ([]byte, error) {
@@ -6805,30 +5040,32 @@ func (v *JobEditionInput) GetDoesUseGPU() *bool { return v.DoesUseGPU }
 // GetResources returns JobEditionInput.Resources, and is useful for accessing the field via an interface.
 func (v *JobEditionInput) GetResources() *JobResourceInput { return v.Resources }
 
-// JobFields includes the GraphQL fields of Job requested by the fragment JobFields.
+// ListJobs writes these fields out rather than spreading the fragment (see
+// there); keep both selections alike. The typenames and flattened fragments
+// give both the same Go types, so one conversion serves both.
 type JobFields struct {
 	Id          string  `json:"id"`
 	Name        string  `json:"name"`
 	Alias       *string `json:"alias"`
 	Description *string `json:"description"`
 	// Free text; the UI and saagieapi use Extraction, Processing and Smart App.
-	Category           string                                     `json:"category"`
-	Technology         *JobFieldsTechnology                       `json:"technology"`
-	CountJobInstance   *int                                       `json:"countJobInstance"`
-	IsScheduled        bool                                       `json:"isScheduled"`
-	CronScheduling     *string                                    `json:"cronScheduling"`
-	ScheduleStatus     *ScheduleStatus                            `json:"scheduleStatus"`
-	ScheduleTimezone   *string                                    `json:"scheduleTimezone"`
-	Alerting           *JobFieldsAlertingJobPipelineAlerting      `json:"alerting"`
-	IsStreaming        bool                                       `json:"isStreaming"`
-	CreationDate       string                                     `json:"creationDate"`
-	MigrationStatus    *MigrationStatus                           `json:"migrationStatus"`
-	MigrationProjectId *string                                    `json:"migrationProjectId"`
-	OriginalJobId      *string                                    `json:"originalJobId"`
-	IsDeletable        bool                                       `json:"isDeletable"`
-	DoesUseGPU         *bool                                      `json:"doesUseGPU"`
-	Resources          *JobFieldsResourcesJobResourceRequestLimit `json:"resources"`
-	GraphPipelines     []JobFieldsGraphPipelinesPipeline          `json:"graphPipelines"`
+	Category           string             `json:"category"`
+	Technology         *JobTechnology     `json:"technology"`
+	CountJobInstance   *int               `json:"countJobInstance"`
+	IsScheduled        bool               `json:"isScheduled"`
+	CronScheduling     *string            `json:"cronScheduling"`
+	ScheduleStatus     *ScheduleStatus    `json:"scheduleStatus"`
+	ScheduleTimezone   *string            `json:"scheduleTimezone"`
+	Alerting           *JobAlertingFields `json:"alerting"`
+	IsStreaming        bool               `json:"isStreaming"`
+	CreationDate       string             `json:"creationDate"`
+	MigrationStatus    *MigrationStatus   `json:"migrationStatus"`
+	MigrationProjectId *string            `json:"migrationProjectId"`
+	OriginalJobId      *string            `json:"originalJobId"`
+	IsDeletable        bool               `json:"isDeletable"`
+	DoesUseGPU         *bool              `json:"doesUseGPU"`
+	Resources          *ResourcesFields   `json:"resources"`
+	GraphPipelines     []JobGraphPipeline `json:"graphPipelines"`
 }
 
 // GetId returns JobFields.Id, and is useful for accessing the field via an interface.
@@ -6847,7 +5084,7 @@ func (v *JobFields) GetDescription() *string { return v.Description }
 func (v *JobFields) GetCategory() string { return v.Category }
 
 // GetTechnology returns JobFields.Technology, and is useful for accessing the field via an interface.
-func (v *JobFields) GetTechnology() *JobFieldsTechnology { return v.Technology }
+func (v *JobFields) GetTechnology() *JobTechnology { return v.Technology }
 
 // GetCountJobInstance returns JobFields.CountJobInstance, and is useful for accessing the field via an interface.
 func (v *JobFields) GetCountJobInstance() *int { return v.CountJobInstance }
@@ -6865,7 +5102,7 @@ func (v *JobFields) GetScheduleStatus() *ScheduleStatus { return v.ScheduleStatu
 func (v *JobFields) GetScheduleTimezone() *string { return v.ScheduleTimezone }
 
 // GetAlerting returns JobFields.Alerting, and is useful for accessing the field via an interface.
-func (v *JobFields) GetAlerting() *JobFieldsAlertingJobPipelineAlerting { return v.Alerting }
+func (v *JobFields) GetAlerting() *JobAlertingFields { return v.Alerting }
 
 // GetIsStreaming returns JobFields.IsStreaming, and is useful for accessing the field via an interface.
 func (v *JobFields) GetIsStreaming() bool { return v.IsStreaming }
@@ -6889,169 +5126,18 @@ func (v *JobFields) GetIsDeletable() bool { return v.IsDeletable }
 func (v *JobFields) GetDoesUseGPU() *bool { return v.DoesUseGPU }
 
 // GetResources returns JobFields.Resources, and is useful for accessing the field via an interface.
-func (v *JobFields) GetResources() *JobFieldsResourcesJobResourceRequestLimit { return v.Resources }
+func (v *JobFields) GetResources() *ResourcesFields { return v.Resources }
 
 // GetGraphPipelines returns JobFields.GraphPipelines, and is useful for accessing the field via an interface.
-func (v *JobFields) GetGraphPipelines() []JobFieldsGraphPipelinesPipeline { return v.GraphPipelines }
+func (v *JobFields) GetGraphPipelines() []JobGraphPipeline { return v.GraphPipelines }
 
-// JobFieldsAlertingJobPipelineAlerting includes the requested fields of the GraphQL type JobPipelineAlerting.
-type JobFieldsAlertingJobPipelineAlerting struct {
-	JobAlertingFields `json:"-"`
-}
-
-// GetEmails returns JobFieldsAlertingJobPipelineAlerting.Emails, and is useful for accessing the field via an interface.
-func (v *JobFieldsAlertingJobPipelineAlerting) GetEmails() []string {
-	return v.JobAlertingFields.Emails
-}
-
-// GetStatusList returns JobFieldsAlertingJobPipelineAlerting.StatusList, and is useful for accessing the field via an interface.
-func (v *JobFieldsAlertingJobPipelineAlerting) GetStatusList() []InstanceStatus {
-	return v.JobAlertingFields.StatusList
-}
-
-// GetLoginEmails returns JobFieldsAlertingJobPipelineAlerting.LoginEmails, and is useful for accessing the field via an interface.
-func (v *JobFieldsAlertingJobPipelineAlerting) GetLoginEmails() []JobAlertingFieldsLoginEmailsUserEmail {
-	return v.JobAlertingFields.LoginEmails
-}
-
-func (v *JobFieldsAlertingJobPipelineAlerting) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*JobFieldsAlertingJobPipelineAlerting
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.JobFieldsAlertingJobPipelineAlerting = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobAlertingFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalJobFieldsAlertingJobPipelineAlerting struct {
-	Emails []string `json:"emails"`
-
-	StatusList []InstanceStatus `json:"statusList"`
-
-	LoginEmails []JobAlertingFieldsLoginEmailsUserEmail `json:"loginEmails"`
-}
-
-func (v *JobFieldsAlertingJobPipelineAlerting) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *JobFieldsAlertingJobPipelineAlerting) __premarshalJSON() (*__premarshalJobFieldsAlertingJobPipelineAlerting, error) {
-	var retval __premarshalJobFieldsAlertingJobPipelineAlerting
-
-	retval.Emails = v.JobAlertingFields.Emails
-	retval.StatusList = v.JobAlertingFields.StatusList
-	retval.LoginEmails = v.JobAlertingFields.LoginEmails
-	return &retval, nil
-}
-
-// JobFieldsGraphPipelinesPipeline includes the requested fields of the GraphQL type Pipeline.
-type JobFieldsGraphPipelinesPipeline struct {
+// JobGraphPipeline includes the requested fields of the GraphQL type Pipeline.
+type JobGraphPipeline struct {
 	Id string `json:"id"`
 }
 
-// GetId returns JobFieldsGraphPipelinesPipeline.Id, and is useful for accessing the field via an interface.
-func (v *JobFieldsGraphPipelinesPipeline) GetId() string { return v.Id }
-
-// JobFieldsResourcesJobResourceRequestLimit includes the requested fields of the GraphQL type JobResourceRequestLimit.
-type JobFieldsResourcesJobResourceRequestLimit struct {
-	ResourcesFields `json:"-"`
-}
-
-// GetCpu returns JobFieldsResourcesJobResourceRequestLimit.Cpu, and is useful for accessing the field via an interface.
-func (v *JobFieldsResourcesJobResourceRequestLimit) GetCpu() *ResourcesFieldsCpuResourceRequestLimit {
-	return v.ResourcesFields.Cpu
-}
-
-// GetMemory returns JobFieldsResourcesJobResourceRequestLimit.Memory, and is useful for accessing the field via an interface.
-func (v *JobFieldsResourcesJobResourceRequestLimit) GetMemory() *ResourcesFieldsMemoryResourceRequestLimit {
-	return v.ResourcesFields.Memory
-}
-
-// GetGpu returns JobFieldsResourcesJobResourceRequestLimit.Gpu, and is useful for accessing the field via an interface.
-func (v *JobFieldsResourcesJobResourceRequestLimit) GetGpu() *ResourcesFieldsGpuResourceRequestLimit {
-	return v.ResourcesFields.Gpu
-}
-
-func (v *JobFieldsResourcesJobResourceRequestLimit) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*JobFieldsResourcesJobResourceRequestLimit
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.JobFieldsResourcesJobResourceRequestLimit = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.ResourcesFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalJobFieldsResourcesJobResourceRequestLimit struct {
-	Cpu *ResourcesFieldsCpuResourceRequestLimit `json:"cpu"`
-
-	Memory *ResourcesFieldsMemoryResourceRequestLimit `json:"memory"`
-
-	Gpu *ResourcesFieldsGpuResourceRequestLimit `json:"gpu"`
-}
-
-func (v *JobFieldsResourcesJobResourceRequestLimit) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *JobFieldsResourcesJobResourceRequestLimit) __premarshalJSON() (*__premarshalJobFieldsResourcesJobResourceRequestLimit, error) {
-	var retval __premarshalJobFieldsResourcesJobResourceRequestLimit
-
-	retval.Cpu = v.ResourcesFields.Cpu
-	retval.Memory = v.ResourcesFields.Memory
-	retval.Gpu = v.ResourcesFields.Gpu
-	return &retval, nil
-}
-
-// JobFieldsTechnology includes the requested fields of the GraphQL type Technology.
-// The GraphQL type's documentation follows.
-//
-// A catalog technology as the Projects API sees it: only its id; details come from the gateway.
-type JobFieldsTechnology struct {
-	Id string `json:"id"`
-}
-
-// GetId returns JobFieldsTechnology.Id, and is useful for accessing the field via an interface.
-func (v *JobFieldsTechnology) GetId() string { return v.Id }
+// GetId returns JobGraphPipeline.Id, and is useful for accessing the field via an interface.
+func (v *JobGraphPipeline) GetId() string { return v.Id }
 
 type JobInGraphPipelineInput struct {
 	Id string `json:"id"`
@@ -7273,6 +5359,17 @@ func (v *JobResourceInput) GetMemory() *ResourceRequestLimitInput { return v.Mem
 
 // GetGpu returns JobResourceInput.Gpu, and is useful for accessing the field via an interface.
 func (v *JobResourceInput) GetGpu() *ResourceRequestLimitInput { return v.Gpu }
+
+// JobTechnology includes the requested fields of the GraphQL type Technology.
+// The GraphQL type's documentation follows.
+//
+// A catalog technology as the Projects API sees it: only its id; details come from the gateway.
+type JobTechnology struct {
+	Id string `json:"id"`
+}
+
+// GetId returns JobTechnology.Id, and is useful for accessing the field via an interface.
+func (v *JobTechnology) GetId() string { return v.Id }
 
 type JobVersionDeletableStateReason string
 
@@ -8131,254 +6228,59 @@ func (v *ListAppsProject) GetApps() []ListAppsProjectAppsApp { return v.Apps }
 
 // ListAppsProjectAppsApp includes the requested fields of the GraphQL type App.
 type ListAppsProjectAppsApp struct {
-	AppFields `json:"-"`
-	Versions  []ListAppsProjectAppsAppVersionsAppVersion `json:"versions"`
-}
-
-// GetVersions returns ListAppsProjectAppsApp.Versions, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetVersions() []ListAppsProjectAppsAppVersionsAppVersion {
-	return v.Versions
+	Id             string              `json:"id"`
+	Name           string              `json:"name"`
+	Description    *string             `json:"description"`
+	CreationDate   string              `json:"creationDate"`
+	Creator        string              `json:"creator"`
+	IsGenericApp   bool                `json:"isGenericApp"`
+	Technology     *AppTechnology      `json:"technology"`
+	Alerting       *AppAlerting        `json:"alerting"`
+	Resources      *AppResourcesFields `json:"resources"`
+	CurrentVersion *AppVersionFields   `json:"currentVersion"`
+	History        *AppHistoryFields   `json:"history"`
+	LinkedVolumes  []AppLinkedVolume   `json:"linkedVolumes"`
+	Versions       []AppVersionFields  `json:"versions"`
 }
 
 // GetId returns ListAppsProjectAppsApp.Id, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetId() string { return v.AppFields.Id }
+func (v *ListAppsProjectAppsApp) GetId() string { return v.Id }
 
 // GetName returns ListAppsProjectAppsApp.Name, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetName() string { return v.AppFields.Name }
+func (v *ListAppsProjectAppsApp) GetName() string { return v.Name }
 
 // GetDescription returns ListAppsProjectAppsApp.Description, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetDescription() *string { return v.AppFields.Description }
+func (v *ListAppsProjectAppsApp) GetDescription() *string { return v.Description }
 
 // GetCreationDate returns ListAppsProjectAppsApp.CreationDate, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetCreationDate() string { return v.AppFields.CreationDate }
+func (v *ListAppsProjectAppsApp) GetCreationDate() string { return v.CreationDate }
 
 // GetCreator returns ListAppsProjectAppsApp.Creator, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetCreator() string { return v.AppFields.Creator }
+func (v *ListAppsProjectAppsApp) GetCreator() string { return v.Creator }
 
 // GetIsGenericApp returns ListAppsProjectAppsApp.IsGenericApp, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetIsGenericApp() bool { return v.AppFields.IsGenericApp }
+func (v *ListAppsProjectAppsApp) GetIsGenericApp() bool { return v.IsGenericApp }
 
 // GetTechnology returns ListAppsProjectAppsApp.Technology, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetTechnology() *AppFieldsTechnology { return v.AppFields.Technology }
+func (v *ListAppsProjectAppsApp) GetTechnology() *AppTechnology { return v.Technology }
 
 // GetAlerting returns ListAppsProjectAppsApp.Alerting, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetAlerting() *AppFieldsAlertingAppAlerting {
-	return v.AppFields.Alerting
-}
+func (v *ListAppsProjectAppsApp) GetAlerting() *AppAlerting { return v.Alerting }
 
 // GetResources returns ListAppsProjectAppsApp.Resources, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
-	return v.AppFields.Resources
-}
+func (v *ListAppsProjectAppsApp) GetResources() *AppResourcesFields { return v.Resources }
 
 // GetCurrentVersion returns ListAppsProjectAppsApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
-	return v.AppFields.CurrentVersion
-}
+func (v *ListAppsProjectAppsApp) GetCurrentVersion() *AppVersionFields { return v.CurrentVersion }
 
 // GetHistory returns ListAppsProjectAppsApp.History, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetHistory() *AppFieldsHistoryAppHistory { return v.AppFields.History }
+func (v *ListAppsProjectAppsApp) GetHistory() *AppHistoryFields { return v.History }
 
 // GetLinkedVolumes returns ListAppsProjectAppsApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
-	return v.AppFields.LinkedVolumes
-}
+func (v *ListAppsProjectAppsApp) GetLinkedVolumes() []AppLinkedVolume { return v.LinkedVolumes }
 
-func (v *ListAppsProjectAppsApp) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListAppsProjectAppsApp
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListAppsProjectAppsApp = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.AppFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListAppsProjectAppsApp struct {
-	Versions []ListAppsProjectAppsAppVersionsAppVersion `json:"versions"`
-
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Description *string `json:"description"`
-
-	CreationDate string `json:"creationDate"`
-
-	Creator string `json:"creator"`
-
-	IsGenericApp bool `json:"isGenericApp"`
-
-	Technology *AppFieldsTechnology `json:"technology"`
-
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
-
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
-
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
-
-	History *AppFieldsHistoryAppHistory `json:"history"`
-
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
-}
-
-func (v *ListAppsProjectAppsApp) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListAppsProjectAppsApp) __premarshalJSON() (*__premarshalListAppsProjectAppsApp, error) {
-	var retval __premarshalListAppsProjectAppsApp
-
-	retval.Versions = v.Versions
-	retval.Id = v.AppFields.Id
-	retval.Name = v.AppFields.Name
-	retval.Description = v.AppFields.Description
-	retval.CreationDate = v.AppFields.CreationDate
-	retval.Creator = v.AppFields.Creator
-	retval.IsGenericApp = v.AppFields.IsGenericApp
-	retval.Technology = v.AppFields.Technology
-	retval.Alerting = v.AppFields.Alerting
-	retval.Resources = v.AppFields.Resources
-	retval.CurrentVersion = v.AppFields.CurrentVersion
-	retval.History = v.AppFields.History
-	retval.LinkedVolumes = v.AppFields.LinkedVolumes
-	return &retval, nil
-}
-
-// ListAppsProjectAppsAppVersionsAppVersion includes the requested fields of the GraphQL type AppVersion.
-type ListAppsProjectAppsAppVersionsAppVersion struct {
-	AppVersionFields `json:"-"`
-}
-
-// GetNumber returns ListAppsProjectAppsAppVersionsAppVersion.Number, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetNumber() int { return v.AppVersionFields.Number }
-
-// GetCreationDate returns ListAppsProjectAppsAppVersionsAppVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetCreationDate() string {
-	return v.AppVersionFields.CreationDate
-}
-
-// GetReleaseNote returns ListAppsProjectAppsAppVersionsAppVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetReleaseNote() *string {
-	return v.AppVersionFields.ReleaseNote
-}
-
-// GetDockerInfo returns ListAppsProjectAppsAppVersionsAppVersion.DockerInfo, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetDockerInfo() *AppVersionFieldsDockerInfoAppDocker {
-	return v.AppVersionFields.DockerInfo
-}
-
-// GetRuntimeContextId returns ListAppsProjectAppsAppVersionsAppVersion.RuntimeContextId, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetRuntimeContextId() *string {
-	return v.AppVersionFields.RuntimeContextId
-}
-
-// GetCreator returns ListAppsProjectAppsAppVersionsAppVersion.Creator, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetCreator() string {
-	return v.AppVersionFields.Creator
-}
-
-// GetIsMajor returns ListAppsProjectAppsAppVersionsAppVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetIsMajor() *bool {
-	return v.AppVersionFields.IsMajor
-}
-
-// GetPorts returns ListAppsProjectAppsAppVersionsAppVersion.Ports, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetPorts() []AppVersionFieldsPortsPort {
-	return v.AppVersionFields.Ports
-}
-
-// GetVolumesWithPath returns ListAppsProjectAppsAppVersionsAppVersion.VolumesWithPath, and is useful for accessing the field via an interface.
-func (v *ListAppsProjectAppsAppVersionsAppVersion) GetVolumesWithPath() []AppVersionFieldsVolumesWithPathVolumeWithPath {
-	return v.AppVersionFields.VolumesWithPath
-}
-
-func (v *ListAppsProjectAppsAppVersionsAppVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListAppsProjectAppsAppVersionsAppVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListAppsProjectAppsAppVersionsAppVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.AppVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListAppsProjectAppsAppVersionsAppVersion struct {
-	Number int `json:"number"`
-
-	CreationDate string `json:"creationDate"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	DockerInfo *AppVersionFieldsDockerInfoAppDocker `json:"dockerInfo"`
-
-	RuntimeContextId *string `json:"runtimeContextId"`
-
-	Creator string `json:"creator"`
-
-	IsMajor *bool `json:"isMajor"`
-
-	Ports []AppVersionFieldsPortsPort `json:"ports"`
-
-	VolumesWithPath []AppVersionFieldsVolumesWithPathVolumeWithPath `json:"volumesWithPath"`
-}
-
-func (v *ListAppsProjectAppsAppVersionsAppVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListAppsProjectAppsAppVersionsAppVersion) __premarshalJSON() (*__premarshalListAppsProjectAppsAppVersionsAppVersion, error) {
-	var retval __premarshalListAppsProjectAppsAppVersionsAppVersion
-
-	retval.Number = v.AppVersionFields.Number
-	retval.CreationDate = v.AppVersionFields.CreationDate
-	retval.ReleaseNote = v.AppVersionFields.ReleaseNote
-	retval.DockerInfo = v.AppVersionFields.DockerInfo
-	retval.RuntimeContextId = v.AppVersionFields.RuntimeContextId
-	retval.Creator = v.AppVersionFields.Creator
-	retval.IsMajor = v.AppVersionFields.IsMajor
-	retval.Ports = v.AppVersionFields.Ports
-	retval.VolumesWithPath = v.AppVersionFields.VolumesWithPath
-	return &retval, nil
-}
+// GetVersions returns ListAppsProjectAppsApp.Versions, and is useful for accessing the field via an interface.
+func (v *ListAppsProjectAppsApp) GetVersions() []AppVersionFields { return v.Versions }
 
 // ListAppsResponse is returned by ListApps on success.
 type ListAppsResponse struct {
@@ -8626,7 +6528,7 @@ type ListJobInstancesJob struct {
 	Id               string `json:"id"`
 	CountJobInstance *int   `json:"countJobInstance"`
 	// Newest first. The only real paging of the API together with the other nested lists.
-	Instances []ListJobInstancesJobInstancesJobInstance `json:"instances"`
+	Instances []JobInstanceFields `json:"instances"`
 }
 
 // GetId returns ListJobInstancesJob.Id, and is useful for accessing the field via an interface.
@@ -8636,129 +6538,7 @@ func (v *ListJobInstancesJob) GetId() string { return v.Id }
 func (v *ListJobInstancesJob) GetCountJobInstance() *int { return v.CountJobInstance }
 
 // GetInstances returns ListJobInstancesJob.Instances, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJob) GetInstances() []ListJobInstancesJobInstancesJobInstance {
-	return v.Instances
-}
-
-// ListJobInstancesJobInstancesJobInstance includes the requested fields of the GraphQL type JobInstance.
-type ListJobInstancesJobInstancesJobInstance struct {
-	JobInstanceFields `json:"-"`
-}
-
-// GetId returns ListJobInstancesJobInstancesJobInstance.Id, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetId() string { return v.JobInstanceFields.Id }
-
-// GetNumber returns ListJobInstancesJobInstancesJobInstance.Number, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetNumber() int { return v.JobInstanceFields.Number }
-
-// GetStatus returns ListJobInstancesJobInstancesJobInstance.Status, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetStatus() InstanceStatus {
-	return v.JobInstanceFields.Status
-}
-
-// GetHistory returns ListJobInstancesJobInstancesJobInstance.History, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetHistory() *JobInstanceFieldsHistoryInstanceHistory {
-	return v.JobInstanceFields.History
-}
-
-// GetStartTime returns ListJobInstancesJobInstancesJobInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetStartTime() string {
-	return v.JobInstanceFields.StartTime
-}
-
-// GetEndTime returns ListJobInstancesJobInstancesJobInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetEndTime() *string {
-	return v.JobInstanceFields.EndTime
-}
-
-// GetJobId returns ListJobInstancesJobInstancesJobInstance.JobId, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetJobId() string { return v.JobInstanceFields.JobId }
-
-// GetJobAlias returns ListJobInstancesJobInstancesJobInstance.JobAlias, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetJobAlias() *string {
-	return v.JobInstanceFields.JobAlias
-}
-
-// GetPipelineInstanceId returns ListJobInstancesJobInstancesJobInstance.PipelineInstanceId, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetPipelineInstanceId() *string {
-	return v.JobInstanceFields.PipelineInstanceId
-}
-
-// GetVersion returns ListJobInstancesJobInstancesJobInstance.Version, and is useful for accessing the field via an interface.
-func (v *ListJobInstancesJobInstancesJobInstance) GetVersion() JobInstanceFieldsVersionJobVersion {
-	return v.JobInstanceFields.Version
-}
-
-func (v *ListJobInstancesJobInstancesJobInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListJobInstancesJobInstancesJobInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListJobInstancesJobInstancesJobInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListJobInstancesJobInstancesJobInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	History *JobInstanceFieldsHistoryInstanceHistory `json:"history"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	JobId string `json:"jobId"`
-
-	JobAlias *string `json:"jobAlias"`
-
-	PipelineInstanceId *string `json:"pipelineInstanceId"`
-
-	Version JobInstanceFieldsVersionJobVersion `json:"version"`
-}
-
-func (v *ListJobInstancesJobInstancesJobInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListJobInstancesJobInstancesJobInstance) __premarshalJSON() (*__premarshalListJobInstancesJobInstancesJobInstance, error) {
-	var retval __premarshalListJobInstancesJobInstancesJobInstance
-
-	retval.Id = v.JobInstanceFields.Id
-	retval.Number = v.JobInstanceFields.Number
-	retval.Status = v.JobInstanceFields.Status
-	retval.History = v.JobInstanceFields.History
-	retval.StartTime = v.JobInstanceFields.StartTime
-	retval.EndTime = v.JobInstanceFields.EndTime
-	retval.JobId = v.JobInstanceFields.JobId
-	retval.JobAlias = v.JobInstanceFields.JobAlias
-	retval.PipelineInstanceId = v.JobInstanceFields.PipelineInstanceId
-	retval.Version = v.JobInstanceFields.Version
-	return &retval, nil
-}
+func (v *ListJobInstancesJob) GetInstances() []JobInstanceFields { return v.Instances }
 
 // ListJobInstancesResponse is returned by ListJobInstances on success.
 type ListJobInstancesResponse struct {
@@ -8770,458 +6550,101 @@ func (v *ListJobInstancesResponse) GetJob() *ListJobInstancesJob { return v.Job 
 
 // ListJobsJobsJob includes the requested fields of the GraphQL type Job.
 type ListJobsJobsJob struct {
-	JobFields `json:"-"`
-	Versions  []ListJobsJobsJobVersionsJobVersion `json:"versions"`
+	Id          string  `json:"id"`
+	Name        string  `json:"name"`
+	Alias       *string `json:"alias"`
+	Description *string `json:"description"`
+	// Free text; the UI and saagieapi use Extraction, Processing and Smart App.
+	Category           string             `json:"category"`
+	Technology         *JobTechnology     `json:"technology"`
+	CountJobInstance   *int               `json:"countJobInstance"`
+	IsScheduled        bool               `json:"isScheduled"`
+	CronScheduling     *string            `json:"cronScheduling"`
+	ScheduleStatus     *ScheduleStatus    `json:"scheduleStatus"`
+	ScheduleTimezone   *string            `json:"scheduleTimezone"`
+	Alerting           *JobAlertingFields `json:"alerting"`
+	IsStreaming        bool               `json:"isStreaming"`
+	CreationDate       string             `json:"creationDate"`
+	MigrationStatus    *MigrationStatus   `json:"migrationStatus"`
+	MigrationProjectId *string            `json:"migrationProjectId"`
+	OriginalJobId      *string            `json:"originalJobId"`
+	IsDeletable        bool               `json:"isDeletable"`
+	DoesUseGPU         *bool              `json:"doesUseGPU"`
+	Resources          *ResourcesFields   `json:"resources"`
+	GraphPipelines     []JobGraphPipeline `json:"graphPipelines"`
+	Versions           []JobVersionFields `json:"versions"`
 	// Newest first. The only real paging of the API together with the other nested lists.
-	Instances []ListJobsJobsJobInstancesJobInstance `json:"instances"`
+	Instances []JobInstanceFields `json:"instances"`
 }
-
-// GetVersions returns ListJobsJobsJob.Versions, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetVersions() []ListJobsJobsJobVersionsJobVersion { return v.Versions }
-
-// GetInstances returns ListJobsJobsJob.Instances, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetInstances() []ListJobsJobsJobInstancesJobInstance { return v.Instances }
 
 // GetId returns ListJobsJobsJob.Id, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetId() string { return v.JobFields.Id }
+func (v *ListJobsJobsJob) GetId() string { return v.Id }
 
 // GetName returns ListJobsJobsJob.Name, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetName() string { return v.JobFields.Name }
+func (v *ListJobsJobsJob) GetName() string { return v.Name }
 
 // GetAlias returns ListJobsJobsJob.Alias, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetAlias() *string { return v.JobFields.Alias }
+func (v *ListJobsJobsJob) GetAlias() *string { return v.Alias }
 
 // GetDescription returns ListJobsJobsJob.Description, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetDescription() *string { return v.JobFields.Description }
+func (v *ListJobsJobsJob) GetDescription() *string { return v.Description }
 
 // GetCategory returns ListJobsJobsJob.Category, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetCategory() string { return v.JobFields.Category }
+func (v *ListJobsJobsJob) GetCategory() string { return v.Category }
 
 // GetTechnology returns ListJobsJobsJob.Technology, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetTechnology() *JobFieldsTechnology { return v.JobFields.Technology }
+func (v *ListJobsJobsJob) GetTechnology() *JobTechnology { return v.Technology }
 
 // GetCountJobInstance returns ListJobsJobsJob.CountJobInstance, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetCountJobInstance() *int { return v.JobFields.CountJobInstance }
+func (v *ListJobsJobsJob) GetCountJobInstance() *int { return v.CountJobInstance }
 
 // GetIsScheduled returns ListJobsJobsJob.IsScheduled, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetIsScheduled() bool { return v.JobFields.IsScheduled }
+func (v *ListJobsJobsJob) GetIsScheduled() bool { return v.IsScheduled }
 
 // GetCronScheduling returns ListJobsJobsJob.CronScheduling, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetCronScheduling() *string { return v.JobFields.CronScheduling }
+func (v *ListJobsJobsJob) GetCronScheduling() *string { return v.CronScheduling }
 
 // GetScheduleStatus returns ListJobsJobsJob.ScheduleStatus, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetScheduleStatus() *ScheduleStatus { return v.JobFields.ScheduleStatus }
+func (v *ListJobsJobsJob) GetScheduleStatus() *ScheduleStatus { return v.ScheduleStatus }
 
 // GetScheduleTimezone returns ListJobsJobsJob.ScheduleTimezone, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetScheduleTimezone() *string { return v.JobFields.ScheduleTimezone }
+func (v *ListJobsJobsJob) GetScheduleTimezone() *string { return v.ScheduleTimezone }
 
 // GetAlerting returns ListJobsJobsJob.Alerting, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetAlerting() *JobFieldsAlertingJobPipelineAlerting {
-	return v.JobFields.Alerting
-}
+func (v *ListJobsJobsJob) GetAlerting() *JobAlertingFields { return v.Alerting }
 
 // GetIsStreaming returns ListJobsJobsJob.IsStreaming, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetIsStreaming() bool { return v.JobFields.IsStreaming }
+func (v *ListJobsJobsJob) GetIsStreaming() bool { return v.IsStreaming }
 
 // GetCreationDate returns ListJobsJobsJob.CreationDate, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetCreationDate() string { return v.JobFields.CreationDate }
+func (v *ListJobsJobsJob) GetCreationDate() string { return v.CreationDate }
 
 // GetMigrationStatus returns ListJobsJobsJob.MigrationStatus, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetMigrationStatus() *MigrationStatus { return v.JobFields.MigrationStatus }
+func (v *ListJobsJobsJob) GetMigrationStatus() *MigrationStatus { return v.MigrationStatus }
 
 // GetMigrationProjectId returns ListJobsJobsJob.MigrationProjectId, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetMigrationProjectId() *string { return v.JobFields.MigrationProjectId }
+func (v *ListJobsJobsJob) GetMigrationProjectId() *string { return v.MigrationProjectId }
 
 // GetOriginalJobId returns ListJobsJobsJob.OriginalJobId, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetOriginalJobId() *string { return v.JobFields.OriginalJobId }
+func (v *ListJobsJobsJob) GetOriginalJobId() *string { return v.OriginalJobId }
 
 // GetIsDeletable returns ListJobsJobsJob.IsDeletable, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetIsDeletable() bool { return v.JobFields.IsDeletable }
+func (v *ListJobsJobsJob) GetIsDeletable() bool { return v.IsDeletable }
 
 // GetDoesUseGPU returns ListJobsJobsJob.DoesUseGPU, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetDoesUseGPU() *bool { return v.JobFields.DoesUseGPU }
+func (v *ListJobsJobsJob) GetDoesUseGPU() *bool { return v.DoesUseGPU }
 
 // GetResources returns ListJobsJobsJob.Resources, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetResources() *JobFieldsResourcesJobResourceRequestLimit {
-	return v.JobFields.Resources
-}
+func (v *ListJobsJobsJob) GetResources() *ResourcesFields { return v.Resources }
 
 // GetGraphPipelines returns ListJobsJobsJob.GraphPipelines, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJob) GetGraphPipelines() []JobFieldsGraphPipelinesPipeline {
-	return v.JobFields.GraphPipelines
-}
+func (v *ListJobsJobsJob) GetGraphPipelines() []JobGraphPipeline { return v.GraphPipelines }
 
-func (v *ListJobsJobsJob) UnmarshalJSON(b []byte) error {
+// GetVersions returns ListJobsJobsJob.Versions, and is useful for accessing the field via an interface.
+func (v *ListJobsJobsJob) GetVersions() []JobVersionFields { return v.Versions }
 
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListJobsJobsJob
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListJobsJobsJob = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListJobsJobsJob struct {
-	Versions []ListJobsJobsJobVersionsJobVersion `json:"versions"`
-
-	Instances []ListJobsJobsJobInstancesJobInstance `json:"instances"`
-
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Alias *string `json:"alias"`
-
-	Description *string `json:"description"`
-
-	Category string `json:"category"`
-
-	Technology *JobFieldsTechnology `json:"technology"`
-
-	CountJobInstance *int `json:"countJobInstance"`
-
-	IsScheduled bool `json:"isScheduled"`
-
-	CronScheduling *string `json:"cronScheduling"`
-
-	ScheduleStatus *ScheduleStatus `json:"scheduleStatus"`
-
-	ScheduleTimezone *string `json:"scheduleTimezone"`
-
-	Alerting *JobFieldsAlertingJobPipelineAlerting `json:"alerting"`
-
-	IsStreaming bool `json:"isStreaming"`
-
-	CreationDate string `json:"creationDate"`
-
-	MigrationStatus *MigrationStatus `json:"migrationStatus"`
-
-	MigrationProjectId *string `json:"migrationProjectId"`
-
-	OriginalJobId *string `json:"originalJobId"`
-
-	IsDeletable bool `json:"isDeletable"`
-
-	DoesUseGPU *bool `json:"doesUseGPU"`
-
-	Resources *JobFieldsResourcesJobResourceRequestLimit `json:"resources"`
-
-	GraphPipelines []JobFieldsGraphPipelinesPipeline `json:"graphPipelines"`
-}
-
-func (v *ListJobsJobsJob) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListJobsJobsJob) __premarshalJSON() (*__premarshalListJobsJobsJob, error) {
-	var retval __premarshalListJobsJobsJob
-
-	retval.Versions = v.Versions
-	retval.Instances = v.Instances
-	retval.Id = v.JobFields.Id
-	retval.Name = v.JobFields.Name
-	retval.Alias = v.JobFields.Alias
-	retval.Description = v.JobFields.Description
-	retval.Category = v.JobFields.Category
-	retval.Technology = v.JobFields.Technology
-	retval.CountJobInstance = v.JobFields.CountJobInstance
-	retval.IsScheduled = v.JobFields.IsScheduled
-	retval.CronScheduling = v.JobFields.CronScheduling
-	retval.ScheduleStatus = v.JobFields.ScheduleStatus
-	retval.ScheduleTimezone = v.JobFields.ScheduleTimezone
-	retval.Alerting = v.JobFields.Alerting
-	retval.IsStreaming = v.JobFields.IsStreaming
-	retval.CreationDate = v.JobFields.CreationDate
-	retval.MigrationStatus = v.JobFields.MigrationStatus
-	retval.MigrationProjectId = v.JobFields.MigrationProjectId
-	retval.OriginalJobId = v.JobFields.OriginalJobId
-	retval.IsDeletable = v.JobFields.IsDeletable
-	retval.DoesUseGPU = v.JobFields.DoesUseGPU
-	retval.Resources = v.JobFields.Resources
-	retval.GraphPipelines = v.JobFields.GraphPipelines
-	return &retval, nil
-}
-
-// ListJobsJobsJobInstancesJobInstance includes the requested fields of the GraphQL type JobInstance.
-type ListJobsJobsJobInstancesJobInstance struct {
-	JobInstanceFields `json:"-"`
-}
-
-// GetId returns ListJobsJobsJobInstancesJobInstance.Id, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetId() string { return v.JobInstanceFields.Id }
-
-// GetNumber returns ListJobsJobsJobInstancesJobInstance.Number, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetNumber() int { return v.JobInstanceFields.Number }
-
-// GetStatus returns ListJobsJobsJobInstancesJobInstance.Status, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetStatus() InstanceStatus {
-	return v.JobInstanceFields.Status
-}
-
-// GetHistory returns ListJobsJobsJobInstancesJobInstance.History, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetHistory() *JobInstanceFieldsHistoryInstanceHistory {
-	return v.JobInstanceFields.History
-}
-
-// GetStartTime returns ListJobsJobsJobInstancesJobInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetStartTime() string {
-	return v.JobInstanceFields.StartTime
-}
-
-// GetEndTime returns ListJobsJobsJobInstancesJobInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetEndTime() *string {
-	return v.JobInstanceFields.EndTime
-}
-
-// GetJobId returns ListJobsJobsJobInstancesJobInstance.JobId, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetJobId() string { return v.JobInstanceFields.JobId }
-
-// GetJobAlias returns ListJobsJobsJobInstancesJobInstance.JobAlias, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetJobAlias() *string {
-	return v.JobInstanceFields.JobAlias
-}
-
-// GetPipelineInstanceId returns ListJobsJobsJobInstancesJobInstance.PipelineInstanceId, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetPipelineInstanceId() *string {
-	return v.JobInstanceFields.PipelineInstanceId
-}
-
-// GetVersion returns ListJobsJobsJobInstancesJobInstance.Version, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobInstancesJobInstance) GetVersion() JobInstanceFieldsVersionJobVersion {
-	return v.JobInstanceFields.Version
-}
-
-func (v *ListJobsJobsJobInstancesJobInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListJobsJobsJobInstancesJobInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListJobsJobsJobInstancesJobInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListJobsJobsJobInstancesJobInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	History *JobInstanceFieldsHistoryInstanceHistory `json:"history"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	JobId string `json:"jobId"`
-
-	JobAlias *string `json:"jobAlias"`
-
-	PipelineInstanceId *string `json:"pipelineInstanceId"`
-
-	Version JobInstanceFieldsVersionJobVersion `json:"version"`
-}
-
-func (v *ListJobsJobsJobInstancesJobInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListJobsJobsJobInstancesJobInstance) __premarshalJSON() (*__premarshalListJobsJobsJobInstancesJobInstance, error) {
-	var retval __premarshalListJobsJobsJobInstancesJobInstance
-
-	retval.Id = v.JobInstanceFields.Id
-	retval.Number = v.JobInstanceFields.Number
-	retval.Status = v.JobInstanceFields.Status
-	retval.History = v.JobInstanceFields.History
-	retval.StartTime = v.JobInstanceFields.StartTime
-	retval.EndTime = v.JobInstanceFields.EndTime
-	retval.JobId = v.JobInstanceFields.JobId
-	retval.JobAlias = v.JobInstanceFields.JobAlias
-	retval.PipelineInstanceId = v.JobInstanceFields.PipelineInstanceId
-	retval.Version = v.JobInstanceFields.Version
-	return &retval, nil
-}
-
-// ListJobsJobsJobVersionsJobVersion includes the requested fields of the GraphQL type JobVersion.
-type ListJobsJobsJobVersionsJobVersion struct {
-	JobVersionFields `json:"-"`
-}
-
-// GetNumber returns ListJobsJobsJobVersionsJobVersion.Number, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetNumber() int { return v.JobVersionFields.Number }
-
-// GetCreationDate returns ListJobsJobsJobVersionsJobVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetCreationDate() string {
-	return v.JobVersionFields.CreationDate
-}
-
-// GetReleaseNote returns ListJobsJobsJobVersionsJobVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetReleaseNote() *string {
-	return v.JobVersionFields.ReleaseNote
-}
-
-// GetRuntimeVersion returns ListJobsJobsJobVersionsJobVersion.RuntimeVersion, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetRuntimeVersion() *string {
-	return v.JobVersionFields.RuntimeVersion
-}
-
-// GetCommandLine returns ListJobsJobsJobVersionsJobVersion.CommandLine, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetCommandLine() *string {
-	return v.JobVersionFields.CommandLine
-}
-
-// GetPackageInfo returns ListJobsJobsJobVersionsJobVersion.PackageInfo, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetPackageInfo() *JobVersionFieldsPackageInfoJobPackage {
-	return v.JobVersionFields.PackageInfo
-}
-
-// GetDockerInfo returns ListJobsJobsJobVersionsJobVersion.DockerInfo, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetDockerInfo() *JobVersionFieldsDockerInfoJobDocker {
-	return v.JobVersionFields.DockerInfo
-}
-
-// GetExtraTechnology returns ListJobsJobsJobVersionsJobVersion.ExtraTechnology, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetExtraTechnology() *JobVersionFieldsExtraTechnology {
-	return v.JobVersionFields.ExtraTechnology
-}
-
-// GetIsCurrent returns ListJobsJobsJobVersionsJobVersion.IsCurrent, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetIsCurrent() bool { return v.JobVersionFields.IsCurrent }
-
-// GetIsMajor returns ListJobsJobsJobVersionsJobVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetIsMajor() *bool { return v.JobVersionFields.IsMajor }
-
-// GetCreator returns ListJobsJobsJobVersionsJobVersion.Creator, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetCreator() string { return v.JobVersionFields.Creator }
-
-// GetSourceUrl returns ListJobsJobsJobVersionsJobVersion.SourceUrl, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetSourceUrl() *string {
-	return v.JobVersionFields.SourceUrl
-}
-
-// GetDeletableState returns ListJobsJobsJobVersionsJobVersion.DeletableState, and is useful for accessing the field via an interface.
-func (v *ListJobsJobsJobVersionsJobVersion) GetDeletableState() *JobVersionFieldsDeletableStateJobVersionDeletableState {
-	return v.JobVersionFields.DeletableState
-}
-
-func (v *ListJobsJobsJobVersionsJobVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListJobsJobsJobVersionsJobVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListJobsJobsJobVersionsJobVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListJobsJobsJobVersionsJobVersion struct {
-	Number int `json:"number"`
-
-	CreationDate string `json:"creationDate"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	RuntimeVersion *string `json:"runtimeVersion"`
-
-	CommandLine *string `json:"commandLine"`
-
-	PackageInfo *JobVersionFieldsPackageInfoJobPackage `json:"packageInfo"`
-
-	DockerInfo *JobVersionFieldsDockerInfoJobDocker `json:"dockerInfo"`
-
-	ExtraTechnology *JobVersionFieldsExtraTechnology `json:"extraTechnology"`
-
-	IsCurrent bool `json:"isCurrent"`
-
-	IsMajor *bool `json:"isMajor"`
-
-	Creator string `json:"creator"`
-
-	SourceUrl *string `json:"sourceUrl"`
-
-	DeletableState *JobVersionFieldsDeletableStateJobVersionDeletableState `json:"deletableState"`
-}
-
-func (v *ListJobsJobsJobVersionsJobVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListJobsJobsJobVersionsJobVersion) __premarshalJSON() (*__premarshalListJobsJobsJobVersionsJobVersion, error) {
-	var retval __premarshalListJobsJobsJobVersionsJobVersion
-
-	retval.Number = v.JobVersionFields.Number
-	retval.CreationDate = v.JobVersionFields.CreationDate
-	retval.ReleaseNote = v.JobVersionFields.ReleaseNote
-	retval.RuntimeVersion = v.JobVersionFields.RuntimeVersion
-	retval.CommandLine = v.JobVersionFields.CommandLine
-	retval.PackageInfo = v.JobVersionFields.PackageInfo
-	retval.DockerInfo = v.JobVersionFields.DockerInfo
-	retval.ExtraTechnology = v.JobVersionFields.ExtraTechnology
-	retval.IsCurrent = v.JobVersionFields.IsCurrent
-	retval.IsMajor = v.JobVersionFields.IsMajor
-	retval.Creator = v.JobVersionFields.Creator
-	retval.SourceUrl = v.JobVersionFields.SourceUrl
-	retval.DeletableState = v.JobVersionFields.DeletableState
-	return &retval, nil
-}
+// GetInstances returns ListJobsJobsJob.Instances, and is useful for accessing the field via an interface.
+func (v *ListJobsJobsJob) GetInstances() []JobInstanceFields { return v.Instances }
 
 // ListJobsMinimalJobsJob includes the requested fields of the GraphQL type Job.
 type ListJobsMinimalJobsJob struct {
@@ -9388,9 +6811,9 @@ func (v *ListPipelineEnvVarsResponse) GetPipelineEnvironmentVariables() []ListPi
 
 // ListPipelineInstancesGraphPipeline includes the requested fields of the GraphQL type Pipeline.
 type ListPipelineInstancesGraphPipeline struct {
-	Id                    string                                                        `json:"id"`
-	PipelineInstanceCount int                                                           `json:"pipelineInstanceCount"`
-	Instances             []ListPipelineInstancesGraphPipelineInstancesPipelineInstance `json:"instances"`
+	Id                    string                   `json:"id"`
+	PipelineInstanceCount int                      `json:"pipelineInstanceCount"`
+	Instances             []PipelineInstanceFields `json:"instances"`
 }
 
 // GetId returns ListPipelineInstancesGraphPipeline.Id, and is useful for accessing the field via an interface.
@@ -9402,158 +6825,8 @@ func (v *ListPipelineInstancesGraphPipeline) GetPipelineInstanceCount() int {
 }
 
 // GetInstances returns ListPipelineInstancesGraphPipeline.Instances, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipeline) GetInstances() []ListPipelineInstancesGraphPipelineInstancesPipelineInstance {
+func (v *ListPipelineInstancesGraphPipeline) GetInstances() []PipelineInstanceFields {
 	return v.Instances
-}
-
-// ListPipelineInstancesGraphPipelineInstancesPipelineInstance includes the requested fields of the GraphQL type PipelineInstance.
-type ListPipelineInstancesGraphPipelineInstancesPipelineInstance struct {
-	PipelineInstanceFields `json:"-"`
-}
-
-// GetId returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.Id, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetId() string {
-	return v.PipelineInstanceFields.Id
-}
-
-// GetNumber returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.Number, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetNumber() int {
-	return v.PipelineInstanceFields.Number
-}
-
-// GetStatus returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.Status, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetStatus() InstanceStatus {
-	return v.PipelineInstanceFields.Status
-}
-
-// GetStartTime returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetStartTime() string {
-	return v.PipelineInstanceFields.StartTime
-}
-
-// GetEndTime returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetEndTime() *string {
-	return v.PipelineInstanceFields.EndTime
-}
-
-// GetPipelineId returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.PipelineId, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetPipelineId() *string {
-	return v.PipelineInstanceFields.PipelineId
-}
-
-// GetPipelineName returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.PipelineName, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetPipelineName() *string {
-	return v.PipelineInstanceFields.PipelineName
-}
-
-// GetRunWithExecutionVariables returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.RunWithExecutionVariables, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetRunWithExecutionVariables() *bool {
-	return v.PipelineInstanceFields.RunWithExecutionVariables
-}
-
-// GetInitialExecutionVariables returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.InitialExecutionVariables, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetInitialExecutionVariables() []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable {
-	return v.PipelineInstanceFields.InitialExecutionVariables
-}
-
-// GetNodeStatuses returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.NodeStatuses, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetNodeStatuses() []PipelineInstanceFieldsNodeStatusesNodeStatus {
-	return v.PipelineInstanceFields.NodeStatuses
-}
-
-// GetVersion returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.Version, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetVersion() PipelineInstanceFieldsVersionPipelineVersion {
-	return v.PipelineInstanceFields.Version
-}
-
-// GetJobsInstance returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.JobsInstance, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetJobsInstance() []PipelineInstanceFieldsJobsInstanceJobInstance {
-	return v.PipelineInstanceFields.JobsInstance
-}
-
-// GetConditionsInstance returns ListPipelineInstancesGraphPipelineInstancesPipelineInstance.ConditionsInstance, and is useful for accessing the field via an interface.
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) GetConditionsInstance() []*PipelineInstanceFieldsConditionsInstanceConditionInstance {
-	return v.PipelineInstanceFields.ConditionsInstance
-}
-
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListPipelineInstancesGraphPipelineInstancesPipelineInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListPipelineInstancesGraphPipelineInstancesPipelineInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListPipelineInstancesGraphPipelineInstancesPipelineInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	PipelineId *string `json:"pipelineId"`
-
-	PipelineName *string `json:"pipelineName"`
-
-	RunWithExecutionVariables *bool `json:"runWithExecutionVariables"`
-
-	InitialExecutionVariables []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable `json:"initialExecutionVariables"`
-
-	NodeStatuses []PipelineInstanceFieldsNodeStatusesNodeStatus `json:"nodeStatuses"`
-
-	Version PipelineInstanceFieldsVersionPipelineVersion `json:"version"`
-
-	JobsInstance []PipelineInstanceFieldsJobsInstanceJobInstance `json:"jobsInstance"`
-
-	ConditionsInstance []*PipelineInstanceFieldsConditionsInstanceConditionInstance `json:"conditionsInstance"`
-}
-
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListPipelineInstancesGraphPipelineInstancesPipelineInstance) __premarshalJSON() (*__premarshalListPipelineInstancesGraphPipelineInstancesPipelineInstance, error) {
-	var retval __premarshalListPipelineInstancesGraphPipelineInstancesPipelineInstance
-
-	retval.Id = v.PipelineInstanceFields.Id
-	retval.Number = v.PipelineInstanceFields.Number
-	retval.Status = v.PipelineInstanceFields.Status
-	retval.StartTime = v.PipelineInstanceFields.StartTime
-	retval.EndTime = v.PipelineInstanceFields.EndTime
-	retval.PipelineId = v.PipelineInstanceFields.PipelineId
-	retval.PipelineName = v.PipelineInstanceFields.PipelineName
-	retval.RunWithExecutionVariables = v.PipelineInstanceFields.RunWithExecutionVariables
-	retval.InitialExecutionVariables = v.PipelineInstanceFields.InitialExecutionVariables
-	retval.NodeStatuses = v.PipelineInstanceFields.NodeStatuses
-	retval.Version = v.PipelineInstanceFields.Version
-	retval.JobsInstance = v.PipelineInstanceFields.JobsInstance
-	retval.ConditionsInstance = v.PipelineInstanceFields.ConditionsInstance
-	return &retval, nil
 }
 
 // ListPipelineInstancesResponse is returned by ListPipelineInstances on success.
@@ -9620,430 +6893,84 @@ func (v *ListPipelinesProject) GetPipelines() []ListPipelinesProjectPipelinesPip
 
 // ListPipelinesProjectPipelinesPipeline includes the requested fields of the GraphQL type Pipeline.
 type ListPipelinesProjectPipelinesPipeline struct {
-	PipelineFields `json:"-"`
-	Versions       []ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion   `json:"versions"`
-	Instances      []ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance `json:"instances"`
-}
-
-// GetVersions returns ListPipelinesProjectPipelinesPipeline.Versions, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetVersions() []ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion {
-	return v.Versions
-}
-
-// GetInstances returns ListPipelinesProjectPipelinesPipeline.Instances, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetInstances() []ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance {
-	return v.Instances
+	Id                           string                   `json:"id"`
+	Name                         string                   `json:"name"`
+	Alias                        string                   `json:"alias"`
+	Description                  *string                  `json:"description"`
+	Alerting                     *JobAlertingFields       `json:"alerting"`
+	HasExecutionVariablesEnabled *bool                    `json:"hasExecutionVariablesEnabled"`
+	PipelineInstanceCount        int                      `json:"pipelineInstanceCount"`
+	CreationDate                 string                   `json:"creationDate"`
+	Creator                      string                   `json:"creator"`
+	IsScheduled                  bool                     `json:"isScheduled"`
+	CronScheduling               *string                  `json:"cronScheduling"`
+	ScheduleStatus               *ScheduleStatus          `json:"scheduleStatus"`
+	ScheduleTimezone             *string                  `json:"scheduleTimezone"`
+	IsLegacyPipeline             *bool                    `json:"isLegacyPipeline"`
+	Versions                     []PipelineVersionFields  `json:"versions"`
+	Instances                    []PipelineInstanceFields `json:"instances"`
 }
 
 // GetId returns ListPipelinesProjectPipelinesPipeline.Id, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetId() string { return v.PipelineFields.Id }
+func (v *ListPipelinesProjectPipelinesPipeline) GetId() string { return v.Id }
 
 // GetName returns ListPipelinesProjectPipelinesPipeline.Name, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetName() string { return v.PipelineFields.Name }
+func (v *ListPipelinesProjectPipelinesPipeline) GetName() string { return v.Name }
 
 // GetAlias returns ListPipelinesProjectPipelinesPipeline.Alias, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetAlias() string { return v.PipelineFields.Alias }
+func (v *ListPipelinesProjectPipelinesPipeline) GetAlias() string { return v.Alias }
 
 // GetDescription returns ListPipelinesProjectPipelinesPipeline.Description, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetDescription() *string {
-	return v.PipelineFields.Description
-}
+func (v *ListPipelinesProjectPipelinesPipeline) GetDescription() *string { return v.Description }
 
 // GetAlerting returns ListPipelinesProjectPipelinesPipeline.Alerting, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetAlerting() *PipelineFieldsAlertingJobPipelineAlerting {
-	return v.PipelineFields.Alerting
-}
+func (v *ListPipelinesProjectPipelinesPipeline) GetAlerting() *JobAlertingFields { return v.Alerting }
 
 // GetHasExecutionVariablesEnabled returns ListPipelinesProjectPipelinesPipeline.HasExecutionVariablesEnabled, and is useful for accessing the field via an interface.
 func (v *ListPipelinesProjectPipelinesPipeline) GetHasExecutionVariablesEnabled() *bool {
-	return v.PipelineFields.HasExecutionVariablesEnabled
+	return v.HasExecutionVariablesEnabled
 }
 
 // GetPipelineInstanceCount returns ListPipelinesProjectPipelinesPipeline.PipelineInstanceCount, and is useful for accessing the field via an interface.
 func (v *ListPipelinesProjectPipelinesPipeline) GetPipelineInstanceCount() int {
-	return v.PipelineFields.PipelineInstanceCount
+	return v.PipelineInstanceCount
 }
 
 // GetCreationDate returns ListPipelinesProjectPipelinesPipeline.CreationDate, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetCreationDate() string {
-	return v.PipelineFields.CreationDate
-}
+func (v *ListPipelinesProjectPipelinesPipeline) GetCreationDate() string { return v.CreationDate }
 
 // GetCreator returns ListPipelinesProjectPipelinesPipeline.Creator, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetCreator() string { return v.PipelineFields.Creator }
+func (v *ListPipelinesProjectPipelinesPipeline) GetCreator() string { return v.Creator }
 
 // GetIsScheduled returns ListPipelinesProjectPipelinesPipeline.IsScheduled, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetIsScheduled() bool {
-	return v.PipelineFields.IsScheduled
-}
+func (v *ListPipelinesProjectPipelinesPipeline) GetIsScheduled() bool { return v.IsScheduled }
 
 // GetCronScheduling returns ListPipelinesProjectPipelinesPipeline.CronScheduling, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipeline) GetCronScheduling() *string {
-	return v.PipelineFields.CronScheduling
-}
+func (v *ListPipelinesProjectPipelinesPipeline) GetCronScheduling() *string { return v.CronScheduling }
 
 // GetScheduleStatus returns ListPipelinesProjectPipelinesPipeline.ScheduleStatus, and is useful for accessing the field via an interface.
 func (v *ListPipelinesProjectPipelinesPipeline) GetScheduleStatus() *ScheduleStatus {
-	return v.PipelineFields.ScheduleStatus
+	return v.ScheduleStatus
 }
 
 // GetScheduleTimezone returns ListPipelinesProjectPipelinesPipeline.ScheduleTimezone, and is useful for accessing the field via an interface.
 func (v *ListPipelinesProjectPipelinesPipeline) GetScheduleTimezone() *string {
-	return v.PipelineFields.ScheduleTimezone
+	return v.ScheduleTimezone
 }
 
 // GetIsLegacyPipeline returns ListPipelinesProjectPipelinesPipeline.IsLegacyPipeline, and is useful for accessing the field via an interface.
 func (v *ListPipelinesProjectPipelinesPipeline) GetIsLegacyPipeline() *bool {
-	return v.PipelineFields.IsLegacyPipeline
+	return v.IsLegacyPipeline
 }
 
-func (v *ListPipelinesProjectPipelinesPipeline) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListPipelinesProjectPipelinesPipeline
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListPipelinesProjectPipelinesPipeline = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineFields)
-	if err != nil {
-		return err
-	}
-	return nil
+// GetVersions returns ListPipelinesProjectPipelinesPipeline.Versions, and is useful for accessing the field via an interface.
+func (v *ListPipelinesProjectPipelinesPipeline) GetVersions() []PipelineVersionFields {
+	return v.Versions
 }
 
-type __premarshalListPipelinesProjectPipelinesPipeline struct {
-	Versions []ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion `json:"versions"`
-
-	Instances []ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance `json:"instances"`
-
-	Id string `json:"id"`
-
-	Name string `json:"name"`
-
-	Alias string `json:"alias"`
-
-	Description *string `json:"description"`
-
-	Alerting *PipelineFieldsAlertingJobPipelineAlerting `json:"alerting"`
-
-	HasExecutionVariablesEnabled *bool `json:"hasExecutionVariablesEnabled"`
-
-	PipelineInstanceCount int `json:"pipelineInstanceCount"`
-
-	CreationDate string `json:"creationDate"`
-
-	Creator string `json:"creator"`
-
-	IsScheduled bool `json:"isScheduled"`
-
-	CronScheduling *string `json:"cronScheduling"`
-
-	ScheduleStatus *ScheduleStatus `json:"scheduleStatus"`
-
-	ScheduleTimezone *string `json:"scheduleTimezone"`
-
-	IsLegacyPipeline *bool `json:"isLegacyPipeline"`
-}
-
-func (v *ListPipelinesProjectPipelinesPipeline) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListPipelinesProjectPipelinesPipeline) __premarshalJSON() (*__premarshalListPipelinesProjectPipelinesPipeline, error) {
-	var retval __premarshalListPipelinesProjectPipelinesPipeline
-
-	retval.Versions = v.Versions
-	retval.Instances = v.Instances
-	retval.Id = v.PipelineFields.Id
-	retval.Name = v.PipelineFields.Name
-	retval.Alias = v.PipelineFields.Alias
-	retval.Description = v.PipelineFields.Description
-	retval.Alerting = v.PipelineFields.Alerting
-	retval.HasExecutionVariablesEnabled = v.PipelineFields.HasExecutionVariablesEnabled
-	retval.PipelineInstanceCount = v.PipelineFields.PipelineInstanceCount
-	retval.CreationDate = v.PipelineFields.CreationDate
-	retval.Creator = v.PipelineFields.Creator
-	retval.IsScheduled = v.PipelineFields.IsScheduled
-	retval.CronScheduling = v.PipelineFields.CronScheduling
-	retval.ScheduleStatus = v.PipelineFields.ScheduleStatus
-	retval.ScheduleTimezone = v.PipelineFields.ScheduleTimezone
-	retval.IsLegacyPipeline = v.PipelineFields.IsLegacyPipeline
-	return &retval, nil
-}
-
-// ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance includes the requested fields of the GraphQL type PipelineInstance.
-type ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance struct {
-	PipelineInstanceFields `json:"-"`
-}
-
-// GetId returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.Id, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetId() string {
-	return v.PipelineInstanceFields.Id
-}
-
-// GetNumber returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.Number, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetNumber() int {
-	return v.PipelineInstanceFields.Number
-}
-
-// GetStatus returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.Status, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetStatus() InstanceStatus {
-	return v.PipelineInstanceFields.Status
-}
-
-// GetStartTime returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.StartTime, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetStartTime() string {
-	return v.PipelineInstanceFields.StartTime
-}
-
-// GetEndTime returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.EndTime, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetEndTime() *string {
-	return v.PipelineInstanceFields.EndTime
-}
-
-// GetPipelineId returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.PipelineId, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetPipelineId() *string {
-	return v.PipelineInstanceFields.PipelineId
-}
-
-// GetPipelineName returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.PipelineName, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetPipelineName() *string {
-	return v.PipelineInstanceFields.PipelineName
-}
-
-// GetRunWithExecutionVariables returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.RunWithExecutionVariables, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetRunWithExecutionVariables() *bool {
-	return v.PipelineInstanceFields.RunWithExecutionVariables
-}
-
-// GetInitialExecutionVariables returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.InitialExecutionVariables, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetInitialExecutionVariables() []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable {
-	return v.PipelineInstanceFields.InitialExecutionVariables
-}
-
-// GetNodeStatuses returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.NodeStatuses, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetNodeStatuses() []PipelineInstanceFieldsNodeStatusesNodeStatus {
-	return v.PipelineInstanceFields.NodeStatuses
-}
-
-// GetVersion returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.Version, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetVersion() PipelineInstanceFieldsVersionPipelineVersion {
-	return v.PipelineInstanceFields.Version
-}
-
-// GetJobsInstance returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.JobsInstance, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetJobsInstance() []PipelineInstanceFieldsJobsInstanceJobInstance {
-	return v.PipelineInstanceFields.JobsInstance
-}
-
-// GetConditionsInstance returns ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance.ConditionsInstance, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) GetConditionsInstance() []*PipelineInstanceFieldsConditionsInstanceConditionInstance {
-	return v.PipelineInstanceFields.ConditionsInstance
-}
-
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineInstanceFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListPipelinesProjectPipelinesPipelineInstancesPipelineInstance struct {
-	Id string `json:"id"`
-
-	Number int `json:"number"`
-
-	Status InstanceStatus `json:"status"`
-
-	StartTime string `json:"startTime"`
-
-	EndTime *string `json:"endTime"`
-
-	PipelineId *string `json:"pipelineId"`
-
-	PipelineName *string `json:"pipelineName"`
-
-	RunWithExecutionVariables *bool `json:"runWithExecutionVariables"`
-
-	InitialExecutionVariables []PipelineInstanceFieldsInitialExecutionVariablesExecutionVariable `json:"initialExecutionVariables"`
-
-	NodeStatuses []PipelineInstanceFieldsNodeStatusesNodeStatus `json:"nodeStatuses"`
-
-	Version PipelineInstanceFieldsVersionPipelineVersion `json:"version"`
-
-	JobsInstance []PipelineInstanceFieldsJobsInstanceJobInstance `json:"jobsInstance"`
-
-	ConditionsInstance []*PipelineInstanceFieldsConditionsInstanceConditionInstance `json:"conditionsInstance"`
-}
-
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListPipelinesProjectPipelinesPipelineInstancesPipelineInstance) __premarshalJSON() (*__premarshalListPipelinesProjectPipelinesPipelineInstancesPipelineInstance, error) {
-	var retval __premarshalListPipelinesProjectPipelinesPipelineInstancesPipelineInstance
-
-	retval.Id = v.PipelineInstanceFields.Id
-	retval.Number = v.PipelineInstanceFields.Number
-	retval.Status = v.PipelineInstanceFields.Status
-	retval.StartTime = v.PipelineInstanceFields.StartTime
-	retval.EndTime = v.PipelineInstanceFields.EndTime
-	retval.PipelineId = v.PipelineInstanceFields.PipelineId
-	retval.PipelineName = v.PipelineInstanceFields.PipelineName
-	retval.RunWithExecutionVariables = v.PipelineInstanceFields.RunWithExecutionVariables
-	retval.InitialExecutionVariables = v.PipelineInstanceFields.InitialExecutionVariables
-	retval.NodeStatuses = v.PipelineInstanceFields.NodeStatuses
-	retval.Version = v.PipelineInstanceFields.Version
-	retval.JobsInstance = v.PipelineInstanceFields.JobsInstance
-	retval.ConditionsInstance = v.PipelineInstanceFields.ConditionsInstance
-	return &retval, nil
-}
-
-// ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion includes the requested fields of the GraphQL type PipelineVersion.
-type ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion struct {
-	PipelineVersionFields `json:"-"`
-}
-
-// GetNumber returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.Number, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetNumber() int {
-	return v.PipelineVersionFields.Number
-}
-
-// GetReleaseNote returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.ReleaseNote, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetReleaseNote() *string {
-	return v.PipelineVersionFields.ReleaseNote
-}
-
-// GetCreationDate returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.CreationDate, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetCreationDate() string {
-	return v.PipelineVersionFields.CreationDate
-}
-
-// GetCreator returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.Creator, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetCreator() string {
-	return v.PipelineVersionFields.Creator
-}
-
-// GetIsCurrent returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.IsCurrent, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetIsCurrent() bool {
-	return v.PipelineVersionFields.IsCurrent
-}
-
-// GetIsMajor returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.IsMajor, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetIsMajor() bool {
-	return v.PipelineVersionFields.IsMajor
-}
-
-// GetSourceUrl returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.SourceUrl, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetSourceUrl() *string {
-	return v.PipelineVersionFields.SourceUrl
-}
-
-// GetGraph returns ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion.Graph, and is useful for accessing the field via an interface.
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) GetGraph() *PipelineVersionFieldsGraphPipelineGraph {
-	return v.PipelineVersionFields.Graph
-}
-
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.PipelineVersionFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalListPipelinesProjectPipelinesPipelineVersionsPipelineVersion struct {
-	Number int `json:"number"`
-
-	ReleaseNote *string `json:"releaseNote"`
-
-	CreationDate string `json:"creationDate"`
-
-	Creator string `json:"creator"`
-
-	IsCurrent bool `json:"isCurrent"`
-
-	IsMajor bool `json:"isMajor"`
-
-	SourceUrl *string `json:"sourceUrl"`
-
-	Graph *PipelineVersionFieldsGraphPipelineGraph `json:"graph"`
-}
-
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *ListPipelinesProjectPipelinesPipelineVersionsPipelineVersion) __premarshalJSON() (*__premarshalListPipelinesProjectPipelinesPipelineVersionsPipelineVersion, error) {
-	var retval __premarshalListPipelinesProjectPipelinesPipelineVersionsPipelineVersion
-
-	retval.Number = v.PipelineVersionFields.Number
-	retval.ReleaseNote = v.PipelineVersionFields.ReleaseNote
-	retval.CreationDate = v.PipelineVersionFields.CreationDate
-	retval.Creator = v.PipelineVersionFields.Creator
-	retval.IsCurrent = v.PipelineVersionFields.IsCurrent
-	retval.IsMajor = v.PipelineVersionFields.IsMajor
-	retval.SourceUrl = v.PipelineVersionFields.SourceUrl
-	retval.Graph = v.PipelineVersionFields.Graph
-	return &retval, nil
+// GetInstances returns ListPipelinesProjectPipelinesPipeline.Instances, and is useful for accessing the field via an interface.
+func (v *ListPipelinesProjectPipelinesPipeline) GetInstances() []PipelineInstanceFields {
+	return v.Instances
 }
 
 // ListPipelinesResponse is returned by ListPipelines on success.
@@ -10417,22 +7344,23 @@ func (v *PipelineEditionInput) GetCronScheduling() *string { return v.CronSchedu
 // GetScheduleTimezone returns PipelineEditionInput.ScheduleTimezone, and is useful for accessing the field via an interface.
 func (v *PipelineEditionInput) GetScheduleTimezone() *string { return v.ScheduleTimezone }
 
-// PipelineFields includes the GraphQL fields of Pipeline requested by the fragment PipelineFields.
+// ListPipelines writes these fields out rather than spreading the fragment
+// (see ListJobs); keep both selections alike.
 type PipelineFields struct {
-	Id                           string                                     `json:"id"`
-	Name                         string                                     `json:"name"`
-	Alias                        string                                     `json:"alias"`
-	Description                  *string                                    `json:"description"`
-	Alerting                     *PipelineFieldsAlertingJobPipelineAlerting `json:"alerting"`
-	HasExecutionVariablesEnabled *bool                                      `json:"hasExecutionVariablesEnabled"`
-	PipelineInstanceCount        int                                        `json:"pipelineInstanceCount"`
-	CreationDate                 string                                     `json:"creationDate"`
-	Creator                      string                                     `json:"creator"`
-	IsScheduled                  bool                                       `json:"isScheduled"`
-	CronScheduling               *string                                    `json:"cronScheduling"`
-	ScheduleStatus               *ScheduleStatus                            `json:"scheduleStatus"`
-	ScheduleTimezone             *string                                    `json:"scheduleTimezone"`
-	IsLegacyPipeline             *bool                                      `json:"isLegacyPipeline"`
+	Id                           string             `json:"id"`
+	Name                         string             `json:"name"`
+	Alias                        string             `json:"alias"`
+	Description                  *string            `json:"description"`
+	Alerting                     *JobAlertingFields `json:"alerting"`
+	HasExecutionVariablesEnabled *bool              `json:"hasExecutionVariablesEnabled"`
+	PipelineInstanceCount        int                `json:"pipelineInstanceCount"`
+	CreationDate                 string             `json:"creationDate"`
+	Creator                      string             `json:"creator"`
+	IsScheduled                  bool               `json:"isScheduled"`
+	CronScheduling               *string            `json:"cronScheduling"`
+	ScheduleStatus               *ScheduleStatus    `json:"scheduleStatus"`
+	ScheduleTimezone             *string            `json:"scheduleTimezone"`
+	IsLegacyPipeline             *bool              `json:"isLegacyPipeline"`
 }
 
 // GetId returns PipelineFields.Id, and is useful for accessing the field via an interface.
@@ -10448,7 +7376,7 @@ func (v *PipelineFields) GetAlias() string { return v.Alias }
 func (v *PipelineFields) GetDescription() *string { return v.Description }
 
 // GetAlerting returns PipelineFields.Alerting, and is useful for accessing the field via an interface.
-func (v *PipelineFields) GetAlerting() *PipelineFieldsAlertingJobPipelineAlerting { return v.Alerting }
+func (v *PipelineFields) GetAlerting() *JobAlertingFields { return v.Alerting }
 
 // GetHasExecutionVariablesEnabled returns PipelineFields.HasExecutionVariablesEnabled, and is useful for accessing the field via an interface.
 func (v *PipelineFields) GetHasExecutionVariablesEnabled() *bool {
@@ -10478,76 +7406,6 @@ func (v *PipelineFields) GetScheduleTimezone() *string { return v.ScheduleTimezo
 
 // GetIsLegacyPipeline returns PipelineFields.IsLegacyPipeline, and is useful for accessing the field via an interface.
 func (v *PipelineFields) GetIsLegacyPipeline() *bool { return v.IsLegacyPipeline }
-
-// PipelineFieldsAlertingJobPipelineAlerting includes the requested fields of the GraphQL type JobPipelineAlerting.
-type PipelineFieldsAlertingJobPipelineAlerting struct {
-	JobAlertingFields `json:"-"`
-}
-
-// GetEmails returns PipelineFieldsAlertingJobPipelineAlerting.Emails, and is useful for accessing the field via an interface.
-func (v *PipelineFieldsAlertingJobPipelineAlerting) GetEmails() []string {
-	return v.JobAlertingFields.Emails
-}
-
-// GetStatusList returns PipelineFieldsAlertingJobPipelineAlerting.StatusList, and is useful for accessing the field via an interface.
-func (v *PipelineFieldsAlertingJobPipelineAlerting) GetStatusList() []InstanceStatus {
-	return v.JobAlertingFields.StatusList
-}
-
-// GetLoginEmails returns PipelineFieldsAlertingJobPipelineAlerting.LoginEmails, and is useful for accessing the field via an interface.
-func (v *PipelineFieldsAlertingJobPipelineAlerting) GetLoginEmails() []JobAlertingFieldsLoginEmailsUserEmail {
-	return v.JobAlertingFields.LoginEmails
-}
-
-func (v *PipelineFieldsAlertingJobPipelineAlerting) UnmarshalJSON(b []byte) error {
-
-	if string(b) == "null" {
-		return nil
-	}
-
-	var firstPass struct {
-		*PipelineFieldsAlertingJobPipelineAlerting
-		graphql.NoUnmarshalJSON
-	}
-	firstPass.PipelineFieldsAlertingJobPipelineAlerting = v
-
-	err := json.Unmarshal(b, &firstPass)
-	if err != nil {
-		return err
-	}
-
-	err = json.Unmarshal(
-		b, &v.JobAlertingFields)
-	if err != nil {
-		return err
-	}
-	return nil
-}
-
-type __premarshalPipelineFieldsAlertingJobPipelineAlerting struct {
-	Emails []string `json:"emails"`
-
-	StatusList []InstanceStatus `json:"statusList"`
-
-	LoginEmails []JobAlertingFieldsLoginEmailsUserEmail `json:"loginEmails"`
-}
-
-func (v *PipelineFieldsAlertingJobPipelineAlerting) MarshalJSON() ([]byte, error) {
-	premarshaled, err := v.__premarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(premarshaled)
-}
-
-func (v *PipelineFieldsAlertingJobPipelineAlerting) __premarshalJSON() (*__premarshalPipelineFieldsAlertingJobPipelineAlerting, error) {
-	var retval __premarshalPipelineFieldsAlertingJobPipelineAlerting
-
-	retval.Emails = v.JobAlertingFields.Emails
-	retval.StatusList = v.JobAlertingFields.StatusList
-	retval.LoginEmails = v.JobAlertingFields.LoginEmails
-	return &retval, nil
-}
 
 type PipelineGraphInput struct {
 	JobNodes       []JobNodeInput       `json:"jobNodes"`
@@ -11464,32 +8322,32 @@ func (v *RollbackAppVersionRollbackAppVersionApp) GetIsGenericApp() bool {
 }
 
 // GetTechnology returns RollbackAppVersionRollbackAppVersionApp.Technology, and is useful for accessing the field via an interface.
-func (v *RollbackAppVersionRollbackAppVersionApp) GetTechnology() *AppFieldsTechnology {
+func (v *RollbackAppVersionRollbackAppVersionApp) GetTechnology() *AppTechnology {
 	return v.AppFields.Technology
 }
 
 // GetAlerting returns RollbackAppVersionRollbackAppVersionApp.Alerting, and is useful for accessing the field via an interface.
-func (v *RollbackAppVersionRollbackAppVersionApp) GetAlerting() *AppFieldsAlertingAppAlerting {
+func (v *RollbackAppVersionRollbackAppVersionApp) GetAlerting() *AppAlerting {
 	return v.AppFields.Alerting
 }
 
 // GetResources returns RollbackAppVersionRollbackAppVersionApp.Resources, and is useful for accessing the field via an interface.
-func (v *RollbackAppVersionRollbackAppVersionApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
+func (v *RollbackAppVersionRollbackAppVersionApp) GetResources() *AppResourcesFields {
 	return v.AppFields.Resources
 }
 
 // GetCurrentVersion returns RollbackAppVersionRollbackAppVersionApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *RollbackAppVersionRollbackAppVersionApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
+func (v *RollbackAppVersionRollbackAppVersionApp) GetCurrentVersion() *AppVersionFields {
 	return v.AppFields.CurrentVersion
 }
 
 // GetHistory returns RollbackAppVersionRollbackAppVersionApp.History, and is useful for accessing the field via an interface.
-func (v *RollbackAppVersionRollbackAppVersionApp) GetHistory() *AppFieldsHistoryAppHistory {
+func (v *RollbackAppVersionRollbackAppVersionApp) GetHistory() *AppHistoryFields {
 	return v.AppFields.History
 }
 
 // GetLinkedVolumes returns RollbackAppVersionRollbackAppVersionApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *RollbackAppVersionRollbackAppVersionApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
+func (v *RollbackAppVersionRollbackAppVersionApp) GetLinkedVolumes() []AppLinkedVolume {
 	return v.AppFields.LinkedVolumes
 }
 
@@ -11531,17 +8389,17 @@ type __premarshalRollbackAppVersionRollbackAppVersionApp struct {
 
 	IsGenericApp bool `json:"isGenericApp"`
 
-	Technology *AppFieldsTechnology `json:"technology"`
+	Technology *AppTechnology `json:"technology"`
 
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
+	Alerting *AppAlerting `json:"alerting"`
 
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
+	Resources *AppResourcesFields `json:"resources"`
 
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
+	CurrentVersion *AppVersionFields `json:"currentVersion"`
 
-	History *AppFieldsHistoryAppHistory `json:"history"`
+	History *AppHistoryFields `json:"history"`
 
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
+	LinkedVolumes []AppLinkedVolume `json:"linkedVolumes"`
 }
 
 func (v *RollbackAppVersionRollbackAppVersionApp) MarshalJSON() ([]byte, error) {
@@ -11681,28 +8539,22 @@ func (v *RunAppRunApp) GetCreator() string { return v.AppFields.Creator }
 func (v *RunAppRunApp) GetIsGenericApp() bool { return v.AppFields.IsGenericApp }
 
 // GetTechnology returns RunAppRunApp.Technology, and is useful for accessing the field via an interface.
-func (v *RunAppRunApp) GetTechnology() *AppFieldsTechnology { return v.AppFields.Technology }
+func (v *RunAppRunApp) GetTechnology() *AppTechnology { return v.AppFields.Technology }
 
 // GetAlerting returns RunAppRunApp.Alerting, and is useful for accessing the field via an interface.
-func (v *RunAppRunApp) GetAlerting() *AppFieldsAlertingAppAlerting { return v.AppFields.Alerting }
+func (v *RunAppRunApp) GetAlerting() *AppAlerting { return v.AppFields.Alerting }
 
 // GetResources returns RunAppRunApp.Resources, and is useful for accessing the field via an interface.
-func (v *RunAppRunApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
-	return v.AppFields.Resources
-}
+func (v *RunAppRunApp) GetResources() *AppResourcesFields { return v.AppFields.Resources }
 
 // GetCurrentVersion returns RunAppRunApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *RunAppRunApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
-	return v.AppFields.CurrentVersion
-}
+func (v *RunAppRunApp) GetCurrentVersion() *AppVersionFields { return v.AppFields.CurrentVersion }
 
 // GetHistory returns RunAppRunApp.History, and is useful for accessing the field via an interface.
-func (v *RunAppRunApp) GetHistory() *AppFieldsHistoryAppHistory { return v.AppFields.History }
+func (v *RunAppRunApp) GetHistory() *AppHistoryFields { return v.AppFields.History }
 
 // GetLinkedVolumes returns RunAppRunApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *RunAppRunApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
-	return v.AppFields.LinkedVolumes
-}
+func (v *RunAppRunApp) GetLinkedVolumes() []AppLinkedVolume { return v.AppFields.LinkedVolumes }
 
 func (v *RunAppRunApp) UnmarshalJSON(b []byte) error {
 
@@ -11742,17 +8594,17 @@ type __premarshalRunAppRunApp struct {
 
 	IsGenericApp bool `json:"isGenericApp"`
 
-	Technology *AppFieldsTechnology `json:"technology"`
+	Technology *AppTechnology `json:"technology"`
 
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
+	Alerting *AppAlerting `json:"alerting"`
 
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
+	Resources *AppResourcesFields `json:"resources"`
 
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
+	CurrentVersion *AppVersionFields `json:"currentVersion"`
 
-	History *AppFieldsHistoryAppHistory `json:"history"`
+	History *AppHistoryFields `json:"history"`
 
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
+	LinkedVolumes []AppLinkedVolume `json:"linkedVolumes"`
 }
 
 func (v *RunAppRunApp) MarshalJSON() ([]byte, error) {
@@ -12263,28 +9115,22 @@ func (v *StopAppStopApp) GetCreator() string { return v.AppFields.Creator }
 func (v *StopAppStopApp) GetIsGenericApp() bool { return v.AppFields.IsGenericApp }
 
 // GetTechnology returns StopAppStopApp.Technology, and is useful for accessing the field via an interface.
-func (v *StopAppStopApp) GetTechnology() *AppFieldsTechnology { return v.AppFields.Technology }
+func (v *StopAppStopApp) GetTechnology() *AppTechnology { return v.AppFields.Technology }
 
 // GetAlerting returns StopAppStopApp.Alerting, and is useful for accessing the field via an interface.
-func (v *StopAppStopApp) GetAlerting() *AppFieldsAlertingAppAlerting { return v.AppFields.Alerting }
+func (v *StopAppStopApp) GetAlerting() *AppAlerting { return v.AppFields.Alerting }
 
 // GetResources returns StopAppStopApp.Resources, and is useful for accessing the field via an interface.
-func (v *StopAppStopApp) GetResources() *AppFieldsResourcesAppResourceRequestLimit {
-	return v.AppFields.Resources
-}
+func (v *StopAppStopApp) GetResources() *AppResourcesFields { return v.AppFields.Resources }
 
 // GetCurrentVersion returns StopAppStopApp.CurrentVersion, and is useful for accessing the field via an interface.
-func (v *StopAppStopApp) GetCurrentVersion() *AppFieldsCurrentVersionAppVersion {
-	return v.AppFields.CurrentVersion
-}
+func (v *StopAppStopApp) GetCurrentVersion() *AppVersionFields { return v.AppFields.CurrentVersion }
 
 // GetHistory returns StopAppStopApp.History, and is useful for accessing the field via an interface.
-func (v *StopAppStopApp) GetHistory() *AppFieldsHistoryAppHistory { return v.AppFields.History }
+func (v *StopAppStopApp) GetHistory() *AppHistoryFields { return v.AppFields.History }
 
 // GetLinkedVolumes returns StopAppStopApp.LinkedVolumes, and is useful for accessing the field via an interface.
-func (v *StopAppStopApp) GetLinkedVolumes() []AppFieldsLinkedVolumesVolume {
-	return v.AppFields.LinkedVolumes
-}
+func (v *StopAppStopApp) GetLinkedVolumes() []AppLinkedVolume { return v.AppFields.LinkedVolumes }
 
 func (v *StopAppStopApp) UnmarshalJSON(b []byte) error {
 
@@ -12324,17 +9170,17 @@ type __premarshalStopAppStopApp struct {
 
 	IsGenericApp bool `json:"isGenericApp"`
 
-	Technology *AppFieldsTechnology `json:"technology"`
+	Technology *AppTechnology `json:"technology"`
 
-	Alerting *AppFieldsAlertingAppAlerting `json:"alerting"`
+	Alerting *AppAlerting `json:"alerting"`
 
-	Resources *AppFieldsResourcesAppResourceRequestLimit `json:"resources"`
+	Resources *AppResourcesFields `json:"resources"`
 
-	CurrentVersion *AppFieldsCurrentVersionAppVersion `json:"currentVersion"`
+	CurrentVersion *AppVersionFields `json:"currentVersion"`
 
-	History *AppFieldsHistoryAppHistory `json:"history"`
+	History *AppHistoryFields `json:"history"`
 
-	LinkedVolumes []AppFieldsLinkedVolumesVolume `json:"linkedVolumes"`
+	LinkedVolumes []AppLinkedVolume `json:"linkedVolumes"`
 }
 
 func (v *StopAppStopApp) MarshalJSON() ([]byte, error) {
@@ -17541,43 +14387,50 @@ query ListApps ($projectId: UUID!) {
 	project(id: $projectId) {
 		id
 		apps {
-			... AppFields
+			id
+			name
+			description
+			creationDate
+			creator
+			isGenericApp
+			technology {
+				id
+			}
+			alerting {
+				emails
+				statusList
+				loginEmails {
+					login
+					email
+				}
+			}
+			resources {
+				... AppResourcesFields
+			}
+			currentVersion {
+				... AppVersionFields
+			}
+			history {
+				... AppHistoryFields
+			}
+			linkedVolumes {
+				id
+				name
+			}
 			versions {
 				... AppVersionFields
 			}
 		}
 	}
 }
-fragment AppFields on App {
-	id
-	name
-	description
-	creationDate
-	creator
-	isGenericApp
-	technology {
-		id
+fragment AppResourcesFields on AppResourceRequestLimit {
+	cpu {
+		request
+		limit
 	}
-	alerting {
-		emails
-		statusList
-		loginEmails {
-			login
-			email
-		}
-	}
-	resources {
-		... AppResourcesFields
-	}
-	currentVersion {
-		... AppVersionFields
-	}
-	history {
-		... AppHistoryFields
-	}
-	linkedVolumes {
-		id
-		name
+	memory {
+		request
+		limit
 	}
 }
 fragment AppVersionFields on AppVersion {
@@ -17606,16 +14459,6 @@ fragment AppVersionFields on AppVersion {
 			name
 			size
 		}
-	}
-}
-fragment AppResourcesFields on AppResourceRequestLimit {
-	cpu {
-		request
-		limit
-	}
-	memory {
-		request
-		limit
 	}
 }
 fragment AppHistoryFields on AppHistory {
@@ -17863,7 +14706,35 @@ func ListJobInstances(
 const ListJobs_Operation = `
 query ListJobs ($projectId: UUID!, $instancesLimit: Int, $versionsLimit: Int, $versionsOnlyCurrent: Boolean) {
 	jobs(projectId: $projectId) {
-		... JobFields
+		id
+		name
+		alias
+		description
+		category
+		technology {
+			id
+		}
+		countJobInstance
+		isScheduled
+		cronScheduling
+		scheduleStatus
+		scheduleTimezone
+		alerting {
+			... JobAlertingFields
+		}
+		isStreaming
+		creationDate
+		migrationStatus
+		migrationProjectId
+		originalJobId
+		isDeletable
+		doesUseGPU
+		resources {
+			... ResourcesFields
+		}
+		graphPipelines(isCurrent: true) {
+			id
+		}
 		versions(limit: $versionsLimit, onlyCurrent: $versionsOnlyCurrent) {
 			... JobVersionFields
 		}
@@ -17872,35 +14743,26 @@ query ListJobs ($projectId: UUID!, $instancesLimit: Int, $versionsLimit: Int, $v
 		}
 	}
 }
-fragment JobFields on Job {
-	id
-	name
-	alias
-	description
-	category
-	technology {
-		id
+fragment JobAlertingFields on JobPipelineAlerting {
+	emails
+	statusList
+	loginEmails {
+		login
+		email
 	}
-	countJobInstance
-	isScheduled
-	cronScheduling
-	scheduleStatus
-	scheduleTimezone
-	alerting {
-		... JobAlertingFields
+}
+fragment ResourcesFields on JobResourceRequestLimit {
+	cpu {
+		request
+		limit
 	}
-	isStreaming
-	creationDate
-	migrationStatus
-	migrationProjectId
-	originalJobId
-	isDeletable
-	doesUseGPU
-	resources {
-		... ResourcesFields
+	memory {
+		request
+		limit
 	}
-	graphPipelines(isCurrent: true) {
-		id
+	gpu {
+		request
+		limit
 	}
 }
 fragment JobVersionFields on JobVersion {
@@ -17949,28 +14811,6 @@ fragment JobInstanceFields on JobInstance {
 	pipelineInstanceId
 	version {
 		number
-	}
-}
-fragment JobAlertingFields on JobPipelineAlerting {
-	emails
-	statusList
-	loginEmails {
-		login
-		email
-	}
-}
-fragment ResourcesFields on JobResourceRequestLimit {
-	cpu {
-		request
-		limit
-	}
-	memory {
-		request
-		limit
-	}
-	gpu {
-		request
-		limit
 	}
 }
 `
@@ -18182,7 +15022,22 @@ query ListPipelines ($projectId: UUID!, $instancesLimit: Int, $versionsLimit: In
 	project(id: $projectId) {
 		id
 		pipelines {
-			... PipelineFields
+			id
+			name
+			alias
+			description
+			alerting {
+				... JobAlertingFields
+			}
+			hasExecutionVariablesEnabled
+			pipelineInstanceCount
+			creationDate
+			creator
+			isScheduled
+			cronScheduling
+			scheduleStatus
+			scheduleTimezone
+			isLegacyPipeline
 			versions(limit: $versionsLimit, onlyCurrent: $versionsOnlyCurrent) {
 				... PipelineVersionFields
 			}
@@ -18192,23 +15047,13 @@ query ListPipelines ($projectId: UUID!, $instancesLimit: Int, $versionsLimit: In
 		}
 	}
 }
-fragment PipelineFields on Pipeline {
-	id
-	name
-	alias
-	description
-	alerting {
-		... JobAlertingFields
+fragment JobAlertingFields on JobPipelineAlerting {
+	emails
+	statusList
+	loginEmails {
+		login
+		email
 	}
-	hasExecutionVariablesEnabled
-	pipelineInstanceCount
-	creationDate
-	creator
-	isScheduled
-	cronScheduling
-	scheduleStatus
-	scheduleTimezone
-	isLegacyPipeline
 }
 fragment PipelineVersionFields on PipelineVersion {
 	number
@@ -18287,14 +15132,6 @@ fragment PipelineInstanceFields on PipelineInstance {
 		isSuccess
 		startTime
 		endTime
-	}
-}
-fragment JobAlertingFields on JobPipelineAlerting {
-	emails
-	statusList
-	loginEmails {
-		login
-		email
 	}
 }
 `
