@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
@@ -208,26 +209,37 @@ func (s *Source) Invalidate(value string) {
 // X-Auth-Token). They implement [transport.Refresher]: a 401 invalidates
 // the token that was sent, renews it once, and the request is retried.
 func Header(src *Source, name, prefix string) transport.Credentials {
-	return headerCredentials{src: src, name: name, prefix: prefix}
+	return &headerCredentials{src: src, name: name, prefix: prefix}
 }
 
 type headerCredentials struct {
 	src          *Source
 	name, prefix string
+	// last is the header value of the last token applied: building
+	// prefix+token on every request was an allocation the size of the
+	// token (1-2 KB for a JWT) per call.
+	last atomic.Pointer[headerValue]
 }
 
+type headerValue struct{ token, value string }
+
 // Apply sets the header to the current token.
-func (h headerCredentials) Apply(ctx context.Context, req *http.Request) error {
+func (h *headerCredentials) Apply(ctx context.Context, req *http.Request) error {
 	tok, err := h.src.Token(ctx)
 	if err != nil {
 		return err
 	}
-	req.Header.Set(h.name, h.prefix+tok.Value)
+	v := h.last.Load()
+	if v == nil || v.token != tok.Value {
+		v = &headerValue{token: tok.Value, value: h.prefix + tok.Value}
+		h.last.Store(v)
+	}
+	req.Header.Set(h.name, v.value)
 	return nil
 }
 
 // Refresh renews the token the rejected request carried.
-func (h headerCredentials) Refresh(ctx context.Context, rejected *http.Request) error {
+func (h *headerCredentials) Refresh(ctx context.Context, rejected *http.Request) error {
 	h.src.Invalidate(strings.TrimPrefix(rejected.Header.Get(h.name), h.prefix))
 	_, err := h.src.Token(ctx)
 	return err

@@ -146,7 +146,10 @@ func (t *teeReader) Read(p []byte) (int, error) {
 var readerPool = sync.Pool{New: func() any {
 	st := &readerState{capture: prefixBuffer{buf: make([]byte, 0, maxExcerpt+excerptSlack), limit: maxExcerpt + excerptSlack}}
 	st.tee.st = st
-	st.br = bufio.NewReaderSize(&st.tee, 64)
+	// 512 is json.Decoder's first read: a smaller buffer hands it a
+	// fragment, and its second read grows its own buffer (one more
+	// allocation and 1.5 KB on every answer decoded).
+	st.br = bufio.NewReaderSize(&st.tee, 512)
 	return st
 }}
 
