@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -189,10 +190,12 @@ type PlatformURL struct {
 }
 
 // saagieapiPattern is easy_connect's pattern, anchored at the start only.
-var saagieapiPattern = regexp.MustCompile(`^(https://(\w+)-(?:\w|\.)+)/projects/platform/(\d+)`)
+var saagieapiPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(https://(\w+)-(?:\w|\.)+)/projects/platform/(\d+)`)
+})
 
 // platformPath finds the platform id in the path; anything may follow.
-var platformPath = regexp.MustCompile(`^/projects/platform/(\d+)`)
+var platformPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/projects/platform/(\d+)`) })
 
 // ParsePlatformURL reads the base URL, realm and platform id from the URL
 // of any page of a platform, e.g.
@@ -221,7 +224,7 @@ func ParsePlatformURL(platformURL string) (PlatformURL, error) {
 	if u.User != nil {
 		return bad("must not carry credentials")
 	}
-	m := platformPath.FindStringSubmatch(u.EscapedPath())
+	m := platformPath().FindStringSubmatch(u.EscapedPath())
 	if m == nil {
 		return bad("the path must start with /projects/platform/<id>")
 	}
@@ -234,7 +237,7 @@ func ParsePlatformURL(platformURL string) (PlatformURL, error) {
 		Realm:      realmFromHost(u.Hostname()),
 		PlatformID: pid,
 	}
-	if sm := saagieapiPattern.FindStringSubmatch(raw); sm != nil {
+	if sm := saagieapiPattern().FindStringSubmatch(raw); sm != nil {
 		out.Strict = true
 		// Keep saagieapi's exact results where it matches.
 		out.BaseURL, out.Realm = sm[1], sm[2]
