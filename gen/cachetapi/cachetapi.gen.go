@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -1720,61 +1721,55 @@ func (t *MetaOrEmpty) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn changes a request just before it is sent, for instance to
+// add headers; an error aborts the call.
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends requests: *http.Client satisfies it, and tests can
+// put anything in between.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client calls the operations of the API described by the spec.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL every operation path is relative to, scheme
+	// included; it may carry a path prefix (https://host/api/). NewClient
+	// makes it end with a slash.
 	Server string
 
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
+	// Client sends the requests; NewClient uses a plain *http.Client when
+	// none is given.
 	Client HttpRequestDoer
 
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
+	// RequestEditors run on every request, in order, before the editors
+	// passed to the call itself.
 	RequestEditors []RequestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
+// ClientOption configures a Client in NewClient.
 type ClientOption func(*Client) error
 
-// Creates a new Client, with reasonable defaults
+// NewClient returns a Client for server after applying opts; the
+// server URL gets a trailing slash if it lacks one, so that operation paths
+// are appended to it rather than replacing its last segment.
 func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
-	}
-	// mutate client and add all optional params
+	client := Client{Server: server}
 	for _, o := range opts {
 		if err := o(&client); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
 	}
-	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
 	}
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
+// WithHTTPClient makes the client send its requests through doer.
 func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	return func(c *Client) error {
 		c.Client = doer
@@ -1782,8 +1777,7 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	}
 }
 
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
+// WithRequestEditorFn adds fn to the editors run on every request.
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
@@ -1791,9 +1785,9 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// The interface specification for the client above.
+// ClientInterface is the set of operations of Client, for
+// callers that want to substitute it.
 type ClientInterface interface {
-
 	// ListComponents List components.
 	//
 	// Guests see enabled components only. Any filter parameter turns every other query key
@@ -2226,15 +2220,11 @@ type ClientInterface interface {
 //
 // Corresponds with GET /components (the `ListComponents` operationId).
 func (c *Client) ListComponents(ctx context.Context, params *ListComponentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListComponentsRequest(c.Server, params)
+	req, err := newListComponentsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateComponentWithBody Create a component.
@@ -2243,15 +2233,11 @@ func (c *Client) ListComponents(ctx context.Context, params *ListComponentsParam
 //
 // Corresponds with POST /components (the `CreateComponent` operationId).
 func (c *Client) CreateComponentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateComponentRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateComponentRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateComponent Create a component.
@@ -2260,15 +2246,11 @@ func (c *Client) CreateComponentWithBody(ctx context.Context, contentType string
 //
 // Corresponds with POST /components (the `CreateComponent` operationId).
 func (c *Client) CreateComponent(ctx context.Context, body CreateComponentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateComponentRequest(c.Server, body)
+	req, err := newCreateComponentRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListComponentGroups List component groups.
@@ -2278,15 +2260,11 @@ func (c *Client) CreateComponent(ctx context.Context, body CreateComponentJSONRe
 //
 // Corresponds with GET /components/groups (the `ListComponentGroups` operationId).
 func (c *Client) ListComponentGroups(ctx context.Context, params *ListComponentGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListComponentGroupsRequest(c.Server, params)
+	req, err := newListComponentGroupsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateComponentGroupWithBody Create a component group.
@@ -2295,15 +2273,11 @@ func (c *Client) ListComponentGroups(ctx context.Context, params *ListComponentG
 //
 // Corresponds with POST /components/groups (the `CreateComponentGroup` operationId).
 func (c *Client) CreateComponentGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateComponentGroupRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateComponentGroupRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateComponentGroup Create a component group.
@@ -2312,45 +2286,33 @@ func (c *Client) CreateComponentGroupWithBody(ctx context.Context, contentType s
 //
 // Corresponds with POST /components/groups (the `CreateComponentGroup` operationId).
 func (c *Client) CreateComponentGroup(ctx context.Context, body CreateComponentGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateComponentGroupRequest(c.Server, body)
+	req, err := newCreateComponentGroupRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteComponentGroup Delete a component group.
 //
 // Corresponds with DELETE /components/groups/{group} (the `DeleteComponentGroup` operationId).
 func (c *Client) DeleteComponentGroup(ctx context.Context, group int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteComponentGroupRequest(c.Server, group)
+	req, err := newDeleteComponentGroupRequest(ctx, c.Server, group)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetComponentGroup Get one component group (no visibility check on a single group).
 //
 // Corresponds with GET /components/groups/{group} (the `GetComponentGroup` operationId).
 func (c *Client) GetComponentGroup(ctx context.Context, group int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetComponentGroupRequest(c.Server, group)
+	req, err := newGetComponentGroupRequest(ctx, c.Server, group)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateComponentGroupWithBody Update a component group; omitted fields keep their value.
@@ -2359,15 +2321,11 @@ func (c *Client) GetComponentGroup(ctx context.Context, group int, reqEditors ..
 //
 // Corresponds with PUT /components/groups/{group} (the `UpdateComponentGroup` operationId).
 func (c *Client) UpdateComponentGroupWithBody(ctx context.Context, group int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateComponentGroupRequestWithBody(c.Server, group, contentType, body)
+	req, err := newUpdateComponentGroupRequestWithBody(ctx, c.Server, group, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateComponentGroup Update a component group; omitted fields keep their value.
@@ -2376,30 +2334,22 @@ func (c *Client) UpdateComponentGroupWithBody(ctx context.Context, group int, co
 //
 // Corresponds with PUT /components/groups/{group} (the `UpdateComponentGroup` operationId).
 func (c *Client) UpdateComponentGroup(ctx context.Context, group int, body UpdateComponentGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateComponentGroupRequest(c.Server, group, body)
+	req, err := newUpdateComponentGroupRequest(ctx, c.Server, group, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteComponent Delete (soft-delete) a component.
 //
 // Corresponds with DELETE /components/{component} (the `DeleteComponent` operationId).
 func (c *Client) DeleteComponent(ctx context.Context, component ComponentID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteComponentRequest(c.Server, component)
+	req, err := newDeleteComponentRequest(ctx, c.Server, component)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetComponent Get one component.
@@ -2408,15 +2358,11 @@ func (c *Client) DeleteComponent(ctx context.Context, component ComponentID, req
 //
 // Corresponds with GET /components/{component} (the `GetComponent` operationId).
 func (c *Client) GetComponent(ctx context.Context, component ComponentID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetComponentRequest(c.Server, component)
+	req, err := newGetComponentRequest(ctx, c.Server, component)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateComponentWithBody Update a component.
@@ -2429,15 +2375,11 @@ func (c *Client) GetComponent(ctx context.Context, component ComponentID, reqEdi
 //
 // Corresponds with PUT /components/{component} (the `UpdateComponent` operationId).
 func (c *Client) UpdateComponentWithBody(ctx context.Context, component ComponentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateComponentRequestWithBody(c.Server, component, contentType, body)
+	req, err := newUpdateComponentRequestWithBody(ctx, c.Server, component, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateComponent Update a component.
@@ -2450,15 +2392,11 @@ func (c *Client) UpdateComponentWithBody(ctx context.Context, component Componen
 //
 // Corresponds with PUT /components/{component} (the `UpdateComponent` operationId).
 func (c *Client) UpdateComponent(ctx context.Context, component ComponentID, body UpdateComponentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateComponentRequest(c.Server, component, body)
+	req, err := newUpdateComponentRequest(ctx, c.Server, component, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListIncidents List incidents.
@@ -2468,15 +2406,11 @@ func (c *Client) UpdateComponent(ctx context.Context, component ComponentID, bod
 //
 // Corresponds with GET /incidents (the `ListIncidents` operationId).
 func (c *Client) ListIncidents(ctx context.Context, params *ListIncidentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListIncidentsRequest(c.Server, params)
+	req, err := newListIncidentsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateIncidentWithBody Report an incident, optionally changing a component's status.
@@ -2485,15 +2419,11 @@ func (c *Client) ListIncidents(ctx context.Context, params *ListIncidentsParams,
 //
 // Corresponds with POST /incidents (the `CreateIncident` operationId).
 func (c *Client) CreateIncidentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateIncidentRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateIncidentRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateIncident Report an incident, optionally changing a component's status.
@@ -2502,15 +2432,11 @@ func (c *Client) CreateIncidentWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /incidents (the `CreateIncident` operationId).
 func (c *Client) CreateIncident(ctx context.Context, body CreateIncidentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateIncidentRequest(c.Server, body)
+	req, err := newCreateIncidentRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListIncidentTemplates List incident templates (2.4; templates are created in the dashboard only).
@@ -2519,60 +2445,44 @@ func (c *Client) CreateIncident(ctx context.Context, body CreateIncidentJSONRequ
 //
 // Corresponds with GET /incidents/templates (the `ListIncidentTemplates` operationId).
 func (c *Client) ListIncidentTemplates(ctx context.Context, params *ListIncidentTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListIncidentTemplatesRequest(c.Server, params)
+	req, err := newListIncidentTemplatesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetIncidentTemplate Get one incident template.
 //
 // Corresponds with GET /incidents/templates/{template} (the `GetIncidentTemplate` operationId).
 func (c *Client) GetIncidentTemplate(ctx context.Context, template int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIncidentTemplateRequest(c.Server, template)
+	req, err := newGetIncidentTemplateRequest(ctx, c.Server, template)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteIncident Delete (soft-delete) an incident.
 //
 // Corresponds with DELETE /incidents/{incident} (the `DeleteIncident` operationId).
 func (c *Client) DeleteIncident(ctx context.Context, incident IncidentID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteIncidentRequest(c.Server, incident)
+	req, err := newDeleteIncidentRequest(ctx, c.Server, incident)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetIncident Get one incident.
 //
 // Corresponds with GET /incidents/{incident} (the `GetIncident` operationId).
 func (c *Client) GetIncident(ctx context.Context, incident IncidentID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIncidentRequest(c.Server, incident)
+	req, err := newGetIncidentRequest(ctx, c.Server, incident)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateIncidentWithBody Update an incident.
@@ -2585,15 +2495,11 @@ func (c *Client) GetIncident(ctx context.Context, incident IncidentID, reqEditor
 //
 // Corresponds with PUT /incidents/{incident} (the `UpdateIncident` operationId).
 func (c *Client) UpdateIncidentWithBody(ctx context.Context, incident IncidentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateIncidentRequestWithBody(c.Server, incident, contentType, body)
+	req, err := newUpdateIncidentRequestWithBody(ctx, c.Server, incident, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateIncident Update an incident.
@@ -2606,15 +2512,11 @@ func (c *Client) UpdateIncidentWithBody(ctx context.Context, incident IncidentID
 //
 // Corresponds with PUT /incidents/{incident} (the `UpdateIncident` operationId).
 func (c *Client) UpdateIncident(ctx context.Context, incident IncidentID, body UpdateIncidentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateIncidentRequest(c.Server, incident, body)
+	req, err := newUpdateIncidentRequest(ctx, c.Server, incident, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListIncidentUpdates List the updates of an incident, newest first (2.4).
@@ -2624,15 +2526,11 @@ func (c *Client) UpdateIncident(ctx context.Context, incident IncidentID, body U
 //
 // Corresponds with GET /incidents/{incident}/updates (the `ListIncidentUpdates` operationId).
 func (c *Client) ListIncidentUpdates(ctx context.Context, incident IncidentID, params *ListIncidentUpdatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListIncidentUpdatesRequest(c.Server, incident, params)
+	req, err := newListIncidentUpdatesRequest(ctx, c.Server, incident, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateIncidentUpdateWithBody Post an update on an incident; the incident takes the update's status.
@@ -2641,15 +2539,11 @@ func (c *Client) ListIncidentUpdates(ctx context.Context, incident IncidentID, p
 //
 // Corresponds with POST /incidents/{incident}/updates (the `CreateIncidentUpdate` operationId).
 func (c *Client) CreateIncidentUpdateWithBody(ctx context.Context, incident IncidentID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateIncidentUpdateRequestWithBody(c.Server, incident, contentType, body)
+	req, err := newCreateIncidentUpdateRequestWithBody(ctx, c.Server, incident, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateIncidentUpdate Post an update on an incident; the incident takes the update's status.
@@ -2658,30 +2552,22 @@ func (c *Client) CreateIncidentUpdateWithBody(ctx context.Context, incident Inci
 //
 // Corresponds with POST /incidents/{incident}/updates (the `CreateIncidentUpdate` operationId).
 func (c *Client) CreateIncidentUpdate(ctx context.Context, incident IncidentID, body CreateIncidentUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateIncidentUpdateRequest(c.Server, incident, body)
+	req, err := newCreateIncidentUpdateRequest(ctx, c.Server, incident, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteIncidentUpdate Delete an incident update.
 //
 // Corresponds with DELETE /incidents/{incident}/updates/{update} (the `DeleteIncidentUpdate` operationId).
 func (c *Client) DeleteIncidentUpdate(ctx context.Context, incident IncidentID, update int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteIncidentUpdateRequest(c.Server, incident, update)
+	req, err := newDeleteIncidentUpdateRequest(ctx, c.Server, incident, update)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetIncidentUpdate Get one incident update.
@@ -2690,15 +2576,11 @@ func (c *Client) DeleteIncidentUpdate(ctx context.Context, incident IncidentID, 
 //
 // Corresponds with GET /incidents/{incident}/updates/{update} (the `GetIncidentUpdate` operationId).
 func (c *Client) GetIncidentUpdate(ctx context.Context, incident IncidentID, update int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIncidentUpdateRequest(c.Server, incident, update)
+	req, err := newGetIncidentUpdateRequest(ctx, c.Server, incident, update)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateIncidentUpdateWithBody Change an update's status or message; its author becomes the caller.
@@ -2707,15 +2589,11 @@ func (c *Client) GetIncidentUpdate(ctx context.Context, incident IncidentID, upd
 //
 // Corresponds with PUT /incidents/{incident}/updates/{update} (the `UpdateIncidentUpdate` operationId).
 func (c *Client) UpdateIncidentUpdateWithBody(ctx context.Context, incident IncidentID, update int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateIncidentUpdateRequestWithBody(c.Server, incident, update, contentType, body)
+	req, err := newUpdateIncidentUpdateRequestWithBody(ctx, c.Server, incident, update, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateIncidentUpdate Change an update's status or message; its author becomes the caller.
@@ -2724,30 +2602,22 @@ func (c *Client) UpdateIncidentUpdateWithBody(ctx context.Context, incident Inci
 //
 // Corresponds with PUT /incidents/{incident}/updates/{update} (the `UpdateIncidentUpdate` operationId).
 func (c *Client) UpdateIncidentUpdate(ctx context.Context, incident IncidentID, update int, body UpdateIncidentUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateIncidentUpdateRequest(c.Server, incident, update, body)
+	req, err := newUpdateIncidentUpdateRequest(ctx, c.Server, incident, update, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListMetrics List metrics (no filters; guests see every metric). A valid `sort` is always descending.
 //
 // Corresponds with GET /metrics (the `ListMetrics` operationId).
 func (c *Client) ListMetrics(ctx context.Context, params *ListMetricsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMetricsRequest(c.Server, params)
+	req, err := newListMetricsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateMetricWithBody Create a metric.
@@ -2756,15 +2626,11 @@ func (c *Client) ListMetrics(ctx context.Context, params *ListMetricsParams, req
 //
 // Corresponds with POST /metrics (the `CreateMetric` operationId).
 func (c *Client) CreateMetricWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMetricRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateMetricRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateMetric Create a metric.
@@ -2773,45 +2639,33 @@ func (c *Client) CreateMetricWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /metrics (the `CreateMetric` operationId).
 func (c *Client) CreateMetric(ctx context.Context, body CreateMetricJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMetricRequest(c.Server, body)
+	req, err := newCreateMetricRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteMetric Delete a metric and all its points.
 //
 // Corresponds with DELETE /metrics/{metric} (the `DeleteMetric` operationId).
 func (c *Client) DeleteMetric(ctx context.Context, metric MetricID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteMetricRequest(c.Server, metric)
+	req, err := newDeleteMetricRequest(ctx, c.Server, metric)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetMetric Get one metric.
 //
 // Corresponds with GET /metrics/{metric} (the `GetMetric` operationId).
 func (c *Client) GetMetric(ctx context.Context, metric MetricID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMetricRequest(c.Server, metric)
+	req, err := newGetMetricRequest(ctx, c.Server, metric)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateMetricWithBody Update a metric; omitted fields keep their value.
@@ -2820,15 +2674,11 @@ func (c *Client) GetMetric(ctx context.Context, metric MetricID, reqEditors ...R
 //
 // Corresponds with PUT /metrics/{metric} (the `UpdateMetric` operationId).
 func (c *Client) UpdateMetricWithBody(ctx context.Context, metric MetricID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMetricRequestWithBody(c.Server, metric, contentType, body)
+	req, err := newUpdateMetricRequestWithBody(ctx, c.Server, metric, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateMetric Update a metric; omitted fields keep their value.
@@ -2837,30 +2687,22 @@ func (c *Client) UpdateMetricWithBody(ctx context.Context, metric MetricID, cont
 //
 // Corresponds with PUT /metrics/{metric} (the `UpdateMetric` operationId).
 func (c *Client) UpdateMetric(ctx context.Context, metric MetricID, body UpdateMetricJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMetricRequest(c.Server, metric, body)
+	req, err := newUpdateMetricRequest(ctx, c.Server, metric, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListMetricPoints List a metric's points, newest first (no sort, no filters).
 //
 // Corresponds with GET /metrics/{metric}/points (the `ListMetricPoints` operationId).
 func (c *Client) ListMetricPoints(ctx context.Context, metric MetricID, params *ListMetricPointsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListMetricPointsRequest(c.Server, metric, params)
+	req, err := newListMetricPointsRequest(ctx, c.Server, metric, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateMetricPointWithBody Add a point to a metric.
@@ -2874,15 +2716,11 @@ func (c *Client) ListMetricPoints(ctx context.Context, metric MetricID, params *
 //
 // Corresponds with POST /metrics/{metric}/points (the `CreateMetricPoint` operationId).
 func (c *Client) CreateMetricPointWithBody(ctx context.Context, metric MetricID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMetricPointRequestWithBody(c.Server, metric, contentType, body)
+	req, err := newCreateMetricPointRequestWithBody(ctx, c.Server, metric, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateMetricPoint Add a point to a metric.
@@ -2896,30 +2734,22 @@ func (c *Client) CreateMetricPointWithBody(ctx context.Context, metric MetricID,
 //
 // Corresponds with POST /metrics/{metric}/points (the `CreateMetricPoint` operationId).
 func (c *Client) CreateMetricPoint(ctx context.Context, metric MetricID, body CreateMetricPointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMetricPointRequest(c.Server, metric, body)
+	req, err := newCreateMetricPointRequest(ctx, c.Server, metric, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteMetricPoint Delete a point. There is no GET for a single point.
 //
 // Corresponds with DELETE /metrics/{metric}/points/{point} (the `DeleteMetricPoint` operationId).
 func (c *Client) DeleteMetricPoint(ctx context.Context, metric MetricID, point int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteMetricPointRequest(c.Server, metric, point)
+	req, err := newDeleteMetricPointRequest(ctx, c.Server, metric, point)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateMetricPointWithBody Change a point.
@@ -2930,15 +2760,11 @@ func (c *Client) DeleteMetricPoint(ctx context.Context, metric MetricID, point i
 //
 // Corresponds with PUT /metrics/{metric}/points/{point} (the `UpdateMetricPoint` operationId).
 func (c *Client) UpdateMetricPointWithBody(ctx context.Context, metric MetricID, point int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMetricPointRequestWithBody(c.Server, metric, point, contentType, body)
+	req, err := newUpdateMetricPointRequestWithBody(ctx, c.Server, metric, point, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateMetricPoint Change a point.
@@ -2949,15 +2775,11 @@ func (c *Client) UpdateMetricPointWithBody(ctx context.Context, metric MetricID,
 //
 // Corresponds with PUT /metrics/{metric}/points/{point} (the `UpdateMetricPoint` operationId).
 func (c *Client) UpdateMetricPoint(ctx context.Context, metric MetricID, point int, body UpdateMetricPointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMetricPointRequest(c.Server, metric, point, body)
+	req, err := newUpdateMetricPointRequest(ctx, c.Server, metric, point, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // Ping Check that the API answers.
@@ -2966,30 +2788,22 @@ func (c *Client) UpdateMetricPoint(ctx context.Context, metric MetricID, point i
 //
 // Corresponds with GET /ping (the `Ping` operationId).
 func (c *Client) Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPingRequest(c.Server)
+	req, err := newPingRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListSchedules List scheduled maintenance windows (2.4). No filters; a valid `sort` is always descending.
 //
 // Corresponds with GET /schedules (the `ListSchedules` operationId).
 func (c *Client) ListSchedules(ctx context.Context, params *ListSchedulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSchedulesRequest(c.Server, params)
+	req, err := newListSchedulesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateScheduleWithBody Schedule a maintenance window.
@@ -3000,15 +2814,11 @@ func (c *Client) ListSchedules(ctx context.Context, params *ListSchedulesParams,
 //
 // Corresponds with POST /schedules (the `CreateSchedule` operationId).
 func (c *Client) CreateScheduleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateScheduleRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateScheduleRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSchedule Schedule a maintenance window.
@@ -3019,45 +2829,33 @@ func (c *Client) CreateScheduleWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /schedules (the `CreateSchedule` operationId).
 func (c *Client) CreateSchedule(ctx context.Context, body CreateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateScheduleRequest(c.Server, body)
+	req, err := newCreateScheduleRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteSchedule Delete (soft-delete) a schedule.
 //
 // Corresponds with DELETE /schedules/{schedule} (the `DeleteSchedule` operationId).
 func (c *Client) DeleteSchedule(ctx context.Context, schedule int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteScheduleRequest(c.Server, schedule)
+	req, err := newDeleteScheduleRequest(ctx, c.Server, schedule)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetSchedule Get one schedule.
 //
 // Corresponds with GET /schedules/{schedule} (the `GetSchedule` operationId).
 func (c *Client) GetSchedule(ctx context.Context, schedule int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetScheduleRequest(c.Server, schedule)
+	req, err := newGetScheduleRequest(ctx, c.Server, schedule)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateScheduleWithBody Update a schedule; omitted fields keep their value.
@@ -3066,15 +2864,11 @@ func (c *Client) GetSchedule(ctx context.Context, schedule int, reqEditors ...Re
 //
 // Corresponds with PUT /schedules/{schedule} (the `UpdateSchedule` operationId).
 func (c *Client) UpdateScheduleWithBody(ctx context.Context, schedule int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateScheduleRequestWithBody(c.Server, schedule, contentType, body)
+	req, err := newUpdateScheduleRequestWithBody(ctx, c.Server, schedule, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSchedule Update a schedule; omitted fields keep their value.
@@ -3083,15 +2877,11 @@ func (c *Client) UpdateScheduleWithBody(ctx context.Context, schedule int, conte
 //
 // Corresponds with PUT /schedules/{schedule} (the `UpdateSchedule` operationId).
 func (c *Client) UpdateSchedule(ctx context.Context, schedule int, body UpdateScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateScheduleRequest(c.Server, schedule, body)
+	req, err := newUpdateScheduleRequest(ctx, c.Server, schedule, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetStatus The overall system status shown on the status page.
@@ -3101,30 +2891,22 @@ func (c *Client) UpdateSchedule(ctx context.Context, schedule int, body UpdateSc
 //
 // Corresponds with GET /status (the `GetStatus` operationId).
 func (c *Client) GetStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetStatusRequest(c.Server)
+	req, err := newGetStatusRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListSubscribers List subscribers (the only GET that needs a token). No filters or sort.
 //
 // Corresponds with GET /subscribers (the `ListSubscribers` operationId).
 func (c *Client) ListSubscribers(ctx context.Context, params *ListSubscribersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSubscribersRequest(c.Server, params)
+	req, err := newListSubscribersRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSubscriberWithBody Subscribe an email address.
@@ -3138,15 +2920,11 @@ func (c *Client) ListSubscribers(ctx context.Context, params *ListSubscribersPar
 //
 // Corresponds with POST /subscribers (the `CreateSubscriber` operationId).
 func (c *Client) CreateSubscriberWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSubscriberRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateSubscriberRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSubscriber Subscribe an email address.
@@ -3160,45 +2938,33 @@ func (c *Client) CreateSubscriberWithBody(ctx context.Context, contentType strin
 //
 // Corresponds with POST /subscribers (the `CreateSubscriber` operationId).
 func (c *Client) CreateSubscriber(ctx context.Context, body CreateSubscriberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSubscriberRequest(c.Server, body)
+	req, err := newCreateSubscriberRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteSubscriber Remove a subscriber. There is no GET or PUT for one subscriber.
 //
 // Corresponds with DELETE /subscribers/{subscriber} (the `DeleteSubscriber` operationId).
 func (c *Client) DeleteSubscriber(ctx context.Context, subscriber int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSubscriberRequest(c.Server, subscriber)
+	req, err := newDeleteSubscriberRequest(ctx, c.Server, subscriber)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteSubscription Remove one subscriber-component link. Subscriptions cannot be listed.
 //
 // Corresponds with DELETE /subscriptions/{subscription} (the `DeleteSubscription` operationId).
 func (c *Client) DeleteSubscription(ctx context.Context, subscription int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSubscriptionRequest(c.Server, subscription)
+	req, err := newDeleteSubscriptionRequest(ctx, c.Server, subscription)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetVersion The Cachet version and whether it is the latest release.
@@ -3208,2308 +2974,1649 @@ func (c *Client) DeleteSubscription(ctx context.Context, subscription int, reqEd
 //
 // Corresponds with GET /version (the `GetVersion` operationId).
 func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetVersionRequest(c.Server)
+	req, err := newGetVersionRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	return c.send(ctx, req, reqEditors)
+}
+
+// NewListComponentsRequest builds the ListComponents request for server, without a context: the
+// ListComponents method sends it with one.
+func NewListComponentsRequest(server string, params *ListComponentsParams) (*http.Request, error) {
+	return newListComponentsRequest(context.Background(), server, params)
+}
+
+func newListComponentsRequest(ctx context.Context, server string, params *ListComponentsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components", 64); err != nil {
 		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Sort != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Order != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.ID != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Name != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Status != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.GroupID != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Enabled != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Tags != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "tags[]", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateComponentRequest builds the CreateComponent request for server,
+// with body encoded as application/json, without a context: the
+// CreateComponent method sends it with one.
+func NewCreateComponentRequest(server string, body CreateComponentJSONRequestBody) (*http.Request, error) {
+	return newCreateComponentRequest(context.Background(), server, body)
+}
+
+func newCreateComponentRequest(ctx context.Context, server string, body CreateComponentJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateComponentRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewCreateComponentRequestWithBody builds the CreateComponent request for server,
+// with body sent as contentType, without a context: the
+// CreateComponentWithBody method sends it with one.
+func NewCreateComponentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateComponentRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newCreateComponentRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListComponentGroupsRequest builds the ListComponentGroups request for server, without a context: the
+// ListComponentGroups method sends it with one.
+func NewListComponentGroupsRequest(server string, params *ListComponentGroupsParams) (*http.Request, error) {
+	return newListComponentGroupsRequest(context.Background(), server, params)
+}
+
+func newListComponentGroupsRequest(ctx context.Context, server string, params *ListComponentGroupsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/groups", 64); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Sort != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Order != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.ID != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Name != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Collapsed != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "collapsed", *params.Collapsed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Visible != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateComponentGroupRequest builds the CreateComponentGroup request for server,
+// with body encoded as application/json, without a context: the
+// CreateComponentGroup method sends it with one.
+func NewCreateComponentGroupRequest(server string, body CreateComponentGroupJSONRequestBody) (*http.Request, error) {
+	return newCreateComponentGroupRequest(context.Background(), server, body)
+}
+
+func newCreateComponentGroupRequest(ctx context.Context, server string, body CreateComponentGroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateComponentGroupRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewCreateComponentGroupRequestWithBody builds the CreateComponentGroup request for server,
+// with body sent as contentType, without a context: the
+// CreateComponentGroupWithBody method sends it with one.
+func NewCreateComponentGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateComponentGroupRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newCreateComponentGroupRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/groups", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteComponentGroupRequest builds the DeleteComponentGroup request for server, without a context: the
+// DeleteComponentGroup method sends it with one.
+func NewDeleteComponentGroupRequest(server string, group int) (*http.Request, error) {
+	return newDeleteComponentGroupRequest(context.Background(), server, group)
+}
+
+func newDeleteComponentGroupRequest(ctx context.Context, server string, group int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "group", group, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetComponentGroupRequest builds the GetComponentGroup request for server, without a context: the
+// GetComponentGroup method sends it with one.
+func NewGetComponentGroupRequest(server string, group int) (*http.Request, error) {
+	return newGetComponentGroupRequest(context.Background(), server, group)
+}
+
+func newGetComponentGroupRequest(ctx context.Context, server string, group int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "group", group, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateComponentGroupRequest builds the UpdateComponentGroup request for server,
+// with body encoded as application/json, without a context: the
+// UpdateComponentGroup method sends it with one.
+func NewUpdateComponentGroupRequest(server string, group int, body UpdateComponentGroupJSONRequestBody) (*http.Request, error) {
+	return newUpdateComponentGroupRequest(context.Background(), server, group, body)
+}
+
+func newUpdateComponentGroupRequest(ctx context.Context, server string, group int, body UpdateComponentGroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateComponentGroupRequestWithBody(ctx, server, group, "application/json", bodyReader)
+}
+
+// NewUpdateComponentGroupRequestWithBody builds the UpdateComponentGroup request for server,
+// with body sent as contentType, without a context: the
+// UpdateComponentGroupWithBody method sends it with one.
+func NewUpdateComponentGroupRequestWithBody(server string, group int, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateComponentGroupRequestWithBody(context.Background(), server, group, contentType, body)
+}
+
+func newUpdateComponentGroupRequestWithBody(ctx context.Context, server string, group int, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "group", group, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteComponentRequest builds the DeleteComponent request for server, without a context: the
+// DeleteComponent method sends it with one.
+func NewDeleteComponentRequest(server string, component ComponentID) (*http.Request, error) {
+	return newDeleteComponentRequest(context.Background(), server, component)
+}
+
+func newDeleteComponentRequest(ctx context.Context, server string, component ComponentID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "component", component, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetComponentRequest builds the GetComponent request for server, without a context: the
+// GetComponent method sends it with one.
+func NewGetComponentRequest(server string, component ComponentID) (*http.Request, error) {
+	return newGetComponentRequest(context.Background(), server, component)
+}
+
+func newGetComponentRequest(ctx context.Context, server string, component ComponentID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "component", component, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateComponentRequest builds the UpdateComponent request for server,
+// with body encoded as application/json, without a context: the
+// UpdateComponent method sends it with one.
+func NewUpdateComponentRequest(server string, component ComponentID, body UpdateComponentJSONRequestBody) (*http.Request, error) {
+	return newUpdateComponentRequest(context.Background(), server, component, body)
+}
+
+func newUpdateComponentRequest(ctx context.Context, server string, component ComponentID, body UpdateComponentJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateComponentRequestWithBody(ctx, server, component, "application/json", bodyReader)
+}
+
+// NewUpdateComponentRequestWithBody builds the UpdateComponent request for server,
+// with body sent as contentType, without a context: the
+// UpdateComponentWithBody method sends it with one.
+func NewUpdateComponentRequestWithBody(server string, component ComponentID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateComponentRequestWithBody(context.Background(), server, component, contentType, body)
+}
+
+func newUpdateComponentRequestWithBody(ctx context.Context, server string, component ComponentID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "component", component, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/components/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListIncidentsRequest builds the ListIncidents request for server, without a context: the
+// ListIncidents method sends it with one.
+func NewListIncidentsRequest(server string, params *ListIncidentsParams) (*http.Request, error) {
+	return newListIncidentsRequest(context.Background(), server, params)
+}
+
+func newListIncidentsRequest(ctx context.Context, server string, params *ListIncidentsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents", 64); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Sort != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Order != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.ID != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.UserID != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.ComponentID != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "component_id", *params.ComponentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Name != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Status != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Visible != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Stickied != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "stickied", *params.Stickied, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateIncidentRequest builds the CreateIncident request for server,
+// with body encoded as application/json, without a context: the
+// CreateIncident method sends it with one.
+func NewCreateIncidentRequest(server string, body CreateIncidentJSONRequestBody) (*http.Request, error) {
+	return newCreateIncidentRequest(context.Background(), server, body)
+}
+
+func newCreateIncidentRequest(ctx context.Context, server string, body CreateIncidentJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateIncidentRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewCreateIncidentRequestWithBody builds the CreateIncident request for server,
+// with body sent as contentType, without a context: the
+// CreateIncidentWithBody method sends it with one.
+func NewCreateIncidentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateIncidentRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newCreateIncidentRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListIncidentTemplatesRequest builds the ListIncidentTemplates request for server, without a context: the
+// ListIncidentTemplates method sends it with one.
+func NewListIncidentTemplatesRequest(server string, params *ListIncidentTemplatesParams) (*http.Request, error) {
+	return newListIncidentTemplatesRequest(context.Background(), server, params)
+}
+
+func newListIncidentTemplatesRequest(ctx context.Context, server string, params *ListIncidentTemplatesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/templates", 64); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetIncidentTemplateRequest builds the GetIncidentTemplate request for server, without a context: the
+// GetIncidentTemplate method sends it with one.
+func NewGetIncidentTemplateRequest(server string, template int) (*http.Request, error) {
+	return newGetIncidentTemplateRequest(context.Background(), server, template)
+}
+
+func newGetIncidentTemplateRequest(ctx context.Context, server string, template int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "template", template, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/templates/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteIncidentRequest builds the DeleteIncident request for server, without a context: the
+// DeleteIncident method sends it with one.
+func NewDeleteIncidentRequest(server string, incident IncidentID) (*http.Request, error) {
+	return newDeleteIncidentRequest(context.Background(), server, incident)
+}
+
+func newDeleteIncidentRequest(ctx context.Context, server string, incident IncidentID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetIncidentRequest builds the GetIncident request for server, without a context: the
+// GetIncident method sends it with one.
+func NewGetIncidentRequest(server string, incident IncidentID) (*http.Request, error) {
+	return newGetIncidentRequest(context.Background(), server, incident)
+}
+
+func newGetIncidentRequest(ctx context.Context, server string, incident IncidentID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateIncidentRequest builds the UpdateIncident request for server,
+// with body encoded as application/json, without a context: the
+// UpdateIncident method sends it with one.
+func NewUpdateIncidentRequest(server string, incident IncidentID, body UpdateIncidentJSONRequestBody) (*http.Request, error) {
+	return newUpdateIncidentRequest(context.Background(), server, incident, body)
+}
+
+func newUpdateIncidentRequest(ctx context.Context, server string, incident IncidentID, body UpdateIncidentJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateIncidentRequestWithBody(ctx, server, incident, "application/json", bodyReader)
+}
+
+// NewUpdateIncidentRequestWithBody builds the UpdateIncident request for server,
+// with body sent as contentType, without a context: the
+// UpdateIncidentWithBody method sends it with one.
+func NewUpdateIncidentRequestWithBody(server string, incident IncidentID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateIncidentRequestWithBody(context.Background(), server, incident, contentType, body)
+}
+
+func newUpdateIncidentRequestWithBody(ctx context.Context, server string, incident IncidentID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListIncidentUpdatesRequest builds the ListIncidentUpdates request for server, without a context: the
+// ListIncidentUpdates method sends it with one.
+func NewListIncidentUpdatesRequest(server string, incident IncidentID, params *ListIncidentUpdatesParams) (*http.Request, error) {
+	return newListIncidentUpdatesRequest(context.Background(), server, incident, params)
+}
+
+func newListIncidentUpdatesRequest(ctx context.Context, server string, incident IncidentID, params *ListIncidentUpdatesParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s/updates", 64, pathParam0); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Sort != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Order != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateIncidentUpdateRequest builds the CreateIncidentUpdate request for server,
+// with body encoded as application/json, without a context: the
+// CreateIncidentUpdate method sends it with one.
+func NewCreateIncidentUpdateRequest(server string, incident IncidentID, body CreateIncidentUpdateJSONRequestBody) (*http.Request, error) {
+	return newCreateIncidentUpdateRequest(context.Background(), server, incident, body)
+}
+
+func newCreateIncidentUpdateRequest(ctx context.Context, server string, incident IncidentID, body CreateIncidentUpdateJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateIncidentUpdateRequestWithBody(ctx, server, incident, "application/json", bodyReader)
+}
+
+// NewCreateIncidentUpdateRequestWithBody builds the CreateIncidentUpdate request for server,
+// with body sent as contentType, without a context: the
+// CreateIncidentUpdateWithBody method sends it with one.
+func NewCreateIncidentUpdateRequestWithBody(server string, incident IncidentID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateIncidentUpdateRequestWithBody(context.Background(), server, incident, contentType, body)
+}
+
+func newCreateIncidentUpdateRequestWithBody(ctx context.Context, server string, incident IncidentID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s/updates", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteIncidentUpdateRequest builds the DeleteIncidentUpdate request for server, without a context: the
+// DeleteIncidentUpdate method sends it with one.
+func NewDeleteIncidentUpdateRequest(server string, incident IncidentID, update int) (*http.Request, error) {
+	return newDeleteIncidentUpdateRequest(context.Background(), server, incident, update)
+}
+
+func newDeleteIncidentUpdateRequest(ctx context.Context, server string, incident IncidentID, update int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "update", update, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetIncidentUpdateRequest builds the GetIncidentUpdate request for server, without a context: the
+// GetIncidentUpdate method sends it with one.
+func NewGetIncidentUpdateRequest(server string, incident IncidentID, update int) (*http.Request, error) {
+	return newGetIncidentUpdateRequest(context.Background(), server, incident, update)
+}
+
+func newGetIncidentUpdateRequest(ctx context.Context, server string, incident IncidentID, update int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "update", update, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateIncidentUpdateRequest builds the UpdateIncidentUpdate request for server,
+// with body encoded as application/json, without a context: the
+// UpdateIncidentUpdate method sends it with one.
+func NewUpdateIncidentUpdateRequest(server string, incident IncidentID, update int, body UpdateIncidentUpdateJSONRequestBody) (*http.Request, error) {
+	return newUpdateIncidentUpdateRequest(context.Background(), server, incident, update, body)
+}
+
+func newUpdateIncidentUpdateRequest(ctx context.Context, server string, incident IncidentID, update int, body UpdateIncidentUpdateJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateIncidentUpdateRequestWithBody(ctx, server, incident, update, "application/json", bodyReader)
+}
+
+// NewUpdateIncidentUpdateRequestWithBody builds the UpdateIncidentUpdate request for server,
+// with body sent as contentType, without a context: the
+// UpdateIncidentUpdateWithBody method sends it with one.
+func NewUpdateIncidentUpdateRequestWithBody(server string, incident IncidentID, update int, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateIncidentUpdateRequestWithBody(context.Background(), server, incident, update, contentType, body)
+}
+
+func newUpdateIncidentUpdateRequestWithBody(ctx context.Context, server string, incident IncidentID, update int, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "update", update, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListMetricsRequest builds the ListMetrics request for server, without a context: the
+// ListMetrics method sends it with one.
+func NewListMetricsRequest(server string, params *ListMetricsParams) (*http.Request, error) {
+	return newListMetricsRequest(context.Background(), server, params)
+}
+
+func newListMetricsRequest(ctx context.Context, server string, params *ListMetricsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics", 64); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Sort != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Order != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateMetricRequest builds the CreateMetric request for server,
+// with body encoded as application/json, without a context: the
+// CreateMetric method sends it with one.
+func NewCreateMetricRequest(server string, body CreateMetricJSONRequestBody) (*http.Request, error) {
+	return newCreateMetricRequest(context.Background(), server, body)
+}
+
+func newCreateMetricRequest(ctx context.Context, server string, body CreateMetricJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateMetricRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewCreateMetricRequestWithBody builds the CreateMetric request for server,
+// with body sent as contentType, without a context: the
+// CreateMetricWithBody method sends it with one.
+func NewCreateMetricRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateMetricRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newCreateMetricRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteMetricRequest builds the DeleteMetric request for server, without a context: the
+// DeleteMetric method sends it with one.
+func NewDeleteMetricRequest(server string, metric MetricID) (*http.Request, error) {
+	return newDeleteMetricRequest(context.Background(), server, metric)
+}
+
+func newDeleteMetricRequest(ctx context.Context, server string, metric MetricID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetMetricRequest builds the GetMetric request for server, without a context: the
+// GetMetric method sends it with one.
+func NewGetMetricRequest(server string, metric MetricID) (*http.Request, error) {
+	return newGetMetricRequest(context.Background(), server, metric)
+}
+
+func newGetMetricRequest(ctx context.Context, server string, metric MetricID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateMetricRequest builds the UpdateMetric request for server,
+// with body encoded as application/json, without a context: the
+// UpdateMetric method sends it with one.
+func NewUpdateMetricRequest(server string, metric MetricID, body UpdateMetricJSONRequestBody) (*http.Request, error) {
+	return newUpdateMetricRequest(context.Background(), server, metric, body)
+}
+
+func newUpdateMetricRequest(ctx context.Context, server string, metric MetricID, body UpdateMetricJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateMetricRequestWithBody(ctx, server, metric, "application/json", bodyReader)
+}
+
+// NewUpdateMetricRequestWithBody builds the UpdateMetric request for server,
+// with body sent as contentType, without a context: the
+// UpdateMetricWithBody method sends it with one.
+func NewUpdateMetricRequestWithBody(server string, metric MetricID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateMetricRequestWithBody(context.Background(), server, metric, contentType, body)
+}
+
+func newUpdateMetricRequestWithBody(ctx context.Context, server string, metric MetricID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListMetricPointsRequest builds the ListMetricPoints request for server, without a context: the
+// ListMetricPoints method sends it with one.
+func NewListMetricPointsRequest(server string, metric MetricID, params *ListMetricPointsParams) (*http.Request, error) {
+	return newListMetricPointsRequest(context.Background(), server, metric, params)
+}
+
+func newListMetricPointsRequest(ctx context.Context, server string, metric MetricID, params *ListMetricPointsParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics/%s/points", 64, pathParam0); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateMetricPointRequest builds the CreateMetricPoint request for server,
+// with body encoded as application/json, without a context: the
+// CreateMetricPoint method sends it with one.
+func NewCreateMetricPointRequest(server string, metric MetricID, body CreateMetricPointJSONRequestBody) (*http.Request, error) {
+	return newCreateMetricPointRequest(context.Background(), server, metric, body)
+}
+
+func newCreateMetricPointRequest(ctx context.Context, server string, metric MetricID, body CreateMetricPointJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateMetricPointRequestWithBody(ctx, server, metric, "application/json", bodyReader)
+}
+
+// NewCreateMetricPointRequestWithBody builds the CreateMetricPoint request for server,
+// with body sent as contentType, without a context: the
+// CreateMetricPointWithBody method sends it with one.
+func NewCreateMetricPointRequestWithBody(server string, metric MetricID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateMetricPointRequestWithBody(context.Background(), server, metric, contentType, body)
+}
+
+func newCreateMetricPointRequestWithBody(ctx context.Context, server string, metric MetricID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics/%s/points", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteMetricPointRequest builds the DeleteMetricPoint request for server, without a context: the
+// DeleteMetricPoint method sends it with one.
+func NewDeleteMetricPointRequest(server string, metric MetricID, point int) (*http.Request, error) {
+	return newDeleteMetricPointRequest(context.Background(), server, metric, point)
+}
+
+func newDeleteMetricPointRequest(ctx context.Context, server string, metric MetricID, point int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "point", point, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics/%s/points/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateMetricPointRequest builds the UpdateMetricPoint request for server,
+// with body encoded as application/json, without a context: the
+// UpdateMetricPoint method sends it with one.
+func NewUpdateMetricPointRequest(server string, metric MetricID, point int, body UpdateMetricPointJSONRequestBody) (*http.Request, error) {
+	return newUpdateMetricPointRequest(context.Background(), server, metric, point, body)
+}
+
+func newUpdateMetricPointRequest(ctx context.Context, server string, metric MetricID, point int, body UpdateMetricPointJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateMetricPointRequestWithBody(ctx, server, metric, point, "application/json", bodyReader)
+}
+
+// NewUpdateMetricPointRequestWithBody builds the UpdateMetricPoint request for server,
+// with body sent as contentType, without a context: the
+// UpdateMetricPointWithBody method sends it with one.
+func NewUpdateMetricPointRequestWithBody(server string, metric MetricID, point int, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateMetricPointRequestWithBody(context.Background(), server, metric, point, contentType, body)
+}
+
+func newUpdateMetricPointRequestWithBody(ctx context.Context, server string, metric MetricID, point int, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "point", point, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/metrics/%s/points/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewPingRequest builds the Ping request for server, without a context: the
+// Ping method sends it with one.
+func NewPingRequest(server string) (*http.Request, error) {
+	return newPingRequest(context.Background(), server)
+}
+
+func newPingRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/ping", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListSchedulesRequest builds the ListSchedules request for server, without a context: the
+// ListSchedules method sends it with one.
+func NewListSchedulesRequest(server string, params *ListSchedulesParams) (*http.Request, error) {
+	return newListSchedulesRequest(context.Background(), server, params)
+}
+
+func newListSchedulesRequest(ctx context.Context, server string, params *ListSchedulesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/schedules", 64); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Sort != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Order != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateScheduleRequest builds the CreateSchedule request for server,
+// with body encoded as application/json, without a context: the
+// CreateSchedule method sends it with one.
+func NewCreateScheduleRequest(server string, body CreateScheduleJSONRequestBody) (*http.Request, error) {
+	return newCreateScheduleRequest(context.Background(), server, body)
+}
+
+func newCreateScheduleRequest(ctx context.Context, server string, body CreateScheduleJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateScheduleRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewCreateScheduleRequestWithBody builds the CreateSchedule request for server,
+// with body sent as contentType, without a context: the
+// CreateScheduleWithBody method sends it with one.
+func NewCreateScheduleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateScheduleRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newCreateScheduleRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/schedules", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteScheduleRequest builds the DeleteSchedule request for server, without a context: the
+// DeleteSchedule method sends it with one.
+func NewDeleteScheduleRequest(server string, schedule int) (*http.Request, error) {
+	return newDeleteScheduleRequest(context.Background(), server, schedule)
+}
+
+func newDeleteScheduleRequest(ctx context.Context, server string, schedule int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "schedule", schedule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetScheduleRequest builds the GetSchedule request for server, without a context: the
+// GetSchedule method sends it with one.
+func NewGetScheduleRequest(server string, schedule int) (*http.Request, error) {
+	return newGetScheduleRequest(context.Background(), server, schedule)
+}
+
+func newGetScheduleRequest(ctx context.Context, server string, schedule int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "schedule", schedule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateScheduleRequest builds the UpdateSchedule request for server,
+// with body encoded as application/json, without a context: the
+// UpdateSchedule method sends it with one.
+func NewUpdateScheduleRequest(server string, schedule int, body UpdateScheduleJSONRequestBody) (*http.Request, error) {
+	return newUpdateScheduleRequest(context.Background(), server, schedule, body)
+}
+
+func newUpdateScheduleRequest(ctx context.Context, server string, schedule int, body UpdateScheduleJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateScheduleRequestWithBody(ctx, server, schedule, "application/json", bodyReader)
+}
+
+// NewUpdateScheduleRequestWithBody builds the UpdateSchedule request for server,
+// with body sent as contentType, without a context: the
+// UpdateScheduleWithBody method sends it with one.
+func NewUpdateScheduleRequestWithBody(server string, schedule int, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateScheduleRequestWithBody(context.Background(), server, schedule, contentType, body)
+}
+
+func newUpdateScheduleRequestWithBody(ctx context.Context, server string, schedule int, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "schedule", schedule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetStatusRequest builds the GetStatus request for server, without a context: the
+// GetStatus method sends it with one.
+func NewGetStatusRequest(server string) (*http.Request, error) {
+	return newGetStatusRequest(context.Background(), server)
+}
+
+func newGetStatusRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/status", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListSubscribersRequest builds the ListSubscribers request for server, without a context: the
+// ListSubscribers method sends it with one.
+func NewListSubscribersRequest(server string, params *ListSubscribersParams) (*http.Request, error) {
+	return newListSubscribersRequest(context.Background(), server, params)
+}
+
+func newListSubscribersRequest(ctx context.Context, server string, params *ListSubscribersParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/subscribers", 64); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Page != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.PerPage != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateSubscriberRequest builds the CreateSubscriber request for server,
+// with body encoded as application/json, without a context: the
+// CreateSubscriber method sends it with one.
+func NewCreateSubscriberRequest(server string, body CreateSubscriberJSONRequestBody) (*http.Request, error) {
+	return newCreateSubscriberRequest(context.Background(), server, body)
+}
+
+func newCreateSubscriberRequest(ctx context.Context, server string, body CreateSubscriberJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateSubscriberRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewCreateSubscriberRequestWithBody builds the CreateSubscriber request for server,
+// with body sent as contentType, without a context: the
+// CreateSubscriberWithBody method sends it with one.
+func NewCreateSubscriberRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateSubscriberRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newCreateSubscriberRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/subscribers", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteSubscriberRequest builds the DeleteSubscriber request for server, without a context: the
+// DeleteSubscriber method sends it with one.
+func NewDeleteSubscriberRequest(server string, subscriber int) (*http.Request, error) {
+	return newDeleteSubscriberRequest(context.Background(), server, subscriber)
+}
+
+func newDeleteSubscriberRequest(ctx context.Context, server string, subscriber int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "subscriber", subscriber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/subscribers/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteSubscriptionRequest builds the DeleteSubscription request for server, without a context: the
+// DeleteSubscription method sends it with one.
+func NewDeleteSubscriptionRequest(server string, subscription int) (*http.Request, error) {
+	return newDeleteSubscriptionRequest(context.Background(), server, subscription)
+}
+
+func newDeleteSubscriptionRequest(ctx context.Context, server string, subscription int) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "subscription", subscription, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/subscriptions/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetVersionRequest builds the GetVersion request for server, without a context: the
+// GetVersion method sends it with one.
+func NewGetVersionRequest(server string) (*http.Request, error) {
+	return newGetVersionRequest(context.Background(), server)
+}
+
+func newGetVersionRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/version", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// send runs the client's editors, then the call's, on req and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	for _, edit := range c.RequestEditors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
 	}
 	return c.Client.Do(req)
 }
 
-// NewListComponentsRequest constructs an http.Request for the ListComponents method
-func NewListComponentsRequest(server string, params *ListComponentsParams) (*http.Request, error) {
-	var err error
+// errServerURL: a query or fragment in the server URL would swallow the
+// operation path appended to it.
+var errServerURL = errors.New("server URL must not have a query or fragment")
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
+// writeRequestURL writes server, a slash if server does not end with one,
+// then path (a path template from the spec in which every parameter is
+// "%s", without its leading slash: it is relative to the server's path) with
+// each "%s" replaced by the next of pathParams, already styled and escaped.
+// extra is room reserved for a query string, so that the whole URL usually
+// takes one allocation. Any other defect of server is left to the one parse
+// of the URL, by http.NewRequestWithContext.
+func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
+	if strings.ContainsAny(server, "?#") {
+		return errServerURL
 	}
-
-	operationPath := fmt.Sprintf("/components")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
+	n := len(server) + 1 + len(path) + extra
+	for _, p := range pathParams {
+		n += len(p)
 	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
+	u.Grow(n)
+	u.WriteString(server)
+	if !strings.HasSuffix(server, "/") {
+		u.WriteByte('/')
 	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
+	path = strings.TrimPrefix(path, "/")
+	for _, p := range pathParams {
+		i := strings.Index(path, "%s")
+		if i < 0 {
+			break
 		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Order != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Status != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.GroupID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Enabled != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Tags != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tags[]", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateComponentRequest calls the generic CreateComponent builder with application/json body
-func NewCreateComponentRequest(server string, body CreateComponentJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateComponentRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewCreateComponentRequestWithBody constructs an http.Request for the CreateComponent method, with any body, and a specified content type
-func NewCreateComponentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListComponentGroupsRequest constructs an http.Request for the ListComponentGroups method
-func NewListComponentGroupsRequest(server string, params *ListComponentGroupsParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Order != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Collapsed != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "collapsed", *params.Collapsed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Visible != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateComponentGroupRequest calls the generic CreateComponentGroup builder with application/json body
-func NewCreateComponentGroupRequest(server string, body CreateComponentGroupJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateComponentGroupRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewCreateComponentGroupRequestWithBody constructs an http.Request for the CreateComponentGroup method, with any body, and a specified content type
-func NewCreateComponentGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteComponentGroupRequest constructs an http.Request for the DeleteComponentGroup method
-func NewDeleteComponentGroupRequest(server string, group int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group", group, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/groups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetComponentGroupRequest constructs an http.Request for the GetComponentGroup method
-func NewGetComponentGroupRequest(server string, group int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group", group, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/groups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateComponentGroupRequest calls the generic UpdateComponentGroup builder with application/json body
-func NewUpdateComponentGroupRequest(server string, group int, body UpdateComponentGroupJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateComponentGroupRequestWithBody(server, group, "application/json", bodyReader)
-}
-
-// NewUpdateComponentGroupRequestWithBody constructs an http.Request for the UpdateComponentGroup method, with any body, and a specified content type
-func NewUpdateComponentGroupRequestWithBody(server string, group int, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group", group, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/groups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteComponentRequest constructs an http.Request for the DeleteComponent method
-func NewDeleteComponentRequest(server string, component ComponentID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "component", component, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetComponentRequest constructs an http.Request for the GetComponent method
-func NewGetComponentRequest(server string, component ComponentID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "component", component, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateComponentRequest calls the generic UpdateComponent builder with application/json body
-func NewUpdateComponentRequest(server string, component ComponentID, body UpdateComponentJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateComponentRequestWithBody(server, component, "application/json", bodyReader)
-}
-
-// NewUpdateComponentRequestWithBody constructs an http.Request for the UpdateComponent method, with any body, and a specified content type
-func NewUpdateComponentRequestWithBody(server string, component ComponentID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "component", component, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/components/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListIncidentsRequest constructs an http.Request for the ListIncidents method
-func NewListIncidentsRequest(server string, params *ListIncidentsParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Order != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.UserID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.ComponentID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "component_id", *params.ComponentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Status != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Visible != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Stickied != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stickied", *params.Stickied, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateIncidentRequest calls the generic CreateIncident builder with application/json body
-func NewCreateIncidentRequest(server string, body CreateIncidentJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateIncidentRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewCreateIncidentRequestWithBody constructs an http.Request for the CreateIncident method, with any body, and a specified content type
-func NewCreateIncidentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListIncidentTemplatesRequest constructs an http.Request for the ListIncidentTemplates method
-func NewListIncidentTemplatesRequest(server string, params *ListIncidentTemplatesParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetIncidentTemplateRequest constructs an http.Request for the GetIncidentTemplate method
-func NewGetIncidentTemplateRequest(server string, template int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "template", template, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/templates/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteIncidentRequest constructs an http.Request for the DeleteIncident method
-func NewDeleteIncidentRequest(server string, incident IncidentID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetIncidentRequest constructs an http.Request for the GetIncident method
-func NewGetIncidentRequest(server string, incident IncidentID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateIncidentRequest calls the generic UpdateIncident builder with application/json body
-func NewUpdateIncidentRequest(server string, incident IncidentID, body UpdateIncidentJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateIncidentRequestWithBody(server, incident, "application/json", bodyReader)
-}
-
-// NewUpdateIncidentRequestWithBody constructs an http.Request for the UpdateIncident method, with any body, and a specified content type
-func NewUpdateIncidentRequestWithBody(server string, incident IncidentID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListIncidentUpdatesRequest constructs an http.Request for the ListIncidentUpdates method
-func NewListIncidentUpdatesRequest(server string, incident IncidentID, params *ListIncidentUpdatesParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s/updates", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Order != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateIncidentUpdateRequest calls the generic CreateIncidentUpdate builder with application/json body
-func NewCreateIncidentUpdateRequest(server string, incident IncidentID, body CreateIncidentUpdateJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateIncidentUpdateRequestWithBody(server, incident, "application/json", bodyReader)
-}
-
-// NewCreateIncidentUpdateRequestWithBody constructs an http.Request for the CreateIncidentUpdate method, with any body, and a specified content type
-func NewCreateIncidentUpdateRequestWithBody(server string, incident IncidentID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s/updates", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteIncidentUpdateRequest constructs an http.Request for the DeleteIncidentUpdate method
-func NewDeleteIncidentUpdateRequest(server string, incident IncidentID, update int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "update", update, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s/updates/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetIncidentUpdateRequest constructs an http.Request for the GetIncidentUpdate method
-func NewGetIncidentUpdateRequest(server string, incident IncidentID, update int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "update", update, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s/updates/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateIncidentUpdateRequest calls the generic UpdateIncidentUpdate builder with application/json body
-func NewUpdateIncidentUpdateRequest(server string, incident IncidentID, update int, body UpdateIncidentUpdateJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateIncidentUpdateRequestWithBody(server, incident, update, "application/json", bodyReader)
-}
-
-// NewUpdateIncidentUpdateRequestWithBody constructs an http.Request for the UpdateIncidentUpdate method, with any body, and a specified content type
-func NewUpdateIncidentUpdateRequestWithBody(server string, incident IncidentID, update int, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "incident", incident, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "update", update, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/incidents/%s/updates/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListMetricsRequest constructs an http.Request for the ListMetrics method
-func NewListMetricsRequest(server string, params *ListMetricsParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Order != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateMetricRequest calls the generic CreateMetric builder with application/json body
-func NewCreateMetricRequest(server string, body CreateMetricJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateMetricRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewCreateMetricRequestWithBody constructs an http.Request for the CreateMetric method, with any body, and a specified content type
-func NewCreateMetricRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteMetricRequest constructs an http.Request for the DeleteMetric method
-func NewDeleteMetricRequest(server string, metric MetricID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetMetricRequest constructs an http.Request for the GetMetric method
-func NewGetMetricRequest(server string, metric MetricID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateMetricRequest calls the generic UpdateMetric builder with application/json body
-func NewUpdateMetricRequest(server string, metric MetricID, body UpdateMetricJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMetricRequestWithBody(server, metric, "application/json", bodyReader)
-}
-
-// NewUpdateMetricRequestWithBody constructs an http.Request for the UpdateMetric method, with any body, and a specified content type
-func NewUpdateMetricRequestWithBody(server string, metric MetricID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListMetricPointsRequest constructs an http.Request for the ListMetricPoints method
-func NewListMetricPointsRequest(server string, metric MetricID, params *ListMetricPointsParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics/%s/points", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateMetricPointRequest calls the generic CreateMetricPoint builder with application/json body
-func NewCreateMetricPointRequest(server string, metric MetricID, body CreateMetricPointJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateMetricPointRequestWithBody(server, metric, "application/json", bodyReader)
-}
-
-// NewCreateMetricPointRequestWithBody constructs an http.Request for the CreateMetricPoint method, with any body, and a specified content type
-func NewCreateMetricPointRequestWithBody(server string, metric MetricID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics/%s/points", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteMetricPointRequest constructs an http.Request for the DeleteMetricPoint method
-func NewDeleteMetricPointRequest(server string, metric MetricID, point int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "point", point, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics/%s/points/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateMetricPointRequest calls the generic UpdateMetricPoint builder with application/json body
-func NewUpdateMetricPointRequest(server string, metric MetricID, point int, body UpdateMetricPointJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMetricPointRequestWithBody(server, metric, point, "application/json", bodyReader)
-}
-
-// NewUpdateMetricPointRequestWithBody constructs an http.Request for the UpdateMetricPoint method, with any body, and a specified content type
-func NewUpdateMetricPointRequestWithBody(server string, metric MetricID, point int, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "metric", metric, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "point", point, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/metrics/%s/points/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewPingRequest constructs an http.Request for the Ping method
-func NewPingRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/ping")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewListSchedulesRequest constructs an http.Request for the ListSchedules method
-func NewListSchedulesRequest(server string, params *ListSchedulesParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/schedules")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Order != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateScheduleRequest calls the generic CreateSchedule builder with application/json body
-func NewCreateScheduleRequest(server string, body CreateScheduleJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateScheduleRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewCreateScheduleRequestWithBody constructs an http.Request for the CreateSchedule method, with any body, and a specified content type
-func NewCreateScheduleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/schedules")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteScheduleRequest constructs an http.Request for the DeleteSchedule method
-func NewDeleteScheduleRequest(server string, schedule int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "schedule", schedule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/schedules/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetScheduleRequest constructs an http.Request for the GetSchedule method
-func NewGetScheduleRequest(server string, schedule int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "schedule", schedule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/schedules/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateScheduleRequest calls the generic UpdateSchedule builder with application/json body
-func NewUpdateScheduleRequest(server string, schedule int, body UpdateScheduleJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateScheduleRequestWithBody(server, schedule, "application/json", bodyReader)
-}
-
-// NewUpdateScheduleRequestWithBody constructs an http.Request for the UpdateSchedule method, with any body, and a specified content type
-func NewUpdateScheduleRequestWithBody(server string, schedule int, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "schedule", schedule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/schedules/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewGetStatusRequest constructs an http.Request for the GetStatus method
-func NewGetStatusRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewListSubscribersRequest constructs an http.Request for the ListSubscribers method
-func NewListSubscribersRequest(server string, params *ListSubscribersParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/subscribers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Page != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.PerPage != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateSubscriberRequest calls the generic CreateSubscriber builder with application/json body
-func NewCreateSubscriberRequest(server string, body CreateSubscriberJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateSubscriberRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewCreateSubscriberRequestWithBody constructs an http.Request for the CreateSubscriber method, with any body, and a specified content type
-func NewCreateSubscriberRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/subscribers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteSubscriberRequest constructs an http.Request for the DeleteSubscriber method
-func NewDeleteSubscriberRequest(server string, subscriber int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscriber", subscriber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/subscribers/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteSubscriptionRequest constructs an http.Request for the DeleteSubscription method
-func NewDeleteSubscriptionRequest(server string, subscription int) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "subscription", subscription, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/subscriptions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetVersionRequest constructs an http.Request for the GetVersion method
-func NewGetVersionRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/version")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
+		u.WriteString(path[:i])
+		u.WriteString(p)
+		path = path[i+2:]
+	}
+	u.WriteString(path)
 	return nil
+}
+
+// writeQueryFragment appends one styled query fragment (it may itself hold
+// several "name=value" pairs) to the URL in u, whose query starts at offset
+// query: "?" before the first fragment, "&" between fragments.
+func writeQueryFragment(u *strings.Builder, query int, frag string) {
+	if u.Len() == query {
+		u.WriteByte('?')
+	} else {
+		u.WriteByte('&')
+	}
+	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

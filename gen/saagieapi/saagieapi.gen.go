@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -666,61 +667,55 @@ func (a GraphQLMultipartRequest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn changes a request just before it is sent, for instance to
+// add headers; an error aborts the call.
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends requests: *http.Client satisfies it, and tests can
+// put anything in between.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client calls the operations of the API described by the spec.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL every operation path is relative to, scheme
+	// included; it may carry a path prefix (https://host/api/). NewClient
+	// makes it end with a slash.
 	Server string
 
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
+	// Client sends the requests; NewClient uses a plain *http.Client when
+	// none is given.
 	Client HttpRequestDoer
 
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
+	// RequestEditors run on every request, in order, before the editors
+	// passed to the call itself.
 	RequestEditors []RequestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
+// ClientOption configures a Client in NewClient.
 type ClientOption func(*Client) error
 
-// Creates a new Client, with reasonable defaults
+// NewClient returns a Client for server after applying opts; the
+// server URL gets a trailing slash if it lacks one, so that operation paths
+// are appended to it rather than replacing its last segment.
 func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
-	}
-	// mutate client and add all optional params
+	client := Client{Server: server}
 	for _, o := range opts {
 		if err := o(&client); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
 	}
-	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
 	}
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
+// WithHTTPClient makes the client send its requests through doer.
 func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	return func(c *Client) error {
 		c.Client = doer
@@ -728,8 +723,7 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	}
 }
 
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
+// WithRequestEditorFn adds fn to the editors run on every request.
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
@@ -737,9 +731,9 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// The interface specification for the client above.
+// ClientInterface is the set of operations of Client, for
+// callers that want to substitute it.
 type ClientInterface interface {
-
 	// ListGroups Every group of the realm.
 	//
 	// Corresponds with GET /auth/api/groups (the `ListGroups` operationId).
@@ -961,15 +955,11 @@ type ClientInterface interface {
 //
 // Corresponds with GET /auth/api/groups (the `ListGroups` operationId).
 func (c *Client) ListGroups(ctx context.Context, params *ListGroupsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListGroupsRequest(c.Server, params)
+	req, err := newListGroupsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateGroupWithBody Create a group with its members (admin).
@@ -978,15 +968,11 @@ func (c *Client) ListGroups(ctx context.Context, params *ListGroupsParams, reqEd
 //
 // Corresponds with POST /auth/api/groups (the `CreateGroup` operationId).
 func (c *Client) CreateGroupWithBody(ctx context.Context, params *CreateGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateGroupRequestWithBody(c.Server, params, contentType, body)
+	req, err := newCreateGroupRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateGroup Create a group with its members (admin).
@@ -995,15 +981,11 @@ func (c *Client) CreateGroupWithBody(ctx context.Context, params *CreateGroupPar
 //
 // Corresponds with POST /auth/api/groups (the `CreateGroup` operationId).
 func (c *Client) CreateGroup(ctx context.Context, params *CreateGroupParams, body CreateGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateGroupRequest(c.Server, params, body)
+	req, err := newCreateGroupRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteGroup Delete a group (admin).
@@ -1012,15 +994,11 @@ func (c *Client) CreateGroup(ctx context.Context, params *CreateGroupParams, bod
 //
 // Corresponds with DELETE /auth/api/groups/{name} (the `DeleteGroup` operationId).
 func (c *Client) DeleteGroup(ctx context.Context, name GroupName, params *DeleteGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteGroupRequest(c.Server, name, params)
+	req, err := newDeleteGroupRequest(ctx, c.Server, name, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetGroup A group and its members.
@@ -1029,30 +1007,22 @@ func (c *Client) DeleteGroup(ctx context.Context, name GroupName, params *Delete
 //
 // Corresponds with GET /auth/api/groups/{name} (the `GetGroup` operationId).
 func (c *Client) GetGroup(ctx context.Context, name GroupName, params *GetGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetGroupRequest(c.Server, name, params)
+	req, err := newGetGroupRequest(ctx, c.Server, name, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListUsers Every user of the realm (admin).
 //
 // Corresponds with GET /auth/api/users (the `ListUsers` operationId).
 func (c *Client) ListUsers(ctx context.Context, params *ListUsersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListUsersRequest(c.Server, params)
+	req, err := newListUsersRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateUserWithBody Create a user (admin).
@@ -1061,15 +1031,11 @@ func (c *Client) ListUsers(ctx context.Context, params *ListUsersParams, reqEdit
 //
 // Corresponds with POST /auth/api/users (the `CreateUser` operationId).
 func (c *Client) CreateUserWithBody(ctx context.Context, params *CreateUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserRequestWithBody(c.Server, params, contentType, body)
+	req, err := newCreateUserRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateUser Create a user (admin).
@@ -1078,15 +1044,11 @@ func (c *Client) CreateUserWithBody(ctx context.Context, params *CreateUserParam
 //
 // Corresponds with POST /auth/api/users (the `CreateUser` operationId).
 func (c *Client) CreateUser(ctx context.Context, params *CreateUserParams, body CreateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateUserRequest(c.Server, params, body)
+	req, err := newCreateUserRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteUser Delete a user (admin).
@@ -1095,30 +1057,22 @@ func (c *Client) CreateUser(ctx context.Context, params *CreateUserParams, body 
 //
 // Corresponds with DELETE /auth/api/users/{login} (the `DeleteUser` operationId).
 func (c *Client) DeleteUser(ctx context.Context, login string, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteUserRequest(c.Server, login, params)
+	req, err := newDeleteUserRequest(ctx, c.Server, login, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetUser One user.
 //
 // Corresponds with GET /auth/api/users/{login} (the `GetUser` operationId).
 func (c *Client) GetUser(ctx context.Context, login string, params *GetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserRequest(c.Server, login, params)
+	req, err := newGetUserRequest(ctx, c.Server, login, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // AuthenticateWithBody Log in and receive a JWT.
@@ -1131,15 +1085,11 @@ func (c *Client) GetUser(ctx context.Context, login string, params *GetUserParam
 //
 // Corresponds with POST /authentication/api/open/authenticate (the `Authenticate` operationId).
 func (c *Client) AuthenticateWithBody(ctx context.Context, params *AuthenticateParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAuthenticateRequestWithBody(c.Server, params, contentType, body)
+	req, err := newAuthenticateRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // Authenticate Log in and receive a JWT.
@@ -1152,15 +1102,11 @@ func (c *Client) AuthenticateWithBody(ctx context.Context, params *AuthenticateP
 //
 // Corresponds with POST /authentication/api/open/authenticate (the `Authenticate` operationId).
 func (c *Client) Authenticate(ctx context.Context, params *AuthenticateParams, body AuthenticateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAuthenticateRequest(c.Server, params, body)
+	req, err := newAuthenticateRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ChangePasswordWithBody Change a user's password.
@@ -1169,15 +1115,11 @@ func (c *Client) Authenticate(ctx context.Context, params *AuthenticateParams, b
 //
 // Corresponds with PUT /authentication/api/open/password/change (the `ChangePassword` operationId).
 func (c *Client) ChangePasswordWithBody(ctx context.Context, params *ChangePasswordParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangePasswordRequestWithBody(c.Server, params, contentType, body)
+	req, err := newChangePasswordRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ChangePassword Change a user's password.
@@ -1186,15 +1128,11 @@ func (c *Client) ChangePasswordWithBody(ctx context.Context, params *ChangePassw
 //
 // Corresponds with PUT /authentication/api/open/password/change (the `ChangePassword` operationId).
 func (c *Client) ChangePassword(ctx context.Context, params *ChangePasswordParams, body ChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewChangePasswordRequest(c.Server, params, body)
+	req, err := newChangePasswordRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GatewayGraphQLWithBody The realm-wide technology catalog GraphQL endpoint.
@@ -1207,15 +1145,11 @@ func (c *Client) ChangePassword(ctx context.Context, params *ChangePasswordParam
 //
 // Corresponds with POST /gateway/api/graphql (the `GatewayGraphQL` operationId).
 func (c *Client) GatewayGraphQLWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGatewayGraphQLRequestWithBody(c.Server, contentType, body)
+	req, err := newGatewayGraphQLRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GatewayGraphQL The realm-wide technology catalog GraphQL endpoint.
@@ -1228,30 +1162,22 @@ func (c *Client) GatewayGraphQLWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /gateway/api/graphql (the `GatewayGraphQL` operationId).
 func (c *Client) GatewayGraphQL(ctx context.Context, body GatewayGraphQLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGatewayGraphQLRequest(c.Server, body)
+	req, err := newGatewayGraphQLRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetAppExecutionLogs One page of the logs of an app execution.
 //
 // Corresponds with GET /log-proxy/api/logs/{realm}/platform/{platformId}/project/{projectId}/app_execution/{appExecutionId} (the `GetAppExecutionLogs` operationId).
 func (c *Client) GetAppExecutionLogs(ctx context.Context, realm RealmPath, platformID PlatformID, projectID ProjectID, appExecutionID openapi_types.UUID, params *GetAppExecutionLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAppExecutionLogsRequest(c.Server, realm, platformID, projectID, appExecutionID, params)
+	req, err := newGetAppExecutionLogsRequest(ctx, c.Server, realm, platformID, projectID, appExecutionID, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetConditionInstanceLogs One page of the logs of a pipeline condition instance.
@@ -1260,45 +1186,33 @@ func (c *Client) GetAppExecutionLogs(ctx context.Context, realm RealmPath, platf
 //
 // Corresponds with GET /log-proxy/api/logs/{realm}/platform/{platformId}/project/{projectId}/condition_instance/{conditionInstanceId} (the `GetConditionInstanceLogs` operationId).
 func (c *Client) GetConditionInstanceLogs(ctx context.Context, realm RealmPath, platformID PlatformID, projectID ProjectID, conditionInstanceID openapi_types.UUID, params *GetConditionInstanceLogsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetConditionInstanceLogsRequest(c.Server, realm, platformID, projectID, conditionInstanceID, params)
+	req, err := newGetConditionInstanceLogsRequest(ctx, c.Server, realm, platformID, projectID, conditionInstanceID, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListProfiles Every user profile. The trailing slash is part of the path saagieapi calls.
 //
 // Corresponds with GET /profiles/api/ (the `ListProfiles` operationId).
 func (c *Client) ListProfiles(ctx context.Context, params *ListProfilesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListProfilesRequest(c.Server, params)
+	req, err := newListProfilesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetProfile One user's profile.
 //
 // Corresponds with GET /profiles/api/{login} (the `GetProfile` operationId).
 func (c *Client) GetProfile(ctx context.Context, login string, params *GetProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetProfileRequest(c.Server, login, params)
+	req, err := newGetProfileRequest(ctx, c.Server, login, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // EditProfileWithBody Replace one user's profile.
@@ -1307,15 +1221,11 @@ func (c *Client) GetProfile(ctx context.Context, login string, params *GetProfil
 //
 // Corresponds with PUT /profiles/api/{login} (the `EditProfile` operationId).
 func (c *Client) EditProfileWithBody(ctx context.Context, login string, params *EditProfileParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewEditProfileRequestWithBody(c.Server, login, params, contentType, body)
+	req, err := newEditProfileRequestWithBody(ctx, c.Server, login, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // EditProfile Replace one user's profile.
@@ -1324,15 +1234,11 @@ func (c *Client) EditProfileWithBody(ctx context.Context, login string, params *
 //
 // Corresponds with PUT /profiles/api/{login} (the `EditProfile` operationId).
 func (c *Client) EditProfile(ctx context.Context, login string, params *EditProfileParams, body EditProfileJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewEditProfileRequest(c.Server, login, params, body)
+	req, err := newEditProfileRequest(ctx, c.Server, login, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ProjectsGraphQLWithBody The per-platform Projects GraphQL endpoint.
@@ -1346,15 +1252,11 @@ func (c *Client) EditProfile(ctx context.Context, login string, params *EditProf
 //
 // Corresponds with POST /projects/api/platform/{platformId}/graphql (the `ProjectsGraphQL` operationId).
 func (c *Client) ProjectsGraphQLWithBody(ctx context.Context, platformID PlatformID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewProjectsGraphQLRequestWithBody(c.Server, platformID, contentType, body)
+	req, err := newProjectsGraphQLRequestWithBody(ctx, c.Server, platformID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ProjectsGraphQL The per-platform Projects GraphQL endpoint.
@@ -1368,15 +1270,11 @@ func (c *Client) ProjectsGraphQLWithBody(ctx context.Context, platformID Platfor
 //
 // Corresponds with POST /projects/api/platform/{platformId}/graphql (the `ProjectsGraphQL` operationId).
 func (c *Client) ProjectsGraphQL(ctx context.Context, platformID PlatformID, body ProjectsGraphQLJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewProjectsGraphQLRequest(c.Server, platformID, body)
+	req, err := newProjectsGraphQLRequest(ctx, c.Server, platformID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DownloadJobArtifact Download the artifact of a job version.
@@ -1386,15 +1284,11 @@ func (c *Client) ProjectsGraphQL(ctx context.Context, platformID PlatformID, bod
 //
 // Corresponds with GET /projects/api/platform/{platformId}/project/{projectId}/job/{jobId}/version/{versionNumber}/artifact/{fileName} (the `DownloadJobArtifact` operationId).
 func (c *Client) DownloadJobArtifact(ctx context.Context, platformID PlatformID, projectID ProjectID, jobID openapi_types.UUID, versionNumber int, fileName string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadJobArtifactRequest(c.Server, platformID, projectID, jobID, versionNumber, fileName)
+	req, err := newDownloadJobArtifactRequest(ctx, c.Server, platformID, projectID, jobID, versionNumber, fileName)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetProjectPermissions The caller's project permissions on one platform.
@@ -1403,30 +1297,22 @@ func (c *Client) DownloadJobArtifact(ctx context.Context, platformID PlatformID,
 //
 // Corresponds with GET /security/api/groups/authorizations/{platformId}/permissions/projects (the `GetProjectPermissions` operationId).
 func (c *Client) GetProjectPermissions(ctx context.Context, platformID PlatformID, params *GetProjectPermissionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetProjectPermissionsRequest(c.Server, platformID, params)
+	req, err := newGetProjectPermissionsRequest(ctx, c.Server, platformID, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetGroupPermissions The permissions of a group.
 //
 // Corresponds with GET /security/api/groups/{name} (the `GetGroupPermissions` operationId).
 func (c *Client) GetGroupPermissions(ctx context.Context, name GroupName, params *GetGroupPermissionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetGroupPermissionsRequest(c.Server, name, params)
+	req, err := newGetGroupPermissionsRequest(ctx, c.Server, name, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // EditGroupPermissionsWithBody Replace the permissions of a group (admin).
@@ -1435,15 +1321,11 @@ func (c *Client) GetGroupPermissions(ctx context.Context, name GroupName, params
 //
 // Corresponds with PUT /security/api/groups/{name} (the `EditGroupPermissions` operationId).
 func (c *Client) EditGroupPermissionsWithBody(ctx context.Context, name GroupName, params *EditGroupPermissionsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewEditGroupPermissionsRequestWithBody(c.Server, name, params, contentType, body)
+	req, err := newEditGroupPermissionsRequestWithBody(ctx, c.Server, name, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // EditGroupPermissions Replace the permissions of a group (admin).
@@ -1452,1197 +1334,910 @@ func (c *Client) EditGroupPermissionsWithBody(ctx context.Context, name GroupNam
 //
 // Corresponds with PUT /security/api/groups/{name} (the `EditGroupPermissions` operationId).
 func (c *Client) EditGroupPermissions(ctx context.Context, name GroupName, params *EditGroupPermissionsParams, body EditGroupPermissionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewEditGroupPermissionsRequest(c.Server, name, params, body)
+	req, err := newEditGroupPermissionsRequest(ctx, c.Server, name, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	return c.send(ctx, req, reqEditors)
+}
+
+// NewListGroupsRequest builds the ListGroups request for server, without a context: the
+// ListGroups method sends it with one.
+func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Request, error) {
+	return newListGroupsRequest(context.Background(), server, params)
+}
+
+func newListGroupsRequest(ctx context.Context, server string, params *ListGroupsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/groups", 0); err != nil {
 		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewCreateGroupRequest builds the CreateGroup request for server,
+// with body encoded as application/json, without a context: the
+// CreateGroup method sends it with one.
+func NewCreateGroupRequest(server string, params *CreateGroupParams, body CreateGroupJSONRequestBody) (*http.Request, error) {
+	return newCreateGroupRequest(context.Background(), server, params, body)
+}
+
+func newCreateGroupRequest(ctx context.Context, server string, params *CreateGroupParams, body CreateGroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateGroupRequestWithBody(ctx, server, params, "application/json", bodyReader)
+}
+
+// NewCreateGroupRequestWithBody builds the CreateGroup request for server,
+// with body sent as contentType, without a context: the
+// CreateGroupWithBody method sends it with one.
+func NewCreateGroupRequestWithBody(server string, params *CreateGroupParams, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateGroupRequestWithBody(context.Background(), server, params, contentType, body)
+}
+
+func newCreateGroupRequestWithBody(ctx context.Context, server string, params *CreateGroupParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/groups", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewDeleteGroupRequest builds the DeleteGroup request for server, without a context: the
+// DeleteGroup method sends it with one.
+func NewDeleteGroupRequest(server string, name GroupName, params *DeleteGroupParams) (*http.Request, error) {
+	return newDeleteGroupRequest(context.Background(), server, name, params)
+}
+
+func newDeleteGroupRequest(ctx context.Context, server string, name GroupName, params *DeleteGroupParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/groups/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewGetGroupRequest builds the GetGroup request for server, without a context: the
+// GetGroup method sends it with one.
+func NewGetGroupRequest(server string, name GroupName, params *GetGroupParams) (*http.Request, error) {
+	return newGetGroupRequest(context.Background(), server, name, params)
+}
+
+func newGetGroupRequest(ctx context.Context, server string, name GroupName, params *GetGroupParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/groups/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewListUsersRequest builds the ListUsers request for server, without a context: the
+// ListUsers method sends it with one.
+func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
+	return newListUsersRequest(context.Background(), server, params)
+}
+
+func newListUsersRequest(ctx context.Context, server string, params *ListUsersParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/users", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewCreateUserRequest builds the CreateUser request for server,
+// with body encoded as application/json, without a context: the
+// CreateUser method sends it with one.
+func NewCreateUserRequest(server string, params *CreateUserParams, body CreateUserJSONRequestBody) (*http.Request, error) {
+	return newCreateUserRequest(context.Background(), server, params, body)
+}
+
+func newCreateUserRequest(ctx context.Context, server string, params *CreateUserParams, body CreateUserJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateUserRequestWithBody(ctx, server, params, "application/json", bodyReader)
+}
+
+// NewCreateUserRequestWithBody builds the CreateUser request for server,
+// with body sent as contentType, without a context: the
+// CreateUserWithBody method sends it with one.
+func NewCreateUserRequestWithBody(server string, params *CreateUserParams, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateUserRequestWithBody(context.Background(), server, params, contentType, body)
+}
+
+func newCreateUserRequestWithBody(ctx context.Context, server string, params *CreateUserParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/users", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewDeleteUserRequest builds the DeleteUser request for server, without a context: the
+// DeleteUser method sends it with one.
+func NewDeleteUserRequest(server string, login string, params *DeleteUserParams) (*http.Request, error) {
+	return newDeleteUserRequest(context.Background(), server, login, params)
+}
+
+func newDeleteUserRequest(ctx context.Context, server string, login string, params *DeleteUserParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/users/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewGetUserRequest builds the GetUser request for server, without a context: the
+// GetUser method sends it with one.
+func NewGetUserRequest(server string, login string, params *GetUserParams) (*http.Request, error) {
+	return newGetUserRequest(context.Background(), server, login, params)
+}
+
+func newGetUserRequest(ctx context.Context, server string, login string, params *GetUserParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/auth/api/users/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewAuthenticateRequest builds the Authenticate request for server,
+// with body encoded as application/json, without a context: the
+// Authenticate method sends it with one.
+func NewAuthenticateRequest(server string, params *AuthenticateParams, body AuthenticateJSONRequestBody) (*http.Request, error) {
+	return newAuthenticateRequest(context.Background(), server, params, body)
+}
+
+func newAuthenticateRequest(ctx context.Context, server string, params *AuthenticateParams, body AuthenticateJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newAuthenticateRequestWithBody(ctx, server, params, "application/json", bodyReader)
+}
+
+// NewAuthenticateRequestWithBody builds the Authenticate request for server,
+// with body sent as contentType, without a context: the
+// AuthenticateWithBody method sends it with one.
+func NewAuthenticateRequestWithBody(server string, params *AuthenticateParams, contentType string, body io.Reader) (*http.Request, error) {
+	return newAuthenticateRequestWithBody(context.Background(), server, params, contentType, body)
+}
+
+func newAuthenticateRequestWithBody(ctx context.Context, server string, params *AuthenticateParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/authentication/api/open/authenticate", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewChangePasswordRequest builds the ChangePassword request for server,
+// with body encoded as application/json, without a context: the
+// ChangePassword method sends it with one.
+func NewChangePasswordRequest(server string, params *ChangePasswordParams, body ChangePasswordJSONRequestBody) (*http.Request, error) {
+	return newChangePasswordRequest(context.Background(), server, params, body)
+}
+
+func newChangePasswordRequest(ctx context.Context, server string, params *ChangePasswordParams, body ChangePasswordJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newChangePasswordRequestWithBody(ctx, server, params, "application/json", bodyReader)
+}
+
+// NewChangePasswordRequestWithBody builds the ChangePassword request for server,
+// with body sent as contentType, without a context: the
+// ChangePasswordWithBody method sends it with one.
+func NewChangePasswordRequestWithBody(server string, params *ChangePasswordParams, contentType string, body io.Reader) (*http.Request, error) {
+	return newChangePasswordRequestWithBody(context.Background(), server, params, contentType, body)
+}
+
+func newChangePasswordRequestWithBody(ctx context.Context, server string, params *ChangePasswordParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/authentication/api/open/password/change", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewGatewayGraphQLRequest builds the GatewayGraphQL request for server,
+// with body encoded as application/json, without a context: the
+// GatewayGraphQL method sends it with one.
+func NewGatewayGraphQLRequest(server string, body GatewayGraphQLJSONRequestBody) (*http.Request, error) {
+	return newGatewayGraphQLRequest(context.Background(), server, body)
+}
+
+func newGatewayGraphQLRequest(ctx context.Context, server string, body GatewayGraphQLJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newGatewayGraphQLRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewGatewayGraphQLRequestWithBody builds the GatewayGraphQL request for server,
+// with body sent as contentType, without a context: the
+// GatewayGraphQLWithBody method sends it with one.
+func NewGatewayGraphQLRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newGatewayGraphQLRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newGatewayGraphQLRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/gateway/api/graphql", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetAppExecutionLogsRequest builds the GetAppExecutionLogs request for server, without a context: the
+// GetAppExecutionLogs method sends it with one.
+func NewGetAppExecutionLogsRequest(server string, realm RealmPath, platformID PlatformID, projectID ProjectID, appExecutionID openapi_types.UUID, params *GetAppExecutionLogsParams) (*http.Request, error) {
+	return newGetAppExecutionLogsRequest(context.Background(), server, realm, platformID, projectID, appExecutionID, params)
+}
+
+func newGetAppExecutionLogsRequest(ctx context.Context, server string, realm RealmPath, platformID PlatformID, projectID ProjectID, appExecutionID openapi_types.UUID, params *GetAppExecutionLogsParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "realm", realm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "projectId", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+	pathParam3, err := runtime.StyleParamWithOptions("simple", false, "appExecutionId", appExecutionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/log-proxy/api/logs/%s/platform/%s/project/%s/app_execution/%s", 64, pathParam0, pathParam1, pathParam2, pathParam3); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Limit != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Skip != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Streams != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "streams", *params.Streams, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewGetConditionInstanceLogsRequest builds the GetConditionInstanceLogs request for server, without a context: the
+// GetConditionInstanceLogs method sends it with one.
+func NewGetConditionInstanceLogsRequest(server string, realm RealmPath, platformID PlatformID, projectID ProjectID, conditionInstanceID openapi_types.UUID, params *GetConditionInstanceLogsParams) (*http.Request, error) {
+	return newGetConditionInstanceLogsRequest(context.Background(), server, realm, platformID, projectID, conditionInstanceID, params)
+}
+
+func newGetConditionInstanceLogsRequest(ctx context.Context, server string, realm RealmPath, platformID PlatformID, projectID ProjectID, conditionInstanceID openapi_types.UUID, params *GetConditionInstanceLogsParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "realm", realm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "projectId", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+	pathParam3, err := runtime.StyleParamWithOptions("simple", false, "conditionInstanceId", conditionInstanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/log-proxy/api/logs/%s/platform/%s/project/%s/condition_instance/%s", 64, pathParam0, pathParam1, pathParam2, pathParam3); err != nil {
+		return nil, err
+	}
+	query := u.Len()
+	if params != nil {
+		if params.Limit != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Skip != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+		if params.Streams != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "streams", *params.Streams, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			writeQueryFragment(&u, query, frag)
+		}
+	}
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewListProfilesRequest builds the ListProfiles request for server, without a context: the
+// ListProfiles method sends it with one.
+func NewListProfilesRequest(server string, params *ListProfilesParams) (*http.Request, error) {
+	return newListProfilesRequest(context.Background(), server, params)
+}
+
+func newListProfilesRequest(ctx context.Context, server string, params *ListProfilesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/profiles/api/", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewGetProfileRequest builds the GetProfile request for server, without a context: the
+// GetProfile method sends it with one.
+func NewGetProfileRequest(server string, login string, params *GetProfileParams) (*http.Request, error) {
+	return newGetProfileRequest(context.Background(), server, login, params)
+}
+
+func newGetProfileRequest(ctx context.Context, server string, login string, params *GetProfileParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/profiles/api/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewEditProfileRequest builds the EditProfile request for server,
+// with body encoded as application/json, without a context: the
+// EditProfile method sends it with one.
+func NewEditProfileRequest(server string, login string, params *EditProfileParams, body EditProfileJSONRequestBody) (*http.Request, error) {
+	return newEditProfileRequest(context.Background(), server, login, params, body)
+}
+
+func newEditProfileRequest(ctx context.Context, server string, login string, params *EditProfileParams, body EditProfileJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newEditProfileRequestWithBody(ctx, server, login, params, "application/json", bodyReader)
+}
+
+// NewEditProfileRequestWithBody builds the EditProfile request for server,
+// with body sent as contentType, without a context: the
+// EditProfileWithBody method sends it with one.
+func NewEditProfileRequestWithBody(server string, login string, params *EditProfileParams, contentType string, body io.Reader) (*http.Request, error) {
+	return newEditProfileRequestWithBody(context.Background(), server, login, params, contentType, body)
+}
+
+func newEditProfileRequestWithBody(ctx context.Context, server string, login string, params *EditProfileParams, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/profiles/api/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewProjectsGraphQLRequest builds the ProjectsGraphQL request for server,
+// with body encoded as application/json, without a context: the
+// ProjectsGraphQL method sends it with one.
+func NewProjectsGraphQLRequest(server string, platformID PlatformID, body ProjectsGraphQLJSONRequestBody) (*http.Request, error) {
+	return newProjectsGraphQLRequest(context.Background(), server, platformID, body)
+}
+
+func newProjectsGraphQLRequest(ctx context.Context, server string, platformID PlatformID, body ProjectsGraphQLJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newProjectsGraphQLRequestWithBody(ctx, server, platformID, "application/json", bodyReader)
+}
+
+// NewProjectsGraphQLRequestWithBody builds the ProjectsGraphQL request for server,
+// with body sent as contentType, without a context: the
+// ProjectsGraphQLWithBody method sends it with one.
+func NewProjectsGraphQLRequestWithBody(server string, platformID PlatformID, contentType string, body io.Reader) (*http.Request, error) {
+	return newProjectsGraphQLRequestWithBody(context.Background(), server, platformID, contentType, body)
+}
+
+func newProjectsGraphQLRequestWithBody(ctx context.Context, server string, platformID PlatformID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/projects/api/platform/%s/graphql", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDownloadJobArtifactRequest builds the DownloadJobArtifact request for server, without a context: the
+// DownloadJobArtifact method sends it with one.
+func NewDownloadJobArtifactRequest(server string, platformID PlatformID, projectID ProjectID, jobID openapi_types.UUID, versionNumber int, fileName string) (*http.Request, error) {
+	return newDownloadJobArtifactRequest(context.Background(), server, platformID, projectID, jobID, versionNumber, fileName)
+}
+
+func newDownloadJobArtifactRequest(ctx context.Context, server string, platformID PlatformID, projectID ProjectID, jobID openapi_types.UUID, versionNumber int, fileName string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "projectId", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "jobId", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
+	if err != nil {
+		return nil, err
+	}
+	pathParam3, err := runtime.StyleParamWithOptions("simple", false, "versionNumber", versionNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam4, err := runtime.StyleParamWithOptions("simple", false, "fileName", fileName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/projects/api/platform/%s/project/%s/job/%s/version/%s/artifact/%s", 0, pathParam0, pathParam1, pathParam2, pathParam3, pathParam4); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetProjectPermissionsRequest builds the GetProjectPermissions request for server, without a context: the
+// GetProjectPermissions method sends it with one.
+func NewGetProjectPermissionsRequest(server string, platformID PlatformID, params *GetProjectPermissionsParams) (*http.Request, error) {
+	return newGetProjectPermissionsRequest(context.Background(), server, platformID, params)
+}
+
+func newGetProjectPermissionsRequest(ctx context.Context, server string, platformID PlatformID, params *GetProjectPermissionsParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/security/api/groups/authorizations/%s/permissions/projects", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewGetGroupPermissionsRequest builds the GetGroupPermissions request for server, without a context: the
+// GetGroupPermissions method sends it with one.
+func NewGetGroupPermissionsRequest(server string, name GroupName, params *GetGroupPermissionsParams) (*http.Request, error) {
+	return newGetGroupPermissionsRequest(context.Background(), server, name, params)
+}
+
+func newGetGroupPermissionsRequest(ctx context.Context, server string, name GroupName, params *GetGroupPermissionsParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/security/api/groups/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// NewEditGroupPermissionsRequest builds the EditGroupPermissions request for server,
+// with body encoded as application/json, without a context: the
+// EditGroupPermissions method sends it with one.
+func NewEditGroupPermissionsRequest(server string, name GroupName, params *EditGroupPermissionsParams, body EditGroupPermissionsJSONRequestBody) (*http.Request, error) {
+	return newEditGroupPermissionsRequest(context.Background(), server, name, params, body)
+}
+
+func newEditGroupPermissionsRequest(ctx context.Context, server string, name GroupName, params *EditGroupPermissionsParams, body EditGroupPermissionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newEditGroupPermissionsRequestWithBody(ctx, server, name, params, "application/json", bodyReader)
+}
+
+// NewEditGroupPermissionsRequestWithBody builds the EditGroupPermissions request for server,
+// with body sent as contentType, without a context: the
+// EditGroupPermissionsWithBody method sends it with one.
+func NewEditGroupPermissionsRequestWithBody(server string, name GroupName, params *EditGroupPermissionsParams, contentType string, body io.Reader) (*http.Request, error) {
+	return newEditGroupPermissionsRequestWithBody(context.Background(), server, name, params, contentType, body)
+}
+
+func newEditGroupPermissionsRequestWithBody(ctx context.Context, server string, name GroupName, params *EditGroupPermissionsParams, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/security/api/groups/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Saagie-Realm", value)
+		}
+	}
+	return req, nil
+}
+
+// send runs the client's editors, then the call's, on req and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	for _, edit := range c.RequestEditors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
 	}
 	return c.Client.Do(req)
 }
 
-// NewListGroupsRequest constructs an http.Request for the ListGroups method
-func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Request, error) {
-	var err error
+// errServerURL: a query or fragment in the server URL would swallow the
+// operation path appended to it.
+var errServerURL = errors.New("server URL must not have a query or fragment")
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
+// writeRequestURL writes server, a slash if server does not end with one,
+// then path (a path template from the spec in which every parameter is
+// "%s", without its leading slash: it is relative to the server's path) with
+// each "%s" replaced by the next of pathParams, already styled and escaped.
+// extra is room reserved for a query string, so that the whole URL usually
+// takes one allocation. Any other defect of server is left to the one parse
+// of the URL, by http.NewRequestWithContext.
+func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
+	if strings.ContainsAny(server, "?#") {
+		return errServerURL
 	}
-
-	operationPath := fmt.Sprintf("/auth/api/groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
+	n := len(server) + 1 + len(path) + extra
+	for _, p := range pathParams {
+		n += len(p)
 	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
+	u.Grow(n)
+	u.WriteString(server)
+	if !strings.HasSuffix(server, "/") {
+		u.WriteByte('/')
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
+	path = strings.TrimPrefix(path, "/")
+	for _, p := range pathParams {
+		i := strings.Index(path, "%s")
+		if i < 0 {
+			break
 		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewCreateGroupRequest calls the generic CreateGroup builder with application/json body
-func NewCreateGroupRequest(server string, params *CreateGroupParams, body CreateGroupJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateGroupRequestWithBody(server, params, "application/json", bodyReader)
-}
-
-// NewCreateGroupRequestWithBody constructs an http.Request for the CreateGroup method, with any body, and a specified content type
-func NewCreateGroupRequestWithBody(server string, params *CreateGroupParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/auth/api/groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewDeleteGroupRequest constructs an http.Request for the DeleteGroup method
-func NewDeleteGroupRequest(server string, name GroupName, params *DeleteGroupParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/auth/api/groups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewGetGroupRequest constructs an http.Request for the GetGroup method
-func NewGetGroupRequest(server string, name GroupName, params *GetGroupParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/auth/api/groups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewListUsersRequest constructs an http.Request for the ListUsers method
-func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/auth/api/users")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewCreateUserRequest calls the generic CreateUser builder with application/json body
-func NewCreateUserRequest(server string, params *CreateUserParams, body CreateUserJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateUserRequestWithBody(server, params, "application/json", bodyReader)
-}
-
-// NewCreateUserRequestWithBody constructs an http.Request for the CreateUser method, with any body, and a specified content type
-func NewCreateUserRequestWithBody(server string, params *CreateUserParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/auth/api/users")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewDeleteUserRequest constructs an http.Request for the DeleteUser method
-func NewDeleteUserRequest(server string, login string, params *DeleteUserParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/auth/api/users/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewGetUserRequest constructs an http.Request for the GetUser method
-func NewGetUserRequest(server string, login string, params *GetUserParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/auth/api/users/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewAuthenticateRequest calls the generic Authenticate builder with application/json body
-func NewAuthenticateRequest(server string, params *AuthenticateParams, body AuthenticateJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewAuthenticateRequestWithBody(server, params, "application/json", bodyReader)
-}
-
-// NewAuthenticateRequestWithBody constructs an http.Request for the Authenticate method, with any body, and a specified content type
-func NewAuthenticateRequestWithBody(server string, params *AuthenticateParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/authentication/api/open/authenticate")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewChangePasswordRequest calls the generic ChangePassword builder with application/json body
-func NewChangePasswordRequest(server string, params *ChangePasswordParams, body ChangePasswordJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewChangePasswordRequestWithBody(server, params, "application/json", bodyReader)
-}
-
-// NewChangePasswordRequestWithBody constructs an http.Request for the ChangePassword method, with any body, and a specified content type
-func NewChangePasswordRequestWithBody(server string, params *ChangePasswordParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/authentication/api/open/password/change")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewGatewayGraphQLRequest calls the generic GatewayGraphQL builder with application/json body
-func NewGatewayGraphQLRequest(server string, body GatewayGraphQLJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewGatewayGraphQLRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewGatewayGraphQLRequestWithBody constructs an http.Request for the GatewayGraphQL method, with any body, and a specified content type
-func NewGatewayGraphQLRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/gateway/api/graphql")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewGetAppExecutionLogsRequest constructs an http.Request for the GetAppExecutionLogs method
-func NewGetAppExecutionLogsRequest(server string, realm RealmPath, platformID PlatformID, projectID ProjectID, appExecutionID openapi_types.UUID, params *GetAppExecutionLogsParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "realm", realm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam3 string
-
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "appExecutionId", appExecutionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/log-proxy/api/logs/%s/platform/%s/project/%s/app_execution/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Skip != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Streams != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "streams", *params.Streams, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewGetConditionInstanceLogsRequest constructs an http.Request for the GetConditionInstanceLogs method
-func NewGetConditionInstanceLogsRequest(server string, realm RealmPath, platformID PlatformID, projectID ProjectID, conditionInstanceID openapi_types.UUID, params *GetConditionInstanceLogsParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "realm", realm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam3 string
-
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "conditionInstanceId", conditionInstanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/log-proxy/api/logs/%s/platform/%s/project/%s/condition_instance/%s", pathParam0, pathParam1, pathParam2, pathParam3)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
-		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Skip != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if params.Streams != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "streams", *params.Streams, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
-
-		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewListProfilesRequest constructs an http.Request for the ListProfiles method
-func NewListProfilesRequest(server string, params *ListProfilesParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/profiles/api/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewGetProfileRequest constructs an http.Request for the GetProfile method
-func NewGetProfileRequest(server string, login string, params *GetProfileParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/profiles/api/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewEditProfileRequest calls the generic EditProfile builder with application/json body
-func NewEditProfileRequest(server string, login string, params *EditProfileParams, body EditProfileJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewEditProfileRequestWithBody(server, login, params, "application/json", bodyReader)
-}
-
-// NewEditProfileRequestWithBody constructs an http.Request for the EditProfile method, with any body, and a specified content type
-func NewEditProfileRequestWithBody(server string, login string, params *EditProfileParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "login", login, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/profiles/api/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewProjectsGraphQLRequest calls the generic ProjectsGraphQL builder with application/json body
-func NewProjectsGraphQLRequest(server string, platformID PlatformID, body ProjectsGraphQLJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewProjectsGraphQLRequestWithBody(server, platformID, "application/json", bodyReader)
-}
-
-// NewProjectsGraphQLRequestWithBody constructs an http.Request for the ProjectsGraphQL method, with any body, and a specified content type
-func NewProjectsGraphQLRequestWithBody(server string, platformID PlatformID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/projects/api/platform/%s/graphql", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDownloadJobArtifactRequest constructs an http.Request for the DownloadJobArtifact method
-func NewDownloadJobArtifactRequest(server string, platformID PlatformID, projectID ProjectID, jobID openapi_types.UUID, versionNumber int, fileName string) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "projectId", projectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "jobId", jobID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "uuid"})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam3 string
-
-	pathParam3, err = runtime.StyleParamWithOptions("simple", false, "versionNumber", versionNumber, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam4 string
-
-	pathParam4, err = runtime.StyleParamWithOptions("simple", false, "fileName", fileName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/projects/api/platform/%s/project/%s/job/%s/version/%s/artifact/%s", pathParam0, pathParam1, pathParam2, pathParam3, pathParam4)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetProjectPermissionsRequest constructs an http.Request for the GetProjectPermissions method
-func NewGetProjectPermissionsRequest(server string, platformID PlatformID, params *GetProjectPermissionsParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "platformId", platformID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/security/api/groups/authorizations/%s/permissions/projects", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewGetGroupPermissionsRequest constructs an http.Request for the GetGroupPermissions method
-func NewGetGroupPermissionsRequest(server string, name GroupName, params *GetGroupPermissionsParams) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/security/api/groups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-// NewEditGroupPermissionsRequest calls the generic EditGroupPermissions builder with application/json body
-func NewEditGroupPermissionsRequest(server string, name GroupName, params *EditGroupPermissionsParams, body EditGroupPermissionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewEditGroupPermissionsRequestWithBody(server, name, params, "application/json", bodyReader)
-}
-
-// NewEditGroupPermissionsRequestWithBody constructs an http.Request for the EditGroupPermissions method, with any body, and a specified content type
-func NewEditGroupPermissionsRequestWithBody(server string, name GroupName, params *EditGroupPermissionsParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/security/api/groups/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Saagie-Realm", params.SaagieRealm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("Saagie-Realm", headerParam0)
-
-	}
-
-	return req, nil
-}
-
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
+		u.WriteString(path[:i])
+		u.WriteString(p)
+		path = path[i+2:]
+	}
+	u.WriteString(path)
 	return nil
+}
+
+// writeQueryFragment appends one styled query fragment (it may itself hold
+// several "name=value" pairs) to the URL in u, whose query starts at offset
+// query: "?" before the first fragment, "&" between fragments.
+func writeQueryFragment(u *strings.Builder, query int, frag string) {
+	if u.Len() == query {
+		u.WriteByte('?')
+	} else {
+		u.WriteByte('&')
+	}
+	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

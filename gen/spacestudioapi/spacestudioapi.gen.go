@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -7165,61 +7166,55 @@ func (a ZoneOfInterestDefinition) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn changes a request just before it is sent, for instance to
+// add headers; an error aborts the call.
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends requests: *http.Client satisfies it, and tests can
+// put anything in between.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client calls the operations of the API described by the spec.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL every operation path is relative to, scheme
+	// included; it may carry a path prefix (https://host/api/). NewClient
+	// makes it end with a slash.
 	Server string
 
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
+	// Client sends the requests; NewClient uses a plain *http.Client when
+	// none is given.
 	Client HttpRequestDoer
 
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
+	// RequestEditors run on every request, in order, before the editors
+	// passed to the call itself.
 	RequestEditors []RequestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
+// ClientOption configures a Client in NewClient.
 type ClientOption func(*Client) error
 
-// Creates a new Client, with reasonable defaults
+// NewClient returns a Client for server after applying opts; the
+// server URL gets a trailing slash if it lacks one, so that operation paths
+// are appended to it rather than replacing its last segment.
 func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
-	}
-	// mutate client and add all optional params
+	client := Client{Server: server}
 	for _, o := range opts {
 		if err := o(&client); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
 	}
-	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
 	}
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
+// WithHTTPClient makes the client send its requests through doer.
 func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	return func(c *Client) error {
 		c.Client = doer
@@ -7227,8 +7222,7 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	}
 }
 
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
+// WithRequestEditorFn adds fn to the editors run on every request.
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
@@ -7236,9 +7230,9 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// The interface specification for the client above.
+// ClientInterface is the set of operations of Client, for
+// callers that want to substitute it.
 type ClientInterface interface {
-
 	// GetUserInfo The logged-in user, and whether the scripting option is active
 	//
 	// Called right after the login. Only `id` (a string, the user id of
@@ -8894,15 +8888,11 @@ type ClientInterface interface {
 //
 // Corresponds with GET /exoops/users/infos (the `GetUserInfo` operationId).
 func (c *Client) GetUserInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserInfoRequest(c.Server)
+	req, err := newGetUserInfoRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListAntennaDefinitions List every antenna of the user
@@ -8911,15 +8901,11 @@ func (c *Client) GetUserInfo(ctx context.Context, reqEditors ...RequestEditorFn)
 //
 // Corresponds with GET /exoops/users/{userId}/antennadefinitions (the `ListAntennaDefinitions` operationId).
 func (c *Client) ListAntennaDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAntennaDefinitionsRequest(c.Server, userID)
+	req, err := newListAntennaDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateAntennaDefinitionsWithBody Create a antenna
@@ -8930,15 +8916,11 @@ func (c *Client) ListAntennaDefinitions(ctx context.Context, userID UserID, reqE
 //
 // Corresponds with POST /exoops/users/{userId}/antennadefinitions (the `CreateAntennaDefinitions` operationId).
 func (c *Client) CreateAntennaDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAntennaDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateAntennaDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateAntennaDefinitions Create a antenna
@@ -8949,15 +8931,11 @@ func (c *Client) CreateAntennaDefinitionsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with POST /exoops/users/{userId}/antennadefinitions (the `CreateAntennaDefinitions` operationId).
 func (c *Client) CreateAntennaDefinitions(ctx context.Context, userID UserID, body CreateAntennaDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAntennaDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateAntennaDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteAntennaDefinitions Delete a antenna
@@ -8966,15 +8944,11 @@ func (c *Client) CreateAntennaDefinitions(ctx context.Context, userID UserID, bo
 //
 // Corresponds with DELETE /exoops/users/{userId}/antennadefinitions/{id} (the `DeleteAntennaDefinitions` operationId).
 func (c *Client) DeleteAntennaDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAntennaDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteAntennaDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateAntennaDefinitionsWithBody Replace a antenna
@@ -8985,15 +8959,11 @@ func (c *Client) DeleteAntennaDefinitions(ctx context.Context, userID UserID, id
 //
 // Corresponds with PUT /exoops/users/{userId}/antennadefinitions/{id} (the `UpdateAntennaDefinitions` operationId).
 func (c *Client) UpdateAntennaDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAntennaDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateAntennaDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateAntennaDefinitions Replace a antenna
@@ -9004,15 +8974,11 @@ func (c *Client) UpdateAntennaDefinitionsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with PUT /exoops/users/{userId}/antennadefinitions/{id} (the `UpdateAntennaDefinitions` operationId).
 func (c *Client) UpdateAntennaDefinitions(ctx context.Context, userID UserID, id ID, body UpdateAntennaDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAntennaDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateAntennaDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListBatteryDefinitions List every battery of the user
@@ -9021,15 +8987,11 @@ func (c *Client) UpdateAntennaDefinitions(ctx context.Context, userID UserID, id
 //
 // Corresponds with GET /exoops/users/{userId}/batterydefinitions (the `ListBatteryDefinitions` operationId).
 func (c *Client) ListBatteryDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListBatteryDefinitionsRequest(c.Server, userID)
+	req, err := newListBatteryDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateBatteryDefinitionsWithBody Create a battery
@@ -9040,15 +9002,11 @@ func (c *Client) ListBatteryDefinitions(ctx context.Context, userID UserID, reqE
 //
 // Corresponds with POST /exoops/users/{userId}/batterydefinitions (the `CreateBatteryDefinitions` operationId).
 func (c *Client) CreateBatteryDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBatteryDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateBatteryDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateBatteryDefinitions Create a battery
@@ -9059,15 +9017,11 @@ func (c *Client) CreateBatteryDefinitionsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with POST /exoops/users/{userId}/batterydefinitions (the `CreateBatteryDefinitions` operationId).
 func (c *Client) CreateBatteryDefinitions(ctx context.Context, userID UserID, body CreateBatteryDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateBatteryDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateBatteryDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteBatteryDefinitions Delete a battery
@@ -9076,15 +9030,11 @@ func (c *Client) CreateBatteryDefinitions(ctx context.Context, userID UserID, bo
 //
 // Corresponds with DELETE /exoops/users/{userId}/batterydefinitions/{id} (the `DeleteBatteryDefinitions` operationId).
 func (c *Client) DeleteBatteryDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteBatteryDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteBatteryDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateBatteryDefinitionsWithBody Replace a battery
@@ -9095,15 +9045,11 @@ func (c *Client) DeleteBatteryDefinitions(ctx context.Context, userID UserID, id
 //
 // Corresponds with PUT /exoops/users/{userId}/batterydefinitions/{id} (the `UpdateBatteryDefinitions` operationId).
 func (c *Client) UpdateBatteryDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBatteryDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateBatteryDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateBatteryDefinitions Replace a battery
@@ -9114,30 +9060,22 @@ func (c *Client) UpdateBatteryDefinitionsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with PUT /exoops/users/{userId}/batterydefinitions/{id} (the `UpdateBatteryDefinitions` operationId).
 func (c *Client) UpdateBatteryDefinitions(ctx context.Context, userID UserID, id ID, body UpdateBatteryDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateBatteryDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateBatteryDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetComputationLog Results of a computation
 //
 // Corresponds with GET /exoops/users/{userId}/computationlogs/{computationLogId} (the `GetComputationLog` operationId).
 func (c *Client) GetComputationLog(ctx context.Context, userID UserID, computationLogID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetComputationLogRequest(c.Server, userID, computationLogID)
+	req, err := newGetComputationLogRequest(ctx, c.Server, userID, computationLogID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListConstellationDefinitions List every constellation of the user
@@ -9146,15 +9084,11 @@ func (c *Client) GetComputationLog(ctx context.Context, userID UserID, computati
 //
 // Corresponds with GET /exoops/users/{userId}/constellationdefinitions (the `ListConstellationDefinitions` operationId).
 func (c *Client) ListConstellationDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListConstellationDefinitionsRequest(c.Server, userID)
+	req, err := newListConstellationDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationDefinitionsWithBody Create a constellation
@@ -9165,15 +9099,11 @@ func (c *Client) ListConstellationDefinitions(ctx context.Context, userID UserID
 //
 // Corresponds with POST /exoops/users/{userId}/constellationdefinitions (the `CreateConstellationDefinitions` operationId).
 func (c *Client) CreateConstellationDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateConstellationDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationDefinitions Create a constellation
@@ -9184,15 +9114,11 @@ func (c *Client) CreateConstellationDefinitionsWithBody(ctx context.Context, use
 //
 // Corresponds with POST /exoops/users/{userId}/constellationdefinitions (the `CreateConstellationDefinitions` operationId).
 func (c *Client) CreateConstellationDefinitions(ctx context.Context, userID UserID, body CreateConstellationDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateConstellationDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteConstellationDefinitions Delete a constellation
@@ -9201,15 +9127,11 @@ func (c *Client) CreateConstellationDefinitions(ctx context.Context, userID User
 //
 // Corresponds with DELETE /exoops/users/{userId}/constellationdefinitions/{id} (the `DeleteConstellationDefinitions` operationId).
 func (c *Client) DeleteConstellationDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConstellationDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteConstellationDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationDefinitionsWithBody Replace a constellation
@@ -9220,15 +9142,11 @@ func (c *Client) DeleteConstellationDefinitions(ctx context.Context, userID User
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationdefinitions/{id} (the `UpdateConstellationDefinitions` operationId).
 func (c *Client) UpdateConstellationDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateConstellationDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationDefinitions Replace a constellation
@@ -9239,15 +9157,11 @@ func (c *Client) UpdateConstellationDefinitionsWithBody(ctx context.Context, use
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationdefinitions/{id} (the `UpdateConstellationDefinitions` operationId).
 func (c *Client) UpdateConstellationDefinitions(ctx context.Context, userID UserID, id ID, body UpdateConstellationDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateConstellationDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListConstellationGenerationRequests List every generation mission of the user
@@ -9256,15 +9170,11 @@ func (c *Client) UpdateConstellationDefinitions(ctx context.Context, userID User
 //
 // Corresponds with GET /exoops/users/{userId}/constellationgenerationrequests (the `ListConstellationGenerationRequests` operationId).
 func (c *Client) ListConstellationGenerationRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListConstellationGenerationRequestsRequest(c.Server, userID)
+	req, err := newListConstellationGenerationRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationGenerationRequestsWithBody Create a generation mission
@@ -9275,15 +9185,11 @@ func (c *Client) ListConstellationGenerationRequests(ctx context.Context, userID
 //
 // Corresponds with POST /exoops/users/{userId}/constellationgenerationrequests (the `CreateConstellationGenerationRequests` operationId).
 func (c *Client) CreateConstellationGenerationRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationGenerationRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateConstellationGenerationRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationGenerationRequests Create a generation mission
@@ -9294,15 +9200,11 @@ func (c *Client) CreateConstellationGenerationRequestsWithBody(ctx context.Conte
 //
 // Corresponds with POST /exoops/users/{userId}/constellationgenerationrequests (the `CreateConstellationGenerationRequests` operationId).
 func (c *Client) CreateConstellationGenerationRequests(ctx context.Context, userID UserID, body CreateConstellationGenerationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationGenerationRequestsRequest(c.Server, userID, body)
+	req, err := newCreateConstellationGenerationRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeConstellationGenerationRequests Start the computation of a mission
@@ -9311,15 +9213,11 @@ func (c *Client) CreateConstellationGenerationRequests(ctx context.Context, user
 //
 // Corresponds with GET /exoops/users/{userId}/constellationgenerationrequests/compute/{missionId} (the `ComputeConstellationGenerationRequests` operationId).
 func (c *Client) ComputeConstellationGenerationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeConstellationGenerationRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeConstellationGenerationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusConstellationGenerationRequests Computation status of a mission
@@ -9328,15 +9226,11 @@ func (c *Client) ComputeConstellationGenerationRequests(ctx context.Context, use
 //
 // Corresponds with GET /exoops/users/{userId}/constellationgenerationrequests/status/{missionId} (the `StatusConstellationGenerationRequests` operationId).
 func (c *Client) StatusConstellationGenerationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusConstellationGenerationRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusConstellationGenerationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteConstellationGenerationRequests Delete a generation mission
@@ -9345,15 +9239,11 @@ func (c *Client) StatusConstellationGenerationRequests(ctx context.Context, user
 //
 // Corresponds with DELETE /exoops/users/{userId}/constellationgenerationrequests/{id} (the `DeleteConstellationGenerationRequests` operationId).
 func (c *Client) DeleteConstellationGenerationRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConstellationGenerationRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteConstellationGenerationRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationGenerationRequestsWithBody Replace a generation mission
@@ -9364,15 +9254,11 @@ func (c *Client) DeleteConstellationGenerationRequests(ctx context.Context, user
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationgenerationrequests/{id} (the `UpdateConstellationGenerationRequests` operationId).
 func (c *Client) UpdateConstellationGenerationRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationGenerationRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateConstellationGenerationRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationGenerationRequests Replace a generation mission
@@ -9383,15 +9269,11 @@ func (c *Client) UpdateConstellationGenerationRequestsWithBody(ctx context.Conte
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationgenerationrequests/{id} (the `UpdateConstellationGenerationRequests` operationId).
 func (c *Client) UpdateConstellationGenerationRequests(ctx context.Context, userID UserID, id ID, body UpdateConstellationGenerationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationGenerationRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateConstellationGenerationRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListConstellationOptimizationRequests List every optimisation mission of the user
@@ -9400,15 +9282,11 @@ func (c *Client) UpdateConstellationGenerationRequests(ctx context.Context, user
 //
 // Corresponds with GET /exoops/users/{userId}/constellationoptimizationrequests (the `ListConstellationOptimizationRequests` operationId).
 func (c *Client) ListConstellationOptimizationRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListConstellationOptimizationRequestsRequest(c.Server, userID)
+	req, err := newListConstellationOptimizationRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationOptimizationRequestsWithBody Create a optimisation mission
@@ -9419,15 +9297,11 @@ func (c *Client) ListConstellationOptimizationRequests(ctx context.Context, user
 //
 // Corresponds with POST /exoops/users/{userId}/constellationoptimizationrequests (the `CreateConstellationOptimizationRequests` operationId).
 func (c *Client) CreateConstellationOptimizationRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationOptimizationRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateConstellationOptimizationRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationOptimizationRequests Create a optimisation mission
@@ -9438,15 +9312,11 @@ func (c *Client) CreateConstellationOptimizationRequestsWithBody(ctx context.Con
 //
 // Corresponds with POST /exoops/users/{userId}/constellationoptimizationrequests (the `CreateConstellationOptimizationRequests` operationId).
 func (c *Client) CreateConstellationOptimizationRequests(ctx context.Context, userID UserID, body CreateConstellationOptimizationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationOptimizationRequestsRequest(c.Server, userID, body)
+	req, err := newCreateConstellationOptimizationRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeConstellationOptimizationRequests Start the computation of a mission
@@ -9455,15 +9325,11 @@ func (c *Client) CreateConstellationOptimizationRequests(ctx context.Context, us
 //
 // Corresponds with GET /exoops/users/{userId}/constellationoptimizationrequests/compute/{missionId} (the `ComputeConstellationOptimizationRequests` operationId).
 func (c *Client) ComputeConstellationOptimizationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeConstellationOptimizationRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeConstellationOptimizationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusConstellationOptimizationRequests Computation status of a mission
@@ -9472,15 +9338,11 @@ func (c *Client) ComputeConstellationOptimizationRequests(ctx context.Context, u
 //
 // Corresponds with GET /exoops/users/{userId}/constellationoptimizationrequests/status/{missionId} (the `StatusConstellationOptimizationRequests` operationId).
 func (c *Client) StatusConstellationOptimizationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusConstellationOptimizationRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusConstellationOptimizationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteConstellationOptimizationRequests Delete a optimisation mission
@@ -9489,15 +9351,11 @@ func (c *Client) StatusConstellationOptimizationRequests(ctx context.Context, us
 //
 // Corresponds with DELETE /exoops/users/{userId}/constellationoptimizationrequests/{id} (the `DeleteConstellationOptimizationRequests` operationId).
 func (c *Client) DeleteConstellationOptimizationRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConstellationOptimizationRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteConstellationOptimizationRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationOptimizationRequestsWithBody Replace a optimisation mission
@@ -9508,15 +9366,11 @@ func (c *Client) DeleteConstellationOptimizationRequests(ctx context.Context, us
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationoptimizationrequests/{id} (the `UpdateConstellationOptimizationRequests` operationId).
 func (c *Client) UpdateConstellationOptimizationRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationOptimizationRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateConstellationOptimizationRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationOptimizationRequests Replace a optimisation mission
@@ -9527,15 +9381,11 @@ func (c *Client) UpdateConstellationOptimizationRequestsWithBody(ctx context.Con
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationoptimizationrequests/{id} (the `UpdateConstellationOptimizationRequests` operationId).
 func (c *Client) UpdateConstellationOptimizationRequests(ctx context.Context, userID UserID, id ID, body UpdateConstellationOptimizationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationOptimizationRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateConstellationOptimizationRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListConstellationPerformanceAnalysisRequests List every performance-analysis mission of the user
@@ -9544,15 +9394,11 @@ func (c *Client) UpdateConstellationOptimizationRequests(ctx context.Context, us
 //
 // Corresponds with GET /exoops/users/{userId}/constellationperformanceanalysisrequests (the `ListConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) ListConstellationPerformanceAnalysisRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListConstellationPerformanceAnalysisRequestsRequest(c.Server, userID)
+	req, err := newListConstellationPerformanceAnalysisRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationPerformanceAnalysisRequestsWithBody Create a performance-analysis mission
@@ -9563,15 +9409,11 @@ func (c *Client) ListConstellationPerformanceAnalysisRequests(ctx context.Contex
 //
 // Corresponds with POST /exoops/users/{userId}/constellationperformanceanalysisrequests (the `CreateConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) CreateConstellationPerformanceAnalysisRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationPerformanceAnalysisRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationPerformanceAnalysisRequests Create a performance-analysis mission
@@ -9582,15 +9424,11 @@ func (c *Client) CreateConstellationPerformanceAnalysisRequestsWithBody(ctx cont
 //
 // Corresponds with POST /exoops/users/{userId}/constellationperformanceanalysisrequests (the `CreateConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) CreateConstellationPerformanceAnalysisRequests(ctx context.Context, userID UserID, body CreateConstellationPerformanceAnalysisRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationPerformanceAnalysisRequestsRequest(c.Server, userID, body)
+	req, err := newCreateConstellationPerformanceAnalysisRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeConstellationPerformanceAnalysisRequests Start the computation of a mission
@@ -9599,15 +9437,11 @@ func (c *Client) CreateConstellationPerformanceAnalysisRequests(ctx context.Cont
 //
 // Corresponds with GET /exoops/users/{userId}/constellationperformanceanalysisrequests/compute/{missionId} (the `ComputeConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) ComputeConstellationPerformanceAnalysisRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeConstellationPerformanceAnalysisRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeConstellationPerformanceAnalysisRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusConstellationPerformanceAnalysisRequests Computation status of a mission
@@ -9616,15 +9450,11 @@ func (c *Client) ComputeConstellationPerformanceAnalysisRequests(ctx context.Con
 //
 // Corresponds with GET /exoops/users/{userId}/constellationperformanceanalysisrequests/status/{missionId} (the `StatusConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) StatusConstellationPerformanceAnalysisRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusConstellationPerformanceAnalysisRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusConstellationPerformanceAnalysisRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteConstellationPerformanceAnalysisRequests Delete a performance-analysis mission
@@ -9633,15 +9463,11 @@ func (c *Client) StatusConstellationPerformanceAnalysisRequests(ctx context.Cont
 //
 // Corresponds with DELETE /exoops/users/{userId}/constellationperformanceanalysisrequests/{id} (the `DeleteConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) DeleteConstellationPerformanceAnalysisRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConstellationPerformanceAnalysisRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteConstellationPerformanceAnalysisRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationPerformanceAnalysisRequestsWithBody Replace a performance-analysis mission
@@ -9652,15 +9478,11 @@ func (c *Client) DeleteConstellationPerformanceAnalysisRequests(ctx context.Cont
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationperformanceanalysisrequests/{id} (the `UpdateConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) UpdateConstellationPerformanceAnalysisRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationPerformanceAnalysisRequests Replace a performance-analysis mission
@@ -9671,15 +9493,11 @@ func (c *Client) UpdateConstellationPerformanceAnalysisRequestsWithBody(ctx cont
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationperformanceanalysisrequests/{id} (the `UpdateConstellationPerformanceAnalysisRequests` operationId).
 func (c *Client) UpdateConstellationPerformanceAnalysisRequests(ctx context.Context, userID UserID, id ID, body UpdateConstellationPerformanceAnalysisRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationPerformanceAnalysisRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateConstellationPerformanceAnalysisRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListConstellationSimulationRequests List every simulation mission of the user
@@ -9688,15 +9506,11 @@ func (c *Client) UpdateConstellationPerformanceAnalysisRequests(ctx context.Cont
 //
 // Corresponds with GET /exoops/users/{userId}/constellationsimulationrequests (the `ListConstellationSimulationRequests` operationId).
 func (c *Client) ListConstellationSimulationRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListConstellationSimulationRequestsRequest(c.Server, userID)
+	req, err := newListConstellationSimulationRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationSimulationRequestsWithBody Create a simulation mission
@@ -9707,15 +9521,11 @@ func (c *Client) ListConstellationSimulationRequests(ctx context.Context, userID
 //
 // Corresponds with POST /exoops/users/{userId}/constellationsimulationrequests (the `CreateConstellationSimulationRequests` operationId).
 func (c *Client) CreateConstellationSimulationRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationSimulationRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateConstellationSimulationRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateConstellationSimulationRequests Create a simulation mission
@@ -9726,15 +9536,11 @@ func (c *Client) CreateConstellationSimulationRequestsWithBody(ctx context.Conte
 //
 // Corresponds with POST /exoops/users/{userId}/constellationsimulationrequests (the `CreateConstellationSimulationRequests` operationId).
 func (c *Client) CreateConstellationSimulationRequests(ctx context.Context, userID UserID, body CreateConstellationSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateConstellationSimulationRequestsRequest(c.Server, userID, body)
+	req, err := newCreateConstellationSimulationRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeConstellationSimulationRequests Start the computation of a mission
@@ -9743,15 +9549,11 @@ func (c *Client) CreateConstellationSimulationRequests(ctx context.Context, user
 //
 // Corresponds with GET /exoops/users/{userId}/constellationsimulationrequests/compute/{missionId} (the `ComputeConstellationSimulationRequests` operationId).
 func (c *Client) ComputeConstellationSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeConstellationSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeConstellationSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusConstellationSimulationRequests Computation status of a mission
@@ -9760,15 +9562,11 @@ func (c *Client) ComputeConstellationSimulationRequests(ctx context.Context, use
 //
 // Corresponds with GET /exoops/users/{userId}/constellationsimulationrequests/status/{missionId} (the `StatusConstellationSimulationRequests` operationId).
 func (c *Client) StatusConstellationSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusConstellationSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusConstellationSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteConstellationSimulationRequests Delete a simulation mission
@@ -9777,15 +9575,11 @@ func (c *Client) StatusConstellationSimulationRequests(ctx context.Context, user
 //
 // Corresponds with DELETE /exoops/users/{userId}/constellationsimulationrequests/{id} (the `DeleteConstellationSimulationRequests` operationId).
 func (c *Client) DeleteConstellationSimulationRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteConstellationSimulationRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteConstellationSimulationRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationSimulationRequestsWithBody Replace a simulation mission
@@ -9796,15 +9590,11 @@ func (c *Client) DeleteConstellationSimulationRequests(ctx context.Context, user
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationsimulationrequests/{id} (the `UpdateConstellationSimulationRequests` operationId).
 func (c *Client) UpdateConstellationSimulationRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationSimulationRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateConstellationSimulationRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateConstellationSimulationRequests Replace a simulation mission
@@ -9815,15 +9605,11 @@ func (c *Client) UpdateConstellationSimulationRequestsWithBody(ctx context.Conte
 //
 // Corresponds with PUT /exoops/users/{userId}/constellationsimulationrequests/{id} (the `UpdateConstellationSimulationRequests` operationId).
 func (c *Client) UpdateConstellationSimulationRequests(ctx context.Context, userID UserID, id ID, body UpdateConstellationSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateConstellationSimulationRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateConstellationSimulationRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListDeploymentRequests List every deployment mission of the user
@@ -9832,15 +9618,11 @@ func (c *Client) UpdateConstellationSimulationRequests(ctx context.Context, user
 //
 // Corresponds with GET /exoops/users/{userId}/deploymentrequests (the `ListDeploymentRequests` operationId).
 func (c *Client) ListDeploymentRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListDeploymentRequestsRequest(c.Server, userID)
+	req, err := newListDeploymentRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateDeploymentRequestsWithBody Create a deployment mission
@@ -9851,15 +9633,11 @@ func (c *Client) ListDeploymentRequests(ctx context.Context, userID UserID, reqE
 //
 // Corresponds with POST /exoops/users/{userId}/deploymentrequests (the `CreateDeploymentRequests` operationId).
 func (c *Client) CreateDeploymentRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDeploymentRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateDeploymentRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateDeploymentRequests Create a deployment mission
@@ -9870,15 +9648,11 @@ func (c *Client) CreateDeploymentRequestsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with POST /exoops/users/{userId}/deploymentrequests (the `CreateDeploymentRequests` operationId).
 func (c *Client) CreateDeploymentRequests(ctx context.Context, userID UserID, body CreateDeploymentRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateDeploymentRequestsRequest(c.Server, userID, body)
+	req, err := newCreateDeploymentRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeDeploymentRequests Start the computation of a mission
@@ -9887,15 +9661,11 @@ func (c *Client) CreateDeploymentRequests(ctx context.Context, userID UserID, bo
 //
 // Corresponds with GET /exoops/users/{userId}/deploymentrequests/compute/{missionId} (the `ComputeDeploymentRequests` operationId).
 func (c *Client) ComputeDeploymentRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeDeploymentRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeDeploymentRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusDeploymentRequests Computation status of a mission
@@ -9904,15 +9674,11 @@ func (c *Client) ComputeDeploymentRequests(ctx context.Context, userID UserID, m
 //
 // Corresponds with GET /exoops/users/{userId}/deploymentrequests/status/{missionId} (the `StatusDeploymentRequests` operationId).
 func (c *Client) StatusDeploymentRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusDeploymentRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusDeploymentRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteDeploymentRequests Delete a deployment mission
@@ -9921,15 +9687,11 @@ func (c *Client) StatusDeploymentRequests(ctx context.Context, userID UserID, mi
 //
 // Corresponds with DELETE /exoops/users/{userId}/deploymentrequests/{id} (the `DeleteDeploymentRequests` operationId).
 func (c *Client) DeleteDeploymentRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteDeploymentRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteDeploymentRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateDeploymentRequestsWithBody Replace a deployment mission
@@ -9940,15 +9702,11 @@ func (c *Client) DeleteDeploymentRequests(ctx context.Context, userID UserID, id
 //
 // Corresponds with PUT /exoops/users/{userId}/deploymentrequests/{id} (the `UpdateDeploymentRequests` operationId).
 func (c *Client) UpdateDeploymentRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDeploymentRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateDeploymentRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateDeploymentRequests Replace a deployment mission
@@ -9959,15 +9717,11 @@ func (c *Client) UpdateDeploymentRequestsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with PUT /exoops/users/{userId}/deploymentrequests/{id} (the `UpdateDeploymentRequests` operationId).
 func (c *Client) UpdateDeploymentRequests(ctx context.Context, userID UserID, id ID, body UpdateDeploymentRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateDeploymentRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateDeploymentRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListEarthMeshDefinitions List every earth mesh of the user
@@ -9976,15 +9730,11 @@ func (c *Client) UpdateDeploymentRequests(ctx context.Context, userID UserID, id
 //
 // Corresponds with GET /exoops/users/{userId}/earthmeshdefinitions (the `ListEarthMeshDefinitions` operationId).
 func (c *Client) ListEarthMeshDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListEarthMeshDefinitionsRequest(c.Server, userID)
+	req, err := newListEarthMeshDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateEarthMeshDefinitionsWithBody Create a earth mesh
@@ -9995,15 +9745,11 @@ func (c *Client) ListEarthMeshDefinitions(ctx context.Context, userID UserID, re
 //
 // Corresponds with POST /exoops/users/{userId}/earthmeshdefinitions (the `CreateEarthMeshDefinitions` operationId).
 func (c *Client) CreateEarthMeshDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateEarthMeshDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateEarthMeshDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateEarthMeshDefinitions Create a earth mesh
@@ -10014,15 +9760,11 @@ func (c *Client) CreateEarthMeshDefinitionsWithBody(ctx context.Context, userID 
 //
 // Corresponds with POST /exoops/users/{userId}/earthmeshdefinitions (the `CreateEarthMeshDefinitions` operationId).
 func (c *Client) CreateEarthMeshDefinitions(ctx context.Context, userID UserID, body CreateEarthMeshDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateEarthMeshDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateEarthMeshDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteEarthMeshDefinitions Delete a earth mesh
@@ -10031,15 +9773,11 @@ func (c *Client) CreateEarthMeshDefinitions(ctx context.Context, userID UserID, 
 //
 // Corresponds with DELETE /exoops/users/{userId}/earthmeshdefinitions/{id} (the `DeleteEarthMeshDefinitions` operationId).
 func (c *Client) DeleteEarthMeshDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteEarthMeshDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteEarthMeshDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateEarthMeshDefinitionsWithBody Replace a earth mesh
@@ -10050,15 +9788,11 @@ func (c *Client) DeleteEarthMeshDefinitions(ctx context.Context, userID UserID, 
 //
 // Corresponds with PUT /exoops/users/{userId}/earthmeshdefinitions/{id} (the `UpdateEarthMeshDefinitions` operationId).
 func (c *Client) UpdateEarthMeshDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateEarthMeshDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateEarthMeshDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateEarthMeshDefinitions Replace a earth mesh
@@ -10069,15 +9803,11 @@ func (c *Client) UpdateEarthMeshDefinitionsWithBody(ctx context.Context, userID 
 //
 // Corresponds with PUT /exoops/users/{userId}/earthmeshdefinitions/{id} (the `UpdateEarthMeshDefinitions` operationId).
 func (c *Client) UpdateEarthMeshDefinitions(ctx context.Context, userID UserID, id ID, body UpdateEarthMeshDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateEarthMeshDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateEarthMeshDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListFormationFlyingSimulationRequests List every formation-flying mission of the user
@@ -10086,15 +9816,11 @@ func (c *Client) UpdateEarthMeshDefinitions(ctx context.Context, userID UserID, 
 //
 // Corresponds with GET /exoops/users/{userId}/formationflyingsimulationrequests (the `ListFormationFlyingSimulationRequests` operationId).
 func (c *Client) ListFormationFlyingSimulationRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFormationFlyingSimulationRequestsRequest(c.Server, userID)
+	req, err := newListFormationFlyingSimulationRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateFormationFlyingSimulationRequestsWithBody Create a formation-flying mission
@@ -10105,15 +9831,11 @@ func (c *Client) ListFormationFlyingSimulationRequests(ctx context.Context, user
 //
 // Corresponds with POST /exoops/users/{userId}/formationflyingsimulationrequests (the `CreateFormationFlyingSimulationRequests` operationId).
 func (c *Client) CreateFormationFlyingSimulationRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFormationFlyingSimulationRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateFormationFlyingSimulationRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateFormationFlyingSimulationRequests Create a formation-flying mission
@@ -10124,15 +9846,11 @@ func (c *Client) CreateFormationFlyingSimulationRequestsWithBody(ctx context.Con
 //
 // Corresponds with POST /exoops/users/{userId}/formationflyingsimulationrequests (the `CreateFormationFlyingSimulationRequests` operationId).
 func (c *Client) CreateFormationFlyingSimulationRequests(ctx context.Context, userID UserID, body CreateFormationFlyingSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFormationFlyingSimulationRequestsRequest(c.Server, userID, body)
+	req, err := newCreateFormationFlyingSimulationRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeFormationFlyingSimulationRequests Start the computation of a mission
@@ -10141,15 +9859,11 @@ func (c *Client) CreateFormationFlyingSimulationRequests(ctx context.Context, us
 //
 // Corresponds with GET /exoops/users/{userId}/formationflyingsimulationrequests/compute/{missionId} (the `ComputeFormationFlyingSimulationRequests` operationId).
 func (c *Client) ComputeFormationFlyingSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeFormationFlyingSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeFormationFlyingSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusFormationFlyingSimulationRequests Computation status of a mission
@@ -10158,15 +9872,11 @@ func (c *Client) ComputeFormationFlyingSimulationRequests(ctx context.Context, u
 //
 // Corresponds with GET /exoops/users/{userId}/formationflyingsimulationrequests/status/{missionId} (the `StatusFormationFlyingSimulationRequests` operationId).
 func (c *Client) StatusFormationFlyingSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusFormationFlyingSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusFormationFlyingSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteFormationFlyingSimulationRequests Delete a formation-flying mission
@@ -10175,15 +9885,11 @@ func (c *Client) StatusFormationFlyingSimulationRequests(ctx context.Context, us
 //
 // Corresponds with DELETE /exoops/users/{userId}/formationflyingsimulationrequests/{id} (the `DeleteFormationFlyingSimulationRequests` operationId).
 func (c *Client) DeleteFormationFlyingSimulationRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteFormationFlyingSimulationRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteFormationFlyingSimulationRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateFormationFlyingSimulationRequestsWithBody Replace a formation-flying mission
@@ -10194,15 +9900,11 @@ func (c *Client) DeleteFormationFlyingSimulationRequests(ctx context.Context, us
 //
 // Corresponds with PUT /exoops/users/{userId}/formationflyingsimulationrequests/{id} (the `UpdateFormationFlyingSimulationRequests` operationId).
 func (c *Client) UpdateFormationFlyingSimulationRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateFormationFlyingSimulationRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateFormationFlyingSimulationRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateFormationFlyingSimulationRequests Replace a formation-flying mission
@@ -10213,15 +9915,11 @@ func (c *Client) UpdateFormationFlyingSimulationRequestsWithBody(ctx context.Con
 //
 // Corresponds with PUT /exoops/users/{userId}/formationflyingsimulationrequests/{id} (the `UpdateFormationFlyingSimulationRequests` operationId).
 func (c *Client) UpdateFormationFlyingSimulationRequests(ctx context.Context, userID UserID, id ID, body UpdateFormationFlyingSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateFormationFlyingSimulationRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateFormationFlyingSimulationRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DownloadFileAsCSV A stored file, as CSV
@@ -10230,15 +9928,11 @@ func (c *Client) UpdateFormationFlyingSimulationRequests(ctx context.Context, us
 //
 // Corresponds with GET /exoops/users/{userId}/gridfs/ascsv/{filename} (the `DownloadFileAsCSV` operationId).
 func (c *Client) DownloadFileAsCSV(ctx context.Context, userID UserID, filename Filename, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadFileAsCSVRequest(c.Server, userID, filename)
+	req, err := newDownloadFileAsCSVRequest(ctx, c.Server, userID, filename)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DownloadFileAsJSON A stored file, as JSON
@@ -10247,15 +9941,11 @@ func (c *Client) DownloadFileAsCSV(ctx context.Context, userID UserID, filename 
 //
 // Corresponds with GET /exoops/users/{userId}/gridfs/asjson/{filename} (the `DownloadFileAsJSON` operationId).
 func (c *Client) DownloadFileAsJSON(ctx context.Context, userID UserID, filename Filename, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadFileAsJSONRequest(c.Server, userID, filename)
+	req, err := newDownloadFileAsJSONRequest(ctx, c.Server, userID, filename)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetCSVFileAsJSON A stored CSV file converted to JSON
@@ -10264,15 +9954,11 @@ func (c *Client) DownloadFileAsJSON(ctx context.Context, userID UserID, filename
 //
 // Corresponds with GET /exoops/users/{userId}/gridfs/csvasjson/{filename} (the `GetCSVFileAsJSON` operationId).
 func (c *Client) GetCSVFileAsJSON(ctx context.Context, userID UserID, filename Filename, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCSVFileAsJSONRequest(c.Server, userID, filename)
+	req, err := newGetCSVFileAsJSONRequest(ctx, c.Server, userID, filename)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListGroundStationDefinitions List every ground station of the user
@@ -10281,15 +9967,11 @@ func (c *Client) GetCSVFileAsJSON(ctx context.Context, userID UserID, filename F
 //
 // Corresponds with GET /exoops/users/{userId}/groundstationdefinitions (the `ListGroundStationDefinitions` operationId).
 func (c *Client) ListGroundStationDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListGroundStationDefinitionsRequest(c.Server, userID)
+	req, err := newListGroundStationDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateGroundStationDefinitionsWithBody Create a ground station
@@ -10300,15 +9982,11 @@ func (c *Client) ListGroundStationDefinitions(ctx context.Context, userID UserID
 //
 // Corresponds with POST /exoops/users/{userId}/groundstationdefinitions (the `CreateGroundStationDefinitions` operationId).
 func (c *Client) CreateGroundStationDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateGroundStationDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateGroundStationDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateGroundStationDefinitions Create a ground station
@@ -10319,15 +9997,11 @@ func (c *Client) CreateGroundStationDefinitionsWithBody(ctx context.Context, use
 //
 // Corresponds with POST /exoops/users/{userId}/groundstationdefinitions (the `CreateGroundStationDefinitions` operationId).
 func (c *Client) CreateGroundStationDefinitions(ctx context.Context, userID UserID, body CreateGroundStationDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateGroundStationDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateGroundStationDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteGroundStationDefinitions Delete a ground station
@@ -10336,15 +10010,11 @@ func (c *Client) CreateGroundStationDefinitions(ctx context.Context, userID User
 //
 // Corresponds with DELETE /exoops/users/{userId}/groundstationdefinitions/{id} (the `DeleteGroundStationDefinitions` operationId).
 func (c *Client) DeleteGroundStationDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteGroundStationDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteGroundStationDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateGroundStationDefinitionsWithBody Replace a ground station
@@ -10355,15 +10025,11 @@ func (c *Client) DeleteGroundStationDefinitions(ctx context.Context, userID User
 //
 // Corresponds with PUT /exoops/users/{userId}/groundstationdefinitions/{id} (the `UpdateGroundStationDefinitions` operationId).
 func (c *Client) UpdateGroundStationDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateGroundStationDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateGroundStationDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateGroundStationDefinitions Replace a ground station
@@ -10374,15 +10040,11 @@ func (c *Client) UpdateGroundStationDefinitionsWithBody(ctx context.Context, use
 //
 // Corresponds with PUT /exoops/users/{userId}/groundstationdefinitions/{id} (the `UpdateGroundStationDefinitions` operationId).
 func (c *Client) UpdateGroundStationDefinitions(ctx context.Context, userID UserID, id ID, body UpdateGroundStationDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateGroundStationDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateGroundStationDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListInspectionSimulationRequests List every inspection mission of the user
@@ -10391,15 +10053,11 @@ func (c *Client) UpdateGroundStationDefinitions(ctx context.Context, userID User
 //
 // Corresponds with GET /exoops/users/{userId}/inspectionsimulationrequests (the `ListInspectionSimulationRequests` operationId).
 func (c *Client) ListInspectionSimulationRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListInspectionSimulationRequestsRequest(c.Server, userID)
+	req, err := newListInspectionSimulationRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateInspectionSimulationRequestsWithBody Create a inspection mission
@@ -10410,15 +10068,11 @@ func (c *Client) ListInspectionSimulationRequests(ctx context.Context, userID Us
 //
 // Corresponds with POST /exoops/users/{userId}/inspectionsimulationrequests (the `CreateInspectionSimulationRequests` operationId).
 func (c *Client) CreateInspectionSimulationRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateInspectionSimulationRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateInspectionSimulationRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateInspectionSimulationRequests Create a inspection mission
@@ -10429,15 +10083,11 @@ func (c *Client) CreateInspectionSimulationRequestsWithBody(ctx context.Context,
 //
 // Corresponds with POST /exoops/users/{userId}/inspectionsimulationrequests (the `CreateInspectionSimulationRequests` operationId).
 func (c *Client) CreateInspectionSimulationRequests(ctx context.Context, userID UserID, body CreateInspectionSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateInspectionSimulationRequestsRequest(c.Server, userID, body)
+	req, err := newCreateInspectionSimulationRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeInspectionSimulationRequests Start the computation of a mission
@@ -10446,15 +10096,11 @@ func (c *Client) CreateInspectionSimulationRequests(ctx context.Context, userID 
 //
 // Corresponds with GET /exoops/users/{userId}/inspectionsimulationrequests/compute/{missionId} (the `ComputeInspectionSimulationRequests` operationId).
 func (c *Client) ComputeInspectionSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeInspectionSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeInspectionSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusInspectionSimulationRequests Computation status of a mission
@@ -10463,15 +10109,11 @@ func (c *Client) ComputeInspectionSimulationRequests(ctx context.Context, userID
 //
 // Corresponds with GET /exoops/users/{userId}/inspectionsimulationrequests/status/{missionId} (the `StatusInspectionSimulationRequests` operationId).
 func (c *Client) StatusInspectionSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusInspectionSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusInspectionSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteInspectionSimulationRequests Delete a inspection mission
@@ -10480,15 +10122,11 @@ func (c *Client) StatusInspectionSimulationRequests(ctx context.Context, userID 
 //
 // Corresponds with DELETE /exoops/users/{userId}/inspectionsimulationrequests/{id} (the `DeleteInspectionSimulationRequests` operationId).
 func (c *Client) DeleteInspectionSimulationRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteInspectionSimulationRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteInspectionSimulationRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateInspectionSimulationRequestsWithBody Replace a inspection mission
@@ -10499,15 +10137,11 @@ func (c *Client) DeleteInspectionSimulationRequests(ctx context.Context, userID 
 //
 // Corresponds with PUT /exoops/users/{userId}/inspectionsimulationrequests/{id} (the `UpdateInspectionSimulationRequests` operationId).
 func (c *Client) UpdateInspectionSimulationRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateInspectionSimulationRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateInspectionSimulationRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateInspectionSimulationRequests Replace a inspection mission
@@ -10518,15 +10152,11 @@ func (c *Client) UpdateInspectionSimulationRequestsWithBody(ctx context.Context,
 //
 // Corresponds with PUT /exoops/users/{userId}/inspectionsimulationrequests/{id} (the `UpdateInspectionSimulationRequests` operationId).
 func (c *Client) UpdateInspectionSimulationRequests(ctx context.Context, userID UserID, id ID, body UpdateInspectionSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateInspectionSimulationRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateInspectionSimulationRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListLaunchDefinitions List every launch of the user
@@ -10535,15 +10165,11 @@ func (c *Client) UpdateInspectionSimulationRequests(ctx context.Context, userID 
 //
 // Corresponds with GET /exoops/users/{userId}/launchdefinitions (the `ListLaunchDefinitions` operationId).
 func (c *Client) ListLaunchDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListLaunchDefinitionsRequest(c.Server, userID)
+	req, err := newListLaunchDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateLaunchDefinitionsWithBody Create a launch
@@ -10554,15 +10180,11 @@ func (c *Client) ListLaunchDefinitions(ctx context.Context, userID UserID, reqEd
 //
 // Corresponds with POST /exoops/users/{userId}/launchdefinitions (the `CreateLaunchDefinitions` operationId).
 func (c *Client) CreateLaunchDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateLaunchDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateLaunchDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateLaunchDefinitions Create a launch
@@ -10573,15 +10195,11 @@ func (c *Client) CreateLaunchDefinitionsWithBody(ctx context.Context, userID Use
 //
 // Corresponds with POST /exoops/users/{userId}/launchdefinitions (the `CreateLaunchDefinitions` operationId).
 func (c *Client) CreateLaunchDefinitions(ctx context.Context, userID UserID, body CreateLaunchDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateLaunchDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateLaunchDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteLaunchDefinitions Delete a launch
@@ -10590,15 +10208,11 @@ func (c *Client) CreateLaunchDefinitions(ctx context.Context, userID UserID, bod
 //
 // Corresponds with DELETE /exoops/users/{userId}/launchdefinitions/{id} (the `DeleteLaunchDefinitions` operationId).
 func (c *Client) DeleteLaunchDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteLaunchDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteLaunchDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateLaunchDefinitionsWithBody Replace a launch
@@ -10609,15 +10223,11 @@ func (c *Client) DeleteLaunchDefinitions(ctx context.Context, userID UserID, id 
 //
 // Corresponds with PUT /exoops/users/{userId}/launchdefinitions/{id} (the `UpdateLaunchDefinitions` operationId).
 func (c *Client) UpdateLaunchDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateLaunchDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateLaunchDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateLaunchDefinitions Replace a launch
@@ -10628,15 +10238,11 @@ func (c *Client) UpdateLaunchDefinitionsWithBody(ctx context.Context, userID Use
 //
 // Corresponds with PUT /exoops/users/{userId}/launchdefinitions/{id} (the `UpdateLaunchDefinitions` operationId).
 func (c *Client) UpdateLaunchDefinitions(ctx context.Context, userID UserID, id ID, body UpdateLaunchDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateLaunchDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateLaunchDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListOrbitDefinitions List every orbit of the user
@@ -10645,15 +10251,11 @@ func (c *Client) UpdateLaunchDefinitions(ctx context.Context, userID UserID, id 
 //
 // Corresponds with GET /exoops/users/{userId}/orbitdefinitions (the `ListOrbitDefinitions` operationId).
 func (c *Client) ListOrbitDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListOrbitDefinitionsRequest(c.Server, userID)
+	req, err := newListOrbitDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateOrbitDefinitionsWithBody Create a orbit
@@ -10664,15 +10266,11 @@ func (c *Client) ListOrbitDefinitions(ctx context.Context, userID UserID, reqEdi
 //
 // Corresponds with POST /exoops/users/{userId}/orbitdefinitions (the `CreateOrbitDefinitions` operationId).
 func (c *Client) CreateOrbitDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateOrbitDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateOrbitDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateOrbitDefinitions Create a orbit
@@ -10683,15 +10281,11 @@ func (c *Client) CreateOrbitDefinitionsWithBody(ctx context.Context, userID User
 //
 // Corresponds with POST /exoops/users/{userId}/orbitdefinitions (the `CreateOrbitDefinitions` operationId).
 func (c *Client) CreateOrbitDefinitions(ctx context.Context, userID UserID, body CreateOrbitDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateOrbitDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateOrbitDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteOrbitDefinitions Delete a orbit
@@ -10700,15 +10294,11 @@ func (c *Client) CreateOrbitDefinitions(ctx context.Context, userID UserID, body
 //
 // Corresponds with DELETE /exoops/users/{userId}/orbitdefinitions/{id} (the `DeleteOrbitDefinitions` operationId).
 func (c *Client) DeleteOrbitDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteOrbitDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteOrbitDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateOrbitDefinitionsWithBody Replace a orbit
@@ -10719,15 +10309,11 @@ func (c *Client) DeleteOrbitDefinitions(ctx context.Context, userID UserID, id I
 //
 // Corresponds with PUT /exoops/users/{userId}/orbitdefinitions/{id} (the `UpdateOrbitDefinitions` operationId).
 func (c *Client) UpdateOrbitDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateOrbitDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateOrbitDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateOrbitDefinitions Replace a orbit
@@ -10738,15 +10324,11 @@ func (c *Client) UpdateOrbitDefinitionsWithBody(ctx context.Context, userID User
 //
 // Corresponds with PUT /exoops/users/{userId}/orbitdefinitions/{id} (the `UpdateOrbitDefinitions` operationId).
 func (c *Client) UpdateOrbitDefinitions(ctx context.Context, userID UserID, id ID, body UpdateOrbitDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateOrbitDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateOrbitDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListParametricMagneticTorquerDefinitions List every magnetic torquer of the user
@@ -10755,15 +10337,11 @@ func (c *Client) UpdateOrbitDefinitions(ctx context.Context, userID UserID, id I
 //
 // Corresponds with GET /exoops/users/{userId}/parametricmagnetictorquerdefinitions (the `ListParametricMagneticTorquerDefinitions` operationId).
 func (c *Client) ListParametricMagneticTorquerDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListParametricMagneticTorquerDefinitionsRequest(c.Server, userID)
+	req, err := newListParametricMagneticTorquerDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricMagneticTorquerDefinitionsWithBody Create a magnetic torquer
@@ -10774,15 +10352,11 @@ func (c *Client) ListParametricMagneticTorquerDefinitions(ctx context.Context, u
 //
 // Corresponds with POST /exoops/users/{userId}/parametricmagnetictorquerdefinitions (the `CreateParametricMagneticTorquerDefinitions` operationId).
 func (c *Client) CreateParametricMagneticTorquerDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricMagneticTorquerDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateParametricMagneticTorquerDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricMagneticTorquerDefinitions Create a magnetic torquer
@@ -10793,15 +10367,11 @@ func (c *Client) CreateParametricMagneticTorquerDefinitionsWithBody(ctx context.
 //
 // Corresponds with POST /exoops/users/{userId}/parametricmagnetictorquerdefinitions (the `CreateParametricMagneticTorquerDefinitions` operationId).
 func (c *Client) CreateParametricMagneticTorquerDefinitions(ctx context.Context, userID UserID, body CreateParametricMagneticTorquerDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricMagneticTorquerDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateParametricMagneticTorquerDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteParametricMagneticTorquerDefinitions Delete a magnetic torquer
@@ -10810,15 +10380,11 @@ func (c *Client) CreateParametricMagneticTorquerDefinitions(ctx context.Context,
 //
 // Corresponds with DELETE /exoops/users/{userId}/parametricmagnetictorquerdefinitions/{id} (the `DeleteParametricMagneticTorquerDefinitions` operationId).
 func (c *Client) DeleteParametricMagneticTorquerDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteParametricMagneticTorquerDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteParametricMagneticTorquerDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricMagneticTorquerDefinitionsWithBody Replace a magnetic torquer
@@ -10829,15 +10395,11 @@ func (c *Client) DeleteParametricMagneticTorquerDefinitions(ctx context.Context,
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricmagnetictorquerdefinitions/{id} (the `UpdateParametricMagneticTorquerDefinitions` operationId).
 func (c *Client) UpdateParametricMagneticTorquerDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricMagneticTorquerDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateParametricMagneticTorquerDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricMagneticTorquerDefinitions Replace a magnetic torquer
@@ -10848,15 +10410,11 @@ func (c *Client) UpdateParametricMagneticTorquerDefinitionsWithBody(ctx context.
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricmagnetictorquerdefinitions/{id} (the `UpdateParametricMagneticTorquerDefinitions` operationId).
 func (c *Client) UpdateParametricMagneticTorquerDefinitions(ctx context.Context, userID UserID, id ID, body UpdateParametricMagneticTorquerDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricMagneticTorquerDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateParametricMagneticTorquerDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListParametricOrbitDefinitions List every orbit of the user
@@ -10865,15 +10423,11 @@ func (c *Client) UpdateParametricMagneticTorquerDefinitions(ctx context.Context,
 //
 // Corresponds with GET /exoops/users/{userId}/parametricorbitdefinitions (the `ListParametricOrbitDefinitions` operationId).
 func (c *Client) ListParametricOrbitDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListParametricOrbitDefinitionsRequest(c.Server, userID)
+	req, err := newListParametricOrbitDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricOrbitDefinitionsWithBody Create a orbit
@@ -10884,15 +10438,11 @@ func (c *Client) ListParametricOrbitDefinitions(ctx context.Context, userID User
 //
 // Corresponds with POST /exoops/users/{userId}/parametricorbitdefinitions (the `CreateParametricOrbitDefinitions` operationId).
 func (c *Client) CreateParametricOrbitDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricOrbitDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateParametricOrbitDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricOrbitDefinitions Create a orbit
@@ -10903,15 +10453,11 @@ func (c *Client) CreateParametricOrbitDefinitionsWithBody(ctx context.Context, u
 //
 // Corresponds with POST /exoops/users/{userId}/parametricorbitdefinitions (the `CreateParametricOrbitDefinitions` operationId).
 func (c *Client) CreateParametricOrbitDefinitions(ctx context.Context, userID UserID, body CreateParametricOrbitDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricOrbitDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateParametricOrbitDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteParametricOrbitDefinitions Delete a orbit
@@ -10920,15 +10466,11 @@ func (c *Client) CreateParametricOrbitDefinitions(ctx context.Context, userID Us
 //
 // Corresponds with DELETE /exoops/users/{userId}/parametricorbitdefinitions/{id} (the `DeleteParametricOrbitDefinitions` operationId).
 func (c *Client) DeleteParametricOrbitDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteParametricOrbitDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteParametricOrbitDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricOrbitDefinitionsWithBody Replace a orbit
@@ -10939,15 +10481,11 @@ func (c *Client) DeleteParametricOrbitDefinitions(ctx context.Context, userID Us
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricorbitdefinitions/{id} (the `UpdateParametricOrbitDefinitions` operationId).
 func (c *Client) UpdateParametricOrbitDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricOrbitDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateParametricOrbitDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricOrbitDefinitions Replace a orbit
@@ -10958,15 +10496,11 @@ func (c *Client) UpdateParametricOrbitDefinitionsWithBody(ctx context.Context, u
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricorbitdefinitions/{id} (the `UpdateParametricOrbitDefinitions` operationId).
 func (c *Client) UpdateParametricOrbitDefinitions(ctx context.Context, userID UserID, id ID, body UpdateParametricOrbitDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricOrbitDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateParametricOrbitDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListParametricPropulsionSystemDefinitions List every propulsion system of the user
@@ -10975,15 +10509,11 @@ func (c *Client) UpdateParametricOrbitDefinitions(ctx context.Context, userID Us
 //
 // Corresponds with GET /exoops/users/{userId}/parametricpropulsionsystemdefinitions (the `ListParametricPropulsionSystemDefinitions` operationId).
 func (c *Client) ListParametricPropulsionSystemDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListParametricPropulsionSystemDefinitionsRequest(c.Server, userID)
+	req, err := newListParametricPropulsionSystemDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricPropulsionSystemDefinitionsWithBody Create a propulsion system
@@ -10994,15 +10524,11 @@ func (c *Client) ListParametricPropulsionSystemDefinitions(ctx context.Context, 
 //
 // Corresponds with POST /exoops/users/{userId}/parametricpropulsionsystemdefinitions (the `CreateParametricPropulsionSystemDefinitions` operationId).
 func (c *Client) CreateParametricPropulsionSystemDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricPropulsionSystemDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateParametricPropulsionSystemDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricPropulsionSystemDefinitions Create a propulsion system
@@ -11013,15 +10539,11 @@ func (c *Client) CreateParametricPropulsionSystemDefinitionsWithBody(ctx context
 //
 // Corresponds with POST /exoops/users/{userId}/parametricpropulsionsystemdefinitions (the `CreateParametricPropulsionSystemDefinitions` operationId).
 func (c *Client) CreateParametricPropulsionSystemDefinitions(ctx context.Context, userID UserID, body CreateParametricPropulsionSystemDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricPropulsionSystemDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateParametricPropulsionSystemDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteParametricPropulsionSystemDefinitions Delete a propulsion system
@@ -11030,15 +10552,11 @@ func (c *Client) CreateParametricPropulsionSystemDefinitions(ctx context.Context
 //
 // Corresponds with DELETE /exoops/users/{userId}/parametricpropulsionsystemdefinitions/{id} (the `DeleteParametricPropulsionSystemDefinitions` operationId).
 func (c *Client) DeleteParametricPropulsionSystemDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteParametricPropulsionSystemDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteParametricPropulsionSystemDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricPropulsionSystemDefinitionsWithBody Replace a propulsion system
@@ -11049,15 +10567,11 @@ func (c *Client) DeleteParametricPropulsionSystemDefinitions(ctx context.Context
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricpropulsionsystemdefinitions/{id} (the `UpdateParametricPropulsionSystemDefinitions` operationId).
 func (c *Client) UpdateParametricPropulsionSystemDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricPropulsionSystemDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateParametricPropulsionSystemDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricPropulsionSystemDefinitions Replace a propulsion system
@@ -11068,15 +10582,11 @@ func (c *Client) UpdateParametricPropulsionSystemDefinitionsWithBody(ctx context
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricpropulsionsystemdefinitions/{id} (the `UpdateParametricPropulsionSystemDefinitions` operationId).
 func (c *Client) UpdateParametricPropulsionSystemDefinitions(ctx context.Context, userID UserID, id ID, body UpdateParametricPropulsionSystemDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricPropulsionSystemDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateParametricPropulsionSystemDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListParametricSpacecraftDefinitions List every spacecraft of the user
@@ -11085,15 +10595,11 @@ func (c *Client) UpdateParametricPropulsionSystemDefinitions(ctx context.Context
 //
 // Corresponds with GET /exoops/users/{userId}/parametricspacecraftdefinitions (the `ListParametricSpacecraftDefinitions` operationId).
 func (c *Client) ListParametricSpacecraftDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListParametricSpacecraftDefinitionsRequest(c.Server, userID)
+	req, err := newListParametricSpacecraftDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricSpacecraftDefinitionsWithBody Create a spacecraft
@@ -11104,15 +10610,11 @@ func (c *Client) ListParametricSpacecraftDefinitions(ctx context.Context, userID
 //
 // Corresponds with POST /exoops/users/{userId}/parametricspacecraftdefinitions (the `CreateParametricSpacecraftDefinitions` operationId).
 func (c *Client) CreateParametricSpacecraftDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricSpacecraftDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateParametricSpacecraftDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricSpacecraftDefinitions Create a spacecraft
@@ -11123,15 +10625,11 @@ func (c *Client) CreateParametricSpacecraftDefinitionsWithBody(ctx context.Conte
 //
 // Corresponds with POST /exoops/users/{userId}/parametricspacecraftdefinitions (the `CreateParametricSpacecraftDefinitions` operationId).
 func (c *Client) CreateParametricSpacecraftDefinitions(ctx context.Context, userID UserID, body CreateParametricSpacecraftDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricSpacecraftDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateParametricSpacecraftDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteParametricSpacecraftDefinitions Delete a spacecraft
@@ -11140,15 +10638,11 @@ func (c *Client) CreateParametricSpacecraftDefinitions(ctx context.Context, user
 //
 // Corresponds with DELETE /exoops/users/{userId}/parametricspacecraftdefinitions/{id} (the `DeleteParametricSpacecraftDefinitions` operationId).
 func (c *Client) DeleteParametricSpacecraftDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteParametricSpacecraftDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteParametricSpacecraftDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricSpacecraftDefinitionsWithBody Replace a spacecraft
@@ -11159,15 +10653,11 @@ func (c *Client) DeleteParametricSpacecraftDefinitions(ctx context.Context, user
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricspacecraftdefinitions/{id} (the `UpdateParametricSpacecraftDefinitions` operationId).
 func (c *Client) UpdateParametricSpacecraftDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricSpacecraftDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateParametricSpacecraftDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricSpacecraftDefinitions Replace a spacecraft
@@ -11178,15 +10668,11 @@ func (c *Client) UpdateParametricSpacecraftDefinitionsWithBody(ctx context.Conte
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricspacecraftdefinitions/{id} (the `UpdateParametricSpacecraftDefinitions` operationId).
 func (c *Client) UpdateParametricSpacecraftDefinitions(ctx context.Context, userID UserID, id ID, body UpdateParametricSpacecraftDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricSpacecraftDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateParametricSpacecraftDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListParametricStudyRequests List every parametric-study mission of the user
@@ -11195,15 +10681,11 @@ func (c *Client) UpdateParametricSpacecraftDefinitions(ctx context.Context, user
 //
 // Corresponds with GET /exoops/users/{userId}/parametricstudyrequests (the `ListParametricStudyRequests` operationId).
 func (c *Client) ListParametricStudyRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListParametricStudyRequestsRequest(c.Server, userID)
+	req, err := newListParametricStudyRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricStudyRequestsWithBody Create a parametric-study mission
@@ -11214,15 +10696,11 @@ func (c *Client) ListParametricStudyRequests(ctx context.Context, userID UserID,
 //
 // Corresponds with POST /exoops/users/{userId}/parametricstudyrequests (the `CreateParametricStudyRequests` operationId).
 func (c *Client) CreateParametricStudyRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricStudyRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateParametricStudyRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateParametricStudyRequests Create a parametric-study mission
@@ -11233,15 +10711,11 @@ func (c *Client) CreateParametricStudyRequestsWithBody(ctx context.Context, user
 //
 // Corresponds with POST /exoops/users/{userId}/parametricstudyrequests (the `CreateParametricStudyRequests` operationId).
 func (c *Client) CreateParametricStudyRequests(ctx context.Context, userID UserID, body CreateParametricStudyRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateParametricStudyRequestsRequest(c.Server, userID, body)
+	req, err := newCreateParametricStudyRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeParametricStudyRequests Start the computation of a mission
@@ -11250,15 +10724,11 @@ func (c *Client) CreateParametricStudyRequests(ctx context.Context, userID UserI
 //
 // Corresponds with GET /exoops/users/{userId}/parametricstudyrequests/compute/{missionId} (the `ComputeParametricStudyRequests` operationId).
 func (c *Client) ComputeParametricStudyRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeParametricStudyRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeParametricStudyRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusParametricStudyRequests Computation status of a mission
@@ -11267,15 +10737,11 @@ func (c *Client) ComputeParametricStudyRequests(ctx context.Context, userID User
 //
 // Corresponds with GET /exoops/users/{userId}/parametricstudyrequests/status/{missionId} (the `StatusParametricStudyRequests` operationId).
 func (c *Client) StatusParametricStudyRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusParametricStudyRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusParametricStudyRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteParametricStudyRequests Delete a parametric-study mission
@@ -11284,15 +10750,11 @@ func (c *Client) StatusParametricStudyRequests(ctx context.Context, userID UserI
 //
 // Corresponds with DELETE /exoops/users/{userId}/parametricstudyrequests/{id} (the `DeleteParametricStudyRequests` operationId).
 func (c *Client) DeleteParametricStudyRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteParametricStudyRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteParametricStudyRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricStudyRequestsWithBody Replace a parametric-study mission
@@ -11303,15 +10765,11 @@ func (c *Client) DeleteParametricStudyRequests(ctx context.Context, userID UserI
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricstudyrequests/{id} (the `UpdateParametricStudyRequests` operationId).
 func (c *Client) UpdateParametricStudyRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricStudyRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateParametricStudyRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateParametricStudyRequests Replace a parametric-study mission
@@ -11322,15 +10780,11 @@ func (c *Client) UpdateParametricStudyRequestsWithBody(ctx context.Context, user
 //
 // Corresponds with PUT /exoops/users/{userId}/parametricstudyrequests/{id} (the `UpdateParametricStudyRequests` operationId).
 func (c *Client) UpdateParametricStudyRequests(ctx context.Context, userID UserID, id ID, body UpdateParametricStudyRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateParametricStudyRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateParametricStudyRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPayloadDefinitions List every payload of the user
@@ -11339,15 +10793,11 @@ func (c *Client) UpdateParametricStudyRequests(ctx context.Context, userID UserI
 //
 // Corresponds with GET /exoops/users/{userId}/payloaddefinitions (the `ListPayloadDefinitions` operationId).
 func (c *Client) ListPayloadDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPayloadDefinitionsRequest(c.Server, userID)
+	req, err := newListPayloadDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePayloadDefinitionsWithBody Create a payload
@@ -11358,15 +10808,11 @@ func (c *Client) ListPayloadDefinitions(ctx context.Context, userID UserID, reqE
 //
 // Corresponds with POST /exoops/users/{userId}/payloaddefinitions (the `CreatePayloadDefinitions` operationId).
 func (c *Client) CreatePayloadDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePayloadDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreatePayloadDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePayloadDefinitions Create a payload
@@ -11377,15 +10823,11 @@ func (c *Client) CreatePayloadDefinitionsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with POST /exoops/users/{userId}/payloaddefinitions (the `CreatePayloadDefinitions` operationId).
 func (c *Client) CreatePayloadDefinitions(ctx context.Context, userID UserID, body CreatePayloadDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePayloadDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreatePayloadDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeletePayloadDefinitions Delete a payload
@@ -11394,15 +10836,11 @@ func (c *Client) CreatePayloadDefinitions(ctx context.Context, userID UserID, bo
 //
 // Corresponds with DELETE /exoops/users/{userId}/payloaddefinitions/{id} (the `DeletePayloadDefinitions` operationId).
 func (c *Client) DeletePayloadDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePayloadDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeletePayloadDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePayloadDefinitionsWithBody Replace a payload
@@ -11413,15 +10851,11 @@ func (c *Client) DeletePayloadDefinitions(ctx context.Context, userID UserID, id
 //
 // Corresponds with PUT /exoops/users/{userId}/payloaddefinitions/{id} (the `UpdatePayloadDefinitions` operationId).
 func (c *Client) UpdatePayloadDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePayloadDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdatePayloadDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePayloadDefinitions Replace a payload
@@ -11432,15 +10866,11 @@ func (c *Client) UpdatePayloadDefinitionsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with PUT /exoops/users/{userId}/payloaddefinitions/{id} (the `UpdatePayloadDefinitions` operationId).
 func (c *Client) UpdatePayloadDefinitions(ctx context.Context, userID UserID, id ID, body UpdatePayloadDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePayloadDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdatePayloadDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPointOfInterestDefinitions List every point of interest of the user
@@ -11449,15 +10879,11 @@ func (c *Client) UpdatePayloadDefinitions(ctx context.Context, userID UserID, id
 //
 // Corresponds with GET /exoops/users/{userId}/pointofinterestdefinitions (the `ListPointOfInterestDefinitions` operationId).
 func (c *Client) ListPointOfInterestDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPointOfInterestDefinitionsRequest(c.Server, userID)
+	req, err := newListPointOfInterestDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePointOfInterestDefinitionsWithBody Create a point of interest
@@ -11468,15 +10894,11 @@ func (c *Client) ListPointOfInterestDefinitions(ctx context.Context, userID User
 //
 // Corresponds with POST /exoops/users/{userId}/pointofinterestdefinitions (the `CreatePointOfInterestDefinitions` operationId).
 func (c *Client) CreatePointOfInterestDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePointOfInterestDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreatePointOfInterestDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePointOfInterestDefinitions Create a point of interest
@@ -11487,15 +10909,11 @@ func (c *Client) CreatePointOfInterestDefinitionsWithBody(ctx context.Context, u
 //
 // Corresponds with POST /exoops/users/{userId}/pointofinterestdefinitions (the `CreatePointOfInterestDefinitions` operationId).
 func (c *Client) CreatePointOfInterestDefinitions(ctx context.Context, userID UserID, body CreatePointOfInterestDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePointOfInterestDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreatePointOfInterestDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeletePointOfInterestDefinitions Delete a point of interest
@@ -11504,15 +10922,11 @@ func (c *Client) CreatePointOfInterestDefinitions(ctx context.Context, userID Us
 //
 // Corresponds with DELETE /exoops/users/{userId}/pointofinterestdefinitions/{id} (the `DeletePointOfInterestDefinitions` operationId).
 func (c *Client) DeletePointOfInterestDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePointOfInterestDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeletePointOfInterestDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePointOfInterestDefinitionsWithBody Replace a point of interest
@@ -11523,15 +10937,11 @@ func (c *Client) DeletePointOfInterestDefinitions(ctx context.Context, userID Us
 //
 // Corresponds with PUT /exoops/users/{userId}/pointofinterestdefinitions/{id} (the `UpdatePointOfInterestDefinitions` operationId).
 func (c *Client) UpdatePointOfInterestDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePointOfInterestDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdatePointOfInterestDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePointOfInterestDefinitions Replace a point of interest
@@ -11542,15 +10952,11 @@ func (c *Client) UpdatePointOfInterestDefinitionsWithBody(ctx context.Context, u
 //
 // Corresponds with PUT /exoops/users/{userId}/pointofinterestdefinitions/{id} (the `UpdatePointOfInterestDefinitions` operationId).
 func (c *Client) UpdatePointOfInterestDefinitions(ctx context.Context, userID UserID, id ID, body UpdatePointOfInterestDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePointOfInterestDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdatePointOfInterestDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPropulsionSystemDefinitions List every propulsion system of the user
@@ -11559,15 +10965,11 @@ func (c *Client) UpdatePointOfInterestDefinitions(ctx context.Context, userID Us
 //
 // Corresponds with GET /exoops/users/{userId}/propulsionsystemdefinitions (the `ListPropulsionSystemDefinitions` operationId).
 func (c *Client) ListPropulsionSystemDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPropulsionSystemDefinitionsRequest(c.Server, userID)
+	req, err := newListPropulsionSystemDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePropulsionSystemDefinitionsWithBody Create a propulsion system
@@ -11578,15 +10980,11 @@ func (c *Client) ListPropulsionSystemDefinitions(ctx context.Context, userID Use
 //
 // Corresponds with POST /exoops/users/{userId}/propulsionsystemdefinitions (the `CreatePropulsionSystemDefinitions` operationId).
 func (c *Client) CreatePropulsionSystemDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePropulsionSystemDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreatePropulsionSystemDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePropulsionSystemDefinitions Create a propulsion system
@@ -11597,15 +10995,11 @@ func (c *Client) CreatePropulsionSystemDefinitionsWithBody(ctx context.Context, 
 //
 // Corresponds with POST /exoops/users/{userId}/propulsionsystemdefinitions (the `CreatePropulsionSystemDefinitions` operationId).
 func (c *Client) CreatePropulsionSystemDefinitions(ctx context.Context, userID UserID, body CreatePropulsionSystemDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePropulsionSystemDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreatePropulsionSystemDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeletePropulsionSystemDefinitions Delete a propulsion system
@@ -11614,15 +11008,11 @@ func (c *Client) CreatePropulsionSystemDefinitions(ctx context.Context, userID U
 //
 // Corresponds with DELETE /exoops/users/{userId}/propulsionsystemdefinitions/{id} (the `DeletePropulsionSystemDefinitions` operationId).
 func (c *Client) DeletePropulsionSystemDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePropulsionSystemDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeletePropulsionSystemDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePropulsionSystemDefinitionsWithBody Replace a propulsion system
@@ -11633,15 +11023,11 @@ func (c *Client) DeletePropulsionSystemDefinitions(ctx context.Context, userID U
 //
 // Corresponds with PUT /exoops/users/{userId}/propulsionsystemdefinitions/{id} (the `UpdatePropulsionSystemDefinitions` operationId).
 func (c *Client) UpdatePropulsionSystemDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePropulsionSystemDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdatePropulsionSystemDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePropulsionSystemDefinitions Replace a propulsion system
@@ -11652,15 +11038,11 @@ func (c *Client) UpdatePropulsionSystemDefinitionsWithBody(ctx context.Context, 
 //
 // Corresponds with PUT /exoops/users/{userId}/propulsionsystemdefinitions/{id} (the `UpdatePropulsionSystemDefinitions` operationId).
 func (c *Client) UpdatePropulsionSystemDefinitions(ctx context.Context, userID UserID, id ID, body UpdatePropulsionSystemDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePropulsionSystemDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdatePropulsionSystemDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListReactionWheelDefinitions List every reaction wheels of the user
@@ -11669,15 +11051,11 @@ func (c *Client) UpdatePropulsionSystemDefinitions(ctx context.Context, userID U
 //
 // Corresponds with GET /exoops/users/{userId}/reactionwheeldefinitions (the `ListReactionWheelDefinitions` operationId).
 func (c *Client) ListReactionWheelDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListReactionWheelDefinitionsRequest(c.Server, userID)
+	req, err := newListReactionWheelDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateReactionWheelDefinitionsWithBody Create a reaction wheels
@@ -11688,15 +11066,11 @@ func (c *Client) ListReactionWheelDefinitions(ctx context.Context, userID UserID
 //
 // Corresponds with POST /exoops/users/{userId}/reactionwheeldefinitions (the `CreateReactionWheelDefinitions` operationId).
 func (c *Client) CreateReactionWheelDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateReactionWheelDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateReactionWheelDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateReactionWheelDefinitions Create a reaction wheels
@@ -11707,15 +11081,11 @@ func (c *Client) CreateReactionWheelDefinitionsWithBody(ctx context.Context, use
 //
 // Corresponds with POST /exoops/users/{userId}/reactionwheeldefinitions (the `CreateReactionWheelDefinitions` operationId).
 func (c *Client) CreateReactionWheelDefinitions(ctx context.Context, userID UserID, body CreateReactionWheelDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateReactionWheelDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateReactionWheelDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteReactionWheelDefinitions Delete a reaction wheels
@@ -11724,15 +11094,11 @@ func (c *Client) CreateReactionWheelDefinitions(ctx context.Context, userID User
 //
 // Corresponds with DELETE /exoops/users/{userId}/reactionwheeldefinitions/{id} (the `DeleteReactionWheelDefinitions` operationId).
 func (c *Client) DeleteReactionWheelDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteReactionWheelDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteReactionWheelDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateReactionWheelDefinitionsWithBody Replace a reaction wheels
@@ -11743,15 +11109,11 @@ func (c *Client) DeleteReactionWheelDefinitions(ctx context.Context, userID User
 //
 // Corresponds with PUT /exoops/users/{userId}/reactionwheeldefinitions/{id} (the `UpdateReactionWheelDefinitions` operationId).
 func (c *Client) UpdateReactionWheelDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateReactionWheelDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateReactionWheelDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateReactionWheelDefinitions Replace a reaction wheels
@@ -11762,15 +11124,11 @@ func (c *Client) UpdateReactionWheelDefinitionsWithBody(ctx context.Context, use
 //
 // Corresponds with PUT /exoops/users/{userId}/reactionwheeldefinitions/{id} (the `UpdateReactionWheelDefinitions` operationId).
 func (c *Client) UpdateReactionWheelDefinitions(ctx context.Context, userID UserID, id ID, body UpdateReactionWheelDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateReactionWheelDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateReactionWheelDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListSimulationRequests List every simulation mission of the user
@@ -11779,15 +11137,11 @@ func (c *Client) UpdateReactionWheelDefinitions(ctx context.Context, userID User
 //
 // Corresponds with GET /exoops/users/{userId}/simulationrequests (the `ListSimulationRequests` operationId).
 func (c *Client) ListSimulationRequests(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSimulationRequestsRequest(c.Server, userID)
+	req, err := newListSimulationRequestsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSimulationRequestsWithBody Create a simulation mission
@@ -11798,15 +11152,11 @@ func (c *Client) ListSimulationRequests(ctx context.Context, userID UserID, reqE
 //
 // Corresponds with POST /exoops/users/{userId}/simulationrequests (the `CreateSimulationRequests` operationId).
 func (c *Client) CreateSimulationRequestsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSimulationRequestsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateSimulationRequestsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSimulationRequests Create a simulation mission
@@ -11817,15 +11167,11 @@ func (c *Client) CreateSimulationRequestsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with POST /exoops/users/{userId}/simulationrequests (the `CreateSimulationRequests` operationId).
 func (c *Client) CreateSimulationRequests(ctx context.Context, userID UserID, body CreateSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSimulationRequestsRequest(c.Server, userID, body)
+	req, err := newCreateSimulationRequestsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeSimulationRequests Start the computation of a mission
@@ -11834,15 +11180,11 @@ func (c *Client) CreateSimulationRequests(ctx context.Context, userID UserID, bo
 //
 // Corresponds with GET /exoops/users/{userId}/simulationrequests/compute/{missionId} (the `ComputeSimulationRequests` operationId).
 func (c *Client) ComputeSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newComputeSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeSimulationRequestUntilDurationWithBody Start the computation of a simulation mission, pausing after a simulated duration
@@ -11853,15 +11195,11 @@ func (c *Client) ComputeSimulationRequests(ctx context.Context, userID UserID, m
 //
 // Corresponds with POST /exoops/users/{userId}/simulationrequests/compute_until_duration/{missionId} (the `ComputeSimulationRequestUntilDuration` operationId).
 func (c *Client) ComputeSimulationRequestUntilDurationWithBody(ctx context.Context, userID UserID, missionID MissionID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeSimulationRequestUntilDurationRequestWithBody(c.Server, userID, missionID, contentType, body)
+	req, err := newComputeSimulationRequestUntilDurationRequestWithBody(ctx, c.Server, userID, missionID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ComputeSimulationRequestUntilDuration Start the computation of a simulation mission, pausing after a simulated duration
@@ -11872,15 +11210,11 @@ func (c *Client) ComputeSimulationRequestUntilDurationWithBody(ctx context.Conte
 //
 // Corresponds with POST /exoops/users/{userId}/simulationrequests/compute_until_duration/{missionId} (the `ComputeSimulationRequestUntilDuration` operationId).
 func (c *Client) ComputeSimulationRequestUntilDuration(ctx context.Context, userID UserID, missionID MissionID, body ComputeSimulationRequestUntilDurationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewComputeSimulationRequestUntilDurationRequest(c.Server, userID, missionID, body)
+	req, err := newComputeSimulationRequestUntilDurationRequest(ctx, c.Server, userID, missionID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSimulationRequestFromResultsWithBody Resume a paused simulation as a new mission
@@ -11891,15 +11225,11 @@ func (c *Client) ComputeSimulationRequestUntilDuration(ctx context.Context, user
 //
 // Corresponds with POST /exoops/users/{userId}/simulationrequests/create_from_results/{missionId}/{newMissionName} (the `CreateSimulationRequestFromResults` operationId).
 func (c *Client) CreateSimulationRequestFromResultsWithBody(ctx context.Context, userID UserID, missionID MissionID, newMissionName string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSimulationRequestFromResultsRequestWithBody(c.Server, userID, missionID, newMissionName, contentType, body)
+	req, err := newCreateSimulationRequestFromResultsRequestWithBody(ctx, c.Server, userID, missionID, newMissionName, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSimulationRequestFromResults Resume a paused simulation as a new mission
@@ -11910,15 +11240,11 @@ func (c *Client) CreateSimulationRequestFromResultsWithBody(ctx context.Context,
 //
 // Corresponds with POST /exoops/users/{userId}/simulationrequests/create_from_results/{missionId}/{newMissionName} (the `CreateSimulationRequestFromResults` operationId).
 func (c *Client) CreateSimulationRequestFromResults(ctx context.Context, userID UserID, missionID MissionID, newMissionName string, body CreateSimulationRequestFromResultsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSimulationRequestFromResultsRequest(c.Server, userID, missionID, newMissionName, body)
+	req, err := newCreateSimulationRequestFromResultsRequest(ctx, c.Server, userID, missionID, newMissionName, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetSimulationRequestMergedResults Merged results of a chain of paused simulations
@@ -11927,15 +11253,11 @@ func (c *Client) CreateSimulationRequestFromResults(ctx context.Context, userID 
 //
 // Corresponds with GET /exoops/users/{userId}/simulationrequests/create_merged_results/{missionId} (the `GetSimulationRequestMergedResults` operationId).
 func (c *Client) GetSimulationRequestMergedResults(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSimulationRequestMergedResultsRequest(c.Server, userID, missionID)
+	req, err := newGetSimulationRequestMergedResultsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // StatusSimulationRequests Computation status of a mission
@@ -11944,15 +11266,11 @@ func (c *Client) GetSimulationRequestMergedResults(ctx context.Context, userID U
 //
 // Corresponds with GET /exoops/users/{userId}/simulationrequests/status/{missionId} (the `StatusSimulationRequests` operationId).
 func (c *Client) StatusSimulationRequests(ctx context.Context, userID UserID, missionID MissionID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStatusSimulationRequestsRequest(c.Server, userID, missionID)
+	req, err := newStatusSimulationRequestsRequest(ctx, c.Server, userID, missionID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteSimulationRequests Delete a simulation mission
@@ -11961,15 +11279,11 @@ func (c *Client) StatusSimulationRequests(ctx context.Context, userID UserID, mi
 //
 // Corresponds with DELETE /exoops/users/{userId}/simulationrequests/{id} (the `DeleteSimulationRequests` operationId).
 func (c *Client) DeleteSimulationRequests(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSimulationRequestsRequest(c.Server, userID, id)
+	req, err := newDeleteSimulationRequestsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSimulationRequestsWithBody Replace a simulation mission
@@ -11980,15 +11294,11 @@ func (c *Client) DeleteSimulationRequests(ctx context.Context, userID UserID, id
 //
 // Corresponds with PUT /exoops/users/{userId}/simulationrequests/{id} (the `UpdateSimulationRequests` operationId).
 func (c *Client) UpdateSimulationRequestsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSimulationRequestsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateSimulationRequestsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSimulationRequests Replace a simulation mission
@@ -11999,15 +11309,11 @@ func (c *Client) UpdateSimulationRequestsWithBody(ctx context.Context, userID Us
 //
 // Corresponds with PUT /exoops/users/{userId}/simulationrequests/{id} (the `UpdateSimulationRequests` operationId).
 func (c *Client) UpdateSimulationRequests(ctx context.Context, userID UserID, id ID, body UpdateSimulationRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSimulationRequestsRequest(c.Server, userID, id, body)
+	req, err := newUpdateSimulationRequestsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListSpacecraftDefinitions List every spacecraft of the user
@@ -12016,15 +11322,11 @@ func (c *Client) UpdateSimulationRequests(ctx context.Context, userID UserID, id
 //
 // Corresponds with GET /exoops/users/{userId}/spacecraftdefinitions (the `ListSpacecraftDefinitions` operationId).
 func (c *Client) ListSpacecraftDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSpacecraftDefinitionsRequest(c.Server, userID)
+	req, err := newListSpacecraftDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSpacecraftDefinitionsWithBody Create a spacecraft
@@ -12035,15 +11337,11 @@ func (c *Client) ListSpacecraftDefinitions(ctx context.Context, userID UserID, r
 //
 // Corresponds with POST /exoops/users/{userId}/spacecraftdefinitions (the `CreateSpacecraftDefinitions` operationId).
 func (c *Client) CreateSpacecraftDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSpacecraftDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateSpacecraftDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSpacecraftDefinitions Create a spacecraft
@@ -12054,15 +11352,11 @@ func (c *Client) CreateSpacecraftDefinitionsWithBody(ctx context.Context, userID
 //
 // Corresponds with POST /exoops/users/{userId}/spacecraftdefinitions (the `CreateSpacecraftDefinitions` operationId).
 func (c *Client) CreateSpacecraftDefinitions(ctx context.Context, userID UserID, body CreateSpacecraftDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSpacecraftDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateSpacecraftDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteSpacecraftDefinitions Delete a spacecraft
@@ -12071,15 +11365,11 @@ func (c *Client) CreateSpacecraftDefinitions(ctx context.Context, userID UserID,
 //
 // Corresponds with DELETE /exoops/users/{userId}/spacecraftdefinitions/{id} (the `DeleteSpacecraftDefinitions` operationId).
 func (c *Client) DeleteSpacecraftDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSpacecraftDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteSpacecraftDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSpacecraftDefinitionsWithBody Replace a spacecraft
@@ -12090,15 +11380,11 @@ func (c *Client) DeleteSpacecraftDefinitions(ctx context.Context, userID UserID,
 //
 // Corresponds with PUT /exoops/users/{userId}/spacecraftdefinitions/{id} (the `UpdateSpacecraftDefinitions` operationId).
 func (c *Client) UpdateSpacecraftDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSpacecraftDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateSpacecraftDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSpacecraftDefinitions Replace a spacecraft
@@ -12109,15 +11395,11 @@ func (c *Client) UpdateSpacecraftDefinitionsWithBody(ctx context.Context, userID
 //
 // Corresponds with PUT /exoops/users/{userId}/spacecraftdefinitions/{id} (the `UpdateSpacecraftDefinitions` operationId).
 func (c *Client) UpdateSpacecraftDefinitions(ctx context.Context, userID UserID, id ID, body UpdateSpacecraftDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSpacecraftDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateSpacecraftDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListSpacecraftGeometryDefinitions List every spacecraft geometry of the user
@@ -12126,15 +11408,11 @@ func (c *Client) UpdateSpacecraftDefinitions(ctx context.Context, userID UserID,
 //
 // Corresponds with GET /exoops/users/{userId}/spacecraftgeometrydefinitions (the `ListSpacecraftGeometryDefinitions` operationId).
 func (c *Client) ListSpacecraftGeometryDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSpacecraftGeometryDefinitionsRequest(c.Server, userID)
+	req, err := newListSpacecraftGeometryDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSpacecraftGeometryDefinitionsWithBody Create a spacecraft geometry
@@ -12145,15 +11423,11 @@ func (c *Client) ListSpacecraftGeometryDefinitions(ctx context.Context, userID U
 //
 // Corresponds with POST /exoops/users/{userId}/spacecraftgeometrydefinitions (the `CreateSpacecraftGeometryDefinitions` operationId).
 func (c *Client) CreateSpacecraftGeometryDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSpacecraftGeometryDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateSpacecraftGeometryDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSpacecraftGeometryDefinitions Create a spacecraft geometry
@@ -12164,15 +11438,11 @@ func (c *Client) CreateSpacecraftGeometryDefinitionsWithBody(ctx context.Context
 //
 // Corresponds with POST /exoops/users/{userId}/spacecraftgeometrydefinitions (the `CreateSpacecraftGeometryDefinitions` operationId).
 func (c *Client) CreateSpacecraftGeometryDefinitions(ctx context.Context, userID UserID, body CreateSpacecraftGeometryDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSpacecraftGeometryDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateSpacecraftGeometryDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteSpacecraftGeometryDefinitions Delete a spacecraft geometry
@@ -12181,15 +11451,11 @@ func (c *Client) CreateSpacecraftGeometryDefinitions(ctx context.Context, userID
 //
 // Corresponds with DELETE /exoops/users/{userId}/spacecraftgeometrydefinitions/{id} (the `DeleteSpacecraftGeometryDefinitions` operationId).
 func (c *Client) DeleteSpacecraftGeometryDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSpacecraftGeometryDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteSpacecraftGeometryDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSpacecraftGeometryDefinitionsWithBody Replace a spacecraft geometry
@@ -12200,15 +11466,11 @@ func (c *Client) DeleteSpacecraftGeometryDefinitions(ctx context.Context, userID
 //
 // Corresponds with PUT /exoops/users/{userId}/spacecraftgeometrydefinitions/{id} (the `UpdateSpacecraftGeometryDefinitions` operationId).
 func (c *Client) UpdateSpacecraftGeometryDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSpacecraftGeometryDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateSpacecraftGeometryDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSpacecraftGeometryDefinitions Replace a spacecraft geometry
@@ -12219,15 +11481,11 @@ func (c *Client) UpdateSpacecraftGeometryDefinitionsWithBody(ctx context.Context
 //
 // Corresponds with PUT /exoops/users/{userId}/spacecraftgeometrydefinitions/{id} (the `UpdateSpacecraftGeometryDefinitions` operationId).
 func (c *Client) UpdateSpacecraftGeometryDefinitions(ctx context.Context, userID UserID, id ID, body UpdateSpacecraftGeometryDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSpacecraftGeometryDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateSpacecraftGeometryDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListSubConstellationDefinitions List every sub-constellation, one homogeneous geometry of the user
@@ -12236,15 +11494,11 @@ func (c *Client) UpdateSpacecraftGeometryDefinitions(ctx context.Context, userID
 //
 // Corresponds with GET /exoops/users/{userId}/subconstellationdefinitions (the `ListSubConstellationDefinitions` operationId).
 func (c *Client) ListSubConstellationDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSubConstellationDefinitionsRequest(c.Server, userID)
+	req, err := newListSubConstellationDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSubConstellationDefinitionsWithBody Create a sub-constellation, one homogeneous geometry
@@ -12255,15 +11509,11 @@ func (c *Client) ListSubConstellationDefinitions(ctx context.Context, userID Use
 //
 // Corresponds with POST /exoops/users/{userId}/subconstellationdefinitions (the `CreateSubConstellationDefinitions` operationId).
 func (c *Client) CreateSubConstellationDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSubConstellationDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateSubConstellationDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateSubConstellationDefinitions Create a sub-constellation, one homogeneous geometry
@@ -12274,15 +11524,11 @@ func (c *Client) CreateSubConstellationDefinitionsWithBody(ctx context.Context, 
 //
 // Corresponds with POST /exoops/users/{userId}/subconstellationdefinitions (the `CreateSubConstellationDefinitions` operationId).
 func (c *Client) CreateSubConstellationDefinitions(ctx context.Context, userID UserID, body CreateSubConstellationDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateSubConstellationDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateSubConstellationDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteSubConstellationDefinitions Delete a sub-constellation, one homogeneous geometry
@@ -12291,15 +11537,11 @@ func (c *Client) CreateSubConstellationDefinitions(ctx context.Context, userID U
 //
 // Corresponds with DELETE /exoops/users/{userId}/subconstellationdefinitions/{id} (the `DeleteSubConstellationDefinitions` operationId).
 func (c *Client) DeleteSubConstellationDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteSubConstellationDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteSubConstellationDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSubConstellationDefinitionsWithBody Replace a sub-constellation, one homogeneous geometry
@@ -12310,15 +11552,11 @@ func (c *Client) DeleteSubConstellationDefinitions(ctx context.Context, userID U
 //
 // Corresponds with PUT /exoops/users/{userId}/subconstellationdefinitions/{id} (the `UpdateSubConstellationDefinitions` operationId).
 func (c *Client) UpdateSubConstellationDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSubConstellationDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateSubConstellationDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSubConstellationDefinitions Replace a sub-constellation, one homogeneous geometry
@@ -12329,15 +11567,11 @@ func (c *Client) UpdateSubConstellationDefinitionsWithBody(ctx context.Context, 
 //
 // Corresponds with PUT /exoops/users/{userId}/subconstellationdefinitions/{id} (the `UpdateSubConstellationDefinitions` operationId).
 func (c *Client) UpdateSubConstellationDefinitions(ctx context.Context, userID UserID, id ID, body UpdateSubConstellationDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSubConstellationDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateSubConstellationDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListZoneOfInterestDefinitions List every zone of interest of the user
@@ -12346,15 +11580,11 @@ func (c *Client) UpdateSubConstellationDefinitions(ctx context.Context, userID U
 //
 // Corresponds with GET /exoops/users/{userId}/zoneofinterestdefinitions (the `ListZoneOfInterestDefinitions` operationId).
 func (c *Client) ListZoneOfInterestDefinitions(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListZoneOfInterestDefinitionsRequest(c.Server, userID)
+	req, err := newListZoneOfInterestDefinitionsRequest(ctx, c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateZoneOfInterestDefinitionsWithBody Create a zone of interest
@@ -12365,15 +11595,11 @@ func (c *Client) ListZoneOfInterestDefinitions(ctx context.Context, userID UserI
 //
 // Corresponds with POST /exoops/users/{userId}/zoneofinterestdefinitions (the `CreateZoneOfInterestDefinitions` operationId).
 func (c *Client) CreateZoneOfInterestDefinitionsWithBody(ctx context.Context, userID UserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateZoneOfInterestDefinitionsRequestWithBody(c.Server, userID, contentType, body)
+	req, err := newCreateZoneOfInterestDefinitionsRequestWithBody(ctx, c.Server, userID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateZoneOfInterestDefinitions Create a zone of interest
@@ -12384,15 +11610,11 @@ func (c *Client) CreateZoneOfInterestDefinitionsWithBody(ctx context.Context, us
 //
 // Corresponds with POST /exoops/users/{userId}/zoneofinterestdefinitions (the `CreateZoneOfInterestDefinitions` operationId).
 func (c *Client) CreateZoneOfInterestDefinitions(ctx context.Context, userID UserID, body CreateZoneOfInterestDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateZoneOfInterestDefinitionsRequest(c.Server, userID, body)
+	req, err := newCreateZoneOfInterestDefinitionsRequest(ctx, c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteZoneOfInterestDefinitions Delete a zone of interest
@@ -12401,15 +11623,11 @@ func (c *Client) CreateZoneOfInterestDefinitions(ctx context.Context, userID Use
 //
 // Corresponds with DELETE /exoops/users/{userId}/zoneofinterestdefinitions/{id} (the `DeleteZoneOfInterestDefinitions` operationId).
 func (c *Client) DeleteZoneOfInterestDefinitions(ctx context.Context, userID UserID, id ID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteZoneOfInterestDefinitionsRequest(c.Server, userID, id)
+	req, err := newDeleteZoneOfInterestDefinitionsRequest(ctx, c.Server, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateZoneOfInterestDefinitionsWithBody Replace a zone of interest
@@ -12420,15 +11638,11 @@ func (c *Client) DeleteZoneOfInterestDefinitions(ctx context.Context, userID Use
 //
 // Corresponds with PUT /exoops/users/{userId}/zoneofinterestdefinitions/{id} (the `UpdateZoneOfInterestDefinitions` operationId).
 func (c *Client) UpdateZoneOfInterestDefinitionsWithBody(ctx context.Context, userID UserID, id ID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateZoneOfInterestDefinitionsRequestWithBody(c.Server, userID, id, contentType, body)
+	req, err := newUpdateZoneOfInterestDefinitionsRequestWithBody(ctx, c.Server, userID, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateZoneOfInterestDefinitions Replace a zone of interest
@@ -12439,15 +11653,11 @@ func (c *Client) UpdateZoneOfInterestDefinitionsWithBody(ctx context.Context, us
 //
 // Corresponds with PUT /exoops/users/{userId}/zoneofinterestdefinitions/{id} (the `UpdateZoneOfInterestDefinitions` operationId).
 func (c *Client) UpdateZoneOfInterestDefinitions(ctx context.Context, userID UserID, id ID, body UpdateZoneOfInterestDefinitionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateZoneOfInterestDefinitionsRequest(c.Server, userID, id, body)
+	req, err := newUpdateZoneOfInterestDefinitionsRequest(ctx, c.Server, userID, id, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RequestTokenWithBody Obtain or refresh an access token (Keycloak)
@@ -12469,15 +11679,11 @@ func (c *Client) UpdateZoneOfInterestDefinitions(ctx context.Context, userID Use
 //
 // Corresponds with POST /realms/spacestudio-users/protocol/openid-connect/token (the `RequestToken` operationId).
 func (c *Client) RequestTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRequestTokenRequestWithBody(c.Server, contentType, body)
+	req, err := newRequestTokenRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RequestTokenWithFormdataBody Obtain or refresh an access token (Keycloak)
@@ -12499,6082 +11705,4516 @@ func (c *Client) RequestTokenWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /realms/spacestudio-users/protocol/openid-connect/token (the `RequestToken` operationId).
 func (c *Client) RequestTokenWithFormdataBody(ctx context.Context, body RequestTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRequestTokenRequestWithFormdataBody(c.Server, body)
+	req, err := newRequestTokenRequestWithFormdataBody(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	return c.send(ctx, req, reqEditors)
+}
+
+// NewGetUserInfoRequest builds the GetUserInfo request for server, without a context: the
+// GetUserInfo method sends it with one.
+func NewGetUserInfoRequest(server string) (*http.Request, error) {
+	return newGetUserInfoRequest(context.Background(), server)
+}
+
+func newGetUserInfoRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/infos", 0); err != nil {
 		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListAntennaDefinitionsRequest builds the ListAntennaDefinitions request for server, without a context: the
+// ListAntennaDefinitions method sends it with one.
+func NewListAntennaDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListAntennaDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListAntennaDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateAntennaDefinitionsRequest builds the CreateAntennaDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateAntennaDefinitions method sends it with one.
+func NewCreateAntennaDefinitionsRequest(server string, userID UserID, body CreateAntennaDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateAntennaDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateAntennaDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateAntennaDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateAntennaDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateAntennaDefinitionsRequestWithBody builds the CreateAntennaDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateAntennaDefinitionsWithBody method sends it with one.
+func NewCreateAntennaDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateAntennaDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateAntennaDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteAntennaDefinitionsRequest builds the DeleteAntennaDefinitions request for server, without a context: the
+// DeleteAntennaDefinitions method sends it with one.
+func NewDeleteAntennaDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteAntennaDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteAntennaDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateAntennaDefinitionsRequest builds the UpdateAntennaDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateAntennaDefinitions method sends it with one.
+func NewUpdateAntennaDefinitionsRequest(server string, userID UserID, id ID, body UpdateAntennaDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateAntennaDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateAntennaDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateAntennaDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateAntennaDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateAntennaDefinitionsRequestWithBody builds the UpdateAntennaDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateAntennaDefinitionsWithBody method sends it with one.
+func NewUpdateAntennaDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateAntennaDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateAntennaDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListBatteryDefinitionsRequest builds the ListBatteryDefinitions request for server, without a context: the
+// ListBatteryDefinitions method sends it with one.
+func NewListBatteryDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListBatteryDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListBatteryDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateBatteryDefinitionsRequest builds the CreateBatteryDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateBatteryDefinitions method sends it with one.
+func NewCreateBatteryDefinitionsRequest(server string, userID UserID, body CreateBatteryDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateBatteryDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateBatteryDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateBatteryDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateBatteryDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateBatteryDefinitionsRequestWithBody builds the CreateBatteryDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateBatteryDefinitionsWithBody method sends it with one.
+func NewCreateBatteryDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateBatteryDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateBatteryDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteBatteryDefinitionsRequest builds the DeleteBatteryDefinitions request for server, without a context: the
+// DeleteBatteryDefinitions method sends it with one.
+func NewDeleteBatteryDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteBatteryDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteBatteryDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateBatteryDefinitionsRequest builds the UpdateBatteryDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateBatteryDefinitions method sends it with one.
+func NewUpdateBatteryDefinitionsRequest(server string, userID UserID, id ID, body UpdateBatteryDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateBatteryDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateBatteryDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateBatteryDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateBatteryDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateBatteryDefinitionsRequestWithBody builds the UpdateBatteryDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateBatteryDefinitionsWithBody method sends it with one.
+func NewUpdateBatteryDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateBatteryDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateBatteryDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetComputationLogRequest builds the GetComputationLog request for server, without a context: the
+// GetComputationLog method sends it with one.
+func NewGetComputationLogRequest(server string, userID UserID, computationLogID string) (*http.Request, error) {
+	return newGetComputationLogRequest(context.Background(), server, userID, computationLogID)
+}
+
+func newGetComputationLogRequest(ctx context.Context, server string, userID UserID, computationLogID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "computationLogId", computationLogID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/computationlogs/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListConstellationDefinitionsRequest builds the ListConstellationDefinitions request for server, without a context: the
+// ListConstellationDefinitions method sends it with one.
+func NewListConstellationDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListConstellationDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateConstellationDefinitionsRequest builds the CreateConstellationDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateConstellationDefinitions method sends it with one.
+func NewCreateConstellationDefinitionsRequest(server string, userID UserID, body CreateConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateConstellationDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateConstellationDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateConstellationDefinitionsRequestWithBody builds the CreateConstellationDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateConstellationDefinitionsWithBody method sends it with one.
+func NewCreateConstellationDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateConstellationDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateConstellationDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteConstellationDefinitionsRequest builds the DeleteConstellationDefinitions request for server, without a context: the
+// DeleteConstellationDefinitions method sends it with one.
+func NewDeleteConstellationDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteConstellationDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateConstellationDefinitionsRequest builds the UpdateConstellationDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateConstellationDefinitions method sends it with one.
+func NewUpdateConstellationDefinitionsRequest(server string, userID UserID, id ID, body UpdateConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateConstellationDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateConstellationDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateConstellationDefinitionsRequestWithBody builds the UpdateConstellationDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateConstellationDefinitionsWithBody method sends it with one.
+func NewUpdateConstellationDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateConstellationDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateConstellationDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListConstellationGenerationRequestsRequest builds the ListConstellationGenerationRequests request for server, without a context: the
+// ListConstellationGenerationRequests method sends it with one.
+func NewListConstellationGenerationRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListConstellationGenerationRequestsRequest(context.Background(), server, userID)
+}
+
+func newListConstellationGenerationRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateConstellationGenerationRequestsRequest builds the CreateConstellationGenerationRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateConstellationGenerationRequests method sends it with one.
+func NewCreateConstellationGenerationRequestsRequest(server string, userID UserID, body CreateConstellationGenerationRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateConstellationGenerationRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateConstellationGenerationRequestsRequest(ctx context.Context, server string, userID UserID, body CreateConstellationGenerationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateConstellationGenerationRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateConstellationGenerationRequestsRequestWithBody builds the CreateConstellationGenerationRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateConstellationGenerationRequestsWithBody method sends it with one.
+func NewCreateConstellationGenerationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateConstellationGenerationRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateConstellationGenerationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeConstellationGenerationRequestsRequest builds the ComputeConstellationGenerationRequests request for server, without a context: the
+// ComputeConstellationGenerationRequests method sends it with one.
+func NewComputeConstellationGenerationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeConstellationGenerationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeConstellationGenerationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusConstellationGenerationRequestsRequest builds the StatusConstellationGenerationRequests request for server, without a context: the
+// StatusConstellationGenerationRequests method sends it with one.
+func NewStatusConstellationGenerationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusConstellationGenerationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusConstellationGenerationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteConstellationGenerationRequestsRequest builds the DeleteConstellationGenerationRequests request for server, without a context: the
+// DeleteConstellationGenerationRequests method sends it with one.
+func NewDeleteConstellationGenerationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteConstellationGenerationRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteConstellationGenerationRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateConstellationGenerationRequestsRequest builds the UpdateConstellationGenerationRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateConstellationGenerationRequests method sends it with one.
+func NewUpdateConstellationGenerationRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationGenerationRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateConstellationGenerationRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateConstellationGenerationRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateConstellationGenerationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateConstellationGenerationRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateConstellationGenerationRequestsRequestWithBody builds the UpdateConstellationGenerationRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateConstellationGenerationRequestsWithBody method sends it with one.
+func NewUpdateConstellationGenerationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateConstellationGenerationRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateConstellationGenerationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListConstellationOptimizationRequestsRequest builds the ListConstellationOptimizationRequests request for server, without a context: the
+// ListConstellationOptimizationRequests method sends it with one.
+func NewListConstellationOptimizationRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListConstellationOptimizationRequestsRequest(context.Background(), server, userID)
+}
+
+func newListConstellationOptimizationRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateConstellationOptimizationRequestsRequest builds the CreateConstellationOptimizationRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateConstellationOptimizationRequests method sends it with one.
+func NewCreateConstellationOptimizationRequestsRequest(server string, userID UserID, body CreateConstellationOptimizationRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateConstellationOptimizationRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateConstellationOptimizationRequestsRequest(ctx context.Context, server string, userID UserID, body CreateConstellationOptimizationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateConstellationOptimizationRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateConstellationOptimizationRequestsRequestWithBody builds the CreateConstellationOptimizationRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateConstellationOptimizationRequestsWithBody method sends it with one.
+func NewCreateConstellationOptimizationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateConstellationOptimizationRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateConstellationOptimizationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeConstellationOptimizationRequestsRequest builds the ComputeConstellationOptimizationRequests request for server, without a context: the
+// ComputeConstellationOptimizationRequests method sends it with one.
+func NewComputeConstellationOptimizationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeConstellationOptimizationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeConstellationOptimizationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusConstellationOptimizationRequestsRequest builds the StatusConstellationOptimizationRequests request for server, without a context: the
+// StatusConstellationOptimizationRequests method sends it with one.
+func NewStatusConstellationOptimizationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusConstellationOptimizationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusConstellationOptimizationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteConstellationOptimizationRequestsRequest builds the DeleteConstellationOptimizationRequests request for server, without a context: the
+// DeleteConstellationOptimizationRequests method sends it with one.
+func NewDeleteConstellationOptimizationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteConstellationOptimizationRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteConstellationOptimizationRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateConstellationOptimizationRequestsRequest builds the UpdateConstellationOptimizationRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateConstellationOptimizationRequests method sends it with one.
+func NewUpdateConstellationOptimizationRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationOptimizationRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateConstellationOptimizationRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateConstellationOptimizationRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateConstellationOptimizationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateConstellationOptimizationRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateConstellationOptimizationRequestsRequestWithBody builds the UpdateConstellationOptimizationRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateConstellationOptimizationRequestsWithBody method sends it with one.
+func NewUpdateConstellationOptimizationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateConstellationOptimizationRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateConstellationOptimizationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListConstellationPerformanceAnalysisRequestsRequest builds the ListConstellationPerformanceAnalysisRequests request for server, without a context: the
+// ListConstellationPerformanceAnalysisRequests method sends it with one.
+func NewListConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListConstellationPerformanceAnalysisRequestsRequest(context.Background(), server, userID)
+}
+
+func newListConstellationPerformanceAnalysisRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateConstellationPerformanceAnalysisRequestsRequest builds the CreateConstellationPerformanceAnalysisRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateConstellationPerformanceAnalysisRequests method sends it with one.
+func NewCreateConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, body CreateConstellationPerformanceAnalysisRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateConstellationPerformanceAnalysisRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateConstellationPerformanceAnalysisRequestsRequest(ctx context.Context, server string, userID UserID, body CreateConstellationPerformanceAnalysisRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateConstellationPerformanceAnalysisRequestsRequestWithBody builds the CreateConstellationPerformanceAnalysisRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateConstellationPerformanceAnalysisRequestsWithBody method sends it with one.
+func NewCreateConstellationPerformanceAnalysisRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateConstellationPerformanceAnalysisRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeConstellationPerformanceAnalysisRequestsRequest builds the ComputeConstellationPerformanceAnalysisRequests request for server, without a context: the
+// ComputeConstellationPerformanceAnalysisRequests method sends it with one.
+func NewComputeConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeConstellationPerformanceAnalysisRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeConstellationPerformanceAnalysisRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusConstellationPerformanceAnalysisRequestsRequest builds the StatusConstellationPerformanceAnalysisRequests request for server, without a context: the
+// StatusConstellationPerformanceAnalysisRequests method sends it with one.
+func NewStatusConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusConstellationPerformanceAnalysisRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusConstellationPerformanceAnalysisRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteConstellationPerformanceAnalysisRequestsRequest builds the DeleteConstellationPerformanceAnalysisRequests request for server, without a context: the
+// DeleteConstellationPerformanceAnalysisRequests method sends it with one.
+func NewDeleteConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteConstellationPerformanceAnalysisRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteConstellationPerformanceAnalysisRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateConstellationPerformanceAnalysisRequestsRequest builds the UpdateConstellationPerformanceAnalysisRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateConstellationPerformanceAnalysisRequests method sends it with one.
+func NewUpdateConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationPerformanceAnalysisRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateConstellationPerformanceAnalysisRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateConstellationPerformanceAnalysisRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateConstellationPerformanceAnalysisRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateConstellationPerformanceAnalysisRequestsRequestWithBody builds the UpdateConstellationPerformanceAnalysisRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateConstellationPerformanceAnalysisRequestsWithBody method sends it with one.
+func NewUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListConstellationSimulationRequestsRequest builds the ListConstellationSimulationRequests request for server, without a context: the
+// ListConstellationSimulationRequests method sends it with one.
+func NewListConstellationSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListConstellationSimulationRequestsRequest(context.Background(), server, userID)
+}
+
+func newListConstellationSimulationRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateConstellationSimulationRequestsRequest builds the CreateConstellationSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateConstellationSimulationRequests method sends it with one.
+func NewCreateConstellationSimulationRequestsRequest(server string, userID UserID, body CreateConstellationSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateConstellationSimulationRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateConstellationSimulationRequestsRequest(ctx context.Context, server string, userID UserID, body CreateConstellationSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateConstellationSimulationRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateConstellationSimulationRequestsRequestWithBody builds the CreateConstellationSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateConstellationSimulationRequestsWithBody method sends it with one.
+func NewCreateConstellationSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateConstellationSimulationRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateConstellationSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeConstellationSimulationRequestsRequest builds the ComputeConstellationSimulationRequests request for server, without a context: the
+// ComputeConstellationSimulationRequests method sends it with one.
+func NewComputeConstellationSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeConstellationSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeConstellationSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusConstellationSimulationRequestsRequest builds the StatusConstellationSimulationRequests request for server, without a context: the
+// StatusConstellationSimulationRequests method sends it with one.
+func NewStatusConstellationSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusConstellationSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusConstellationSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteConstellationSimulationRequestsRequest builds the DeleteConstellationSimulationRequests request for server, without a context: the
+// DeleteConstellationSimulationRequests method sends it with one.
+func NewDeleteConstellationSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteConstellationSimulationRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteConstellationSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateConstellationSimulationRequestsRequest builds the UpdateConstellationSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateConstellationSimulationRequests method sends it with one.
+func NewUpdateConstellationSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateConstellationSimulationRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateConstellationSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateConstellationSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateConstellationSimulationRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateConstellationSimulationRequestsRequestWithBody builds the UpdateConstellationSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateConstellationSimulationRequestsWithBody method sends it with one.
+func NewUpdateConstellationSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateConstellationSimulationRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateConstellationSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListDeploymentRequestsRequest builds the ListDeploymentRequests request for server, without a context: the
+// ListDeploymentRequests method sends it with one.
+func NewListDeploymentRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListDeploymentRequestsRequest(context.Background(), server, userID)
+}
+
+func newListDeploymentRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateDeploymentRequestsRequest builds the CreateDeploymentRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateDeploymentRequests method sends it with one.
+func NewCreateDeploymentRequestsRequest(server string, userID UserID, body CreateDeploymentRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateDeploymentRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateDeploymentRequestsRequest(ctx context.Context, server string, userID UserID, body CreateDeploymentRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateDeploymentRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateDeploymentRequestsRequestWithBody builds the CreateDeploymentRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateDeploymentRequestsWithBody method sends it with one.
+func NewCreateDeploymentRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateDeploymentRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateDeploymentRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeDeploymentRequestsRequest builds the ComputeDeploymentRequests request for server, without a context: the
+// ComputeDeploymentRequests method sends it with one.
+func NewComputeDeploymentRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeDeploymentRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeDeploymentRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusDeploymentRequestsRequest builds the StatusDeploymentRequests request for server, without a context: the
+// StatusDeploymentRequests method sends it with one.
+func NewStatusDeploymentRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusDeploymentRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusDeploymentRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteDeploymentRequestsRequest builds the DeleteDeploymentRequests request for server, without a context: the
+// DeleteDeploymentRequests method sends it with one.
+func NewDeleteDeploymentRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteDeploymentRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteDeploymentRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateDeploymentRequestsRequest builds the UpdateDeploymentRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateDeploymentRequests method sends it with one.
+func NewUpdateDeploymentRequestsRequest(server string, userID UserID, id ID, body UpdateDeploymentRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateDeploymentRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateDeploymentRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateDeploymentRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateDeploymentRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateDeploymentRequestsRequestWithBody builds the UpdateDeploymentRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateDeploymentRequestsWithBody method sends it with one.
+func NewUpdateDeploymentRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateDeploymentRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateDeploymentRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListEarthMeshDefinitionsRequest builds the ListEarthMeshDefinitions request for server, without a context: the
+// ListEarthMeshDefinitions method sends it with one.
+func NewListEarthMeshDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListEarthMeshDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListEarthMeshDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateEarthMeshDefinitionsRequest builds the CreateEarthMeshDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateEarthMeshDefinitions method sends it with one.
+func NewCreateEarthMeshDefinitionsRequest(server string, userID UserID, body CreateEarthMeshDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateEarthMeshDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateEarthMeshDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateEarthMeshDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateEarthMeshDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateEarthMeshDefinitionsRequestWithBody builds the CreateEarthMeshDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateEarthMeshDefinitionsWithBody method sends it with one.
+func NewCreateEarthMeshDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateEarthMeshDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateEarthMeshDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteEarthMeshDefinitionsRequest builds the DeleteEarthMeshDefinitions request for server, without a context: the
+// DeleteEarthMeshDefinitions method sends it with one.
+func NewDeleteEarthMeshDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteEarthMeshDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteEarthMeshDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateEarthMeshDefinitionsRequest builds the UpdateEarthMeshDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateEarthMeshDefinitions method sends it with one.
+func NewUpdateEarthMeshDefinitionsRequest(server string, userID UserID, id ID, body UpdateEarthMeshDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateEarthMeshDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateEarthMeshDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateEarthMeshDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateEarthMeshDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateEarthMeshDefinitionsRequestWithBody builds the UpdateEarthMeshDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateEarthMeshDefinitionsWithBody method sends it with one.
+func NewUpdateEarthMeshDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateEarthMeshDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateEarthMeshDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListFormationFlyingSimulationRequestsRequest builds the ListFormationFlyingSimulationRequests request for server, without a context: the
+// ListFormationFlyingSimulationRequests method sends it with one.
+func NewListFormationFlyingSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListFormationFlyingSimulationRequestsRequest(context.Background(), server, userID)
+}
+
+func newListFormationFlyingSimulationRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateFormationFlyingSimulationRequestsRequest builds the CreateFormationFlyingSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateFormationFlyingSimulationRequests method sends it with one.
+func NewCreateFormationFlyingSimulationRequestsRequest(server string, userID UserID, body CreateFormationFlyingSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateFormationFlyingSimulationRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateFormationFlyingSimulationRequestsRequest(ctx context.Context, server string, userID UserID, body CreateFormationFlyingSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateFormationFlyingSimulationRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateFormationFlyingSimulationRequestsRequestWithBody builds the CreateFormationFlyingSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateFormationFlyingSimulationRequestsWithBody method sends it with one.
+func NewCreateFormationFlyingSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateFormationFlyingSimulationRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateFormationFlyingSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeFormationFlyingSimulationRequestsRequest builds the ComputeFormationFlyingSimulationRequests request for server, without a context: the
+// ComputeFormationFlyingSimulationRequests method sends it with one.
+func NewComputeFormationFlyingSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeFormationFlyingSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeFormationFlyingSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusFormationFlyingSimulationRequestsRequest builds the StatusFormationFlyingSimulationRequests request for server, without a context: the
+// StatusFormationFlyingSimulationRequests method sends it with one.
+func NewStatusFormationFlyingSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusFormationFlyingSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusFormationFlyingSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteFormationFlyingSimulationRequestsRequest builds the DeleteFormationFlyingSimulationRequests request for server, without a context: the
+// DeleteFormationFlyingSimulationRequests method sends it with one.
+func NewDeleteFormationFlyingSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteFormationFlyingSimulationRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteFormationFlyingSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateFormationFlyingSimulationRequestsRequest builds the UpdateFormationFlyingSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateFormationFlyingSimulationRequests method sends it with one.
+func NewUpdateFormationFlyingSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateFormationFlyingSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateFormationFlyingSimulationRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateFormationFlyingSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateFormationFlyingSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateFormationFlyingSimulationRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateFormationFlyingSimulationRequestsRequestWithBody builds the UpdateFormationFlyingSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateFormationFlyingSimulationRequestsWithBody method sends it with one.
+func NewUpdateFormationFlyingSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateFormationFlyingSimulationRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateFormationFlyingSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDownloadFileAsCSVRequest builds the DownloadFileAsCSV request for server, without a context: the
+// DownloadFileAsCSV method sends it with one.
+func NewDownloadFileAsCSVRequest(server string, userID UserID, filename Filename) (*http.Request, error) {
+	return newDownloadFileAsCSVRequest(context.Background(), server, userID, filename)
+}
+
+func newDownloadFileAsCSVRequest(ctx context.Context, server string, userID UserID, filename Filename) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "filename", filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/gridfs/ascsv/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDownloadFileAsJSONRequest builds the DownloadFileAsJSON request for server, without a context: the
+// DownloadFileAsJSON method sends it with one.
+func NewDownloadFileAsJSONRequest(server string, userID UserID, filename Filename) (*http.Request, error) {
+	return newDownloadFileAsJSONRequest(context.Background(), server, userID, filename)
+}
+
+func newDownloadFileAsJSONRequest(ctx context.Context, server string, userID UserID, filename Filename) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "filename", filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/gridfs/asjson/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetCSVFileAsJSONRequest builds the GetCSVFileAsJSON request for server, without a context: the
+// GetCSVFileAsJSON method sends it with one.
+func NewGetCSVFileAsJSONRequest(server string, userID UserID, filename Filename) (*http.Request, error) {
+	return newGetCSVFileAsJSONRequest(context.Background(), server, userID, filename)
+}
+
+func newGetCSVFileAsJSONRequest(ctx context.Context, server string, userID UserID, filename Filename) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "filename", filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/gridfs/csvasjson/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListGroundStationDefinitionsRequest builds the ListGroundStationDefinitions request for server, without a context: the
+// ListGroundStationDefinitions method sends it with one.
+func NewListGroundStationDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListGroundStationDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListGroundStationDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateGroundStationDefinitionsRequest builds the CreateGroundStationDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateGroundStationDefinitions method sends it with one.
+func NewCreateGroundStationDefinitionsRequest(server string, userID UserID, body CreateGroundStationDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateGroundStationDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateGroundStationDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateGroundStationDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateGroundStationDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateGroundStationDefinitionsRequestWithBody builds the CreateGroundStationDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateGroundStationDefinitionsWithBody method sends it with one.
+func NewCreateGroundStationDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateGroundStationDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateGroundStationDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteGroundStationDefinitionsRequest builds the DeleteGroundStationDefinitions request for server, without a context: the
+// DeleteGroundStationDefinitions method sends it with one.
+func NewDeleteGroundStationDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteGroundStationDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteGroundStationDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateGroundStationDefinitionsRequest builds the UpdateGroundStationDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateGroundStationDefinitions method sends it with one.
+func NewUpdateGroundStationDefinitionsRequest(server string, userID UserID, id ID, body UpdateGroundStationDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateGroundStationDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateGroundStationDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateGroundStationDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateGroundStationDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateGroundStationDefinitionsRequestWithBody builds the UpdateGroundStationDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateGroundStationDefinitionsWithBody method sends it with one.
+func NewUpdateGroundStationDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateGroundStationDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateGroundStationDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListInspectionSimulationRequestsRequest builds the ListInspectionSimulationRequests request for server, without a context: the
+// ListInspectionSimulationRequests method sends it with one.
+func NewListInspectionSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListInspectionSimulationRequestsRequest(context.Background(), server, userID)
+}
+
+func newListInspectionSimulationRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateInspectionSimulationRequestsRequest builds the CreateInspectionSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateInspectionSimulationRequests method sends it with one.
+func NewCreateInspectionSimulationRequestsRequest(server string, userID UserID, body CreateInspectionSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateInspectionSimulationRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateInspectionSimulationRequestsRequest(ctx context.Context, server string, userID UserID, body CreateInspectionSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateInspectionSimulationRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateInspectionSimulationRequestsRequestWithBody builds the CreateInspectionSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateInspectionSimulationRequestsWithBody method sends it with one.
+func NewCreateInspectionSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateInspectionSimulationRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateInspectionSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeInspectionSimulationRequestsRequest builds the ComputeInspectionSimulationRequests request for server, without a context: the
+// ComputeInspectionSimulationRequests method sends it with one.
+func NewComputeInspectionSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeInspectionSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeInspectionSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusInspectionSimulationRequestsRequest builds the StatusInspectionSimulationRequests request for server, without a context: the
+// StatusInspectionSimulationRequests method sends it with one.
+func NewStatusInspectionSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusInspectionSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusInspectionSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteInspectionSimulationRequestsRequest builds the DeleteInspectionSimulationRequests request for server, without a context: the
+// DeleteInspectionSimulationRequests method sends it with one.
+func NewDeleteInspectionSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteInspectionSimulationRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteInspectionSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateInspectionSimulationRequestsRequest builds the UpdateInspectionSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateInspectionSimulationRequests method sends it with one.
+func NewUpdateInspectionSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateInspectionSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateInspectionSimulationRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateInspectionSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateInspectionSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateInspectionSimulationRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateInspectionSimulationRequestsRequestWithBody builds the UpdateInspectionSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateInspectionSimulationRequestsWithBody method sends it with one.
+func NewUpdateInspectionSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateInspectionSimulationRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateInspectionSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListLaunchDefinitionsRequest builds the ListLaunchDefinitions request for server, without a context: the
+// ListLaunchDefinitions method sends it with one.
+func NewListLaunchDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListLaunchDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListLaunchDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateLaunchDefinitionsRequest builds the CreateLaunchDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateLaunchDefinitions method sends it with one.
+func NewCreateLaunchDefinitionsRequest(server string, userID UserID, body CreateLaunchDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateLaunchDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateLaunchDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateLaunchDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateLaunchDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateLaunchDefinitionsRequestWithBody builds the CreateLaunchDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateLaunchDefinitionsWithBody method sends it with one.
+func NewCreateLaunchDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateLaunchDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateLaunchDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteLaunchDefinitionsRequest builds the DeleteLaunchDefinitions request for server, without a context: the
+// DeleteLaunchDefinitions method sends it with one.
+func NewDeleteLaunchDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteLaunchDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteLaunchDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateLaunchDefinitionsRequest builds the UpdateLaunchDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateLaunchDefinitions method sends it with one.
+func NewUpdateLaunchDefinitionsRequest(server string, userID UserID, id ID, body UpdateLaunchDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateLaunchDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateLaunchDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateLaunchDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateLaunchDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateLaunchDefinitionsRequestWithBody builds the UpdateLaunchDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateLaunchDefinitionsWithBody method sends it with one.
+func NewUpdateLaunchDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateLaunchDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateLaunchDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListOrbitDefinitionsRequest builds the ListOrbitDefinitions request for server, without a context: the
+// ListOrbitDefinitions method sends it with one.
+func NewListOrbitDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListOrbitDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateOrbitDefinitionsRequest builds the CreateOrbitDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateOrbitDefinitions method sends it with one.
+func NewCreateOrbitDefinitionsRequest(server string, userID UserID, body CreateOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateOrbitDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateOrbitDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateOrbitDefinitionsRequestWithBody builds the CreateOrbitDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateOrbitDefinitionsWithBody method sends it with one.
+func NewCreateOrbitDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateOrbitDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateOrbitDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteOrbitDefinitionsRequest builds the DeleteOrbitDefinitions request for server, without a context: the
+// DeleteOrbitDefinitions method sends it with one.
+func NewDeleteOrbitDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteOrbitDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateOrbitDefinitionsRequest builds the UpdateOrbitDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateOrbitDefinitions method sends it with one.
+func NewUpdateOrbitDefinitionsRequest(server string, userID UserID, id ID, body UpdateOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateOrbitDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateOrbitDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateOrbitDefinitionsRequestWithBody builds the UpdateOrbitDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateOrbitDefinitionsWithBody method sends it with one.
+func NewUpdateOrbitDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateOrbitDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateOrbitDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListParametricMagneticTorquerDefinitionsRequest builds the ListParametricMagneticTorquerDefinitions request for server, without a context: the
+// ListParametricMagneticTorquerDefinitions method sends it with one.
+func NewListParametricMagneticTorquerDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListParametricMagneticTorquerDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListParametricMagneticTorquerDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateParametricMagneticTorquerDefinitionsRequest builds the CreateParametricMagneticTorquerDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateParametricMagneticTorquerDefinitions method sends it with one.
+func NewCreateParametricMagneticTorquerDefinitionsRequest(server string, userID UserID, body CreateParametricMagneticTorquerDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateParametricMagneticTorquerDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateParametricMagneticTorquerDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateParametricMagneticTorquerDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateParametricMagneticTorquerDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateParametricMagneticTorquerDefinitionsRequestWithBody builds the CreateParametricMagneticTorquerDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateParametricMagneticTorquerDefinitionsWithBody method sends it with one.
+func NewCreateParametricMagneticTorquerDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateParametricMagneticTorquerDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateParametricMagneticTorquerDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteParametricMagneticTorquerDefinitionsRequest builds the DeleteParametricMagneticTorquerDefinitions request for server, without a context: the
+// DeleteParametricMagneticTorquerDefinitions method sends it with one.
+func NewDeleteParametricMagneticTorquerDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteParametricMagneticTorquerDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteParametricMagneticTorquerDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateParametricMagneticTorquerDefinitionsRequest builds the UpdateParametricMagneticTorquerDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateParametricMagneticTorquerDefinitions method sends it with one.
+func NewUpdateParametricMagneticTorquerDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricMagneticTorquerDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateParametricMagneticTorquerDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateParametricMagneticTorquerDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateParametricMagneticTorquerDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateParametricMagneticTorquerDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateParametricMagneticTorquerDefinitionsRequestWithBody builds the UpdateParametricMagneticTorquerDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateParametricMagneticTorquerDefinitionsWithBody method sends it with one.
+func NewUpdateParametricMagneticTorquerDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateParametricMagneticTorquerDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateParametricMagneticTorquerDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListParametricOrbitDefinitionsRequest builds the ListParametricOrbitDefinitions request for server, without a context: the
+// ListParametricOrbitDefinitions method sends it with one.
+func NewListParametricOrbitDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListParametricOrbitDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListParametricOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateParametricOrbitDefinitionsRequest builds the CreateParametricOrbitDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateParametricOrbitDefinitions method sends it with one.
+func NewCreateParametricOrbitDefinitionsRequest(server string, userID UserID, body CreateParametricOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateParametricOrbitDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateParametricOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateParametricOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateParametricOrbitDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateParametricOrbitDefinitionsRequestWithBody builds the CreateParametricOrbitDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateParametricOrbitDefinitionsWithBody method sends it with one.
+func NewCreateParametricOrbitDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateParametricOrbitDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateParametricOrbitDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteParametricOrbitDefinitionsRequest builds the DeleteParametricOrbitDefinitions request for server, without a context: the
+// DeleteParametricOrbitDefinitions method sends it with one.
+func NewDeleteParametricOrbitDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteParametricOrbitDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteParametricOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateParametricOrbitDefinitionsRequest builds the UpdateParametricOrbitDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateParametricOrbitDefinitions method sends it with one.
+func NewUpdateParametricOrbitDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateParametricOrbitDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateParametricOrbitDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateParametricOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateParametricOrbitDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateParametricOrbitDefinitionsRequestWithBody builds the UpdateParametricOrbitDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateParametricOrbitDefinitionsWithBody method sends it with one.
+func NewUpdateParametricOrbitDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateParametricOrbitDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateParametricOrbitDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListParametricPropulsionSystemDefinitionsRequest builds the ListParametricPropulsionSystemDefinitions request for server, without a context: the
+// ListParametricPropulsionSystemDefinitions method sends it with one.
+func NewListParametricPropulsionSystemDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListParametricPropulsionSystemDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListParametricPropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateParametricPropulsionSystemDefinitionsRequest builds the CreateParametricPropulsionSystemDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateParametricPropulsionSystemDefinitions method sends it with one.
+func NewCreateParametricPropulsionSystemDefinitionsRequest(server string, userID UserID, body CreateParametricPropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateParametricPropulsionSystemDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateParametricPropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateParametricPropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateParametricPropulsionSystemDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateParametricPropulsionSystemDefinitionsRequestWithBody builds the CreateParametricPropulsionSystemDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateParametricPropulsionSystemDefinitionsWithBody method sends it with one.
+func NewCreateParametricPropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateParametricPropulsionSystemDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateParametricPropulsionSystemDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteParametricPropulsionSystemDefinitionsRequest builds the DeleteParametricPropulsionSystemDefinitions request for server, without a context: the
+// DeleteParametricPropulsionSystemDefinitions method sends it with one.
+func NewDeleteParametricPropulsionSystemDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteParametricPropulsionSystemDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteParametricPropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateParametricPropulsionSystemDefinitionsRequest builds the UpdateParametricPropulsionSystemDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateParametricPropulsionSystemDefinitions method sends it with one.
+func NewUpdateParametricPropulsionSystemDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricPropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateParametricPropulsionSystemDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateParametricPropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateParametricPropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateParametricPropulsionSystemDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateParametricPropulsionSystemDefinitionsRequestWithBody builds the UpdateParametricPropulsionSystemDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateParametricPropulsionSystemDefinitionsWithBody method sends it with one.
+func NewUpdateParametricPropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateParametricPropulsionSystemDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateParametricPropulsionSystemDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListParametricSpacecraftDefinitionsRequest builds the ListParametricSpacecraftDefinitions request for server, without a context: the
+// ListParametricSpacecraftDefinitions method sends it with one.
+func NewListParametricSpacecraftDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListParametricSpacecraftDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListParametricSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateParametricSpacecraftDefinitionsRequest builds the CreateParametricSpacecraftDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateParametricSpacecraftDefinitions method sends it with one.
+func NewCreateParametricSpacecraftDefinitionsRequest(server string, userID UserID, body CreateParametricSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateParametricSpacecraftDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateParametricSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateParametricSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateParametricSpacecraftDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateParametricSpacecraftDefinitionsRequestWithBody builds the CreateParametricSpacecraftDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateParametricSpacecraftDefinitionsWithBody method sends it with one.
+func NewCreateParametricSpacecraftDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateParametricSpacecraftDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateParametricSpacecraftDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteParametricSpacecraftDefinitionsRequest builds the DeleteParametricSpacecraftDefinitions request for server, without a context: the
+// DeleteParametricSpacecraftDefinitions method sends it with one.
+func NewDeleteParametricSpacecraftDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteParametricSpacecraftDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteParametricSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateParametricSpacecraftDefinitionsRequest builds the UpdateParametricSpacecraftDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateParametricSpacecraftDefinitions method sends it with one.
+func NewUpdateParametricSpacecraftDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateParametricSpacecraftDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateParametricSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateParametricSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateParametricSpacecraftDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateParametricSpacecraftDefinitionsRequestWithBody builds the UpdateParametricSpacecraftDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateParametricSpacecraftDefinitionsWithBody method sends it with one.
+func NewUpdateParametricSpacecraftDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateParametricSpacecraftDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateParametricSpacecraftDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListParametricStudyRequestsRequest builds the ListParametricStudyRequests request for server, without a context: the
+// ListParametricStudyRequests method sends it with one.
+func NewListParametricStudyRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListParametricStudyRequestsRequest(context.Background(), server, userID)
+}
+
+func newListParametricStudyRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateParametricStudyRequestsRequest builds the CreateParametricStudyRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateParametricStudyRequests method sends it with one.
+func NewCreateParametricStudyRequestsRequest(server string, userID UserID, body CreateParametricStudyRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateParametricStudyRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateParametricStudyRequestsRequest(ctx context.Context, server string, userID UserID, body CreateParametricStudyRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateParametricStudyRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateParametricStudyRequestsRequestWithBody builds the CreateParametricStudyRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateParametricStudyRequestsWithBody method sends it with one.
+func NewCreateParametricStudyRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateParametricStudyRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateParametricStudyRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeParametricStudyRequestsRequest builds the ComputeParametricStudyRequests request for server, without a context: the
+// ComputeParametricStudyRequests method sends it with one.
+func NewComputeParametricStudyRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeParametricStudyRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeParametricStudyRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusParametricStudyRequestsRequest builds the StatusParametricStudyRequests request for server, without a context: the
+// StatusParametricStudyRequests method sends it with one.
+func NewStatusParametricStudyRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusParametricStudyRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusParametricStudyRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteParametricStudyRequestsRequest builds the DeleteParametricStudyRequests request for server, without a context: the
+// DeleteParametricStudyRequests method sends it with one.
+func NewDeleteParametricStudyRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteParametricStudyRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteParametricStudyRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateParametricStudyRequestsRequest builds the UpdateParametricStudyRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateParametricStudyRequests method sends it with one.
+func NewUpdateParametricStudyRequestsRequest(server string, userID UserID, id ID, body UpdateParametricStudyRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateParametricStudyRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateParametricStudyRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateParametricStudyRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateParametricStudyRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateParametricStudyRequestsRequestWithBody builds the UpdateParametricStudyRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateParametricStudyRequestsWithBody method sends it with one.
+func NewUpdateParametricStudyRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateParametricStudyRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateParametricStudyRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListPayloadDefinitionsRequest builds the ListPayloadDefinitions request for server, without a context: the
+// ListPayloadDefinitions method sends it with one.
+func NewListPayloadDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListPayloadDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListPayloadDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreatePayloadDefinitionsRequest builds the CreatePayloadDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreatePayloadDefinitions method sends it with one.
+func NewCreatePayloadDefinitionsRequest(server string, userID UserID, body CreatePayloadDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreatePayloadDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreatePayloadDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreatePayloadDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreatePayloadDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreatePayloadDefinitionsRequestWithBody builds the CreatePayloadDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreatePayloadDefinitionsWithBody method sends it with one.
+func NewCreatePayloadDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreatePayloadDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreatePayloadDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeletePayloadDefinitionsRequest builds the DeletePayloadDefinitions request for server, without a context: the
+// DeletePayloadDefinitions method sends it with one.
+func NewDeletePayloadDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeletePayloadDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeletePayloadDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdatePayloadDefinitionsRequest builds the UpdatePayloadDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdatePayloadDefinitions method sends it with one.
+func NewUpdatePayloadDefinitionsRequest(server string, userID UserID, id ID, body UpdatePayloadDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdatePayloadDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdatePayloadDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdatePayloadDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdatePayloadDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdatePayloadDefinitionsRequestWithBody builds the UpdatePayloadDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdatePayloadDefinitionsWithBody method sends it with one.
+func NewUpdatePayloadDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdatePayloadDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdatePayloadDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListPointOfInterestDefinitionsRequest builds the ListPointOfInterestDefinitions request for server, without a context: the
+// ListPointOfInterestDefinitions method sends it with one.
+func NewListPointOfInterestDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListPointOfInterestDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListPointOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreatePointOfInterestDefinitionsRequest builds the CreatePointOfInterestDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreatePointOfInterestDefinitions method sends it with one.
+func NewCreatePointOfInterestDefinitionsRequest(server string, userID UserID, body CreatePointOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreatePointOfInterestDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreatePointOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreatePointOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreatePointOfInterestDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreatePointOfInterestDefinitionsRequestWithBody builds the CreatePointOfInterestDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreatePointOfInterestDefinitionsWithBody method sends it with one.
+func NewCreatePointOfInterestDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreatePointOfInterestDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreatePointOfInterestDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeletePointOfInterestDefinitionsRequest builds the DeletePointOfInterestDefinitions request for server, without a context: the
+// DeletePointOfInterestDefinitions method sends it with one.
+func NewDeletePointOfInterestDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeletePointOfInterestDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeletePointOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdatePointOfInterestDefinitionsRequest builds the UpdatePointOfInterestDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdatePointOfInterestDefinitions method sends it with one.
+func NewUpdatePointOfInterestDefinitionsRequest(server string, userID UserID, id ID, body UpdatePointOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdatePointOfInterestDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdatePointOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdatePointOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdatePointOfInterestDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdatePointOfInterestDefinitionsRequestWithBody builds the UpdatePointOfInterestDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdatePointOfInterestDefinitionsWithBody method sends it with one.
+func NewUpdatePointOfInterestDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdatePointOfInterestDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdatePointOfInterestDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListPropulsionSystemDefinitionsRequest builds the ListPropulsionSystemDefinitions request for server, without a context: the
+// ListPropulsionSystemDefinitions method sends it with one.
+func NewListPropulsionSystemDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListPropulsionSystemDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListPropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreatePropulsionSystemDefinitionsRequest builds the CreatePropulsionSystemDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreatePropulsionSystemDefinitions method sends it with one.
+func NewCreatePropulsionSystemDefinitionsRequest(server string, userID UserID, body CreatePropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreatePropulsionSystemDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreatePropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreatePropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreatePropulsionSystemDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreatePropulsionSystemDefinitionsRequestWithBody builds the CreatePropulsionSystemDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreatePropulsionSystemDefinitionsWithBody method sends it with one.
+func NewCreatePropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreatePropulsionSystemDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreatePropulsionSystemDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeletePropulsionSystemDefinitionsRequest builds the DeletePropulsionSystemDefinitions request for server, without a context: the
+// DeletePropulsionSystemDefinitions method sends it with one.
+func NewDeletePropulsionSystemDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeletePropulsionSystemDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeletePropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdatePropulsionSystemDefinitionsRequest builds the UpdatePropulsionSystemDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdatePropulsionSystemDefinitions method sends it with one.
+func NewUpdatePropulsionSystemDefinitionsRequest(server string, userID UserID, id ID, body UpdatePropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdatePropulsionSystemDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdatePropulsionSystemDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdatePropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdatePropulsionSystemDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdatePropulsionSystemDefinitionsRequestWithBody builds the UpdatePropulsionSystemDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdatePropulsionSystemDefinitionsWithBody method sends it with one.
+func NewUpdatePropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdatePropulsionSystemDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdatePropulsionSystemDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListReactionWheelDefinitionsRequest builds the ListReactionWheelDefinitions request for server, without a context: the
+// ListReactionWheelDefinitions method sends it with one.
+func NewListReactionWheelDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListReactionWheelDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListReactionWheelDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateReactionWheelDefinitionsRequest builds the CreateReactionWheelDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateReactionWheelDefinitions method sends it with one.
+func NewCreateReactionWheelDefinitionsRequest(server string, userID UserID, body CreateReactionWheelDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateReactionWheelDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateReactionWheelDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateReactionWheelDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateReactionWheelDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateReactionWheelDefinitionsRequestWithBody builds the CreateReactionWheelDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateReactionWheelDefinitionsWithBody method sends it with one.
+func NewCreateReactionWheelDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateReactionWheelDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateReactionWheelDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteReactionWheelDefinitionsRequest builds the DeleteReactionWheelDefinitions request for server, without a context: the
+// DeleteReactionWheelDefinitions method sends it with one.
+func NewDeleteReactionWheelDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteReactionWheelDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteReactionWheelDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateReactionWheelDefinitionsRequest builds the UpdateReactionWheelDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateReactionWheelDefinitions method sends it with one.
+func NewUpdateReactionWheelDefinitionsRequest(server string, userID UserID, id ID, body UpdateReactionWheelDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateReactionWheelDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateReactionWheelDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateReactionWheelDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateReactionWheelDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateReactionWheelDefinitionsRequestWithBody builds the UpdateReactionWheelDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateReactionWheelDefinitionsWithBody method sends it with one.
+func NewUpdateReactionWheelDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateReactionWheelDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateReactionWheelDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListSimulationRequestsRequest builds the ListSimulationRequests request for server, without a context: the
+// ListSimulationRequests method sends it with one.
+func NewListSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListSimulationRequestsRequest(context.Background(), server, userID)
+}
+
+func newListSimulationRequestsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateSimulationRequestsRequest builds the CreateSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// CreateSimulationRequests method sends it with one.
+func NewCreateSimulationRequestsRequest(server string, userID UserID, body CreateSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newCreateSimulationRequestsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateSimulationRequestsRequest(ctx context.Context, server string, userID UserID, body CreateSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateSimulationRequestsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateSimulationRequestsRequestWithBody builds the CreateSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// CreateSimulationRequestsWithBody method sends it with one.
+func NewCreateSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateSimulationRequestsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewComputeSimulationRequestsRequest builds the ComputeSimulationRequests request for server, without a context: the
+// ComputeSimulationRequests method sends it with one.
+func NewComputeSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newComputeSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newComputeSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewComputeSimulationRequestUntilDurationRequest builds the ComputeSimulationRequestUntilDuration request for server,
+// with body encoded as application/json, without a context: the
+// ComputeSimulationRequestUntilDuration method sends it with one.
+func NewComputeSimulationRequestUntilDurationRequest(server string, userID UserID, missionID MissionID, body ComputeSimulationRequestUntilDurationJSONRequestBody) (*http.Request, error) {
+	return newComputeSimulationRequestUntilDurationRequest(context.Background(), server, userID, missionID, body)
+}
+
+func newComputeSimulationRequestUntilDurationRequest(ctx context.Context, server string, userID UserID, missionID MissionID, body ComputeSimulationRequestUntilDurationJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newComputeSimulationRequestUntilDurationRequestWithBody(ctx, server, userID, missionID, "application/json", bodyReader)
+}
+
+// NewComputeSimulationRequestUntilDurationRequestWithBody builds the ComputeSimulationRequestUntilDuration request for server,
+// with body sent as contentType, without a context: the
+// ComputeSimulationRequestUntilDurationWithBody method sends it with one.
+func NewComputeSimulationRequestUntilDurationRequestWithBody(server string, userID UserID, missionID MissionID, contentType string, body io.Reader) (*http.Request, error) {
+	return newComputeSimulationRequestUntilDurationRequestWithBody(context.Background(), server, userID, missionID, contentType, body)
+}
+
+func newComputeSimulationRequestUntilDurationRequestWithBody(ctx context.Context, server string, userID UserID, missionID MissionID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/compute_until_duration/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewCreateSimulationRequestFromResultsRequest builds the CreateSimulationRequestFromResults request for server,
+// with body encoded as application/json, without a context: the
+// CreateSimulationRequestFromResults method sends it with one.
+func NewCreateSimulationRequestFromResultsRequest(server string, userID UserID, missionID MissionID, newMissionName string, body CreateSimulationRequestFromResultsJSONRequestBody) (*http.Request, error) {
+	return newCreateSimulationRequestFromResultsRequest(context.Background(), server, userID, missionID, newMissionName, body)
+}
+
+func newCreateSimulationRequestFromResultsRequest(ctx context.Context, server string, userID UserID, missionID MissionID, newMissionName string, body CreateSimulationRequestFromResultsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateSimulationRequestFromResultsRequestWithBody(ctx, server, userID, missionID, newMissionName, "application/json", bodyReader)
+}
+
+// NewCreateSimulationRequestFromResultsRequestWithBody builds the CreateSimulationRequestFromResults request for server,
+// with body sent as contentType, without a context: the
+// CreateSimulationRequestFromResultsWithBody method sends it with one.
+func NewCreateSimulationRequestFromResultsRequestWithBody(server string, userID UserID, missionID MissionID, newMissionName string, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateSimulationRequestFromResultsRequestWithBody(context.Background(), server, userID, missionID, newMissionName, contentType, body)
+}
+
+func newCreateSimulationRequestFromResultsRequestWithBody(ctx context.Context, server string, userID UserID, missionID MissionID, newMissionName string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam2, err := runtime.StyleParamWithOptions("simple", false, "newMissionName", newMissionName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/create_from_results/%s/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetSimulationRequestMergedResultsRequest builds the GetSimulationRequestMergedResults request for server, without a context: the
+// GetSimulationRequestMergedResults method sends it with one.
+func NewGetSimulationRequestMergedResultsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newGetSimulationRequestMergedResultsRequest(context.Background(), server, userID, missionID)
+}
+
+func newGetSimulationRequestMergedResultsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/create_merged_results/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewStatusSimulationRequestsRequest builds the StatusSimulationRequests request for server, without a context: the
+// StatusSimulationRequests method sends it with one.
+func NewStatusSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	return newStatusSimulationRequestsRequest(context.Background(), server, userID, missionID)
+}
+
+func newStatusSimulationRequestsRequest(ctx context.Context, server string, userID UserID, missionID MissionID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteSimulationRequestsRequest builds the DeleteSimulationRequests request for server, without a context: the
+// DeleteSimulationRequests method sends it with one.
+func NewDeleteSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteSimulationRequestsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateSimulationRequestsRequest builds the UpdateSimulationRequests request for server,
+// with body encoded as application/json, without a context: the
+// UpdateSimulationRequests method sends it with one.
+func NewUpdateSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	return newUpdateSimulationRequestsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateSimulationRequestsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateSimulationRequestsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateSimulationRequestsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateSimulationRequestsRequestWithBody builds the UpdateSimulationRequests request for server,
+// with body sent as contentType, without a context: the
+// UpdateSimulationRequestsWithBody method sends it with one.
+func NewUpdateSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateSimulationRequestsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateSimulationRequestsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListSpacecraftDefinitionsRequest builds the ListSpacecraftDefinitions request for server, without a context: the
+// ListSpacecraftDefinitions method sends it with one.
+func NewListSpacecraftDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListSpacecraftDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateSpacecraftDefinitionsRequest builds the CreateSpacecraftDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateSpacecraftDefinitions method sends it with one.
+func NewCreateSpacecraftDefinitionsRequest(server string, userID UserID, body CreateSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateSpacecraftDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateSpacecraftDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateSpacecraftDefinitionsRequestWithBody builds the CreateSpacecraftDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateSpacecraftDefinitionsWithBody method sends it with one.
+func NewCreateSpacecraftDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateSpacecraftDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateSpacecraftDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteSpacecraftDefinitionsRequest builds the DeleteSpacecraftDefinitions request for server, without a context: the
+// DeleteSpacecraftDefinitions method sends it with one.
+func NewDeleteSpacecraftDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteSpacecraftDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateSpacecraftDefinitionsRequest builds the UpdateSpacecraftDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateSpacecraftDefinitions method sends it with one.
+func NewUpdateSpacecraftDefinitionsRequest(server string, userID UserID, id ID, body UpdateSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateSpacecraftDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateSpacecraftDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateSpacecraftDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateSpacecraftDefinitionsRequestWithBody builds the UpdateSpacecraftDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateSpacecraftDefinitionsWithBody method sends it with one.
+func NewUpdateSpacecraftDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateSpacecraftDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateSpacecraftDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListSpacecraftGeometryDefinitionsRequest builds the ListSpacecraftGeometryDefinitions request for server, without a context: the
+// ListSpacecraftGeometryDefinitions method sends it with one.
+func NewListSpacecraftGeometryDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListSpacecraftGeometryDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListSpacecraftGeometryDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateSpacecraftGeometryDefinitionsRequest builds the CreateSpacecraftGeometryDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateSpacecraftGeometryDefinitions method sends it with one.
+func NewCreateSpacecraftGeometryDefinitionsRequest(server string, userID UserID, body CreateSpacecraftGeometryDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateSpacecraftGeometryDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateSpacecraftGeometryDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateSpacecraftGeometryDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateSpacecraftGeometryDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateSpacecraftGeometryDefinitionsRequestWithBody builds the CreateSpacecraftGeometryDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateSpacecraftGeometryDefinitionsWithBody method sends it with one.
+func NewCreateSpacecraftGeometryDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateSpacecraftGeometryDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateSpacecraftGeometryDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteSpacecraftGeometryDefinitionsRequest builds the DeleteSpacecraftGeometryDefinitions request for server, without a context: the
+// DeleteSpacecraftGeometryDefinitions method sends it with one.
+func NewDeleteSpacecraftGeometryDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteSpacecraftGeometryDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteSpacecraftGeometryDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateSpacecraftGeometryDefinitionsRequest builds the UpdateSpacecraftGeometryDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateSpacecraftGeometryDefinitions method sends it with one.
+func NewUpdateSpacecraftGeometryDefinitionsRequest(server string, userID UserID, id ID, body UpdateSpacecraftGeometryDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateSpacecraftGeometryDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateSpacecraftGeometryDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateSpacecraftGeometryDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateSpacecraftGeometryDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateSpacecraftGeometryDefinitionsRequestWithBody builds the UpdateSpacecraftGeometryDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateSpacecraftGeometryDefinitionsWithBody method sends it with one.
+func NewUpdateSpacecraftGeometryDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateSpacecraftGeometryDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateSpacecraftGeometryDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListSubConstellationDefinitionsRequest builds the ListSubConstellationDefinitions request for server, without a context: the
+// ListSubConstellationDefinitions method sends it with one.
+func NewListSubConstellationDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListSubConstellationDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListSubConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateSubConstellationDefinitionsRequest builds the CreateSubConstellationDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateSubConstellationDefinitions method sends it with one.
+func NewCreateSubConstellationDefinitionsRequest(server string, userID UserID, body CreateSubConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateSubConstellationDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateSubConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateSubConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateSubConstellationDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateSubConstellationDefinitionsRequestWithBody builds the CreateSubConstellationDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateSubConstellationDefinitionsWithBody method sends it with one.
+func NewCreateSubConstellationDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateSubConstellationDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateSubConstellationDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteSubConstellationDefinitionsRequest builds the DeleteSubConstellationDefinitions request for server, without a context: the
+// DeleteSubConstellationDefinitions method sends it with one.
+func NewDeleteSubConstellationDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteSubConstellationDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteSubConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateSubConstellationDefinitionsRequest builds the UpdateSubConstellationDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateSubConstellationDefinitions method sends it with one.
+func NewUpdateSubConstellationDefinitionsRequest(server string, userID UserID, id ID, body UpdateSubConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateSubConstellationDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateSubConstellationDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateSubConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateSubConstellationDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateSubConstellationDefinitionsRequestWithBody builds the UpdateSubConstellationDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateSubConstellationDefinitionsWithBody method sends it with one.
+func NewUpdateSubConstellationDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateSubConstellationDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateSubConstellationDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListZoneOfInterestDefinitionsRequest builds the ListZoneOfInterestDefinitions request for server, without a context: the
+// ListZoneOfInterestDefinitions method sends it with one.
+func NewListZoneOfInterestDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
+	return newListZoneOfInterestDefinitionsRequest(context.Background(), server, userID)
+}
+
+func newListZoneOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateZoneOfInterestDefinitionsRequest builds the CreateZoneOfInterestDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// CreateZoneOfInterestDefinitions method sends it with one.
+func NewCreateZoneOfInterestDefinitionsRequest(server string, userID UserID, body CreateZoneOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newCreateZoneOfInterestDefinitionsRequest(context.Background(), server, userID, body)
+}
+
+func newCreateZoneOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID, body CreateZoneOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateZoneOfInterestDefinitionsRequestWithBody(ctx, server, userID, "application/json", bodyReader)
+}
+
+// NewCreateZoneOfInterestDefinitionsRequestWithBody builds the CreateZoneOfInterestDefinitions request for server,
+// with body sent as contentType, without a context: the
+// CreateZoneOfInterestDefinitionsWithBody method sends it with one.
+func NewCreateZoneOfInterestDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateZoneOfInterestDefinitionsRequestWithBody(context.Background(), server, userID, contentType, body)
+}
+
+func newCreateZoneOfInterestDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteZoneOfInterestDefinitionsRequest builds the DeleteZoneOfInterestDefinitions request for server, without a context: the
+// DeleteZoneOfInterestDefinitions method sends it with one.
+func NewDeleteZoneOfInterestDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
+	return newDeleteZoneOfInterestDefinitionsRequest(context.Background(), server, userID, id)
+}
+
+func newDeleteZoneOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateZoneOfInterestDefinitionsRequest builds the UpdateZoneOfInterestDefinitions request for server,
+// with body encoded as application/json, without a context: the
+// UpdateZoneOfInterestDefinitions method sends it with one.
+func NewUpdateZoneOfInterestDefinitionsRequest(server string, userID UserID, id ID, body UpdateZoneOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	return newUpdateZoneOfInterestDefinitionsRequest(context.Background(), server, userID, id, body)
+}
+
+func newUpdateZoneOfInterestDefinitionsRequest(ctx context.Context, server string, userID UserID, id ID, body UpdateZoneOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateZoneOfInterestDefinitionsRequestWithBody(ctx, server, userID, id, "application/json", bodyReader)
+}
+
+// NewUpdateZoneOfInterestDefinitionsRequestWithBody builds the UpdateZoneOfInterestDefinitions request for server,
+// with body sent as contentType, without a context: the
+// UpdateZoneOfInterestDefinitionsWithBody method sends it with one.
+func NewUpdateZoneOfInterestDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	return newUpdateZoneOfInterestDefinitionsRequestWithBody(context.Background(), server, userID, id, contentType, body)
+}
+
+func newUpdateZoneOfInterestDefinitionsRequestWithBody(ctx context.Context, server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewRequestTokenRequestWithFormdataBody builds the RequestToken request for server,
+// with body encoded as application/x-www-form-urlencoded, without a context: the
+// RequestTokenWithFormdataBody method sends it with one.
+func NewRequestTokenRequestWithFormdataBody(server string, body RequestTokenFormdataRequestBody) (*http.Request, error) {
+	return newRequestTokenRequestWithFormdataBody(context.Background(), server, body)
+}
+
+func newRequestTokenRequestWithFormdataBody(ctx context.Context, server string, body RequestTokenFormdataRequestBody) (*http.Request, error) {
+	form, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := strings.NewReader(form.Encode())
+	return newRequestTokenRequestWithBody(ctx, server, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewRequestTokenRequestWithBody builds the RequestToken request for server,
+// with body sent as contentType, without a context: the
+// RequestTokenWithBody method sends it with one.
+func NewRequestTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newRequestTokenRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newRequestTokenRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/realms/spacestudio-users/protocol/openid-connect/token", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// send runs the client's editors, then the call's, on req and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	for _, edit := range c.RequestEditors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
 	}
 	return c.Client.Do(req)
 }
 
-// NewGetUserInfoRequest constructs an http.Request for the GetUserInfo method
-func NewGetUserInfoRequest(server string) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/infos")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewListAntennaDefinitionsRequest constructs an http.Request for the ListAntennaDefinitions method
-func NewListAntennaDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/antennadefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateAntennaDefinitionsRequest calls the generic CreateAntennaDefinitions builder with application/json body
-func NewCreateAntennaDefinitionsRequest(server string, userID UserID, body CreateAntennaDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateAntennaDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateAntennaDefinitionsRequestWithBody constructs an http.Request for the CreateAntennaDefinitions method, with any body, and a specified content type
-func NewCreateAntennaDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/antennadefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteAntennaDefinitionsRequest constructs an http.Request for the DeleteAntennaDefinitions method
-func NewDeleteAntennaDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/antennadefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateAntennaDefinitionsRequest calls the generic UpdateAntennaDefinitions builder with application/json body
-func NewUpdateAntennaDefinitionsRequest(server string, userID UserID, id ID, body UpdateAntennaDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateAntennaDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateAntennaDefinitionsRequestWithBody constructs an http.Request for the UpdateAntennaDefinitions method, with any body, and a specified content type
-func NewUpdateAntennaDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/antennadefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListBatteryDefinitionsRequest constructs an http.Request for the ListBatteryDefinitions method
-func NewListBatteryDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/batterydefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateBatteryDefinitionsRequest calls the generic CreateBatteryDefinitions builder with application/json body
-func NewCreateBatteryDefinitionsRequest(server string, userID UserID, body CreateBatteryDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateBatteryDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateBatteryDefinitionsRequestWithBody constructs an http.Request for the CreateBatteryDefinitions method, with any body, and a specified content type
-func NewCreateBatteryDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/batterydefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteBatteryDefinitionsRequest constructs an http.Request for the DeleteBatteryDefinitions method
-func NewDeleteBatteryDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/batterydefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateBatteryDefinitionsRequest calls the generic UpdateBatteryDefinitions builder with application/json body
-func NewUpdateBatteryDefinitionsRequest(server string, userID UserID, id ID, body UpdateBatteryDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateBatteryDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateBatteryDefinitionsRequestWithBody constructs an http.Request for the UpdateBatteryDefinitions method, with any body, and a specified content type
-func NewUpdateBatteryDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/batterydefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewGetComputationLogRequest constructs an http.Request for the GetComputationLog method
-func NewGetComputationLogRequest(server string, userID UserID, computationLogID string) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "computationLogId", computationLogID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/computationlogs/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewListConstellationDefinitionsRequest constructs an http.Request for the ListConstellationDefinitions method
-func NewListConstellationDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateConstellationDefinitionsRequest calls the generic CreateConstellationDefinitions builder with application/json body
-func NewCreateConstellationDefinitionsRequest(server string, userID UserID, body CreateConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateConstellationDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateConstellationDefinitionsRequestWithBody constructs an http.Request for the CreateConstellationDefinitions method, with any body, and a specified content type
-func NewCreateConstellationDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteConstellationDefinitionsRequest constructs an http.Request for the DeleteConstellationDefinitions method
-func NewDeleteConstellationDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateConstellationDefinitionsRequest calls the generic UpdateConstellationDefinitions builder with application/json body
-func NewUpdateConstellationDefinitionsRequest(server string, userID UserID, id ID, body UpdateConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateConstellationDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateConstellationDefinitionsRequestWithBody constructs an http.Request for the UpdateConstellationDefinitions method, with any body, and a specified content type
-func NewUpdateConstellationDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListConstellationGenerationRequestsRequest constructs an http.Request for the ListConstellationGenerationRequests method
-func NewListConstellationGenerationRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationgenerationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateConstellationGenerationRequestsRequest calls the generic CreateConstellationGenerationRequests builder with application/json body
-func NewCreateConstellationGenerationRequestsRequest(server string, userID UserID, body CreateConstellationGenerationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateConstellationGenerationRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateConstellationGenerationRequestsRequestWithBody constructs an http.Request for the CreateConstellationGenerationRequests method, with any body, and a specified content type
-func NewCreateConstellationGenerationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationgenerationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeConstellationGenerationRequestsRequest constructs an http.Request for the ComputeConstellationGenerationRequests method
-func NewComputeConstellationGenerationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationgenerationrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusConstellationGenerationRequestsRequest constructs an http.Request for the StatusConstellationGenerationRequests method
-func NewStatusConstellationGenerationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationgenerationrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteConstellationGenerationRequestsRequest constructs an http.Request for the DeleteConstellationGenerationRequests method
-func NewDeleteConstellationGenerationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationgenerationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateConstellationGenerationRequestsRequest calls the generic UpdateConstellationGenerationRequests builder with application/json body
-func NewUpdateConstellationGenerationRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationGenerationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateConstellationGenerationRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateConstellationGenerationRequestsRequestWithBody constructs an http.Request for the UpdateConstellationGenerationRequests method, with any body, and a specified content type
-func NewUpdateConstellationGenerationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationgenerationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListConstellationOptimizationRequestsRequest constructs an http.Request for the ListConstellationOptimizationRequests method
-func NewListConstellationOptimizationRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationoptimizationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateConstellationOptimizationRequestsRequest calls the generic CreateConstellationOptimizationRequests builder with application/json body
-func NewCreateConstellationOptimizationRequestsRequest(server string, userID UserID, body CreateConstellationOptimizationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateConstellationOptimizationRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateConstellationOptimizationRequestsRequestWithBody constructs an http.Request for the CreateConstellationOptimizationRequests method, with any body, and a specified content type
-func NewCreateConstellationOptimizationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationoptimizationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeConstellationOptimizationRequestsRequest constructs an http.Request for the ComputeConstellationOptimizationRequests method
-func NewComputeConstellationOptimizationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationoptimizationrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusConstellationOptimizationRequestsRequest constructs an http.Request for the StatusConstellationOptimizationRequests method
-func NewStatusConstellationOptimizationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationoptimizationrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteConstellationOptimizationRequestsRequest constructs an http.Request for the DeleteConstellationOptimizationRequests method
-func NewDeleteConstellationOptimizationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationoptimizationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateConstellationOptimizationRequestsRequest calls the generic UpdateConstellationOptimizationRequests builder with application/json body
-func NewUpdateConstellationOptimizationRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationOptimizationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateConstellationOptimizationRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateConstellationOptimizationRequestsRequestWithBody constructs an http.Request for the UpdateConstellationOptimizationRequests method, with any body, and a specified content type
-func NewUpdateConstellationOptimizationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationoptimizationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListConstellationPerformanceAnalysisRequestsRequest constructs an http.Request for the ListConstellationPerformanceAnalysisRequests method
-func NewListConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationperformanceanalysisrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateConstellationPerformanceAnalysisRequestsRequest calls the generic CreateConstellationPerformanceAnalysisRequests builder with application/json body
-func NewCreateConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, body CreateConstellationPerformanceAnalysisRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateConstellationPerformanceAnalysisRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateConstellationPerformanceAnalysisRequestsRequestWithBody constructs an http.Request for the CreateConstellationPerformanceAnalysisRequests method, with any body, and a specified content type
-func NewCreateConstellationPerformanceAnalysisRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationperformanceanalysisrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeConstellationPerformanceAnalysisRequestsRequest constructs an http.Request for the ComputeConstellationPerformanceAnalysisRequests method
-func NewComputeConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationperformanceanalysisrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusConstellationPerformanceAnalysisRequestsRequest constructs an http.Request for the StatusConstellationPerformanceAnalysisRequests method
-func NewStatusConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationperformanceanalysisrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteConstellationPerformanceAnalysisRequestsRequest constructs an http.Request for the DeleteConstellationPerformanceAnalysisRequests method
-func NewDeleteConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationperformanceanalysisrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateConstellationPerformanceAnalysisRequestsRequest calls the generic UpdateConstellationPerformanceAnalysisRequests builder with application/json body
-func NewUpdateConstellationPerformanceAnalysisRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationPerformanceAnalysisRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateConstellationPerformanceAnalysisRequestsRequestWithBody constructs an http.Request for the UpdateConstellationPerformanceAnalysisRequests method, with any body, and a specified content type
-func NewUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationperformanceanalysisrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListConstellationSimulationRequestsRequest constructs an http.Request for the ListConstellationSimulationRequests method
-func NewListConstellationSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationsimulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateConstellationSimulationRequestsRequest calls the generic CreateConstellationSimulationRequests builder with application/json body
-func NewCreateConstellationSimulationRequestsRequest(server string, userID UserID, body CreateConstellationSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateConstellationSimulationRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateConstellationSimulationRequestsRequestWithBody constructs an http.Request for the CreateConstellationSimulationRequests method, with any body, and a specified content type
-func NewCreateConstellationSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationsimulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeConstellationSimulationRequestsRequest constructs an http.Request for the ComputeConstellationSimulationRequests method
-func NewComputeConstellationSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationsimulationrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusConstellationSimulationRequestsRequest constructs an http.Request for the StatusConstellationSimulationRequests method
-func NewStatusConstellationSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationsimulationrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteConstellationSimulationRequestsRequest constructs an http.Request for the DeleteConstellationSimulationRequests method
-func NewDeleteConstellationSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationsimulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateConstellationSimulationRequestsRequest calls the generic UpdateConstellationSimulationRequests builder with application/json body
-func NewUpdateConstellationSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateConstellationSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateConstellationSimulationRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateConstellationSimulationRequestsRequestWithBody constructs an http.Request for the UpdateConstellationSimulationRequests method, with any body, and a specified content type
-func NewUpdateConstellationSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/constellationsimulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListDeploymentRequestsRequest constructs an http.Request for the ListDeploymentRequests method
-func NewListDeploymentRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/deploymentrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateDeploymentRequestsRequest calls the generic CreateDeploymentRequests builder with application/json body
-func NewCreateDeploymentRequestsRequest(server string, userID UserID, body CreateDeploymentRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateDeploymentRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateDeploymentRequestsRequestWithBody constructs an http.Request for the CreateDeploymentRequests method, with any body, and a specified content type
-func NewCreateDeploymentRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/deploymentrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeDeploymentRequestsRequest constructs an http.Request for the ComputeDeploymentRequests method
-func NewComputeDeploymentRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/deploymentrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusDeploymentRequestsRequest constructs an http.Request for the StatusDeploymentRequests method
-func NewStatusDeploymentRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/deploymentrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteDeploymentRequestsRequest constructs an http.Request for the DeleteDeploymentRequests method
-func NewDeleteDeploymentRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/deploymentrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateDeploymentRequestsRequest calls the generic UpdateDeploymentRequests builder with application/json body
-func NewUpdateDeploymentRequestsRequest(server string, userID UserID, id ID, body UpdateDeploymentRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateDeploymentRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateDeploymentRequestsRequestWithBody constructs an http.Request for the UpdateDeploymentRequests method, with any body, and a specified content type
-func NewUpdateDeploymentRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/deploymentrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListEarthMeshDefinitionsRequest constructs an http.Request for the ListEarthMeshDefinitions method
-func NewListEarthMeshDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/earthmeshdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateEarthMeshDefinitionsRequest calls the generic CreateEarthMeshDefinitions builder with application/json body
-func NewCreateEarthMeshDefinitionsRequest(server string, userID UserID, body CreateEarthMeshDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateEarthMeshDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateEarthMeshDefinitionsRequestWithBody constructs an http.Request for the CreateEarthMeshDefinitions method, with any body, and a specified content type
-func NewCreateEarthMeshDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/earthmeshdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteEarthMeshDefinitionsRequest constructs an http.Request for the DeleteEarthMeshDefinitions method
-func NewDeleteEarthMeshDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/earthmeshdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateEarthMeshDefinitionsRequest calls the generic UpdateEarthMeshDefinitions builder with application/json body
-func NewUpdateEarthMeshDefinitionsRequest(server string, userID UserID, id ID, body UpdateEarthMeshDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateEarthMeshDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateEarthMeshDefinitionsRequestWithBody constructs an http.Request for the UpdateEarthMeshDefinitions method, with any body, and a specified content type
-func NewUpdateEarthMeshDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/earthmeshdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListFormationFlyingSimulationRequestsRequest constructs an http.Request for the ListFormationFlyingSimulationRequests method
-func NewListFormationFlyingSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/formationflyingsimulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateFormationFlyingSimulationRequestsRequest calls the generic CreateFormationFlyingSimulationRequests builder with application/json body
-func NewCreateFormationFlyingSimulationRequestsRequest(server string, userID UserID, body CreateFormationFlyingSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateFormationFlyingSimulationRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateFormationFlyingSimulationRequestsRequestWithBody constructs an http.Request for the CreateFormationFlyingSimulationRequests method, with any body, and a specified content type
-func NewCreateFormationFlyingSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/formationflyingsimulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeFormationFlyingSimulationRequestsRequest constructs an http.Request for the ComputeFormationFlyingSimulationRequests method
-func NewComputeFormationFlyingSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/formationflyingsimulationrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusFormationFlyingSimulationRequestsRequest constructs an http.Request for the StatusFormationFlyingSimulationRequests method
-func NewStatusFormationFlyingSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/formationflyingsimulationrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteFormationFlyingSimulationRequestsRequest constructs an http.Request for the DeleteFormationFlyingSimulationRequests method
-func NewDeleteFormationFlyingSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/formationflyingsimulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateFormationFlyingSimulationRequestsRequest calls the generic UpdateFormationFlyingSimulationRequests builder with application/json body
-func NewUpdateFormationFlyingSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateFormationFlyingSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateFormationFlyingSimulationRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateFormationFlyingSimulationRequestsRequestWithBody constructs an http.Request for the UpdateFormationFlyingSimulationRequests method, with any body, and a specified content type
-func NewUpdateFormationFlyingSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/formationflyingsimulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDownloadFileAsCSVRequest constructs an http.Request for the DownloadFileAsCSV method
-func NewDownloadFileAsCSVRequest(server string, userID UserID, filename Filename) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "filename", filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/gridfs/ascsv/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDownloadFileAsJSONRequest constructs an http.Request for the DownloadFileAsJSON method
-func NewDownloadFileAsJSONRequest(server string, userID UserID, filename Filename) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "filename", filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/gridfs/asjson/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewGetCSVFileAsJSONRequest constructs an http.Request for the GetCSVFileAsJSON method
-func NewGetCSVFileAsJSONRequest(server string, userID UserID, filename Filename) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "filename", filename, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/gridfs/csvasjson/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewListGroundStationDefinitionsRequest constructs an http.Request for the ListGroundStationDefinitions method
-func NewListGroundStationDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/groundstationdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateGroundStationDefinitionsRequest calls the generic CreateGroundStationDefinitions builder with application/json body
-func NewCreateGroundStationDefinitionsRequest(server string, userID UserID, body CreateGroundStationDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateGroundStationDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateGroundStationDefinitionsRequestWithBody constructs an http.Request for the CreateGroundStationDefinitions method, with any body, and a specified content type
-func NewCreateGroundStationDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/groundstationdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteGroundStationDefinitionsRequest constructs an http.Request for the DeleteGroundStationDefinitions method
-func NewDeleteGroundStationDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/groundstationdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateGroundStationDefinitionsRequest calls the generic UpdateGroundStationDefinitions builder with application/json body
-func NewUpdateGroundStationDefinitionsRequest(server string, userID UserID, id ID, body UpdateGroundStationDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateGroundStationDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateGroundStationDefinitionsRequestWithBody constructs an http.Request for the UpdateGroundStationDefinitions method, with any body, and a specified content type
-func NewUpdateGroundStationDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/groundstationdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListInspectionSimulationRequestsRequest constructs an http.Request for the ListInspectionSimulationRequests method
-func NewListInspectionSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/inspectionsimulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateInspectionSimulationRequestsRequest calls the generic CreateInspectionSimulationRequests builder with application/json body
-func NewCreateInspectionSimulationRequestsRequest(server string, userID UserID, body CreateInspectionSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateInspectionSimulationRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateInspectionSimulationRequestsRequestWithBody constructs an http.Request for the CreateInspectionSimulationRequests method, with any body, and a specified content type
-func NewCreateInspectionSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/inspectionsimulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeInspectionSimulationRequestsRequest constructs an http.Request for the ComputeInspectionSimulationRequests method
-func NewComputeInspectionSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/inspectionsimulationrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusInspectionSimulationRequestsRequest constructs an http.Request for the StatusInspectionSimulationRequests method
-func NewStatusInspectionSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/inspectionsimulationrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteInspectionSimulationRequestsRequest constructs an http.Request for the DeleteInspectionSimulationRequests method
-func NewDeleteInspectionSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/inspectionsimulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateInspectionSimulationRequestsRequest calls the generic UpdateInspectionSimulationRequests builder with application/json body
-func NewUpdateInspectionSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateInspectionSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateInspectionSimulationRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateInspectionSimulationRequestsRequestWithBody constructs an http.Request for the UpdateInspectionSimulationRequests method, with any body, and a specified content type
-func NewUpdateInspectionSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/inspectionsimulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListLaunchDefinitionsRequest constructs an http.Request for the ListLaunchDefinitions method
-func NewListLaunchDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/launchdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateLaunchDefinitionsRequest calls the generic CreateLaunchDefinitions builder with application/json body
-func NewCreateLaunchDefinitionsRequest(server string, userID UserID, body CreateLaunchDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateLaunchDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateLaunchDefinitionsRequestWithBody constructs an http.Request for the CreateLaunchDefinitions method, with any body, and a specified content type
-func NewCreateLaunchDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/launchdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteLaunchDefinitionsRequest constructs an http.Request for the DeleteLaunchDefinitions method
-func NewDeleteLaunchDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/launchdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateLaunchDefinitionsRequest calls the generic UpdateLaunchDefinitions builder with application/json body
-func NewUpdateLaunchDefinitionsRequest(server string, userID UserID, id ID, body UpdateLaunchDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateLaunchDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateLaunchDefinitionsRequestWithBody constructs an http.Request for the UpdateLaunchDefinitions method, with any body, and a specified content type
-func NewUpdateLaunchDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/launchdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListOrbitDefinitionsRequest constructs an http.Request for the ListOrbitDefinitions method
-func NewListOrbitDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/orbitdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateOrbitDefinitionsRequest calls the generic CreateOrbitDefinitions builder with application/json body
-func NewCreateOrbitDefinitionsRequest(server string, userID UserID, body CreateOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateOrbitDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateOrbitDefinitionsRequestWithBody constructs an http.Request for the CreateOrbitDefinitions method, with any body, and a specified content type
-func NewCreateOrbitDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/orbitdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteOrbitDefinitionsRequest constructs an http.Request for the DeleteOrbitDefinitions method
-func NewDeleteOrbitDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/orbitdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateOrbitDefinitionsRequest calls the generic UpdateOrbitDefinitions builder with application/json body
-func NewUpdateOrbitDefinitionsRequest(server string, userID UserID, id ID, body UpdateOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateOrbitDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateOrbitDefinitionsRequestWithBody constructs an http.Request for the UpdateOrbitDefinitions method, with any body, and a specified content type
-func NewUpdateOrbitDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/orbitdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListParametricMagneticTorquerDefinitionsRequest constructs an http.Request for the ListParametricMagneticTorquerDefinitions method
-func NewListParametricMagneticTorquerDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricmagnetictorquerdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateParametricMagneticTorquerDefinitionsRequest calls the generic CreateParametricMagneticTorquerDefinitions builder with application/json body
-func NewCreateParametricMagneticTorquerDefinitionsRequest(server string, userID UserID, body CreateParametricMagneticTorquerDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateParametricMagneticTorquerDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateParametricMagneticTorquerDefinitionsRequestWithBody constructs an http.Request for the CreateParametricMagneticTorquerDefinitions method, with any body, and a specified content type
-func NewCreateParametricMagneticTorquerDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricmagnetictorquerdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteParametricMagneticTorquerDefinitionsRequest constructs an http.Request for the DeleteParametricMagneticTorquerDefinitions method
-func NewDeleteParametricMagneticTorquerDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateParametricMagneticTorquerDefinitionsRequest calls the generic UpdateParametricMagneticTorquerDefinitions builder with application/json body
-func NewUpdateParametricMagneticTorquerDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricMagneticTorquerDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateParametricMagneticTorquerDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateParametricMagneticTorquerDefinitionsRequestWithBody constructs an http.Request for the UpdateParametricMagneticTorquerDefinitions method, with any body, and a specified content type
-func NewUpdateParametricMagneticTorquerDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListParametricOrbitDefinitionsRequest constructs an http.Request for the ListParametricOrbitDefinitions method
-func NewListParametricOrbitDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricorbitdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateParametricOrbitDefinitionsRequest calls the generic CreateParametricOrbitDefinitions builder with application/json body
-func NewCreateParametricOrbitDefinitionsRequest(server string, userID UserID, body CreateParametricOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateParametricOrbitDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateParametricOrbitDefinitionsRequestWithBody constructs an http.Request for the CreateParametricOrbitDefinitions method, with any body, and a specified content type
-func NewCreateParametricOrbitDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricorbitdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteParametricOrbitDefinitionsRequest constructs an http.Request for the DeleteParametricOrbitDefinitions method
-func NewDeleteParametricOrbitDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricorbitdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateParametricOrbitDefinitionsRequest calls the generic UpdateParametricOrbitDefinitions builder with application/json body
-func NewUpdateParametricOrbitDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricOrbitDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateParametricOrbitDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateParametricOrbitDefinitionsRequestWithBody constructs an http.Request for the UpdateParametricOrbitDefinitions method, with any body, and a specified content type
-func NewUpdateParametricOrbitDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricorbitdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListParametricPropulsionSystemDefinitionsRequest constructs an http.Request for the ListParametricPropulsionSystemDefinitions method
-func NewListParametricPropulsionSystemDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricpropulsionsystemdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateParametricPropulsionSystemDefinitionsRequest calls the generic CreateParametricPropulsionSystemDefinitions builder with application/json body
-func NewCreateParametricPropulsionSystemDefinitionsRequest(server string, userID UserID, body CreateParametricPropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateParametricPropulsionSystemDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateParametricPropulsionSystemDefinitionsRequestWithBody constructs an http.Request for the CreateParametricPropulsionSystemDefinitions method, with any body, and a specified content type
-func NewCreateParametricPropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricpropulsionsystemdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteParametricPropulsionSystemDefinitionsRequest constructs an http.Request for the DeleteParametricPropulsionSystemDefinitions method
-func NewDeleteParametricPropulsionSystemDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateParametricPropulsionSystemDefinitionsRequest calls the generic UpdateParametricPropulsionSystemDefinitions builder with application/json body
-func NewUpdateParametricPropulsionSystemDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricPropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateParametricPropulsionSystemDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateParametricPropulsionSystemDefinitionsRequestWithBody constructs an http.Request for the UpdateParametricPropulsionSystemDefinitions method, with any body, and a specified content type
-func NewUpdateParametricPropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListParametricSpacecraftDefinitionsRequest constructs an http.Request for the ListParametricSpacecraftDefinitions method
-func NewListParametricSpacecraftDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricspacecraftdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateParametricSpacecraftDefinitionsRequest calls the generic CreateParametricSpacecraftDefinitions builder with application/json body
-func NewCreateParametricSpacecraftDefinitionsRequest(server string, userID UserID, body CreateParametricSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateParametricSpacecraftDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateParametricSpacecraftDefinitionsRequestWithBody constructs an http.Request for the CreateParametricSpacecraftDefinitions method, with any body, and a specified content type
-func NewCreateParametricSpacecraftDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricspacecraftdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteParametricSpacecraftDefinitionsRequest constructs an http.Request for the DeleteParametricSpacecraftDefinitions method
-func NewDeleteParametricSpacecraftDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricspacecraftdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateParametricSpacecraftDefinitionsRequest calls the generic UpdateParametricSpacecraftDefinitions builder with application/json body
-func NewUpdateParametricSpacecraftDefinitionsRequest(server string, userID UserID, id ID, body UpdateParametricSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateParametricSpacecraftDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateParametricSpacecraftDefinitionsRequestWithBody constructs an http.Request for the UpdateParametricSpacecraftDefinitions method, with any body, and a specified content type
-func NewUpdateParametricSpacecraftDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricspacecraftdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListParametricStudyRequestsRequest constructs an http.Request for the ListParametricStudyRequests method
-func NewListParametricStudyRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricstudyrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateParametricStudyRequestsRequest calls the generic CreateParametricStudyRequests builder with application/json body
-func NewCreateParametricStudyRequestsRequest(server string, userID UserID, body CreateParametricStudyRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateParametricStudyRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateParametricStudyRequestsRequestWithBody constructs an http.Request for the CreateParametricStudyRequests method, with any body, and a specified content type
-func NewCreateParametricStudyRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricstudyrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeParametricStudyRequestsRequest constructs an http.Request for the ComputeParametricStudyRequests method
-func NewComputeParametricStudyRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricstudyrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusParametricStudyRequestsRequest constructs an http.Request for the StatusParametricStudyRequests method
-func NewStatusParametricStudyRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricstudyrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteParametricStudyRequestsRequest constructs an http.Request for the DeleteParametricStudyRequests method
-func NewDeleteParametricStudyRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricstudyrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateParametricStudyRequestsRequest calls the generic UpdateParametricStudyRequests builder with application/json body
-func NewUpdateParametricStudyRequestsRequest(server string, userID UserID, id ID, body UpdateParametricStudyRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateParametricStudyRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateParametricStudyRequestsRequestWithBody constructs an http.Request for the UpdateParametricStudyRequests method, with any body, and a specified content type
-func NewUpdateParametricStudyRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/parametricstudyrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListPayloadDefinitionsRequest constructs an http.Request for the ListPayloadDefinitions method
-func NewListPayloadDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/payloaddefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreatePayloadDefinitionsRequest calls the generic CreatePayloadDefinitions builder with application/json body
-func NewCreatePayloadDefinitionsRequest(server string, userID UserID, body CreatePayloadDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreatePayloadDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreatePayloadDefinitionsRequestWithBody constructs an http.Request for the CreatePayloadDefinitions method, with any body, and a specified content type
-func NewCreatePayloadDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/payloaddefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeletePayloadDefinitionsRequest constructs an http.Request for the DeletePayloadDefinitions method
-func NewDeletePayloadDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/payloaddefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdatePayloadDefinitionsRequest calls the generic UpdatePayloadDefinitions builder with application/json body
-func NewUpdatePayloadDefinitionsRequest(server string, userID UserID, id ID, body UpdatePayloadDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePayloadDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdatePayloadDefinitionsRequestWithBody constructs an http.Request for the UpdatePayloadDefinitions method, with any body, and a specified content type
-func NewUpdatePayloadDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/payloaddefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListPointOfInterestDefinitionsRequest constructs an http.Request for the ListPointOfInterestDefinitions method
-func NewListPointOfInterestDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/pointofinterestdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreatePointOfInterestDefinitionsRequest calls the generic CreatePointOfInterestDefinitions builder with application/json body
-func NewCreatePointOfInterestDefinitionsRequest(server string, userID UserID, body CreatePointOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreatePointOfInterestDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreatePointOfInterestDefinitionsRequestWithBody constructs an http.Request for the CreatePointOfInterestDefinitions method, with any body, and a specified content type
-func NewCreatePointOfInterestDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/pointofinterestdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeletePointOfInterestDefinitionsRequest constructs an http.Request for the DeletePointOfInterestDefinitions method
-func NewDeletePointOfInterestDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/pointofinterestdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdatePointOfInterestDefinitionsRequest calls the generic UpdatePointOfInterestDefinitions builder with application/json body
-func NewUpdatePointOfInterestDefinitionsRequest(server string, userID UserID, id ID, body UpdatePointOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePointOfInterestDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdatePointOfInterestDefinitionsRequestWithBody constructs an http.Request for the UpdatePointOfInterestDefinitions method, with any body, and a specified content type
-func NewUpdatePointOfInterestDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/pointofinterestdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListPropulsionSystemDefinitionsRequest constructs an http.Request for the ListPropulsionSystemDefinitions method
-func NewListPropulsionSystemDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/propulsionsystemdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreatePropulsionSystemDefinitionsRequest calls the generic CreatePropulsionSystemDefinitions builder with application/json body
-func NewCreatePropulsionSystemDefinitionsRequest(server string, userID UserID, body CreatePropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreatePropulsionSystemDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreatePropulsionSystemDefinitionsRequestWithBody constructs an http.Request for the CreatePropulsionSystemDefinitions method, with any body, and a specified content type
-func NewCreatePropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/propulsionsystemdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeletePropulsionSystemDefinitionsRequest constructs an http.Request for the DeletePropulsionSystemDefinitions method
-func NewDeletePropulsionSystemDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/propulsionsystemdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdatePropulsionSystemDefinitionsRequest calls the generic UpdatePropulsionSystemDefinitions builder with application/json body
-func NewUpdatePropulsionSystemDefinitionsRequest(server string, userID UserID, id ID, body UpdatePropulsionSystemDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePropulsionSystemDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdatePropulsionSystemDefinitionsRequestWithBody constructs an http.Request for the UpdatePropulsionSystemDefinitions method, with any body, and a specified content type
-func NewUpdatePropulsionSystemDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/propulsionsystemdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListReactionWheelDefinitionsRequest constructs an http.Request for the ListReactionWheelDefinitions method
-func NewListReactionWheelDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/reactionwheeldefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateReactionWheelDefinitionsRequest calls the generic CreateReactionWheelDefinitions builder with application/json body
-func NewCreateReactionWheelDefinitionsRequest(server string, userID UserID, body CreateReactionWheelDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateReactionWheelDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateReactionWheelDefinitionsRequestWithBody constructs an http.Request for the CreateReactionWheelDefinitions method, with any body, and a specified content type
-func NewCreateReactionWheelDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/reactionwheeldefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteReactionWheelDefinitionsRequest constructs an http.Request for the DeleteReactionWheelDefinitions method
-func NewDeleteReactionWheelDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/reactionwheeldefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateReactionWheelDefinitionsRequest calls the generic UpdateReactionWheelDefinitions builder with application/json body
-func NewUpdateReactionWheelDefinitionsRequest(server string, userID UserID, id ID, body UpdateReactionWheelDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateReactionWheelDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateReactionWheelDefinitionsRequestWithBody constructs an http.Request for the UpdateReactionWheelDefinitions method, with any body, and a specified content type
-func NewUpdateReactionWheelDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/reactionwheeldefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListSimulationRequestsRequest constructs an http.Request for the ListSimulationRequests method
-func NewListSimulationRequestsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateSimulationRequestsRequest calls the generic CreateSimulationRequests builder with application/json body
-func NewCreateSimulationRequestsRequest(server string, userID UserID, body CreateSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateSimulationRequestsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateSimulationRequestsRequestWithBody constructs an http.Request for the CreateSimulationRequests method, with any body, and a specified content type
-func NewCreateSimulationRequestsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewComputeSimulationRequestsRequest constructs an http.Request for the ComputeSimulationRequests method
-func NewComputeSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests/compute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewComputeSimulationRequestUntilDurationRequest calls the generic ComputeSimulationRequestUntilDuration builder with application/json body
-func NewComputeSimulationRequestUntilDurationRequest(server string, userID UserID, missionID MissionID, body ComputeSimulationRequestUntilDurationJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewComputeSimulationRequestUntilDurationRequestWithBody(server, userID, missionID, "application/json", bodyReader)
-}
-
-// NewComputeSimulationRequestUntilDurationRequestWithBody constructs an http.Request for the ComputeSimulationRequestUntilDuration method, with any body, and a specified content type
-func NewComputeSimulationRequestUntilDurationRequestWithBody(server string, userID UserID, missionID MissionID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests/compute_until_duration/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewCreateSimulationRequestFromResultsRequest calls the generic CreateSimulationRequestFromResults builder with application/json body
-func NewCreateSimulationRequestFromResultsRequest(server string, userID UserID, missionID MissionID, newMissionName string, body CreateSimulationRequestFromResultsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateSimulationRequestFromResultsRequestWithBody(server, userID, missionID, newMissionName, "application/json", bodyReader)
-}
-
-// NewCreateSimulationRequestFromResultsRequestWithBody constructs an http.Request for the CreateSimulationRequestFromResults method, with any body, and a specified content type
-func NewCreateSimulationRequestFromResultsRequestWithBody(server string, userID UserID, missionID MissionID, newMissionName string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam2 string
-
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "newMissionName", newMissionName, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests/create_from_results/%s/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewGetSimulationRequestMergedResultsRequest constructs an http.Request for the GetSimulationRequestMergedResults method
-func NewGetSimulationRequestMergedResultsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests/create_merged_results/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewStatusSimulationRequestsRequest constructs an http.Request for the StatusSimulationRequests method
-func NewStatusSimulationRequestsRequest(server string, userID UserID, missionID MissionID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "missionId", missionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests/status/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewDeleteSimulationRequestsRequest constructs an http.Request for the DeleteSimulationRequests method
-func NewDeleteSimulationRequestsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateSimulationRequestsRequest calls the generic UpdateSimulationRequests builder with application/json body
-func NewUpdateSimulationRequestsRequest(server string, userID UserID, id ID, body UpdateSimulationRequestsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSimulationRequestsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateSimulationRequestsRequestWithBody constructs an http.Request for the UpdateSimulationRequests method, with any body, and a specified content type
-func NewUpdateSimulationRequestsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/simulationrequests/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListSpacecraftDefinitionsRequest constructs an http.Request for the ListSpacecraftDefinitions method
-func NewListSpacecraftDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateSpacecraftDefinitionsRequest calls the generic CreateSpacecraftDefinitions builder with application/json body
-func NewCreateSpacecraftDefinitionsRequest(server string, userID UserID, body CreateSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateSpacecraftDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateSpacecraftDefinitionsRequestWithBody constructs an http.Request for the CreateSpacecraftDefinitions method, with any body, and a specified content type
-func NewCreateSpacecraftDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteSpacecraftDefinitionsRequest constructs an http.Request for the DeleteSpacecraftDefinitions method
-func NewDeleteSpacecraftDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateSpacecraftDefinitionsRequest calls the generic UpdateSpacecraftDefinitions builder with application/json body
-func NewUpdateSpacecraftDefinitionsRequest(server string, userID UserID, id ID, body UpdateSpacecraftDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSpacecraftDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateSpacecraftDefinitionsRequestWithBody constructs an http.Request for the UpdateSpacecraftDefinitions method, with any body, and a specified content type
-func NewUpdateSpacecraftDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListSpacecraftGeometryDefinitionsRequest constructs an http.Request for the ListSpacecraftGeometryDefinitions method
-func NewListSpacecraftGeometryDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftgeometrydefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateSpacecraftGeometryDefinitionsRequest calls the generic CreateSpacecraftGeometryDefinitions builder with application/json body
-func NewCreateSpacecraftGeometryDefinitionsRequest(server string, userID UserID, body CreateSpacecraftGeometryDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateSpacecraftGeometryDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateSpacecraftGeometryDefinitionsRequestWithBody constructs an http.Request for the CreateSpacecraftGeometryDefinitions method, with any body, and a specified content type
-func NewCreateSpacecraftGeometryDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftgeometrydefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteSpacecraftGeometryDefinitionsRequest constructs an http.Request for the DeleteSpacecraftGeometryDefinitions method
-func NewDeleteSpacecraftGeometryDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftgeometrydefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateSpacecraftGeometryDefinitionsRequest calls the generic UpdateSpacecraftGeometryDefinitions builder with application/json body
-func NewUpdateSpacecraftGeometryDefinitionsRequest(server string, userID UserID, id ID, body UpdateSpacecraftGeometryDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSpacecraftGeometryDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateSpacecraftGeometryDefinitionsRequestWithBody constructs an http.Request for the UpdateSpacecraftGeometryDefinitions method, with any body, and a specified content type
-func NewUpdateSpacecraftGeometryDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/spacecraftgeometrydefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListSubConstellationDefinitionsRequest constructs an http.Request for the ListSubConstellationDefinitions method
-func NewListSubConstellationDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/subconstellationdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateSubConstellationDefinitionsRequest calls the generic CreateSubConstellationDefinitions builder with application/json body
-func NewCreateSubConstellationDefinitionsRequest(server string, userID UserID, body CreateSubConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateSubConstellationDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateSubConstellationDefinitionsRequestWithBody constructs an http.Request for the CreateSubConstellationDefinitions method, with any body, and a specified content type
-func NewCreateSubConstellationDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/subconstellationdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteSubConstellationDefinitionsRequest constructs an http.Request for the DeleteSubConstellationDefinitions method
-func NewDeleteSubConstellationDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/subconstellationdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateSubConstellationDefinitionsRequest calls the generic UpdateSubConstellationDefinitions builder with application/json body
-func NewUpdateSubConstellationDefinitionsRequest(server string, userID UserID, id ID, body UpdateSubConstellationDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSubConstellationDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateSubConstellationDefinitionsRequestWithBody constructs an http.Request for the UpdateSubConstellationDefinitions method, with any body, and a specified content type
-func NewUpdateSubConstellationDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/subconstellationdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewListZoneOfInterestDefinitionsRequest constructs an http.Request for the ListZoneOfInterestDefinitions method
-func NewListZoneOfInterestDefinitionsRequest(server string, userID UserID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/zoneofinterestdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewCreateZoneOfInterestDefinitionsRequest calls the generic CreateZoneOfInterestDefinitions builder with application/json body
-func NewCreateZoneOfInterestDefinitionsRequest(server string, userID UserID, body CreateZoneOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateZoneOfInterestDefinitionsRequestWithBody(server, userID, "application/json", bodyReader)
-}
-
-// NewCreateZoneOfInterestDefinitionsRequestWithBody constructs an http.Request for the CreateZoneOfInterestDefinitions method, with any body, and a specified content type
-func NewCreateZoneOfInterestDefinitionsRequestWithBody(server string, userID UserID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/zoneofinterestdefinitions", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewDeleteZoneOfInterestDefinitionsRequest constructs an http.Request for the DeleteZoneOfInterestDefinitions method
-func NewDeleteZoneOfInterestDefinitionsRequest(server string, userID UserID, id ID) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/zoneofinterestdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewUpdateZoneOfInterestDefinitionsRequest calls the generic UpdateZoneOfInterestDefinitions builder with application/json body
-func NewUpdateZoneOfInterestDefinitionsRequest(server string, userID UserID, id ID, body UpdateZoneOfInterestDefinitionsJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateZoneOfInterestDefinitionsRequestWithBody(server, userID, id, "application/json", bodyReader)
-}
-
-// NewUpdateZoneOfInterestDefinitionsRequestWithBody constructs an http.Request for the UpdateZoneOfInterestDefinitions method, with any body, and a specified content type
-func NewUpdateZoneOfInterestDefinitionsRequestWithBody(server string, userID UserID, id ID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "userId", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/exoops/users/%s/zoneofinterestdefinitions/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewRequestTokenRequestWithFormdataBody calls the generic RequestToken builder with application/x-www-form-urlencoded body
-func NewRequestTokenRequestWithFormdataBody(server string, body RequestTokenFormdataRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	bodyStr, err := runtime.MarshalForm(body, nil)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewRequestTokenRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
-}
-
-// NewRequestTokenRequestWithBody constructs an http.Request for the RequestToken method, with any body, and a specified content type
-func NewRequestTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/realms/spacestudio-users/protocol/openid-connect/token")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
+// errServerURL: a query or fragment in the server URL would swallow the
+// operation path appended to it.
+var errServerURL = errors.New("server URL must not have a query or fragment")
+
+// writeRequestURL writes server, a slash if server does not end with one,
+// then path (a path template from the spec in which every parameter is
+// "%s", without its leading slash: it is relative to the server's path) with
+// each "%s" replaced by the next of pathParams, already styled and escaped.
+// extra is room reserved for a query string, so that the whole URL usually
+// takes one allocation. Any other defect of server is left to the one parse
+// of the URL, by http.NewRequestWithContext.
+func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
+	if strings.ContainsAny(server, "?#") {
+		return errServerURL
+	}
+	n := len(server) + 1 + len(path) + extra
+	for _, p := range pathParams {
+		n += len(p)
+	}
+	u.Grow(n)
+	u.WriteString(server)
+	if !strings.HasSuffix(server, "/") {
+		u.WriteByte('/')
+	}
+	path = strings.TrimPrefix(path, "/")
+	for _, p := range pathParams {
+		i := strings.Index(path, "%s")
+		if i < 0 {
+			break
 		}
+		u.WriteString(path[:i])
+		u.WriteString(p)
+		path = path[i+2:]
 	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
+	u.WriteString(path)
 	return nil
+}
+
+// writeQueryFragment appends one styled query fragment (it may itself hold
+// several "name=value" pairs) to the URL in u, whose query starts at offset
+// query: "?" before the first fragment, "&" between fragments.
+func writeQueryFragment(u *strings.Builder, query int, frag string) {
+	if u.Len() == query {
+		u.WriteByte('?')
+	} else {
+		u.WriteByte('&')
+	}
+	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -2705,61 +2706,55 @@ func (t *PostWebhook202JSONResponseBody) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn changes a request just before it is sent, for instance to
+// add headers; an error aborts the call.
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends requests: *http.Client satisfies it, and tests can
+// put anything in between.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client calls the operations of the API described by the spec.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL every operation path is relative to, scheme
+	// included; it may carry a path prefix (https://host/api/). NewClient
+	// makes it end with a slash.
 	Server string
 
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
+	// Client sends the requests; NewClient uses a plain *http.Client when
+	// none is given.
 	Client HttpRequestDoer
 
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
+	// RequestEditors run on every request, in order, before the editors
+	// passed to the call itself.
 	RequestEditors []RequestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
+// ClientOption configures a Client in NewClient.
 type ClientOption func(*Client) error
 
-// Creates a new Client, with reasonable defaults
+// NewClient returns a Client for server after applying opts; the
+// server URL gets a trailing slash if it lacks one, so that operation paths
+// are appended to it rather than replacing its last segment.
 func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
-	}
-	// mutate client and add all optional params
+	client := Client{Server: server}
 	for _, o := range opts {
 		if err := o(&client); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
 	}
-	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
 	}
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
+// WithHTTPClient makes the client send its requests through doer.
 func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	return func(c *Client) error {
 		c.Client = doer
@@ -2767,8 +2762,7 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	}
 }
 
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
+// WithRequestEditorFn adds fn to the editors run on every request.
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
@@ -2776,9 +2770,9 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// The interface specification for the client above.
+// ClientInterface is the set of operations of Client, for
+// callers that want to substitute it.
 type ClientInterface interface {
-
 	// GetAPIInfo Version of the API server.
 	//
 	// Corresponds with GET / (the `GetAPIInfo` operationId).
@@ -3689,30 +3683,22 @@ type ClientInterface interface {
 //
 // Corresponds with GET / (the `GetAPIInfo` operationId).
 func (c *Client) GetAPIInfo(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAPIInfoRequest(c.Server)
+	req, err := newGetAPIInfoRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListActionAliases List action aliases.
 //
 // Corresponds with GET /actionalias (the `ListActionAliases` operationId).
 func (c *Client) ListActionAliases(ctx context.Context, params *ListActionAliasesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListActionAliasesRequest(c.Server, params)
+	req, err := newListActionAliasesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateActionAliasWithBody Create an alias.
@@ -3721,15 +3707,11 @@ func (c *Client) ListActionAliases(ctx context.Context, params *ListActionAliase
 //
 // Corresponds with POST /actionalias (the `CreateActionAlias` operationId).
 func (c *Client) CreateActionAliasWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActionAliasRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateActionAliasRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateActionAlias Create an alias.
@@ -3738,30 +3720,22 @@ func (c *Client) CreateActionAliasWithBody(ctx context.Context, contentType stri
 //
 // Corresponds with POST /actionalias (the `CreateActionAlias` operationId).
 func (c *Client) CreateActionAlias(ctx context.Context, body CreateActionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActionAliasRequest(c.Server, body)
+	req, err := newCreateActionAliasRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetActionAliasHelp Help strings of the aliases.
 //
 // Corresponds with GET /actionalias/help (the `GetActionAliasHelp` operationId).
 func (c *Client) GetActionAliasHelp(ctx context.Context, params *GetActionAliasHelpParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActionAliasHelpRequest(c.Server, params)
+	req, err := newGetActionAliasHelpRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // MatchActionAliasWithBody Find the alias a chat command matches.
@@ -3772,15 +3746,11 @@ func (c *Client) GetActionAliasHelp(ctx context.Context, params *GetActionAliasH
 //
 // Corresponds with POST /actionalias/match (the `MatchActionAlias` operationId).
 func (c *Client) MatchActionAliasWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMatchActionAliasRequestWithBody(c.Server, contentType, body)
+	req, err := newMatchActionAliasRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // MatchActionAlias Find the alias a chat command matches.
@@ -3791,45 +3761,33 @@ func (c *Client) MatchActionAliasWithBody(ctx context.Context, contentType strin
 //
 // Corresponds with POST /actionalias/match (the `MatchActionAlias` operationId).
 func (c *Client) MatchActionAlias(ctx context.Context, body MatchActionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMatchActionAliasRequest(c.Server, body)
+	req, err := newMatchActionAliasRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteActionAlias Delete an alias.
 //
 // Corresponds with DELETE /actionalias/{ref_or_id} (the `DeleteActionAlias` operationId).
 func (c *Client) DeleteActionAlias(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteActionAliasRequest(c.Server, refOrID)
+	req, err := newDeleteActionAliasRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetActionAlias One alias.
 //
 // Corresponds with GET /actionalias/{ref_or_id} (the `GetActionAlias` operationId).
 func (c *Client) GetActionAlias(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActionAliasRequest(c.Server, refOrID)
+	req, err := newGetActionAliasRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateActionAliasWithBody Replace an alias.
@@ -3838,15 +3796,11 @@ func (c *Client) GetActionAlias(ctx context.Context, refOrID RefOrID, reqEditors
 //
 // Corresponds with PUT /actionalias/{ref_or_id} (the `UpdateActionAlias` operationId).
 func (c *Client) UpdateActionAliasWithBody(ctx context.Context, refOrID RefOrID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateActionAliasRequestWithBody(c.Server, refOrID, contentType, body)
+	req, err := newUpdateActionAliasRequestWithBody(ctx, c.Server, refOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateActionAlias Replace an alias.
@@ -3855,30 +3809,22 @@ func (c *Client) UpdateActionAliasWithBody(ctx context.Context, refOrID RefOrID,
 //
 // Corresponds with PUT /actionalias/{ref_or_id} (the `UpdateActionAlias` operationId).
 func (c *Client) UpdateActionAlias(ctx context.Context, refOrID RefOrID, body UpdateActionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateActionAliasRequest(c.Server, refOrID, body)
+	req, err := newUpdateActionAliasRequest(ctx, c.Server, refOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListActions List actions.
 //
 // Corresponds with GET /actions (the `ListActions` operationId).
 func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListActionsRequest(c.Server, params)
+	req, err := newListActionsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateActionWithBody Register an action.
@@ -3889,15 +3835,11 @@ func (c *Client) ListActions(ctx context.Context, params *ListActionsParams, req
 //
 // Corresponds with POST /actions (the `CreateAction` operationId).
 func (c *Client) CreateActionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActionRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateActionRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateAction Register an action.
@@ -3908,75 +3850,55 @@ func (c *Client) CreateActionWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /actions (the `CreateAction` operationId).
 func (c *Client) CreateAction(ctx context.Context, body CreateActionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActionRequest(c.Server, body)
+	req, err := newCreateActionRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetActionEntryPoint The action's entry-point file.
 //
 // Corresponds with GET /actions/views/entry_point/{ref_or_id} (the `GetActionEntryPoint` operationId).
 func (c *Client) GetActionEntryPoint(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActionEntryPointRequest(c.Server, refOrID)
+	req, err := newGetActionEntryPointRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListActionOverviews Actions with their merged parameters.
 //
 // Corresponds with GET /actions/views/overview (the `ListActionOverviews` operationId).
 func (c *Client) ListActionOverviews(ctx context.Context, params *ListActionOverviewsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListActionOverviewsRequest(c.Server, params)
+	req, err := newListActionOverviewsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetActionOverview One action with merged parameters.
 //
 // Corresponds with GET /actions/views/overview/{ref_or_id} (the `GetActionOverview` operationId).
 func (c *Client) GetActionOverview(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActionOverviewRequest(c.Server, refOrID)
+	req, err := newGetActionOverviewRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetActionParameters Runner and action parameters merged.
 //
 // Corresponds with GET /actions/views/parameters/{ref_or_id} (the `GetActionParameters` operationId).
 func (c *Client) GetActionParameters(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActionParametersRequest(c.Server, refOrID)
+	req, err := newGetActionParametersRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteActionWithBody Delete an action.
@@ -3987,15 +3909,11 @@ func (c *Client) GetActionParameters(ctx context.Context, refOrID RefOrID, reqEd
 //
 // Corresponds with DELETE /actions/{ref_or_id} (the `DeleteAction` operationId).
 func (c *Client) DeleteActionWithBody(ctx context.Context, refOrID RefOrID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteActionRequestWithBody(c.Server, refOrID, contentType, body)
+	req, err := newDeleteActionRequestWithBody(ctx, c.Server, refOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteAction Delete an action.
@@ -4006,30 +3924,22 @@ func (c *Client) DeleteActionWithBody(ctx context.Context, refOrID RefOrID, cont
 //
 // Corresponds with DELETE /actions/{ref_or_id} (the `DeleteAction` operationId).
 func (c *Client) DeleteAction(ctx context.Context, refOrID RefOrID, body DeleteActionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteActionRequest(c.Server, refOrID, body)
+	req, err := newDeleteActionRequest(ctx, c.Server, refOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetAction One action.
 //
 // Corresponds with GET /actions/{ref_or_id} (the `GetAction` operationId).
 func (c *Client) GetAction(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActionRequest(c.Server, refOrID)
+	req, err := newGetActionRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateActionWithBody Replace an action.
@@ -4038,15 +3948,11 @@ func (c *Client) GetAction(ctx context.Context, refOrID RefOrID, reqEditors ...R
 //
 // Corresponds with PUT /actions/{ref_or_id} (the `UpdateAction` operationId).
 func (c *Client) UpdateActionWithBody(ctx context.Context, refOrID RefOrID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateActionRequestWithBody(c.Server, refOrID, contentType, body)
+	req, err := newUpdateActionRequestWithBody(ctx, c.Server, refOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateAction Replace an action.
@@ -4055,15 +3961,11 @@ func (c *Client) UpdateActionWithBody(ctx context.Context, refOrID RefOrID, cont
 //
 // Corresponds with PUT /actions/{ref_or_id} (the `UpdateAction` operationId).
 func (c *Client) UpdateAction(ctx context.Context, refOrID RefOrID, body UpdateActionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateActionRequest(c.Server, refOrID, body)
+	req, err := newUpdateActionRequest(ctx, c.Server, refOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CloneActionWithBody Copy an action into another pack.
@@ -4072,15 +3974,11 @@ func (c *Client) UpdateAction(ctx context.Context, refOrID RefOrID, body UpdateA
 //
 // Corresponds with POST /actions/{ref_or_id}/clone (the `CloneAction` operationId).
 func (c *Client) CloneActionWithBody(ctx context.Context, refOrID RefOrID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloneActionRequestWithBody(c.Server, refOrID, contentType, body)
+	req, err := newCloneActionRequestWithBody(ctx, c.Server, refOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CloneAction Copy an action into another pack.
@@ -4089,15 +3987,11 @@ func (c *Client) CloneActionWithBody(ctx context.Context, refOrID RefOrID, conte
 //
 // Corresponds with POST /actions/{ref_or_id}/clone (the `CloneAction` operationId).
 func (c *Client) CloneAction(ctx context.Context, refOrID RefOrID, body CloneActionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloneActionRequest(c.Server, refOrID, body)
+	req, err := newCloneActionRequest(ctx, c.Server, refOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ExecuteActionAliasWithBody Run the action behind a named alias.
@@ -4106,15 +4000,11 @@ func (c *Client) CloneAction(ctx context.Context, refOrID RefOrID, body CloneAct
 //
 // Corresponds with POST /aliasexecution (the `ExecuteActionAlias` operationId).
 func (c *Client) ExecuteActionAliasWithBody(ctx context.Context, params *ExecuteActionAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExecuteActionAliasRequestWithBody(c.Server, params, contentType, body)
+	req, err := newExecuteActionAliasRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ExecuteActionAlias Run the action behind a named alias.
@@ -4123,15 +4013,11 @@ func (c *Client) ExecuteActionAliasWithBody(ctx context.Context, params *Execute
 //
 // Corresponds with POST /aliasexecution (the `ExecuteActionAlias` operationId).
 func (c *Client) ExecuteActionAlias(ctx context.Context, params *ExecuteActionAliasParams, body ExecuteActionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExecuteActionAliasRequest(c.Server, params, body)
+	req, err := newExecuteActionAliasRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // MatchAndExecuteActionAliasWithBody Match a chat command and run the action behind it.
@@ -4140,15 +4026,11 @@ func (c *Client) ExecuteActionAlias(ctx context.Context, params *ExecuteActionAl
 //
 // Corresponds with POST /aliasexecution/match_and_execute (the `MatchAndExecuteActionAlias` operationId).
 func (c *Client) MatchAndExecuteActionAliasWithBody(ctx context.Context, params *MatchAndExecuteActionAliasParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMatchAndExecuteActionAliasRequestWithBody(c.Server, params, contentType, body)
+	req, err := newMatchAndExecuteActionAliasRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // MatchAndExecuteActionAlias Match a chat command and run the action behind it.
@@ -4157,30 +4039,22 @@ func (c *Client) MatchAndExecuteActionAliasWithBody(ctx context.Context, params 
 //
 // Corresponds with POST /aliasexecution/match_and_execute (the `MatchAndExecuteActionAlias` operationId).
 func (c *Client) MatchAndExecuteActionAlias(ctx context.Context, params *MatchAndExecuteActionAliasParams, body MatchAndExecuteActionAliasJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMatchAndExecuteActionAliasRequest(c.Server, params, body)
+	req, err := newMatchAndExecuteActionAliasRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListAPIKeys API keys.
 //
 // Corresponds with GET /apikeys (the `ListAPIKeys` operationId).
 func (c *Client) ListAPIKeys(ctx context.Context, params *ListAPIKeysParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListAPIKeysRequest(c.Server, params)
+	req, err := newListAPIKeysRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateAPIKeyWithBody Create an API key.
@@ -4189,15 +4063,11 @@ func (c *Client) ListAPIKeys(ctx context.Context, params *ListAPIKeysParams, req
 //
 // Corresponds with POST /apikeys (the `CreateAPIKey` operationId).
 func (c *Client) CreateAPIKeyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAPIKeyRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateAPIKeyRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateAPIKey Create an API key.
@@ -4206,45 +4076,33 @@ func (c *Client) CreateAPIKeyWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /apikeys (the `CreateAPIKey` operationId).
 func (c *Client) CreateAPIKey(ctx context.Context, body CreateAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateAPIKeyRequest(c.Server, body)
+	req, err := newCreateAPIKeyRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteAPIKey Delete an API key.
 //
 // Corresponds with DELETE /apikeys/{api_key_id_or_key} (the `DeleteAPIKey` operationId).
 func (c *Client) DeleteAPIKey(ctx context.Context, apiKeyIDOrKey string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteAPIKeyRequest(c.Server, apiKeyIDOrKey)
+	req, err := newDeleteAPIKeyRequest(ctx, c.Server, apiKeyIDOrKey)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetAPIKey One API key.
 //
 // Corresponds with GET /apikeys/{api_key_id_or_key} (the `GetAPIKey` operationId).
 func (c *Client) GetAPIKey(ctx context.Context, apiKeyIDOrKey string, params *GetAPIKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAPIKeyRequest(c.Server, apiKeyIDOrKey, params)
+	req, err := newGetAPIKeyRequest(ctx, c.Server, apiKeyIDOrKey, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateAPIKeyWithBody Update an API key (enable, disable, metadata).
@@ -4253,15 +4111,11 @@ func (c *Client) GetAPIKey(ctx context.Context, apiKeyIDOrKey string, params *Ge
 //
 // Corresponds with PUT /apikeys/{api_key_id_or_key} (the `UpdateAPIKey` operationId).
 func (c *Client) UpdateAPIKeyWithBody(ctx context.Context, apiKeyIDOrKey string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAPIKeyRequestWithBody(c.Server, apiKeyIDOrKey, contentType, body)
+	req, err := newUpdateAPIKeyRequestWithBody(ctx, c.Server, apiKeyIDOrKey, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateAPIKey Update an API key (enable, disable, metadata).
@@ -4270,75 +4124,55 @@ func (c *Client) UpdateAPIKeyWithBody(ctx context.Context, apiKeyIDOrKey string,
 //
 // Corresponds with PUT /apikeys/{api_key_id_or_key} (the `UpdateAPIKey` operationId).
 func (c *Client) UpdateAPIKey(ctx context.Context, apiKeyIDOrKey string, body UpdateAPIKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAPIKeyRequest(c.Server, apiKeyIDOrKey, body)
+	req, err := newUpdateAPIKeyRequest(ctx, c.Server, apiKeyIDOrKey, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListConfigSchemas Pack config schemas.
 //
 // Corresponds with GET /config_schemas (the `ListConfigSchemas` operationId).
 func (c *Client) ListConfigSchemas(ctx context.Context, params *ListConfigSchemasParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListConfigSchemasRequest(c.Server, params)
+	req, err := newListConfigSchemasRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetConfigSchema One pack's config schema.
 //
 // Corresponds with GET /config_schemas/{pack_ref} (the `GetConfigSchema` operationId).
 func (c *Client) GetConfigSchema(ctx context.Context, packRef string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetConfigSchemaRequest(c.Server, packRef)
+	req, err := newGetConfigSchemaRequest(ctx, c.Server, packRef)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPackConfigs Pack configurations.
 //
 // Corresponds with GET /configs (the `ListPackConfigs` operationId).
 func (c *Client) ListPackConfigs(ctx context.Context, params *ListPackConfigsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPackConfigsRequest(c.Server, params)
+	req, err := newListPackConfigsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPackConfig One pack's configuration.
 //
 // Corresponds with GET /configs/{pack_ref} (the `GetPackConfig` operationId).
 func (c *Client) GetPackConfig(ctx context.Context, packRef string, params *GetPackConfigParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPackConfigRequest(c.Server, packRef, params)
+	req, err := newGetPackConfigRequest(ctx, c.Server, packRef, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SetPackConfigWithBody Replace a pack's configuration values.
@@ -4347,15 +4181,11 @@ func (c *Client) GetPackConfig(ctx context.Context, packRef string, params *GetP
 //
 // Corresponds with PUT /configs/{pack_ref} (the `SetPackConfig` operationId).
 func (c *Client) SetPackConfigWithBody(ctx context.Context, packRef string, params *SetPackConfigParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetPackConfigRequestWithBody(c.Server, packRef, params, contentType, body)
+	req, err := newSetPackConfigRequestWithBody(ctx, c.Server, packRef, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SetPackConfig Replace a pack's configuration values.
@@ -4364,15 +4194,11 @@ func (c *Client) SetPackConfigWithBody(ctx context.Context, packRef string, para
 //
 // Corresponds with PUT /configs/{pack_ref} (the `SetPackConfig` operationId).
 func (c *Client) SetPackConfig(ctx context.Context, packRef string, params *SetPackConfigParams, body SetPackConfigJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetPackConfigRequest(c.Server, packRef, params, body)
+	req, err := newSetPackConfigRequest(ctx, c.Server, packRef, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListExecutions List executions, newest first.
@@ -4381,15 +4207,11 @@ func (c *Client) SetPackConfig(ctx context.Context, packRef string, params *SetP
 //
 // Corresponds with GET /executions (the `ListExecutions` operationId).
 func (c *Client) ListExecutions(ctx context.Context, params *ListExecutionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListExecutionsRequest(c.Server, params)
+	req, err := newListExecutionsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateExecutionWithBody Run an action.
@@ -4400,15 +4222,11 @@ func (c *Client) ListExecutions(ctx context.Context, params *ListExecutionsParam
 //
 // Corresponds with POST /executions (the `CreateExecution` operationId).
 func (c *Client) CreateExecutionWithBody(ctx context.Context, params *CreateExecutionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExecutionRequestWithBody(c.Server, params, contentType, body)
+	req, err := newCreateExecutionRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateExecution Run an action.
@@ -4419,60 +4237,44 @@ func (c *Client) CreateExecutionWithBody(ctx context.Context, params *CreateExec
 //
 // Corresponds with POST /executions (the `CreateExecution` operationId).
 func (c *Client) CreateExecution(ctx context.Context, params *CreateExecutionParams, body CreateExecutionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateExecutionRequest(c.Server, params, body)
+	req, err := newCreateExecutionRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetExecutionFilters Distinct values usable as execution filters.
 //
 // Corresponds with GET /executions/views/filters (the `GetExecutionFilters` operationId).
 func (c *Client) GetExecutionFilters(ctx context.Context, params *GetExecutionFiltersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExecutionFiltersRequest(c.Server, params)
+	req, err := newGetExecutionFiltersRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CancelExecution Cancel an execution.
 //
 // Corresponds with DELETE /executions/{id} (the `CancelExecution` operationId).
 func (c *Client) CancelExecution(ctx context.Context, id ExecutionID, params *CancelExecutionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCancelExecutionRequest(c.Server, id, params)
+	req, err := newCancelExecutionRequest(ctx, c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetExecution One execution.
 //
 // Corresponds with GET /executions/{id} (the `GetExecution` operationId).
 func (c *Client) GetExecution(ctx context.Context, id ExecutionID, params *GetExecutionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExecutionRequest(c.Server, id, params)
+	req, err := newGetExecutionRequest(ctx, c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateExecutionWithBody Change an execution's status (pause, resume, cancel) or result.
@@ -4483,15 +4285,11 @@ func (c *Client) GetExecution(ctx context.Context, id ExecutionID, params *GetEx
 //
 // Corresponds with PUT /executions/{id} (the `UpdateExecution` operationId).
 func (c *Client) UpdateExecutionWithBody(ctx context.Context, id ExecutionID, params *UpdateExecutionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExecutionRequestWithBody(c.Server, id, params, contentType, body)
+	req, err := newUpdateExecutionRequestWithBody(ctx, c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateExecution Change an execution's status (pause, resume, cancel) or result.
@@ -4502,60 +4300,44 @@ func (c *Client) UpdateExecutionWithBody(ctx context.Context, id ExecutionID, pa
 //
 // Corresponds with PUT /executions/{id} (the `UpdateExecution` operationId).
 func (c *Client) UpdateExecution(ctx context.Context, id ExecutionID, params *UpdateExecutionParams, body UpdateExecutionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateExecutionRequest(c.Server, id, params, body)
+	req, err := newUpdateExecutionRequest(ctx, c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetExecutionAttribute One field of an execution.
 //
 // Corresponds with GET /executions/{id}/attribute/{attribute} (the `GetExecutionAttribute` operationId).
 func (c *Client) GetExecutionAttribute(ctx context.Context, id ExecutionID, attribute string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExecutionAttributeRequest(c.Server, id, attribute)
+	req, err := newGetExecutionAttributeRequest(ctx, c.Server, id, attribute)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListExecutionChildren Child executions of a workflow.
 //
 // Corresponds with GET /executions/{id}/children (the `ListExecutionChildren` operationId).
 func (c *Client) ListExecutionChildren(ctx context.Context, id ExecutionID, params *ListExecutionChildrenParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListExecutionChildrenRequest(c.Server, id, params)
+	req, err := newListExecutionChildrenRequest(ctx, c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetExecutionOutput Output stored so far.
 //
 // Corresponds with GET /executions/{id}/output (the `GetExecutionOutput` operationId).
 func (c *Client) GetExecutionOutput(ctx context.Context, id ExecutionID, params *GetExecutionOutputParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExecutionOutputRequest(c.Server, id, params)
+	req, err := newGetExecutionOutputRequest(ctx, c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RerunExecutionWithBody Run an execution again.
@@ -4564,15 +4346,11 @@ func (c *Client) GetExecutionOutput(ctx context.Context, id ExecutionID, params 
 //
 // Corresponds with POST /executions/{id}/re_run (the `RerunExecution` operationId).
 func (c *Client) RerunExecutionWithBody(ctx context.Context, id ExecutionID, params *RerunExecutionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRerunExecutionRequestWithBody(c.Server, id, params, contentType, body)
+	req, err := newRerunExecutionRequestWithBody(ctx, c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RerunExecution Run an execution again.
@@ -4581,60 +4359,44 @@ func (c *Client) RerunExecutionWithBody(ctx context.Context, id ExecutionID, par
 //
 // Corresponds with POST /executions/{id}/re_run (the `RerunExecution` operationId).
 func (c *Client) RerunExecution(ctx context.Context, id ExecutionID, params *RerunExecutionParams, body RerunExecutionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRerunExecutionRequest(c.Server, id, params, body)
+	req, err := newRerunExecutionRequest(ctx, c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetExecutionResult The result field as raw JSON.
 //
 // Corresponds with GET /executions/{id}/result (the `GetExecutionResult` operationId).
 func (c *Client) GetExecutionResult(ctx context.Context, id ExecutionID, params *GetExecutionResultParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetExecutionResultRequest(c.Server, id, params)
+	req, err := newGetExecutionResultRequest(ctx, c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListInquiries List pending inquiries.
 //
 // Corresponds with GET /inquiries (the `ListInquiries` operationId).
 func (c *Client) ListInquiries(ctx context.Context, params *ListInquiriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListInquiriesRequest(c.Server, params)
+	req, err := newListInquiriesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetInquiry One inquiry.
 //
 // Corresponds with GET /inquiries/{inquiry_id} (the `GetInquiry` operationId).
 func (c *Client) GetInquiry(ctx context.Context, inquiryID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetInquiryRequest(c.Server, inquiryID)
+	req, err := newGetInquiryRequest(ctx, c.Server, inquiryID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RespondToInquiryWithBody Answer an inquiry.
@@ -4645,15 +4407,11 @@ func (c *Client) GetInquiry(ctx context.Context, inquiryID string, reqEditors ..
 //
 // Corresponds with PUT /inquiries/{inquiry_id} (the `RespondToInquiry` operationId).
 func (c *Client) RespondToInquiryWithBody(ctx context.Context, inquiryID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRespondToInquiryRequestWithBody(c.Server, inquiryID, contentType, body)
+	req, err := newRespondToInquiryRequestWithBody(ctx, c.Server, inquiryID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RespondToInquiry Answer an inquiry.
@@ -4664,45 +4422,33 @@ func (c *Client) RespondToInquiryWithBody(ctx context.Context, inquiryID string,
 //
 // Corresponds with PUT /inquiries/{inquiry_id} (the `RespondToInquiry` operationId).
 func (c *Client) RespondToInquiry(ctx context.Context, inquiryID string, body RespondToInquiryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRespondToInquiryRequest(c.Server, inquiryID, body)
+	req, err := newRespondToInquiryRequest(ctx, c.Server, inquiryID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListKeys List key-value pairs.
 //
 // Corresponds with GET /keys (the `ListKeys` operationId).
 func (c *Client) ListKeys(ctx context.Context, params *ListKeysParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListKeysRequest(c.Server, params)
+	req, err := newListKeysRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteKey Delete a key.
 //
 // Corresponds with DELETE /keys/{name} (the `DeleteKey` operationId).
 func (c *Client) DeleteKey(ctx context.Context, name string, params *DeleteKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteKeyRequest(c.Server, name, params)
+	req, err := newDeleteKeyRequest(ctx, c.Server, name, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetKey One key.
@@ -4711,15 +4457,11 @@ func (c *Client) DeleteKey(ctx context.Context, name string, params *DeleteKeyPa
 //
 // Corresponds with GET /keys/{name} (the `GetKey` operationId).
 func (c *Client) GetKey(ctx context.Context, name string, params *GetKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetKeyRequest(c.Server, name, params)
+	req, err := newGetKeyRequest(ctx, c.Server, name, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SetKeyWithBody Create or update a key.
@@ -4730,15 +4472,11 @@ func (c *Client) GetKey(ctx context.Context, name string, params *GetKeyParams, 
 //
 // Corresponds with PUT /keys/{name} (the `SetKey` operationId).
 func (c *Client) SetKeyWithBody(ctx context.Context, name string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetKeyRequestWithBody(c.Server, name, contentType, body)
+	req, err := newSetKeyRequestWithBody(ctx, c.Server, name, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SetKey Create or update a key.
@@ -4749,60 +4487,44 @@ func (c *Client) SetKeyWithBody(ctx context.Context, name string, contentType st
 //
 // Corresponds with PUT /keys/{name} (the `SetKey` operationId).
 func (c *Client) SetKey(ctx context.Context, name string, body SetKeyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSetKeyRequest(c.Server, name, body)
+	req, err := newSetKeyRequest(ctx, c.Server, name, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPacks Installed packs.
 //
 // Corresponds with GET /packs (the `ListPacks` operationId).
 func (c *Client) ListPacks(ctx context.Context, params *ListPacksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPacksRequest(c.Server, params)
+	req, err := newListPacksRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPackIndex The pack index (exchange).
 //
 // Corresponds with GET /packs/index (the `GetPackIndex` operationId).
 func (c *Client) GetPackIndex(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPackIndexRequest(c.Server)
+	req, err := newGetPackIndexRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPackIndexHealth Health of the configured indexes.
 //
 // Corresponds with GET /packs/index/health (the `GetPackIndexHealth` operationId).
 func (c *Client) GetPackIndexHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPackIndexHealthRequest(c.Server)
+	req, err := newGetPackIndexHealthRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SearchPackIndexWithBody Search the pack index, or show one pack.
@@ -4811,15 +4533,11 @@ func (c *Client) GetPackIndexHealth(ctx context.Context, reqEditors ...RequestEd
 //
 // Corresponds with POST /packs/index/search (the `SearchPackIndex` operationId).
 func (c *Client) SearchPackIndexWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchPackIndexRequestWithBody(c.Server, contentType, body)
+	req, err := newSearchPackIndexRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SearchPackIndex Search the pack index, or show one pack.
@@ -4828,15 +4546,11 @@ func (c *Client) SearchPackIndexWithBody(ctx context.Context, contentType string
 //
 // Corresponds with POST /packs/index/search (the `SearchPackIndex` operationId).
 func (c *Client) SearchPackIndex(ctx context.Context, body SearchPackIndexJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSearchPackIndexRequest(c.Server, body)
+	req, err := newSearchPackIndexRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // InstallPacksWithBody Install packs (runs packs.install).
@@ -4845,15 +4559,11 @@ func (c *Client) SearchPackIndex(ctx context.Context, body SearchPackIndexJSONRe
 //
 // Corresponds with POST /packs/install (the `InstallPacks` operationId).
 func (c *Client) InstallPacksWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInstallPacksRequestWithBody(c.Server, contentType, body)
+	req, err := newInstallPacksRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // InstallPacks Install packs (runs packs.install).
@@ -4862,15 +4572,11 @@ func (c *Client) InstallPacksWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /packs/install (the `InstallPacks` operationId).
 func (c *Client) InstallPacks(ctx context.Context, body InstallPacksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInstallPacksRequest(c.Server, body)
+	req, err := newInstallPacksRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RegisterPacksWithBody Register pack content from disk.
@@ -4879,15 +4585,11 @@ func (c *Client) InstallPacks(ctx context.Context, body InstallPacksJSONRequestB
 //
 // Corresponds with POST /packs/register (the `RegisterPacks` operationId).
 func (c *Client) RegisterPacksWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRegisterPacksRequestWithBody(c.Server, contentType, body)
+	req, err := newRegisterPacksRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RegisterPacks Register pack content from disk.
@@ -4896,15 +4598,11 @@ func (c *Client) RegisterPacksWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /packs/register (the `RegisterPacks` operationId).
 func (c *Client) RegisterPacks(ctx context.Context, body RegisterPacksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRegisterPacksRequest(c.Server, body)
+	req, err := newRegisterPacksRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UninstallPacksWithBody Remove packs (runs packs.uninstall).
@@ -4913,15 +4611,11 @@ func (c *Client) RegisterPacks(ctx context.Context, body RegisterPacksJSONReques
 //
 // Corresponds with POST /packs/uninstall (the `UninstallPacks` operationId).
 func (c *Client) UninstallPacksWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUninstallPacksRequestWithBody(c.Server, contentType, body)
+	req, err := newUninstallPacksRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UninstallPacks Remove packs (runs packs.uninstall).
@@ -4930,60 +4624,44 @@ func (c *Client) UninstallPacksWithBody(ctx context.Context, contentType string,
 //
 // Corresponds with POST /packs/uninstall (the `UninstallPacks` operationId).
 func (c *Client) UninstallPacks(ctx context.Context, body UninstallPacksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUninstallPacksRequest(c.Server, body)
+	req, err := newUninstallPacksRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPackFile One file of a pack.
 //
 // Corresponds with GET /packs/views/file/{ref_or_id}/{file_path} (the `GetPackFile` operationId).
 func (c *Client) GetPackFile(ctx context.Context, refOrID RefOrID, filePath string, params *GetPackFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPackFileRequest(c.Server, refOrID, filePath, params)
+	req, err := newGetPackFileRequest(ctx, c.Server, refOrID, filePath, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPackFiles Files of a pack with their content.
 //
 // Corresponds with GET /packs/views/files/{ref_or_id} (the `ListPackFiles` operationId).
 func (c *Client) ListPackFiles(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPackFilesRequest(c.Server, refOrID)
+	req, err := newListPackFilesRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPack One pack.
 //
 // Corresponds with GET /packs/{ref_or_id} (the `GetPack` operationId).
 func (c *Client) GetPack(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPackRequest(c.Server, refOrID)
+	req, err := newGetPackRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPolicies Policies.
@@ -4992,15 +4670,11 @@ func (c *Client) GetPack(ctx context.Context, refOrID RefOrID, reqEditors ...Req
 //
 // Corresponds with GET /policies (the `ListPolicies` operationId).
 func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPoliciesRequest(c.Server, params)
+	req, err := newListPoliciesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePolicyWithBody Create a policy.
@@ -5009,15 +4683,11 @@ func (c *Client) ListPolicies(ctx context.Context, params *ListPoliciesParams, r
 //
 // Corresponds with POST /policies (the `CreatePolicy` operationId).
 func (c *Client) CreatePolicyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePolicyRequestWithBody(c.Server, contentType, body)
+	req, err := newCreatePolicyRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreatePolicy Create a policy.
@@ -5026,45 +4696,33 @@ func (c *Client) CreatePolicyWithBody(ctx context.Context, contentType string, b
 //
 // Corresponds with POST /policies (the `CreatePolicy` operationId).
 func (c *Client) CreatePolicy(ctx context.Context, body CreatePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreatePolicyRequest(c.Server, body)
+	req, err := newCreatePolicyRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeletePolicy Delete a policy.
 //
 // Corresponds with DELETE /policies/{ref_or_id} (the `DeletePolicy` operationId).
 func (c *Client) DeletePolicy(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeletePolicyRequest(c.Server, refOrID)
+	req, err := newDeletePolicyRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPolicy One policy.
 //
 // Corresponds with GET /policies/{ref_or_id} (the `GetPolicy` operationId).
 func (c *Client) GetPolicy(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPolicyRequest(c.Server, refOrID)
+	req, err := newGetPolicyRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePolicyWithBody Replace a policy.
@@ -5073,15 +4731,11 @@ func (c *Client) GetPolicy(ctx context.Context, refOrID RefOrID, reqEditors ...R
 //
 // Corresponds with PUT /policies/{ref_or_id} (the `UpdatePolicy` operationId).
 func (c *Client) UpdatePolicyWithBody(ctx context.Context, refOrID RefOrID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePolicyRequestWithBody(c.Server, refOrID, contentType, body)
+	req, err := newUpdatePolicyRequestWithBody(ctx, c.Server, refOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdatePolicy Replace a policy.
@@ -5090,210 +4744,154 @@ func (c *Client) UpdatePolicyWithBody(ctx context.Context, refOrID RefOrID, cont
 //
 // Corresponds with PUT /policies/{ref_or_id} (the `UpdatePolicy` operationId).
 func (c *Client) UpdatePolicy(ctx context.Context, refOrID RefOrID, body UpdatePolicyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdatePolicyRequest(c.Server, refOrID, body)
+	req, err := newUpdatePolicyRequest(ctx, c.Server, refOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPolicyTypes Policy types.
 //
 // Corresponds with GET /policytypes (the `ListPolicyTypes` operationId).
 func (c *Client) ListPolicyTypes(ctx context.Context, params *ListPolicyTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPolicyTypesRequest(c.Server, params)
+	req, err := newListPolicyTypesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPolicyType One policy type.
 //
 // Corresponds with GET /policytypes/{ref_or_id} (the `GetPolicyType` operationId).
 func (c *Client) GetPolicyType(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPolicyTypeRequest(c.Server, refOrID)
+	req, err := newGetPolicyTypeRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListPermissionTypes Permission types per resource type.
 //
 // Corresponds with GET /rbac/permission_types (the `ListPermissionTypes` operationId).
 func (c *Client) ListPermissionTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListPermissionTypesRequest(c.Server)
+	req, err := newListPermissionTypesRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetPermissionTypes Permission types of one resource type.
 //
 // Corresponds with GET /rbac/permission_types/{resource_type} (the `GetPermissionTypes` operationId).
 func (c *Client) GetPermissionTypes(ctx context.Context, resourceType string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetPermissionTypesRequest(c.Server, resourceType)
+	req, err := newGetPermissionTypesRequest(ctx, c.Server, resourceType)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRoleAssignments Role assignments.
 //
 // Corresponds with GET /rbac/role_assignments (the `ListRoleAssignments` operationId).
 func (c *Client) ListRoleAssignments(ctx context.Context, params *ListRoleAssignmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRoleAssignmentsRequest(c.Server, params)
+	req, err := newListRoleAssignmentsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRoleAssignment One role assignment.
 //
 // Corresponds with GET /rbac/role_assignments/{id} (the `GetRoleAssignment` operationId).
 func (c *Client) GetRoleAssignment(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRoleAssignmentRequest(c.Server, id)
+	req, err := newGetRoleAssignmentRequest(ctx, c.Server, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRoles Roles.
 //
 // Corresponds with GET /rbac/roles (the `ListRoles` operationId).
 func (c *Client) ListRoles(ctx context.Context, params *ListRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRolesRequest(c.Server, params)
+	req, err := newListRolesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRole One role.
 //
 // Corresponds with GET /rbac/roles/{name_or_id} (the `GetRole` operationId).
 func (c *Client) GetRole(ctx context.Context, nameOrID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRoleRequest(c.Server, nameOrID)
+	req, err := newGetRoleRequest(ctx, c.Server, nameOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRuleEnforcements Rule enforcements.
 //
 // Corresponds with GET /ruleenforcements (the `ListRuleEnforcements` operationId).
 func (c *Client) ListRuleEnforcements(ctx context.Context, params *ListRuleEnforcementsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRuleEnforcementsRequest(c.Server, params)
+	req, err := newListRuleEnforcementsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRuleEnforcementViews Rule enforcements with execution and trigger instance.
 //
 // Corresponds with GET /ruleenforcements/views (the `ListRuleEnforcementViews` operationId).
 func (c *Client) ListRuleEnforcementViews(ctx context.Context, params *ListRuleEnforcementViewsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRuleEnforcementViewsRequest(c.Server, params)
+	req, err := newListRuleEnforcementViewsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRuleEnforcementView One enforcement, expanded.
 //
 // Corresponds with GET /ruleenforcements/views/{id} (the `GetRuleEnforcementView` operationId).
 func (c *Client) GetRuleEnforcementView(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRuleEnforcementViewRequest(c.Server, id)
+	req, err := newGetRuleEnforcementViewRequest(ctx, c.Server, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRuleEnforcement One enforcement.
 //
 // Corresponds with GET /ruleenforcements/{id} (the `GetRuleEnforcement` operationId).
 func (c *Client) GetRuleEnforcement(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRuleEnforcementRequest(c.Server, id)
+	req, err := newGetRuleEnforcementRequest(ctx, c.Server, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRules List rules.
 //
 // Corresponds with GET /rules (the `ListRules` operationId).
 func (c *Client) ListRules(ctx context.Context, params *ListRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRulesRequest(c.Server, params)
+	req, err := newListRulesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateRuleWithBody Create a rule.
@@ -5304,15 +4902,11 @@ func (c *Client) ListRules(ctx context.Context, params *ListRulesParams, reqEdit
 //
 // Corresponds with POST /rules (the `CreateRule` operationId).
 func (c *Client) CreateRuleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRuleRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateRuleRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateRule Create a rule.
@@ -5323,75 +4917,55 @@ func (c *Client) CreateRuleWithBody(ctx context.Context, contentType string, bod
 //
 // Corresponds with POST /rules (the `CreateRule` operationId).
 func (c *Client) CreateRule(ctx context.Context, body CreateRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRuleRequest(c.Server, body)
+	req, err := newCreateRuleRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRuleViews Rules with trigger and action descriptions.
 //
 // Corresponds with GET /rules/views (the `ListRuleViews` operationId).
 func (c *Client) ListRuleViews(ctx context.Context, params *ListRuleViewsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRuleViewsRequest(c.Server, params)
+	req, err := newListRuleViewsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRuleView One rule with descriptions.
 //
 // Corresponds with GET /rules/views/{ref_or_id} (the `GetRuleView` operationId).
 func (c *Client) GetRuleView(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRuleViewRequest(c.Server, refOrID)
+	req, err := newGetRuleViewRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteRule Delete a rule.
 //
 // Corresponds with DELETE /rules/{ref_or_id} (the `DeleteRule` operationId).
 func (c *Client) DeleteRule(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteRuleRequest(c.Server, refOrID)
+	req, err := newDeleteRuleRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRule One rule.
 //
 // Corresponds with GET /rules/{ref_or_id} (the `GetRule` operationId).
 func (c *Client) GetRule(ctx context.Context, refOrID RefOrID, params *GetRuleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRuleRequest(c.Server, refOrID, params)
+	req, err := newGetRuleRequest(ctx, c.Server, refOrID, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateRuleWithBody Replace a rule.
@@ -5400,15 +4974,11 @@ func (c *Client) GetRule(ctx context.Context, refOrID RefOrID, params *GetRulePa
 //
 // Corresponds with PUT /rules/{ref_or_id} (the `UpdateRule` operationId).
 func (c *Client) UpdateRuleWithBody(ctx context.Context, refOrID RefOrID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRuleRequestWithBody(c.Server, refOrID, contentType, body)
+	req, err := newUpdateRuleRequestWithBody(ctx, c.Server, refOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateRule Replace a rule.
@@ -5417,75 +4987,55 @@ func (c *Client) UpdateRuleWithBody(ctx context.Context, refOrID RefOrID, conten
 //
 // Corresponds with PUT /rules/{ref_or_id} (the `UpdateRule` operationId).
 func (c *Client) UpdateRule(ctx context.Context, refOrID RefOrID, body UpdateRuleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRuleRequest(c.Server, refOrID, body)
+	req, err := newUpdateRuleRequest(ctx, c.Server, refOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRuleTypes Rule types (standard, backstop).
 //
 // Corresponds with GET /ruletypes (the `ListRuleTypes` operationId).
 func (c *Client) ListRuleTypes(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRuleTypesRequest(c.Server)
+	req, err := newListRuleTypesRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRuleType One rule type.
 //
 // Corresponds with GET /ruletypes/{id} (the `GetRuleType` operationId).
 func (c *Client) GetRuleType(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRuleTypeRequest(c.Server, id)
+	req, err := newGetRuleTypeRequest(ctx, c.Server, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListRunnerTypes Runner types.
 //
 // Corresponds with GET /runnertypes (the `ListRunnerTypes` operationId).
 func (c *Client) ListRunnerTypes(ctx context.Context, params *ListRunnerTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRunnerTypesRequest(c.Server, params)
+	req, err := newListRunnerTypesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetRunnerType One runner type.
 //
 // Corresponds with GET /runnertypes/{name_or_id} (the `GetRunnerType` operationId).
 func (c *Client) GetRunnerType(ctx context.Context, nameOrID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRunnerTypeRequest(c.Server, nameOrID)
+	req, err := newGetRunnerTypeRequest(ctx, c.Server, nameOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateRunnerTypeWithBody Enable or disable a runner.
@@ -5494,15 +5044,11 @@ func (c *Client) GetRunnerType(ctx context.Context, nameOrID string, reqEditors 
 //
 // Corresponds with PUT /runnertypes/{name_or_id} (the `UpdateRunnerType` operationId).
 func (c *Client) UpdateRunnerTypeWithBody(ctx context.Context, nameOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRunnerTypeRequestWithBody(c.Server, nameOrID, contentType, body)
+	req, err := newUpdateRunnerTypeRequestWithBody(ctx, c.Server, nameOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateRunnerType Enable or disable a runner.
@@ -5511,45 +5057,33 @@ func (c *Client) UpdateRunnerTypeWithBody(ctx context.Context, nameOrID string, 
 //
 // Corresponds with PUT /runnertypes/{name_or_id} (the `UpdateRunnerType` operationId).
 func (c *Client) UpdateRunnerType(ctx context.Context, nameOrID string, body UpdateRunnerTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRunnerTypeRequest(c.Server, nameOrID, body)
+	req, err := newUpdateRunnerTypeRequest(ctx, c.Server, nameOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListSensorTypes Sensors.
 //
 // Corresponds with GET /sensortypes (the `ListSensorTypes` operationId).
 func (c *Client) ListSensorTypes(ctx context.Context, params *ListSensorTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListSensorTypesRequest(c.Server, params)
+	req, err := newListSensorTypesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetSensorType One sensor.
 //
 // Corresponds with GET /sensortypes/{ref_or_id} (the `GetSensorType` operationId).
 func (c *Client) GetSensorType(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSensorTypeRequest(c.Server, refOrID)
+	req, err := newGetSensorTypeRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSensorTypeWithBody Enable or disable a sensor.
@@ -5558,15 +5092,11 @@ func (c *Client) GetSensorType(ctx context.Context, refOrID RefOrID, reqEditors 
 //
 // Corresponds with PUT /sensortypes/{ref_or_id} (the `UpdateSensorType` operationId).
 func (c *Client) UpdateSensorTypeWithBody(ctx context.Context, refOrID RefOrID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSensorTypeRequestWithBody(c.Server, refOrID, contentType, body)
+	req, err := newUpdateSensorTypeRequestWithBody(ctx, c.Server, refOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateSensorType Enable or disable a sensor.
@@ -5575,165 +5105,121 @@ func (c *Client) UpdateSensorTypeWithBody(ctx context.Context, refOrID RefOrID, 
 //
 // Corresponds with PUT /sensortypes/{ref_or_id} (the `UpdateSensorType` operationId).
 func (c *Client) UpdateSensorType(ctx context.Context, refOrID RefOrID, body UpdateSensorTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateSensorTypeRequest(c.Server, refOrID, body)
+	req, err := newUpdateSensorTypeRequest(ctx, c.Server, refOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListServiceRegistryGroups Coordination groups.
 //
 // Corresponds with GET /service_registry/groups (the `ListServiceRegistryGroups` operationId).
 func (c *Client) ListServiceRegistryGroups(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListServiceRegistryGroupsRequest(c.Server)
+	req, err := newListServiceRegistryGroupsRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListServiceRegistryMembers Members of a group.
 //
 // Corresponds with GET /service_registry/groups/{group_id}/members (the `ListServiceRegistryMembers` operationId).
 func (c *Client) ListServiceRegistryMembers(ctx context.Context, groupID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListServiceRegistryMembersRequest(c.Server, groupID)
+	req, err := newListServiceRegistryMembersRequest(ctx, c.Server, groupID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListTimers Timer triggers.
 //
 // Corresponds with GET /timers (the `ListTimers` operationId).
 func (c *Client) ListTimers(ctx context.Context, params *ListTimersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTimersRequest(c.Server, params)
+	req, err := newListTimersRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetTimer One timer.
 //
 // Corresponds with GET /timers/{ref_or_id} (the `GetTimer` operationId).
 func (c *Client) GetTimer(ctx context.Context, refOrID RefOrID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTimerRequest(c.Server, refOrID)
+	req, err := newGetTimerRequest(ctx, c.Server, refOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListTraces Traces.
 //
 // Corresponds with GET /traces (the `ListTraces` operationId).
 func (c *Client) ListTraces(ctx context.Context, params *ListTracesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTracesRequest(c.Server, params)
+	req, err := newListTracesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetTrace One trace.
 //
 // Corresponds with GET /traces/{id} (the `GetTrace` operationId).
 func (c *Client) GetTrace(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTraceRequest(c.Server, id)
+	req, err := newGetTraceRequest(ctx, c.Server, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListTriggerInstances Trigger instances, newest first.
 //
 // Corresponds with GET /triggerinstances (the `ListTriggerInstances` operationId).
 func (c *Client) ListTriggerInstances(ctx context.Context, params *ListTriggerInstancesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTriggerInstancesRequest(c.Server, params)
+	req, err := newListTriggerInstancesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetTriggerInstance One trigger instance.
 //
 // Corresponds with GET /triggerinstances/{instance_id} (the `GetTriggerInstance` operationId).
 func (c *Client) GetTriggerInstance(ctx context.Context, instanceID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTriggerInstanceRequest(c.Server, instanceID)
+	req, err := newGetTriggerInstanceRequest(ctx, c.Server, instanceID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ReemitTriggerInstance Dispatch an instance's payload again.
 //
 // Corresponds with POST /triggerinstances/{trigger_instance_id}/re_emit (the `ReemitTriggerInstance` operationId).
 func (c *Client) ReemitTriggerInstance(ctx context.Context, triggerInstanceID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReemitTriggerInstanceRequest(c.Server, triggerInstanceID)
+	req, err := newReemitTriggerInstanceRequest(ctx, c.Server, triggerInstanceID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListTriggers Every trigger (no filters, no paging).
 //
 // Corresponds with GET /triggers (the `ListTriggers` operationId).
 func (c *Client) ListTriggers(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTriggersRequest(c.Server)
+	req, err := newListTriggersRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateTriggerWithBody Create a trigger.
@@ -5742,15 +5228,11 @@ func (c *Client) ListTriggers(ctx context.Context, reqEditors ...RequestEditorFn
 //
 // Corresponds with POST /triggers (the `CreateTrigger` operationId).
 func (c *Client) CreateTriggerWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTriggerRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateTriggerRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateTrigger Create a trigger.
@@ -5759,45 +5241,33 @@ func (c *Client) CreateTriggerWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /triggers (the `CreateTrigger` operationId).
 func (c *Client) CreateTrigger(ctx context.Context, body CreateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTriggerRequest(c.Server, body)
+	req, err := newCreateTriggerRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteTrigger Delete a trigger.
 //
 // Corresponds with DELETE /triggers/{trigger_id} (the `DeleteTrigger` operationId).
 func (c *Client) DeleteTrigger(ctx context.Context, triggerID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTriggerRequest(c.Server, triggerID)
+	req, err := newDeleteTriggerRequest(ctx, c.Server, triggerID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetTrigger One trigger, by id only.
 //
 // Corresponds with GET /triggers/{trigger_id} (the `GetTrigger` operationId).
 func (c *Client) GetTrigger(ctx context.Context, triggerID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTriggerRequest(c.Server, triggerID)
+	req, err := newGetTriggerRequest(ctx, c.Server, triggerID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateTriggerWithBody Replace a trigger.
@@ -5806,15 +5276,11 @@ func (c *Client) GetTrigger(ctx context.Context, triggerID string, reqEditors ..
 //
 // Corresponds with PUT /triggers/{trigger_id} (the `UpdateTrigger` operationId).
 func (c *Client) UpdateTriggerWithBody(ctx context.Context, triggerID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTriggerRequestWithBody(c.Server, triggerID, contentType, body)
+	req, err := newUpdateTriggerRequestWithBody(ctx, c.Server, triggerID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateTrigger Replace a trigger.
@@ -5823,30 +5289,22 @@ func (c *Client) UpdateTriggerWithBody(ctx context.Context, triggerID string, co
 //
 // Corresponds with PUT /triggers/{trigger_id} (the `UpdateTrigger` operationId).
 func (c *Client) UpdateTrigger(ctx context.Context, triggerID string, body UpdateTriggerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTriggerRequest(c.Server, triggerID, body)
+	req, err := newUpdateTriggerRequest(ctx, c.Server, triggerID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListTriggerTypes Trigger types.
 //
 // Corresponds with GET /triggertypes (the `ListTriggerTypes` operationId).
 func (c *Client) ListTriggerTypes(ctx context.Context, params *ListTriggerTypesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListTriggerTypesRequest(c.Server, params)
+	req, err := newListTriggerTypesRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateTriggerTypeWithBody Create a trigger type.
@@ -5855,15 +5313,11 @@ func (c *Client) ListTriggerTypes(ctx context.Context, params *ListTriggerTypesP
 //
 // Corresponds with POST /triggertypes (the `CreateTriggerType` operationId).
 func (c *Client) CreateTriggerTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTriggerTypeRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateTriggerTypeRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateTriggerType Create a trigger type.
@@ -5872,45 +5326,33 @@ func (c *Client) CreateTriggerTypeWithBody(ctx context.Context, contentType stri
 //
 // Corresponds with POST /triggertypes (the `CreateTriggerType` operationId).
 func (c *Client) CreateTriggerType(ctx context.Context, body CreateTriggerTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTriggerTypeRequest(c.Server, body)
+	req, err := newCreateTriggerTypeRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // DeleteTriggerType Delete a trigger type and its shadow trigger.
 //
 // Corresponds with DELETE /triggertypes/{triggertype_ref_or_id} (the `DeleteTriggerType` operationId).
 func (c *Client) DeleteTriggerType(ctx context.Context, triggertypeRefOrID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteTriggerTypeRequest(c.Server, triggertypeRefOrID)
+	req, err := newDeleteTriggerTypeRequest(ctx, c.Server, triggertypeRefOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetTriggerType One trigger type.
 //
 // Corresponds with GET /triggertypes/{triggertype_ref_or_id} (the `GetTriggerType` operationId).
 func (c *Client) GetTriggerType(ctx context.Context, triggertypeRefOrID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetTriggerTypeRequest(c.Server, triggertypeRefOrID)
+	req, err := newGetTriggerTypeRequest(ctx, c.Server, triggertypeRefOrID)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateTriggerTypeWithBody Replace a trigger type.
@@ -5919,15 +5361,11 @@ func (c *Client) GetTriggerType(ctx context.Context, triggertypeRefOrID string, 
 //
 // Corresponds with PUT /triggertypes/{triggertype_ref_or_id} (the `UpdateTriggerType` operationId).
 func (c *Client) UpdateTriggerTypeWithBody(ctx context.Context, triggertypeRefOrID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTriggerTypeRequestWithBody(c.Server, triggertypeRefOrID, contentType, body)
+	req, err := newUpdateTriggerTypeRequestWithBody(ctx, c.Server, triggertypeRefOrID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // UpdateTriggerType Replace a trigger type.
@@ -5936,60 +5374,44 @@ func (c *Client) UpdateTriggerTypeWithBody(ctx context.Context, triggertypeRefOr
 //
 // Corresponds with PUT /triggertypes/{triggertype_ref_or_id} (the `UpdateTriggerType` operationId).
 func (c *Client) UpdateTriggerType(ctx context.Context, triggertypeRefOrID string, body UpdateTriggerTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateTriggerTypeRequest(c.Server, triggertypeRefOrID, body)
+	req, err := newUpdateTriggerTypeRequest(ctx, c.Server, triggertypeRefOrID, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetCurrentUser Who the caller is, how it authenticated and its RBAC roles.
 //
 // Corresponds with GET /user (the `GetCurrentUser` operationId).
 func (c *Client) GetCurrentUser(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCurrentUserRequest(c.Server)
+	req, err := newGetCurrentUserRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ListWebhooks Registered webhook triggers.
 //
 // Corresponds with GET /webhooks (the `ListWebhooks` operationId).
 func (c *Client) ListWebhooks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListWebhooksRequest(c.Server)
+	req, err := newListWebhooksRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // GetWebhook One webhook trigger by its URL.
 //
 // Corresponds with GET /webhooks/{hook} (the `GetWebhook` operationId).
 func (c *Client) GetWebhook(ctx context.Context, hook Hook, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetWebhookRequest(c.Server, hook)
+	req, err := newGetWebhookRequest(ctx, c.Server, hook)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // PostWebhookWithBody Fire a webhook.
@@ -5998,15 +5420,11 @@ func (c *Client) GetWebhook(ctx context.Context, hook Hook, reqEditors ...Reques
 //
 // Corresponds with POST /webhooks/{hook} (the `PostWebhook` operationId).
 func (c *Client) PostWebhookWithBody(ctx context.Context, hook Hook, params *PostWebhookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostWebhookRequestWithBody(c.Server, hook, params, contentType, body)
+	req, err := newPostWebhookRequestWithBody(ctx, c.Server, hook, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // PostWebhook Fire a webhook.
@@ -6015,15 +5433,11 @@ func (c *Client) PostWebhookWithBody(ctx context.Context, hook Hook, params *Pos
 //
 // Corresponds with POST /webhooks/{hook} (the `PostWebhook` operationId).
 func (c *Client) PostWebhook(ctx context.Context, hook Hook, params *PostWebhookParams, body PostWebhookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostWebhookRequest(c.Server, hook, params, body)
+	req, err := newPostWebhookRequest(ctx, c.Server, hook, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // InspectWorkflowWithBody Inspect an orquesta workflow definition.
@@ -6032,15 +5446,11 @@ func (c *Client) PostWebhook(ctx context.Context, hook Hook, params *PostWebhook
 //
 // Corresponds with POST /workflows/inspect (the `InspectWorkflow` operationId).
 func (c *Client) InspectWorkflowWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInspectWorkflowRequestWithBody(c.Server, contentType, body)
+	req, err := newInspectWorkflowRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // InspectWorkflowWithTextBody Inspect an orquesta workflow definition.
@@ -6049,7321 +5459,4900 @@ func (c *Client) InspectWorkflowWithBody(ctx context.Context, contentType string
 //
 // Corresponds with POST /workflows/inspect (the `InspectWorkflow` operationId).
 func (c *Client) InspectWorkflowWithTextBody(ctx context.Context, body InspectWorkflowTextRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInspectWorkflowRequestWithTextBody(c.Server, body)
+	req, err := newInspectWorkflowRequestWithTextBody(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
-// NewGetAPIInfoRequest constructs an http.Request for the GetAPIInfo method
+// NewGetAPIInfoRequest builds the GetAPIInfo request for server, without a context: the
+// GetAPIInfo method sends it with one.
 func NewGetAPIInfoRequest(server string) (*http.Request, error) {
-	var err error
+	return newGetAPIInfoRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newGetAPIInfoRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListActionAliasesRequest constructs an http.Request for the ListActionAliases method
+// NewListActionAliasesRequest builds the ListActionAliases request for server, without a context: the
+// ListActionAliases method sends it with one.
 func NewListActionAliasesRequest(server string, params *ListActionAliasesParams) (*http.Request, error) {
-	var err error
+	return newListActionAliasesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListActionAliasesRequest(ctx context.Context, server string, params *ListActionAliasesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actionalias", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actionalias")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCreateActionAliasRequest calls the generic CreateActionAlias builder with application/json body
+// NewCreateActionAliasRequest builds the CreateActionAlias request for server,
+// with body encoded as application/json, without a context: the
+// CreateActionAlias method sends it with one.
 func NewCreateActionAliasRequest(server string, body CreateActionAliasJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreateActionAliasRequest(context.Background(), server, body)
+}
+
+func newCreateActionAliasRequest(ctx context.Context, server string, body CreateActionAliasJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateActionAliasRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreateActionAliasRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewCreateActionAliasRequestWithBody constructs an http.Request for the CreateActionAlias method, with any body, and a specified content type
+// NewCreateActionAliasRequestWithBody builds the CreateActionAlias request for server,
+// with body sent as contentType, without a context: the
+// CreateActionAliasWithBody method sends it with one.
 func NewCreateActionAliasRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreateActionAliasRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newCreateActionAliasRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actionalias", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actionalias")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewGetActionAliasHelpRequest constructs an http.Request for the GetActionAliasHelp method
+// NewGetActionAliasHelpRequest builds the GetActionAliasHelp request for server, without a context: the
+// GetActionAliasHelp method sends it with one.
 func NewGetActionAliasHelpRequest(server string, params *GetActionAliasHelpParams) (*http.Request, error) {
-	var err error
+	return newGetActionAliasHelpRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newGetActionAliasHelpRequest(ctx context.Context, server string, params *GetActionAliasHelpParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actionalias/help", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actionalias/help")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Filter != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewMatchActionAliasRequest calls the generic MatchActionAlias builder with application/json body
+// NewMatchActionAliasRequest builds the MatchActionAlias request for server,
+// with body encoded as application/json, without a context: the
+// MatchActionAlias method sends it with one.
 func NewMatchActionAliasRequest(server string, body MatchActionAliasJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newMatchActionAliasRequest(context.Background(), server, body)
+}
+
+func newMatchActionAliasRequest(ctx context.Context, server string, body MatchActionAliasJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewMatchActionAliasRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newMatchActionAliasRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewMatchActionAliasRequestWithBody constructs an http.Request for the MatchActionAlias method, with any body, and a specified content type
+// NewMatchActionAliasRequestWithBody builds the MatchActionAlias request for server,
+// with body sent as contentType, without a context: the
+// MatchActionAliasWithBody method sends it with one.
 func NewMatchActionAliasRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newMatchActionAliasRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newMatchActionAliasRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actionalias/match", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actionalias/match")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewDeleteActionAliasRequest constructs an http.Request for the DeleteActionAlias method
+// NewDeleteActionAliasRequest builds the DeleteActionAlias request for server, without a context: the
+// DeleteActionAlias method sends it with one.
 func NewDeleteActionAliasRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newDeleteActionAliasRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeleteActionAliasRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actionalias/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetActionAliasRequest constructs an http.Request for the GetActionAlias method
+// NewGetActionAliasRequest builds the GetActionAlias request for server, without a context: the
+// GetActionAlias method sends it with one.
 func NewGetActionAliasRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetActionAliasRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetActionAliasRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actionalias/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewUpdateActionAliasRequest calls the generic UpdateActionAlias builder with application/json body
+// NewUpdateActionAliasRequest builds the UpdateActionAlias request for server,
+// with body encoded as application/json, without a context: the
+// UpdateActionAlias method sends it with one.
 func NewUpdateActionAliasRequest(server string, refOrID RefOrID, body UpdateActionAliasJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateActionAliasRequest(context.Background(), server, refOrID, body)
+}
+
+func newUpdateActionAliasRequest(ctx context.Context, server string, refOrID RefOrID, body UpdateActionAliasJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateActionAliasRequestWithBody(server, refOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateActionAliasRequestWithBody(ctx, server, refOrID, "application/json", bodyReader)
 }
 
-// NewUpdateActionAliasRequestWithBody constructs an http.Request for the UpdateActionAlias method, with any body, and a specified content type
+// NewUpdateActionAliasRequestWithBody builds the UpdateActionAlias request for server,
+// with body sent as contentType, without a context: the
+// UpdateActionAliasWithBody method sends it with one.
 func NewUpdateActionAliasRequestWithBody(server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateActionAliasRequestWithBody(context.Background(), server, refOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateActionAliasRequestWithBody(ctx context.Context, server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actionalias/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListActionsRequest constructs an http.Request for the ListActions method
+// NewListActionsRequest builds the ListActions request for server, without a context: the
+// ListActions method sends it with one.
 func NewListActionsRequest(server string, params *ListActionsParams) (*http.Request, error) {
-	var err error
+	return newListActionsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListActionsRequest(ctx context.Context, server string, params *ListActionsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Tags != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tags", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "tags", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCreateActionRequest calls the generic CreateAction builder with application/json body
+// NewCreateActionRequest builds the CreateAction request for server,
+// with body encoded as application/json, without a context: the
+// CreateAction method sends it with one.
 func NewCreateActionRequest(server string, body CreateActionJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreateActionRequest(context.Background(), server, body)
+}
+
+func newCreateActionRequest(ctx context.Context, server string, body CreateActionJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateActionRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreateActionRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewCreateActionRequestWithBody constructs an http.Request for the CreateAction method, with any body, and a specified content type
+// NewCreateActionRequestWithBody builds the CreateAction request for server,
+// with body sent as contentType, without a context: the
+// CreateActionWithBody method sends it with one.
 func NewCreateActionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreateActionRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newCreateActionRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewGetActionEntryPointRequest constructs an http.Request for the GetActionEntryPoint method
+// NewGetActionEntryPointRequest builds the GetActionEntryPoint request for server, without a context: the
+// GetActionEntryPoint method sends it with one.
 func NewGetActionEntryPointRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetActionEntryPointRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetActionEntryPointRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/views/entry_point/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/views/entry_point/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListActionOverviewsRequest constructs an http.Request for the ListActionOverviews method
+// NewListActionOverviewsRequest builds the ListActionOverviews request for server, without a context: the
+// ListActionOverviews method sends it with one.
 func NewListActionOverviewsRequest(server string, params *ListActionOverviewsParams) (*http.Request, error) {
-	var err error
+	return newListActionOverviewsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListActionOverviewsRequest(ctx context.Context, server string, params *ListActionOverviewsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/views/overview", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/views/overview")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetActionOverviewRequest constructs an http.Request for the GetActionOverview method
+// NewGetActionOverviewRequest builds the GetActionOverview request for server, without a context: the
+// GetActionOverview method sends it with one.
 func NewGetActionOverviewRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetActionOverviewRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetActionOverviewRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/views/overview/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/views/overview/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetActionParametersRequest constructs an http.Request for the GetActionParameters method
+// NewGetActionParametersRequest builds the GetActionParameters request for server, without a context: the
+// GetActionParameters method sends it with one.
 func NewGetActionParametersRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetActionParametersRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetActionParametersRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/views/parameters/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/views/parameters/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewDeleteActionRequest calls the generic DeleteAction builder with application/json body
+// NewDeleteActionRequest builds the DeleteAction request for server,
+// with body encoded as application/json, without a context: the
+// DeleteAction method sends it with one.
 func NewDeleteActionRequest(server string, refOrID RefOrID, body DeleteActionJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newDeleteActionRequest(context.Background(), server, refOrID, body)
+}
+
+func newDeleteActionRequest(ctx context.Context, server string, refOrID RefOrID, body DeleteActionJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewDeleteActionRequestWithBody(server, refOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newDeleteActionRequestWithBody(ctx, server, refOrID, "application/json", bodyReader)
 }
 
-// NewDeleteActionRequestWithBody constructs an http.Request for the DeleteAction method, with any body, and a specified content type
+// NewDeleteActionRequestWithBody builds the DeleteAction request for server,
+// with body sent as contentType, without a context: the
+// DeleteActionWithBody method sends it with one.
 func NewDeleteActionRequestWithBody(server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newDeleteActionRequestWithBody(context.Background(), server, refOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeleteActionRequestWithBody(ctx context.Context, server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewGetActionRequest constructs an http.Request for the GetAction method
+// NewGetActionRequest builds the GetAction request for server, without a context: the
+// GetAction method sends it with one.
 func NewGetActionRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetActionRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetActionRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewUpdateActionRequest calls the generic UpdateAction builder with application/json body
+// NewUpdateActionRequest builds the UpdateAction request for server,
+// with body encoded as application/json, without a context: the
+// UpdateAction method sends it with one.
 func NewUpdateActionRequest(server string, refOrID RefOrID, body UpdateActionJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateActionRequest(context.Background(), server, refOrID, body)
+}
+
+func newUpdateActionRequest(ctx context.Context, server string, refOrID RefOrID, body UpdateActionJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateActionRequestWithBody(server, refOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateActionRequestWithBody(ctx, server, refOrID, "application/json", bodyReader)
 }
 
-// NewUpdateActionRequestWithBody constructs an http.Request for the UpdateAction method, with any body, and a specified content type
+// NewUpdateActionRequestWithBody builds the UpdateAction request for server,
+// with body sent as contentType, without a context: the
+// UpdateActionWithBody method sends it with one.
 func NewUpdateActionRequestWithBody(server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateActionRequestWithBody(context.Background(), server, refOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateActionRequestWithBody(ctx context.Context, server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewCloneActionRequest calls the generic CloneAction builder with application/json body
+// NewCloneActionRequest builds the CloneAction request for server,
+// with body encoded as application/json, without a context: the
+// CloneAction method sends it with one.
 func NewCloneActionRequest(server string, refOrID RefOrID, body CloneActionJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCloneActionRequest(context.Background(), server, refOrID, body)
+}
+
+func newCloneActionRequest(ctx context.Context, server string, refOrID RefOrID, body CloneActionJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCloneActionRequestWithBody(server, refOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCloneActionRequestWithBody(ctx, server, refOrID, "application/json", bodyReader)
 }
 
-// NewCloneActionRequestWithBody constructs an http.Request for the CloneAction method, with any body, and a specified content type
+// NewCloneActionRequestWithBody builds the CloneAction request for server,
+// with body sent as contentType, without a context: the
+// CloneActionWithBody method sends it with one.
 func NewCloneActionRequestWithBody(server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCloneActionRequestWithBody(context.Background(), server, refOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newCloneActionRequestWithBody(ctx context.Context, server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/actions/%s/clone", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/actions/%s/clone", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewExecuteActionAliasRequest calls the generic ExecuteActionAlias builder with application/json body
+// NewExecuteActionAliasRequest builds the ExecuteActionAlias request for server,
+// with body encoded as application/json, without a context: the
+// ExecuteActionAlias method sends it with one.
 func NewExecuteActionAliasRequest(server string, params *ExecuteActionAliasParams, body ExecuteActionAliasJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newExecuteActionAliasRequest(context.Background(), server, params, body)
+}
+
+func newExecuteActionAliasRequest(ctx context.Context, server string, params *ExecuteActionAliasParams, body ExecuteActionAliasJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewExecuteActionAliasRequestWithBody(server, params, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newExecuteActionAliasRequestWithBody(ctx, server, params, "application/json", bodyReader)
 }
 
-// NewExecuteActionAliasRequestWithBody constructs an http.Request for the ExecuteActionAlias method, with any body, and a specified content type
+// NewExecuteActionAliasRequestWithBody builds the ExecuteActionAlias request for server,
+// with body sent as contentType, without a context: the
+// ExecuteActionAliasWithBody method sends it with one.
 func NewExecuteActionAliasRequestWithBody(server string, params *ExecuteActionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newExecuteActionAliasRequestWithBody(context.Background(), server, params, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newExecuteActionAliasRequestWithBody(ctx context.Context, server string, params *ExecuteActionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/aliasexecution", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/aliasexecution")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, body)
 	if err != nil {
 		return nil, err
 	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewMatchAndExecuteActionAliasRequest calls the generic MatchAndExecuteActionAlias builder with application/json body
+// NewMatchAndExecuteActionAliasRequest builds the MatchAndExecuteActionAlias request for server,
+// with body encoded as application/json, without a context: the
+// MatchAndExecuteActionAlias method sends it with one.
 func NewMatchAndExecuteActionAliasRequest(server string, params *MatchAndExecuteActionAliasParams, body MatchAndExecuteActionAliasJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newMatchAndExecuteActionAliasRequest(context.Background(), server, params, body)
+}
+
+func newMatchAndExecuteActionAliasRequest(ctx context.Context, server string, params *MatchAndExecuteActionAliasParams, body MatchAndExecuteActionAliasJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewMatchAndExecuteActionAliasRequestWithBody(server, params, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newMatchAndExecuteActionAliasRequestWithBody(ctx, server, params, "application/json", bodyReader)
 }
 
-// NewMatchAndExecuteActionAliasRequestWithBody constructs an http.Request for the MatchAndExecuteActionAlias method, with any body, and a specified content type
+// NewMatchAndExecuteActionAliasRequestWithBody builds the MatchAndExecuteActionAlias request for server,
+// with body sent as contentType, without a context: the
+// MatchAndExecuteActionAliasWithBody method sends it with one.
 func NewMatchAndExecuteActionAliasRequestWithBody(server string, params *MatchAndExecuteActionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newMatchAndExecuteActionAliasRequestWithBody(context.Background(), server, params, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newMatchAndExecuteActionAliasRequestWithBody(ctx context.Context, server string, params *MatchAndExecuteActionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/aliasexecution/match_and_execute", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/aliasexecution/match_and_execute")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, body)
 	if err != nil {
 		return nil, err
 	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListAPIKeysRequest constructs an http.Request for the ListAPIKeys method
+// NewListAPIKeysRequest builds the ListAPIKeys request for server, without a context: the
+// ListAPIKeys method sends it with one.
 func NewListAPIKeysRequest(server string, params *ListAPIKeysParams) (*http.Request, error) {
-	var err error
+	return newListAPIKeysRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListAPIKeysRequest(ctx context.Context, server string, params *ListAPIKeysParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/apikeys", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/apikeys")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCreateAPIKeyRequest calls the generic CreateAPIKey builder with application/json body
+// NewCreateAPIKeyRequest builds the CreateAPIKey request for server,
+// with body encoded as application/json, without a context: the
+// CreateAPIKey method sends it with one.
 func NewCreateAPIKeyRequest(server string, body CreateAPIKeyJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreateAPIKeyRequest(context.Background(), server, body)
+}
+
+func newCreateAPIKeyRequest(ctx context.Context, server string, body CreateAPIKeyJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateAPIKeyRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreateAPIKeyRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewCreateAPIKeyRequestWithBody constructs an http.Request for the CreateAPIKey method, with any body, and a specified content type
+// NewCreateAPIKeyRequestWithBody builds the CreateAPIKey request for server,
+// with body sent as contentType, without a context: the
+// CreateAPIKeyWithBody method sends it with one.
 func NewCreateAPIKeyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreateAPIKeyRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newCreateAPIKeyRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/apikeys", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/apikeys")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewDeleteAPIKeyRequest constructs an http.Request for the DeleteAPIKey method
+// NewDeleteAPIKeyRequest builds the DeleteAPIKey request for server, without a context: the
+// DeleteAPIKey method sends it with one.
 func NewDeleteAPIKeyRequest(server string, apiKeyIDOrKey string) (*http.Request, error) {
-	var err error
+	return newDeleteAPIKeyRequest(context.Background(), server, apiKeyIDOrKey)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "api_key_id_or_key", apiKeyIDOrKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeleteAPIKeyRequest(ctx context.Context, server string, apiKeyIDOrKey string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "api_key_id_or_key", apiKeyIDOrKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/apikeys/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/apikeys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetAPIKeyRequest constructs an http.Request for the GetAPIKey method
+// NewGetAPIKeyRequest builds the GetAPIKey request for server, without a context: the
+// GetAPIKey method sends it with one.
 func NewGetAPIKeyRequest(server string, apiKeyIDOrKey string, params *GetAPIKeyParams) (*http.Request, error) {
-	var err error
+	return newGetAPIKeyRequest(context.Background(), server, apiKeyIDOrKey, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "api_key_id_or_key", apiKeyIDOrKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetAPIKeyRequest(ctx context.Context, server string, apiKeyIDOrKey string, params *GetAPIKeyParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "api_key_id_or_key", apiKeyIDOrKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/apikeys/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/apikeys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewUpdateAPIKeyRequest calls the generic UpdateAPIKey builder with application/json body
+// NewUpdateAPIKeyRequest builds the UpdateAPIKey request for server,
+// with body encoded as application/json, without a context: the
+// UpdateAPIKey method sends it with one.
 func NewUpdateAPIKeyRequest(server string, apiKeyIDOrKey string, body UpdateAPIKeyJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateAPIKeyRequest(context.Background(), server, apiKeyIDOrKey, body)
+}
+
+func newUpdateAPIKeyRequest(ctx context.Context, server string, apiKeyIDOrKey string, body UpdateAPIKeyJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateAPIKeyRequestWithBody(server, apiKeyIDOrKey, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateAPIKeyRequestWithBody(ctx, server, apiKeyIDOrKey, "application/json", bodyReader)
 }
 
-// NewUpdateAPIKeyRequestWithBody constructs an http.Request for the UpdateAPIKey method, with any body, and a specified content type
+// NewUpdateAPIKeyRequestWithBody builds the UpdateAPIKey request for server,
+// with body sent as contentType, without a context: the
+// UpdateAPIKeyWithBody method sends it with one.
 func NewUpdateAPIKeyRequestWithBody(server string, apiKeyIDOrKey string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateAPIKeyRequestWithBody(context.Background(), server, apiKeyIDOrKey, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "api_key_id_or_key", apiKeyIDOrKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateAPIKeyRequestWithBody(ctx context.Context, server string, apiKeyIDOrKey string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "api_key_id_or_key", apiKeyIDOrKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/apikeys/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/apikeys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListConfigSchemasRequest constructs an http.Request for the ListConfigSchemas method
+// NewListConfigSchemasRequest builds the ListConfigSchemas request for server, without a context: the
+// ListConfigSchemas method sends it with one.
 func NewListConfigSchemasRequest(server string, params *ListConfigSchemasParams) (*http.Request, error) {
-	var err error
+	return newListConfigSchemasRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListConfigSchemasRequest(ctx context.Context, server string, params *ListConfigSchemasParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/config_schemas", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/config_schemas")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetConfigSchemaRequest constructs an http.Request for the GetConfigSchema method
+// NewGetConfigSchemaRequest builds the GetConfigSchema request for server, without a context: the
+// GetConfigSchema method sends it with one.
 func NewGetConfigSchemaRequest(server string, packRef string) (*http.Request, error) {
-	var err error
+	return newGetConfigSchemaRequest(context.Background(), server, packRef)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "pack_ref", packRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetConfigSchemaRequest(ctx context.Context, server string, packRef string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "pack_ref", packRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/config_schemas/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/config_schemas/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListPackConfigsRequest constructs an http.Request for the ListPackConfigs method
+// NewListPackConfigsRequest builds the ListPackConfigs request for server, without a context: the
+// ListPackConfigs method sends it with one.
 func NewListPackConfigsRequest(server string, params *ListPackConfigsParams) (*http.Request, error) {
-	var err error
+	return newListPackConfigsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListPackConfigsRequest(ctx context.Context, server string, params *ListPackConfigsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/configs", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/configs")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetPackConfigRequest constructs an http.Request for the GetPackConfig method
+// NewGetPackConfigRequest builds the GetPackConfig request for server, without a context: the
+// GetPackConfig method sends it with one.
 func NewGetPackConfigRequest(server string, packRef string, params *GetPackConfigParams) (*http.Request, error) {
-	var err error
+	return newGetPackConfigRequest(context.Background(), server, packRef, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "pack_ref", packRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetPackConfigRequest(ctx context.Context, server string, packRef string, params *GetPackConfigParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "pack_ref", packRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/configs/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/configs/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewSetPackConfigRequest calls the generic SetPackConfig builder with application/json body
+// NewSetPackConfigRequest builds the SetPackConfig request for server,
+// with body encoded as application/json, without a context: the
+// SetPackConfig method sends it with one.
 func NewSetPackConfigRequest(server string, packRef string, params *SetPackConfigParams, body SetPackConfigJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newSetPackConfigRequest(context.Background(), server, packRef, params, body)
+}
+
+func newSetPackConfigRequest(ctx context.Context, server string, packRef string, params *SetPackConfigParams, body SetPackConfigJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewSetPackConfigRequestWithBody(server, packRef, params, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newSetPackConfigRequestWithBody(ctx, server, packRef, params, "application/json", bodyReader)
 }
 
-// NewSetPackConfigRequestWithBody constructs an http.Request for the SetPackConfig method, with any body, and a specified content type
+// NewSetPackConfigRequestWithBody builds the SetPackConfig request for server,
+// with body sent as contentType, without a context: the
+// SetPackConfigWithBody method sends it with one.
 func NewSetPackConfigRequestWithBody(server string, packRef string, params *SetPackConfigParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newSetPackConfigRequestWithBody(context.Background(), server, packRef, params, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "pack_ref", packRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newSetPackConfigRequestWithBody(ctx context.Context, server string, packRef string, params *SetPackConfigParams, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "pack_ref", packRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/configs/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/configs/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, rawURL, body)
 	if err != nil {
 		return nil, err
 	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListExecutionsRequest constructs an http.Request for the ListExecutions method
+// NewListExecutionsRequest builds the ListExecutions request for server, without a context: the
+// ListExecutions method sends it with one.
 func NewListExecutionsRequest(server string, params *ListExecutionsParams) (*http.Request, error) {
-	var err error
+	return newListExecutionsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListExecutionsRequest(ctx context.Context, server string, params *ListExecutionsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.SortAsc != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_asc", *params.SortAsc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort_asc", *params.SortAsc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.SortDesc != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_desc", *params.SortDesc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort_desc", *params.SortDesc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Status != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Parent != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "parent", *params.Parent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "parent", *params.Parent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TriggerType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger_type", *params.TriggerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_type", *params.TriggerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Trigger != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TriggerInstance != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Rule != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rule", *params.Rule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "rule", *params.Rule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Action != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Runner != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "runner", *params.Runner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "runner", *params.Runner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.User != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Liveaction != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "liveaction", *params.Liveaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "liveaction", *params.Liveaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Timestamp != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timestamp", *params.Timestamp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp", *params.Timestamp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TimestampLt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timestamp_lt", *params.TimestampLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_lt", *params.TimestampLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TimestampGt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timestamp_gt", *params.TimestampGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_gt", *params.TimestampGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Filter != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCreateExecutionRequest calls the generic CreateExecution builder with application/json body
+// NewCreateExecutionRequest builds the CreateExecution request for server,
+// with body encoded as application/json, without a context: the
+// CreateExecution method sends it with one.
 func NewCreateExecutionRequest(server string, params *CreateExecutionParams, body CreateExecutionJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreateExecutionRequest(context.Background(), server, params, body)
+}
+
+func newCreateExecutionRequest(ctx context.Context, server string, params *CreateExecutionParams, body CreateExecutionJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateExecutionRequestWithBody(server, params, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreateExecutionRequestWithBody(ctx, server, params, "application/json", bodyReader)
 }
 
-// NewCreateExecutionRequestWithBody constructs an http.Request for the CreateExecution method, with any body, and a specified content type
+// NewCreateExecutionRequestWithBody builds the CreateExecution request for server,
+// with body sent as contentType, without a context: the
+// CreateExecutionWithBody method sends it with one.
 func NewCreateExecutionRequestWithBody(server string, params *CreateExecutionParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreateExecutionRequestWithBody(context.Background(), server, params, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newCreateExecutionRequestWithBody(ctx context.Context, server string, params *CreateExecutionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, body)
 	if err != nil {
 		return nil, err
 	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "st2-context", params.St2Context, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "st2-context", params.St2Context, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("st2-context", value)
 		}
-
-		req.Header.Set("st2-context", headerParam0)
-
 	}
-
 	return req, nil
 }
 
-// NewGetExecutionFiltersRequest constructs an http.Request for the GetExecutionFilters method
+// NewGetExecutionFiltersRequest builds the GetExecutionFilters request for server, without a context: the
+// GetExecutionFilters method sends it with one.
 func NewGetExecutionFiltersRequest(server string, params *GetExecutionFiltersParams) (*http.Request, error) {
-	var err error
+	return newGetExecutionFiltersRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newGetExecutionFiltersRequest(ctx context.Context, server string, params *GetExecutionFiltersParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/views/filters", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/views/filters")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Types != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "types", *params.Types, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "types", *params.Types, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCancelExecutionRequest constructs an http.Request for the CancelExecution method
+// NewCancelExecutionRequest builds the CancelExecution request for server, without a context: the
+// CancelExecution method sends it with one.
 func NewCancelExecutionRequest(server string, id ExecutionID, params *CancelExecutionParams) (*http.Request, error) {
-	var err error
+	return newCancelExecutionRequest(context.Background(), server, id, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newCancelExecutionRequest(ctx context.Context, server string, id ExecutionID, params *CancelExecutionParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetExecutionRequest constructs an http.Request for the GetExecution method
+// NewGetExecutionRequest builds the GetExecution request for server, without a context: the
+// GetExecution method sends it with one.
 func NewGetExecutionRequest(server string, id ExecutionID, params *GetExecutionParams) (*http.Request, error) {
-	var err error
+	return newGetExecutionRequest(context.Background(), server, id, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetExecutionRequest(ctx context.Context, server string, id ExecutionID, params *GetExecutionParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.MaxResultSize != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "max_result_size", *params.MaxResultSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "max_result_size", *params.MaxResultSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewUpdateExecutionRequest calls the generic UpdateExecution builder with application/json body
+// NewUpdateExecutionRequest builds the UpdateExecution request for server,
+// with body encoded as application/json, without a context: the
+// UpdateExecution method sends it with one.
 func NewUpdateExecutionRequest(server string, id ExecutionID, params *UpdateExecutionParams, body UpdateExecutionJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateExecutionRequest(context.Background(), server, id, params, body)
+}
+
+func newUpdateExecutionRequest(ctx context.Context, server string, id ExecutionID, params *UpdateExecutionParams, body UpdateExecutionJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateExecutionRequestWithBody(server, id, params, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateExecutionRequestWithBody(ctx, server, id, params, "application/json", bodyReader)
 }
 
-// NewUpdateExecutionRequestWithBody constructs an http.Request for the UpdateExecution method, with any body, and a specified content type
+// NewUpdateExecutionRequestWithBody builds the UpdateExecution request for server,
+// with body sent as contentType, without a context: the
+// UpdateExecutionWithBody method sends it with one.
 func NewUpdateExecutionRequestWithBody(server string, id ExecutionID, params *UpdateExecutionParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateExecutionRequestWithBody(context.Background(), server, id, params, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateExecutionRequestWithBody(ctx context.Context, server string, id ExecutionID, params *UpdateExecutionParams, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, rawURL, body)
 	if err != nil {
 		return nil, err
 	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewGetExecutionAttributeRequest constructs an http.Request for the GetExecutionAttribute method
+// NewGetExecutionAttributeRequest builds the GetExecutionAttribute request for server, without a context: the
+// GetExecutionAttribute method sends it with one.
 func NewGetExecutionAttributeRequest(server string, id ExecutionID, attribute string) (*http.Request, error) {
-	var err error
+	return newGetExecutionAttributeRequest(context.Background(), server, id, attribute)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetExecutionAttributeRequest(ctx context.Context, server string, id ExecutionID, attribute string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "attribute", attribute, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "attribute", attribute, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s/attribute/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s/attribute/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListExecutionChildrenRequest constructs an http.Request for the ListExecutionChildren method
+// NewListExecutionChildrenRequest builds the ListExecutionChildren request for server, without a context: the
+// ListExecutionChildren method sends it with one.
 func NewListExecutionChildrenRequest(server string, id ExecutionID, params *ListExecutionChildrenParams) (*http.Request, error) {
-	var err error
+	return newListExecutionChildrenRequest(context.Background(), server, id, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newListExecutionChildrenRequest(ctx context.Context, server string, id ExecutionID, params *ListExecutionChildrenParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s/children", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s/children", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Depth != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "depth", *params.Depth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "depth", *params.Depth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ResultFmt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "result_fmt", *params.ResultFmt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "result_fmt", *params.ResultFmt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetExecutionOutputRequest constructs an http.Request for the GetExecutionOutput method
+// NewGetExecutionOutputRequest builds the GetExecutionOutput request for server, without a context: the
+// GetExecutionOutput method sends it with one.
 func NewGetExecutionOutputRequest(server string, id ExecutionID, params *GetExecutionOutputParams) (*http.Request, error) {
-	var err error
+	return newGetExecutionOutputRequest(context.Background(), server, id, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetExecutionOutputRequest(ctx context.Context, server string, id ExecutionID, params *GetExecutionOutputParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s/output", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s/output", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.OutputType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "output_type", *params.OutputType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "output_type", *params.OutputType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewRerunExecutionRequest calls the generic RerunExecution builder with application/json body
+// NewRerunExecutionRequest builds the RerunExecution request for server,
+// with body encoded as application/json, without a context: the
+// RerunExecution method sends it with one.
 func NewRerunExecutionRequest(server string, id ExecutionID, params *RerunExecutionParams, body RerunExecutionJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newRerunExecutionRequest(context.Background(), server, id, params, body)
+}
+
+func newRerunExecutionRequest(ctx context.Context, server string, id ExecutionID, params *RerunExecutionParams, body RerunExecutionJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewRerunExecutionRequestWithBody(server, id, params, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newRerunExecutionRequestWithBody(ctx, server, id, params, "application/json", bodyReader)
 }
 
-// NewRerunExecutionRequestWithBody constructs an http.Request for the RerunExecution method, with any body, and a specified content type
+// NewRerunExecutionRequestWithBody builds the RerunExecution request for server,
+// with body sent as contentType, without a context: the
+// RerunExecutionWithBody method sends it with one.
 func NewRerunExecutionRequestWithBody(server string, id ExecutionID, params *RerunExecutionParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newRerunExecutionRequestWithBody(context.Background(), server, id, params, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newRerunExecutionRequestWithBody(ctx context.Context, server string, id ExecutionID, params *RerunExecutionParams, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s/re_run", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s/re_run", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, body)
 	if err != nil {
 		return nil, err
 	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewGetExecutionResultRequest constructs an http.Request for the GetExecutionResult method
+// NewGetExecutionResultRequest builds the GetExecutionResult request for server, without a context: the
+// GetExecutionResult method sends it with one.
 func NewGetExecutionResultRequest(server string, id ExecutionID, params *GetExecutionResultParams) (*http.Request, error) {
-	var err error
+	return newGetExecutionResultRequest(context.Background(), server, id, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetExecutionResultRequest(ctx context.Context, server string, id ExecutionID, params *GetExecutionResultParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/executions/%s/result", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/executions/%s/result", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Download != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "download", *params.Download, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "download", *params.Download, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Compress != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "compress", *params.Compress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "compress", *params.Compress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.PrettyFormat != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pretty_format", *params.PrettyFormat, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pretty_format", *params.PrettyFormat, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewListInquiriesRequest constructs an http.Request for the ListInquiries method
+// NewListInquiriesRequest builds the ListInquiries request for server, without a context: the
+// ListInquiries method sends it with one.
 func NewListInquiriesRequest(server string, params *ListInquiriesParams) (*http.Request, error) {
-	var err error
+	return newListInquiriesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListInquiriesRequest(ctx context.Context, server string, params *ListInquiriesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/inquiries", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/inquiries")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetInquiryRequest constructs an http.Request for the GetInquiry method
+// NewGetInquiryRequest builds the GetInquiry request for server, without a context: the
+// GetInquiry method sends it with one.
 func NewGetInquiryRequest(server string, inquiryID string) (*http.Request, error) {
-	var err error
+	return newGetInquiryRequest(context.Background(), server, inquiryID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "inquiry_id", inquiryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetInquiryRequest(ctx context.Context, server string, inquiryID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "inquiry_id", inquiryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/inquiries/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/inquiries/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewRespondToInquiryRequest calls the generic RespondToInquiry builder with application/json body
+// NewRespondToInquiryRequest builds the RespondToInquiry request for server,
+// with body encoded as application/json, without a context: the
+// RespondToInquiry method sends it with one.
 func NewRespondToInquiryRequest(server string, inquiryID string, body RespondToInquiryJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newRespondToInquiryRequest(context.Background(), server, inquiryID, body)
+}
+
+func newRespondToInquiryRequest(ctx context.Context, server string, inquiryID string, body RespondToInquiryJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewRespondToInquiryRequestWithBody(server, inquiryID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newRespondToInquiryRequestWithBody(ctx, server, inquiryID, "application/json", bodyReader)
 }
 
-// NewRespondToInquiryRequestWithBody constructs an http.Request for the RespondToInquiry method, with any body, and a specified content type
+// NewRespondToInquiryRequestWithBody builds the RespondToInquiry request for server,
+// with body sent as contentType, without a context: the
+// RespondToInquiryWithBody method sends it with one.
 func NewRespondToInquiryRequestWithBody(server string, inquiryID string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newRespondToInquiryRequestWithBody(context.Background(), server, inquiryID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "inquiry_id", inquiryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newRespondToInquiryRequestWithBody(ctx context.Context, server string, inquiryID string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "inquiry_id", inquiryID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/inquiries/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/inquiries/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListKeysRequest constructs an http.Request for the ListKeys method
+// NewListKeysRequest builds the ListKeys request for server, without a context: the
+// ListKeys method sends it with one.
 func NewListKeysRequest(server string, params *ListKeysParams) (*http.Request, error) {
-	var err error
+	return newListKeysRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListKeysRequest(ctx context.Context, server string, params *ListKeysParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/keys", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/keys")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Prefix != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "prefix", *params.Prefix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "prefix", *params.Prefix, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Scope != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Decrypt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "decrypt", *params.Decrypt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "decrypt", *params.Decrypt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.User != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewDeleteKeyRequest constructs an http.Request for the DeleteKey method
+// NewDeleteKeyRequest builds the DeleteKey request for server, without a context: the
+// DeleteKey method sends it with one.
 func NewDeleteKeyRequest(server string, name string, params *DeleteKeyParams) (*http.Request, error) {
-	var err error
+	return newDeleteKeyRequest(context.Background(), server, name, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeleteKeyRequest(ctx context.Context, server string, name string, params *DeleteKeyParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/keys/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/keys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Scope != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.User != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetKeyRequest constructs an http.Request for the GetKey method
+// NewGetKeyRequest builds the GetKey request for server, without a context: the
+// GetKey method sends it with one.
 func NewGetKeyRequest(server string, name string, params *GetKeyParams) (*http.Request, error) {
-	var err error
+	return newGetKeyRequest(context.Background(), server, name, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetKeyRequest(ctx context.Context, server string, name string, params *GetKeyParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/keys/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/keys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.Scope != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Decrypt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "decrypt", *params.Decrypt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "decrypt", *params.Decrypt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.User != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewSetKeyRequest calls the generic SetKey builder with application/json body
+// NewSetKeyRequest builds the SetKey request for server,
+// with body encoded as application/json, without a context: the
+// SetKey method sends it with one.
 func NewSetKeyRequest(server string, name string, body SetKeyJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newSetKeyRequest(context.Background(), server, name, body)
+}
+
+func newSetKeyRequest(ctx context.Context, server string, name string, body SetKeyJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewSetKeyRequestWithBody(server, name, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newSetKeyRequestWithBody(ctx, server, name, "application/json", bodyReader)
 }
 
-// NewSetKeyRequestWithBody constructs an http.Request for the SetKey method, with any body, and a specified content type
+// NewSetKeyRequestWithBody builds the SetKey request for server,
+// with body sent as contentType, without a context: the
+// SetKeyWithBody method sends it with one.
 func NewSetKeyRequestWithBody(server string, name string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newSetKeyRequestWithBody(context.Background(), server, name, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newSetKeyRequestWithBody(ctx context.Context, server string, name string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name", name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/keys/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/keys/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListPacksRequest constructs an http.Request for the ListPacks method
+// NewListPacksRequest builds the ListPacks request for server, without a context: the
+// ListPacks method sends it with one.
 func NewListPacksRequest(server string, params *ListPacksParams) (*http.Request, error) {
-	var err error
+	return newListPacksRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListPacksRequest(ctx context.Context, server string, params *ListPacksParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Ref != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ref", *params.Ref, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "ref", *params.Ref, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetPackIndexRequest constructs an http.Request for the GetPackIndex method
+// NewGetPackIndexRequest builds the GetPackIndex request for server, without a context: the
+// GetPackIndex method sends it with one.
 func NewGetPackIndexRequest(server string) (*http.Request, error) {
-	var err error
+	return newGetPackIndexRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newGetPackIndexRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/index", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/index")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetPackIndexHealthRequest constructs an http.Request for the GetPackIndexHealth method
+// NewGetPackIndexHealthRequest builds the GetPackIndexHealth request for server, without a context: the
+// GetPackIndexHealth method sends it with one.
 func NewGetPackIndexHealthRequest(server string) (*http.Request, error) {
-	var err error
+	return newGetPackIndexHealthRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newGetPackIndexHealthRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/index/health", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/index/health")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewSearchPackIndexRequest calls the generic SearchPackIndex builder with application/json body
+// NewSearchPackIndexRequest builds the SearchPackIndex request for server,
+// with body encoded as application/json, without a context: the
+// SearchPackIndex method sends it with one.
 func NewSearchPackIndexRequest(server string, body SearchPackIndexJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newSearchPackIndexRequest(context.Background(), server, body)
+}
+
+func newSearchPackIndexRequest(ctx context.Context, server string, body SearchPackIndexJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewSearchPackIndexRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newSearchPackIndexRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewSearchPackIndexRequestWithBody constructs an http.Request for the SearchPackIndex method, with any body, and a specified content type
+// NewSearchPackIndexRequestWithBody builds the SearchPackIndex request for server,
+// with body sent as contentType, without a context: the
+// SearchPackIndexWithBody method sends it with one.
 func NewSearchPackIndexRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newSearchPackIndexRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newSearchPackIndexRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/index/search", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/index/search")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewInstallPacksRequest calls the generic InstallPacks builder with application/json body
+// NewInstallPacksRequest builds the InstallPacks request for server,
+// with body encoded as application/json, without a context: the
+// InstallPacks method sends it with one.
 func NewInstallPacksRequest(server string, body InstallPacksJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newInstallPacksRequest(context.Background(), server, body)
+}
+
+func newInstallPacksRequest(ctx context.Context, server string, body InstallPacksJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewInstallPacksRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newInstallPacksRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewInstallPacksRequestWithBody constructs an http.Request for the InstallPacks method, with any body, and a specified content type
+// NewInstallPacksRequestWithBody builds the InstallPacks request for server,
+// with body sent as contentType, without a context: the
+// InstallPacksWithBody method sends it with one.
 func NewInstallPacksRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newInstallPacksRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newInstallPacksRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/install", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/install")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewRegisterPacksRequest calls the generic RegisterPacks builder with application/json body
+// NewRegisterPacksRequest builds the RegisterPacks request for server,
+// with body encoded as application/json, without a context: the
+// RegisterPacks method sends it with one.
 func NewRegisterPacksRequest(server string, body RegisterPacksJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newRegisterPacksRequest(context.Background(), server, body)
+}
+
+func newRegisterPacksRequest(ctx context.Context, server string, body RegisterPacksJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewRegisterPacksRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newRegisterPacksRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewRegisterPacksRequestWithBody constructs an http.Request for the RegisterPacks method, with any body, and a specified content type
+// NewRegisterPacksRequestWithBody builds the RegisterPacks request for server,
+// with body sent as contentType, without a context: the
+// RegisterPacksWithBody method sends it with one.
 func NewRegisterPacksRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newRegisterPacksRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newRegisterPacksRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/register", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/register")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewUninstallPacksRequest calls the generic UninstallPacks builder with application/json body
+// NewUninstallPacksRequest builds the UninstallPacks request for server,
+// with body encoded as application/json, without a context: the
+// UninstallPacks method sends it with one.
 func NewUninstallPacksRequest(server string, body UninstallPacksJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUninstallPacksRequest(context.Background(), server, body)
+}
+
+func newUninstallPacksRequest(ctx context.Context, server string, body UninstallPacksJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUninstallPacksRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUninstallPacksRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewUninstallPacksRequestWithBody constructs an http.Request for the UninstallPacks method, with any body, and a specified content type
+// NewUninstallPacksRequestWithBody builds the UninstallPacks request for server,
+// with body sent as contentType, without a context: the
+// UninstallPacksWithBody method sends it with one.
 func NewUninstallPacksRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUninstallPacksRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newUninstallPacksRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/uninstall", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/uninstall")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewGetPackFileRequest constructs an http.Request for the GetPackFile method
+// NewGetPackFileRequest builds the GetPackFile request for server, without a context: the
+// GetPackFile method sends it with one.
 func NewGetPackFileRequest(server string, refOrID RefOrID, filePath string, params *GetPackFileParams) (*http.Request, error) {
-	var err error
+	return newGetPackFileRequest(context.Background(), server, refOrID, filePath, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetPackFileRequest(ctx context.Context, server string, refOrID RefOrID, filePath string, params *GetPackFileParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	var pathParam1 string
-
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file_path", filePath, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1, err := runtime.StyleParamWithOptions("simple", false, "file_path", filePath, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/views/file/%s/%s", 0, pathParam0, pathParam1); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/views/file/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "If-None-Match", params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("If-None-Match", value)
 		}
-
-		req.Header.Set("If-None-Match", headerParam0)
-
-		var headerParam1 string
-
-		headerParam1, err = runtime.StyleParamWithOptions("simple", false, "If-Modified-Since", params.IfModifiedSince, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "If-Modified-Since", params.IfModifiedSince, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("If-Modified-Since", value)
 		}
-
-		req.Header.Set("If-Modified-Since", headerParam1)
-
 	}
-
 	return req, nil
 }
 
-// NewListPackFilesRequest constructs an http.Request for the ListPackFiles method
+// NewListPackFilesRequest builds the ListPackFiles request for server, without a context: the
+// ListPackFiles method sends it with one.
 func NewListPackFilesRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newListPackFilesRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newListPackFilesRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/views/files/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/views/files/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetPackRequest constructs an http.Request for the GetPack method
+// NewGetPackRequest builds the GetPack request for server, without a context: the
+// GetPack method sends it with one.
 func NewGetPackRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetPackRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetPackRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/packs/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/packs/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListPoliciesRequest constructs an http.Request for the ListPolicies method
+// NewListPoliciesRequest builds the ListPolicies request for server, without a context: the
+// ListPolicies method sends it with one.
 func NewListPoliciesRequest(server string, params *ListPoliciesParams) (*http.Request, error) {
-	var err error
+	return newListPoliciesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListPoliciesRequest(ctx context.Context, server string, params *ListPoliciesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/policies", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/policies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCreatePolicyRequest calls the generic CreatePolicy builder with application/json body
+// NewCreatePolicyRequest builds the CreatePolicy request for server,
+// with body encoded as application/json, without a context: the
+// CreatePolicy method sends it with one.
 func NewCreatePolicyRequest(server string, body CreatePolicyJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreatePolicyRequest(context.Background(), server, body)
+}
+
+func newCreatePolicyRequest(ctx context.Context, server string, body CreatePolicyJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreatePolicyRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreatePolicyRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewCreatePolicyRequestWithBody constructs an http.Request for the CreatePolicy method, with any body, and a specified content type
+// NewCreatePolicyRequestWithBody builds the CreatePolicy request for server,
+// with body sent as contentType, without a context: the
+// CreatePolicyWithBody method sends it with one.
 func NewCreatePolicyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreatePolicyRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newCreatePolicyRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/policies", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/policies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewDeletePolicyRequest constructs an http.Request for the DeletePolicy method
+// NewDeletePolicyRequest builds the DeletePolicy request for server, without a context: the
+// DeletePolicy method sends it with one.
 func NewDeletePolicyRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newDeletePolicyRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeletePolicyRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/policies/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/policies/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetPolicyRequest constructs an http.Request for the GetPolicy method
+// NewGetPolicyRequest builds the GetPolicy request for server, without a context: the
+// GetPolicy method sends it with one.
 func NewGetPolicyRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetPolicyRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetPolicyRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/policies/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/policies/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewUpdatePolicyRequest calls the generic UpdatePolicy builder with application/json body
+// NewUpdatePolicyRequest builds the UpdatePolicy request for server,
+// with body encoded as application/json, without a context: the
+// UpdatePolicy method sends it with one.
 func NewUpdatePolicyRequest(server string, refOrID RefOrID, body UpdatePolicyJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdatePolicyRequest(context.Background(), server, refOrID, body)
+}
+
+func newUpdatePolicyRequest(ctx context.Context, server string, refOrID RefOrID, body UpdatePolicyJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdatePolicyRequestWithBody(server, refOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdatePolicyRequestWithBody(ctx, server, refOrID, "application/json", bodyReader)
 }
 
-// NewUpdatePolicyRequestWithBody constructs an http.Request for the UpdatePolicy method, with any body, and a specified content type
+// NewUpdatePolicyRequestWithBody builds the UpdatePolicy request for server,
+// with body sent as contentType, without a context: the
+// UpdatePolicyWithBody method sends it with one.
 func NewUpdatePolicyRequestWithBody(server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdatePolicyRequestWithBody(context.Background(), server, refOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdatePolicyRequestWithBody(ctx context.Context, server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/policies/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/policies/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListPolicyTypesRequest constructs an http.Request for the ListPolicyTypes method
+// NewListPolicyTypesRequest builds the ListPolicyTypes request for server, without a context: the
+// ListPolicyTypes method sends it with one.
 func NewListPolicyTypesRequest(server string, params *ListPolicyTypesParams) (*http.Request, error) {
-	var err error
+	return newListPolicyTypesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListPolicyTypesRequest(ctx context.Context, server string, params *ListPolicyTypesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/policytypes", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/policytypes")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ResourceType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "resource_type", *params.ResourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "resource_type", *params.ResourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetPolicyTypeRequest constructs an http.Request for the GetPolicyType method
+// NewGetPolicyTypeRequest builds the GetPolicyType request for server, without a context: the
+// GetPolicyType method sends it with one.
 func NewGetPolicyTypeRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetPolicyTypeRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetPolicyTypeRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/policytypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/policytypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListPermissionTypesRequest constructs an http.Request for the ListPermissionTypes method
+// NewListPermissionTypesRequest builds the ListPermissionTypes request for server, without a context: the
+// ListPermissionTypes method sends it with one.
 func NewListPermissionTypesRequest(server string) (*http.Request, error) {
-	var err error
+	return newListPermissionTypesRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newListPermissionTypesRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rbac/permission_types", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rbac/permission_types")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetPermissionTypesRequest constructs an http.Request for the GetPermissionTypes method
+// NewGetPermissionTypesRequest builds the GetPermissionTypes request for server, without a context: the
+// GetPermissionTypes method sends it with one.
 func NewGetPermissionTypesRequest(server string, resourceType string) (*http.Request, error) {
-	var err error
+	return newGetPermissionTypesRequest(context.Background(), server, resourceType)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "resource_type", resourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetPermissionTypesRequest(ctx context.Context, server string, resourceType string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "resource_type", resourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rbac/permission_types/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rbac/permission_types/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListRoleAssignmentsRequest constructs an http.Request for the ListRoleAssignments method
+// NewListRoleAssignmentsRequest builds the ListRoleAssignments request for server, without a context: the
+// ListRoleAssignments method sends it with one.
 func NewListRoleAssignmentsRequest(server string, params *ListRoleAssignmentsParams) (*http.Request, error) {
-	var err error
+	return newListRoleAssignmentsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListRoleAssignmentsRequest(ctx context.Context, server string, params *ListRoleAssignmentsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rbac/role_assignments", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rbac/role_assignments")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.User != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Role != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "role", *params.Role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "role", *params.Role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Source != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Remote != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "remote", *params.Remote, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "remote", *params.Remote, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetRoleAssignmentRequest constructs an http.Request for the GetRoleAssignment method
+// NewGetRoleAssignmentRequest builds the GetRoleAssignment request for server, without a context: the
+// GetRoleAssignment method sends it with one.
 func NewGetRoleAssignmentRequest(server string, id string) (*http.Request, error) {
-	var err error
+	return newGetRoleAssignmentRequest(context.Background(), server, id)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRoleAssignmentRequest(ctx context.Context, server string, id string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rbac/role_assignments/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rbac/role_assignments/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListRolesRequest constructs an http.Request for the ListRoles method
+// NewListRolesRequest builds the ListRoles request for server, without a context: the
+// ListRoles method sends it with one.
 func NewListRolesRequest(server string, params *ListRolesParams) (*http.Request, error) {
-	var err error
+	return newListRolesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListRolesRequest(ctx context.Context, server string, params *ListRolesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rbac/roles", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rbac/roles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.System != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "system", *params.System, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "system", *params.System, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetRoleRequest constructs an http.Request for the GetRole method
+// NewGetRoleRequest builds the GetRole request for server, without a context: the
+// GetRole method sends it with one.
 func NewGetRoleRequest(server string, nameOrID string) (*http.Request, error) {
-	var err error
+	return newGetRoleRequest(context.Background(), server, nameOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name_or_id", nameOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRoleRequest(ctx context.Context, server string, nameOrID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name_or_id", nameOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rbac/roles/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rbac/roles/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListRuleEnforcementsRequest constructs an http.Request for the ListRuleEnforcements method
+// NewListRuleEnforcementsRequest builds the ListRuleEnforcements request for server, without a context: the
+// ListRuleEnforcements method sends it with one.
 func NewListRuleEnforcementsRequest(server string, params *ListRuleEnforcementsParams) (*http.Request, error) {
-	var err error
+	return newListRuleEnforcementsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListRuleEnforcementsRequest(ctx context.Context, server string, params *ListRuleEnforcementsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/ruleenforcements", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/ruleenforcements")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Execution != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.RuleRef != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rule_ref", *params.RuleRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "rule_ref", *params.RuleRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.RuleID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rule_id", *params.RuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "rule_id", *params.RuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TriggerInstance != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.EnforcedAtGt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_gt", *params.EnforcedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_gt", *params.EnforcedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.EnforcedAtLt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_lt", *params.EnforcedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_lt", *params.EnforcedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewListRuleEnforcementViewsRequest constructs an http.Request for the ListRuleEnforcementViews method
+// NewListRuleEnforcementViewsRequest builds the ListRuleEnforcementViews request for server, without a context: the
+// ListRuleEnforcementViews method sends it with one.
 func NewListRuleEnforcementViewsRequest(server string, params *ListRuleEnforcementViewsParams) (*http.Request, error) {
-	var err error
+	return newListRuleEnforcementViewsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListRuleEnforcementViewsRequest(ctx context.Context, server string, params *ListRuleEnforcementViewsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/ruleenforcements/views", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/ruleenforcements/views")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Execution != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.RuleRef != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rule_ref", *params.RuleRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "rule_ref", *params.RuleRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.RuleID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rule_id", *params.RuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "rule_id", *params.RuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TriggerInstance != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.EnforcedAtGt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_gt", *params.EnforcedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_gt", *params.EnforcedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.EnforcedAtLt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_lt", *params.EnforcedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_lt", *params.EnforcedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetRuleEnforcementViewRequest constructs an http.Request for the GetRuleEnforcementView method
+// NewGetRuleEnforcementViewRequest builds the GetRuleEnforcementView request for server, without a context: the
+// GetRuleEnforcementView method sends it with one.
 func NewGetRuleEnforcementViewRequest(server string, id string) (*http.Request, error) {
-	var err error
+	return newGetRuleEnforcementViewRequest(context.Background(), server, id)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRuleEnforcementViewRequest(ctx context.Context, server string, id string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/ruleenforcements/views/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/ruleenforcements/views/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetRuleEnforcementRequest constructs an http.Request for the GetRuleEnforcement method
+// NewGetRuleEnforcementRequest builds the GetRuleEnforcement request for server, without a context: the
+// GetRuleEnforcement method sends it with one.
 func NewGetRuleEnforcementRequest(server string, id string) (*http.Request, error) {
-	var err error
+	return newGetRuleEnforcementRequest(context.Background(), server, id)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRuleEnforcementRequest(ctx context.Context, server string, id string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/ruleenforcements/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/ruleenforcements/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListRulesRequest constructs an http.Request for the ListRules method
+// NewListRulesRequest builds the ListRules request for server, without a context: the
+// ListRules method sends it with one.
 func NewListRulesRequest(server string, params *ListRulesParams) (*http.Request, error) {
-	var err error
+	return newListRulesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListRulesRequest(ctx context.Context, server string, params *ListRulesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rules", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rules")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Action != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Trigger != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Enabled != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCreateRuleRequest calls the generic CreateRule builder with application/json body
+// NewCreateRuleRequest builds the CreateRule request for server,
+// with body encoded as application/json, without a context: the
+// CreateRule method sends it with one.
 func NewCreateRuleRequest(server string, body CreateRuleJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreateRuleRequest(context.Background(), server, body)
+}
+
+func newCreateRuleRequest(ctx context.Context, server string, body CreateRuleJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateRuleRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreateRuleRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewCreateRuleRequestWithBody constructs an http.Request for the CreateRule method, with any body, and a specified content type
+// NewCreateRuleRequestWithBody builds the CreateRule request for server,
+// with body sent as contentType, without a context: the
+// CreateRuleWithBody method sends it with one.
 func NewCreateRuleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreateRuleRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newCreateRuleRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rules", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rules")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListRuleViewsRequest constructs an http.Request for the ListRuleViews method
+// NewListRuleViewsRequest builds the ListRuleViews request for server, without a context: the
+// ListRuleViews method sends it with one.
 func NewListRuleViewsRequest(server string, params *ListRuleViewsParams) (*http.Request, error) {
-	var err error
+	return newListRuleViewsRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListRuleViewsRequest(ctx context.Context, server string, params *ListRuleViewsParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rules/views", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rules/views")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Action != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Trigger != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Enabled != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetRuleViewRequest constructs an http.Request for the GetRuleView method
+// NewGetRuleViewRequest builds the GetRuleView request for server, without a context: the
+// GetRuleView method sends it with one.
 func NewGetRuleViewRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetRuleViewRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRuleViewRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rules/views/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rules/views/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewDeleteRuleRequest constructs an http.Request for the DeleteRule method
+// NewDeleteRuleRequest builds the DeleteRule request for server, without a context: the
+// DeleteRule method sends it with one.
 func NewDeleteRuleRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newDeleteRuleRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeleteRuleRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rules/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rules/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetRuleRequest constructs an http.Request for the GetRule method
+// NewGetRuleRequest builds the GetRule request for server, without a context: the
+// GetRule method sends it with one.
 func NewGetRuleRequest(server string, refOrID RefOrID, params *GetRuleParams) (*http.Request, error) {
-	var err error
+	return newGetRuleRequest(context.Background(), server, refOrID, params)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRuleRequest(ctx context.Context, server string, refOrID RefOrID, params *GetRuleParams) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rules/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rules/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.ShowSecrets != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewUpdateRuleRequest calls the generic UpdateRule builder with application/json body
+// NewUpdateRuleRequest builds the UpdateRule request for server,
+// with body encoded as application/json, without a context: the
+// UpdateRule method sends it with one.
 func NewUpdateRuleRequest(server string, refOrID RefOrID, body UpdateRuleJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateRuleRequest(context.Background(), server, refOrID, body)
+}
+
+func newUpdateRuleRequest(ctx context.Context, server string, refOrID RefOrID, body UpdateRuleJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateRuleRequestWithBody(server, refOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateRuleRequestWithBody(ctx, server, refOrID, "application/json", bodyReader)
 }
 
-// NewUpdateRuleRequestWithBody constructs an http.Request for the UpdateRule method, with any body, and a specified content type
+// NewUpdateRuleRequestWithBody builds the UpdateRule request for server,
+// with body sent as contentType, without a context: the
+// UpdateRuleWithBody method sends it with one.
 func NewUpdateRuleRequestWithBody(server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateRuleRequestWithBody(context.Background(), server, refOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateRuleRequestWithBody(ctx context.Context, server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/rules/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/rules/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListRuleTypesRequest constructs an http.Request for the ListRuleTypes method
+// NewListRuleTypesRequest builds the ListRuleTypes request for server, without a context: the
+// ListRuleTypes method sends it with one.
 func NewListRuleTypesRequest(server string) (*http.Request, error) {
-	var err error
+	return newListRuleTypesRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newListRuleTypesRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/ruletypes", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/ruletypes")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetRuleTypeRequest constructs an http.Request for the GetRuleType method
+// NewGetRuleTypeRequest builds the GetRuleType request for server, without a context: the
+// GetRuleType method sends it with one.
 func NewGetRuleTypeRequest(server string, id string) (*http.Request, error) {
-	var err error
+	return newGetRuleTypeRequest(context.Background(), server, id)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRuleTypeRequest(ctx context.Context, server string, id string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/ruletypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/ruletypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListRunnerTypesRequest constructs an http.Request for the ListRunnerTypes method
+// NewListRunnerTypesRequest builds the ListRunnerTypes request for server, without a context: the
+// ListRunnerTypes method sends it with one.
 func NewListRunnerTypesRequest(server string, params *ListRunnerTypesParams) (*http.Request, error) {
-	var err error
+	return newListRunnerTypesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListRunnerTypesRequest(ctx context.Context, server string, params *ListRunnerTypesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/runnertypes", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/runnertypes")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetRunnerTypeRequest constructs an http.Request for the GetRunnerType method
+// NewGetRunnerTypeRequest builds the GetRunnerType request for server, without a context: the
+// GetRunnerType method sends it with one.
 func NewGetRunnerTypeRequest(server string, nameOrID string) (*http.Request, error) {
-	var err error
+	return newGetRunnerTypeRequest(context.Background(), server, nameOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name_or_id", nameOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetRunnerTypeRequest(ctx context.Context, server string, nameOrID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name_or_id", nameOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/runnertypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/runnertypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewUpdateRunnerTypeRequest calls the generic UpdateRunnerType builder with application/json body
+// NewUpdateRunnerTypeRequest builds the UpdateRunnerType request for server,
+// with body encoded as application/json, without a context: the
+// UpdateRunnerType method sends it with one.
 func NewUpdateRunnerTypeRequest(server string, nameOrID string, body UpdateRunnerTypeJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateRunnerTypeRequest(context.Background(), server, nameOrID, body)
+}
+
+func newUpdateRunnerTypeRequest(ctx context.Context, server string, nameOrID string, body UpdateRunnerTypeJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateRunnerTypeRequestWithBody(server, nameOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateRunnerTypeRequestWithBody(ctx, server, nameOrID, "application/json", bodyReader)
 }
 
-// NewUpdateRunnerTypeRequestWithBody constructs an http.Request for the UpdateRunnerType method, with any body, and a specified content type
+// NewUpdateRunnerTypeRequestWithBody builds the UpdateRunnerType request for server,
+// with body sent as contentType, without a context: the
+// UpdateRunnerTypeWithBody method sends it with one.
 func NewUpdateRunnerTypeRequestWithBody(server string, nameOrID string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateRunnerTypeRequestWithBody(context.Background(), server, nameOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "name_or_id", nameOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateRunnerTypeRequestWithBody(ctx context.Context, server string, nameOrID string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "name_or_id", nameOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/runnertypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/runnertypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListSensorTypesRequest constructs an http.Request for the ListSensorTypes method
+// NewListSensorTypesRequest builds the ListSensorTypes request for server, without a context: the
+// ListSensorTypes method sends it with one.
 func NewListSensorTypesRequest(server string, params *ListSensorTypesParams) (*http.Request, error) {
-	var err error
+	return newListSensorTypesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListSensorTypesRequest(ctx context.Context, server string, params *ListSensorTypesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/sensortypes", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/sensortypes")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Trigger != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Enabled != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetSensorTypeRequest constructs an http.Request for the GetSensorType method
+// NewGetSensorTypeRequest builds the GetSensorType request for server, without a context: the
+// GetSensorType method sends it with one.
 func NewGetSensorTypeRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetSensorTypeRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetSensorTypeRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/sensortypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/sensortypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewUpdateSensorTypeRequest calls the generic UpdateSensorType builder with application/json body
+// NewUpdateSensorTypeRequest builds the UpdateSensorType request for server,
+// with body encoded as application/json, without a context: the
+// UpdateSensorType method sends it with one.
 func NewUpdateSensorTypeRequest(server string, refOrID RefOrID, body UpdateSensorTypeJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateSensorTypeRequest(context.Background(), server, refOrID, body)
+}
+
+func newUpdateSensorTypeRequest(ctx context.Context, server string, refOrID RefOrID, body UpdateSensorTypeJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateSensorTypeRequestWithBody(server, refOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateSensorTypeRequestWithBody(ctx, server, refOrID, "application/json", bodyReader)
 }
 
-// NewUpdateSensorTypeRequestWithBody constructs an http.Request for the UpdateSensorType method, with any body, and a specified content type
+// NewUpdateSensorTypeRequestWithBody builds the UpdateSensorType request for server,
+// with body sent as contentType, without a context: the
+// UpdateSensorTypeWithBody method sends it with one.
 func NewUpdateSensorTypeRequestWithBody(server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateSensorTypeRequestWithBody(context.Background(), server, refOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateSensorTypeRequestWithBody(ctx context.Context, server string, refOrID RefOrID, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/sensortypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/sensortypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListServiceRegistryGroupsRequest constructs an http.Request for the ListServiceRegistryGroups method
+// NewListServiceRegistryGroupsRequest builds the ListServiceRegistryGroups request for server, without a context: the
+// ListServiceRegistryGroups method sends it with one.
 func NewListServiceRegistryGroupsRequest(server string) (*http.Request, error) {
-	var err error
+	return newListServiceRegistryGroupsRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newListServiceRegistryGroupsRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/service_registry/groups", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/service_registry/groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListServiceRegistryMembersRequest constructs an http.Request for the ListServiceRegistryMembers method
+// NewListServiceRegistryMembersRequest builds the ListServiceRegistryMembers request for server, without a context: the
+// ListServiceRegistryMembers method sends it with one.
 func NewListServiceRegistryMembersRequest(server string, groupID string) (*http.Request, error) {
-	var err error
+	return newListServiceRegistryMembersRequest(context.Background(), server, groupID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newListServiceRegistryMembersRequest(ctx context.Context, server string, groupID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/service_registry/groups/%s/members", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/service_registry/groups/%s/members", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListTimersRequest constructs an http.Request for the ListTimers method
+// NewListTimersRequest builds the ListTimers request for server, without a context: the
+// ListTimers method sends it with one.
 func NewListTimersRequest(server string, params *ListTimersParams) (*http.Request, error) {
-	var err error
+	return newListTimersRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListTimersRequest(ctx context.Context, server string, params *ListTimersParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/timers", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/timers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.TimerType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timer_type", *params.TimerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "timer_type", *params.TimerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetTimerRequest constructs an http.Request for the GetTimer method
+// NewGetTimerRequest builds the GetTimer request for server, without a context: the
+// GetTimer method sends it with one.
 func NewGetTimerRequest(server string, refOrID RefOrID) (*http.Request, error) {
-	var err error
+	return newGetTimerRequest(context.Background(), server, refOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetTimerRequest(ctx context.Context, server string, refOrID RefOrID) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "ref_or_id", refOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/timers/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/timers/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListTracesRequest constructs an http.Request for the ListTraces method
+// NewListTracesRequest builds the ListTraces request for server, without a context: the
+// ListTraces method sends it with one.
 func NewListTracesRequest(server string, params *ListTracesParams) (*http.Request, error) {
-	var err error
+	return newListTracesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListTracesRequest(ctx context.Context, server string, params *ListTracesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/traces", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/traces")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TraceTag != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trace_tag", *params.TraceTag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trace_tag", *params.TraceTag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Execution != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Rule != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "rule", *params.Rule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "rule", *params.Rule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TriggerInstance != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.SortAsc != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_asc", *params.SortAsc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort_asc", *params.SortAsc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.SortDesc != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort_desc", *params.SortDesc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort_desc", *params.SortDesc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetTraceRequest constructs an http.Request for the GetTrace method
+// NewGetTraceRequest builds the GetTrace request for server, without a context: the
+// GetTrace method sends it with one.
 func NewGetTraceRequest(server string, id string) (*http.Request, error) {
-	var err error
+	return newGetTraceRequest(context.Background(), server, id)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetTraceRequest(ctx context.Context, server string, id string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/traces/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/traces/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListTriggerInstancesRequest constructs an http.Request for the ListTriggerInstances method
+// NewListTriggerInstancesRequest builds the ListTriggerInstances request for server, without a context: the
+// ListTriggerInstances method sends it with one.
 func NewListTriggerInstancesRequest(server string, params *ListTriggerInstancesParams) (*http.Request, error) {
-	var err error
+	return newListTriggerInstancesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListTriggerInstancesRequest(ctx context.Context, server string, params *ListTriggerInstancesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggerinstances", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggerinstances")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Trigger != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TimestampLt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timestamp_lt", *params.TimestampLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_lt", *params.TimestampLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TimestampGt != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "timestamp_gt", *params.TimestampGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_gt", *params.TimestampGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.TriggerType != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "trigger_type", *params.TriggerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_type", *params.TriggerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewGetTriggerInstanceRequest constructs an http.Request for the GetTriggerInstance method
+// NewGetTriggerInstanceRequest builds the GetTriggerInstance request for server, without a context: the
+// GetTriggerInstance method sends it with one.
 func NewGetTriggerInstanceRequest(server string, instanceID string) (*http.Request, error) {
-	var err error
+	return newGetTriggerInstanceRequest(context.Background(), server, instanceID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "instance_id", instanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetTriggerInstanceRequest(ctx context.Context, server string, instanceID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "instance_id", instanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggerinstances/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggerinstances/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewReemitTriggerInstanceRequest constructs an http.Request for the ReemitTriggerInstance method
+// NewReemitTriggerInstanceRequest builds the ReemitTriggerInstance request for server, without a context: the
+// ReemitTriggerInstance method sends it with one.
 func NewReemitTriggerInstanceRequest(server string, triggerInstanceID string) (*http.Request, error) {
-	var err error
+	return newReemitTriggerInstanceRequest(context.Background(), server, triggerInstanceID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trigger_instance_id", triggerInstanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newReemitTriggerInstanceRequest(ctx context.Context, server string, triggerInstanceID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "trigger_instance_id", triggerInstanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggerinstances/%s/re_emit", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggerinstances/%s/re_emit", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListTriggersRequest constructs an http.Request for the ListTriggers method
+// NewListTriggersRequest builds the ListTriggers request for server, without a context: the
+// ListTriggers method sends it with one.
 func NewListTriggersRequest(server string) (*http.Request, error) {
-	var err error
+	return newListTriggersRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newListTriggersRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggers", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewCreateTriggerRequest calls the generic CreateTrigger builder with application/json body
+// NewCreateTriggerRequest builds the CreateTrigger request for server,
+// with body encoded as application/json, without a context: the
+// CreateTrigger method sends it with one.
 func NewCreateTriggerRequest(server string, body CreateTriggerJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreateTriggerRequest(context.Background(), server, body)
+}
+
+func newCreateTriggerRequest(ctx context.Context, server string, body CreateTriggerJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateTriggerRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreateTriggerRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewCreateTriggerRequestWithBody constructs an http.Request for the CreateTrigger method, with any body, and a specified content type
+// NewCreateTriggerRequestWithBody builds the CreateTrigger request for server,
+// with body sent as contentType, without a context: the
+// CreateTriggerWithBody method sends it with one.
 func NewCreateTriggerRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreateTriggerRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newCreateTriggerRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggers", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewDeleteTriggerRequest constructs an http.Request for the DeleteTrigger method
+// NewDeleteTriggerRequest builds the DeleteTrigger request for server, without a context: the
+// DeleteTrigger method sends it with one.
 func NewDeleteTriggerRequest(server string, triggerID string) (*http.Request, error) {
-	var err error
+	return newDeleteTriggerRequest(context.Background(), server, triggerID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trigger_id", triggerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeleteTriggerRequest(ctx context.Context, server string, triggerID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "trigger_id", triggerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggers/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetTriggerRequest constructs an http.Request for the GetTrigger method
+// NewGetTriggerRequest builds the GetTrigger request for server, without a context: the
+// GetTrigger method sends it with one.
 func NewGetTriggerRequest(server string, triggerID string) (*http.Request, error) {
-	var err error
+	return newGetTriggerRequest(context.Background(), server, triggerID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trigger_id", triggerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetTriggerRequest(ctx context.Context, server string, triggerID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "trigger_id", triggerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggers/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewUpdateTriggerRequest calls the generic UpdateTrigger builder with application/json body
+// NewUpdateTriggerRequest builds the UpdateTrigger request for server,
+// with body encoded as application/json, without a context: the
+// UpdateTrigger method sends it with one.
 func NewUpdateTriggerRequest(server string, triggerID string, body UpdateTriggerJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateTriggerRequest(context.Background(), server, triggerID, body)
+}
+
+func newUpdateTriggerRequest(ctx context.Context, server string, triggerID string, body UpdateTriggerJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTriggerRequestWithBody(server, triggerID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateTriggerRequestWithBody(ctx, server, triggerID, "application/json", bodyReader)
 }
 
-// NewUpdateTriggerRequestWithBody constructs an http.Request for the UpdateTrigger method, with any body, and a specified content type
+// NewUpdateTriggerRequestWithBody builds the UpdateTrigger request for server,
+// with body sent as contentType, without a context: the
+// UpdateTriggerWithBody method sends it with one.
 func NewUpdateTriggerRequestWithBody(server string, triggerID string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateTriggerRequestWithBody(context.Background(), server, triggerID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "trigger_id", triggerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateTriggerRequestWithBody(ctx context.Context, server string, triggerID string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "trigger_id", triggerID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggers/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewListTriggerTypesRequest constructs an http.Request for the ListTriggerTypes method
+// NewListTriggerTypesRequest builds the ListTriggerTypes request for server, without a context: the
+// ListTriggerTypes method sends it with one.
 func NewListTriggerTypesRequest(server string, params *ListTriggerTypesParams) (*http.Request, error) {
-	var err error
+	return newListTriggerTypesRequest(context.Background(), server, params)
+}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
+func newListTriggerTypesRequest(ctx context.Context, server string, params *ListTriggerTypesParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggertypes", 64); err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggertypes")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
+	query := u.Len()
 	if params != nil {
-		// queryValues collects non-styled parameters (passthrough, JSON)
-		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
-
 		if params.IncludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "include_attributes", *params.IncludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ExcludeAttributes != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Limit != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Offset != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Sort != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.ID != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Name != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
 		if params.Pack != nil {
-
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
+			if err != nil {
 				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
 			}
-
+			writeQueryFragment(&u, query, frag)
 		}
-
-		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
-		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	rawURL := u.String()
+	if len(rawURL) == query+1 {
+		// One empty fragment: an empty query, which URLs print without "?".
+		rawURL = rawURL[:query]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
-
 	return req, nil
 }
 
-// NewCreateTriggerTypeRequest calls the generic CreateTriggerType builder with application/json body
+// NewCreateTriggerTypeRequest builds the CreateTriggerType request for server,
+// with body encoded as application/json, without a context: the
+// CreateTriggerType method sends it with one.
 func NewCreateTriggerTypeRequest(server string, body CreateTriggerTypeJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newCreateTriggerTypeRequest(context.Background(), server, body)
+}
+
+func newCreateTriggerTypeRequest(ctx context.Context, server string, body CreateTriggerTypeJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateTriggerTypeRequestWithBody(server, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newCreateTriggerTypeRequestWithBody(ctx, server, "application/json", bodyReader)
 }
 
-// NewCreateTriggerTypeRequestWithBody constructs an http.Request for the CreateTriggerType method, with any body, and a specified content type
+// NewCreateTriggerTypeRequestWithBody builds the CreateTriggerType request for server,
+// with body sent as contentType, without a context: the
+// CreateTriggerTypeWithBody method sends it with one.
 func NewCreateTriggerTypeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newCreateTriggerTypeRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newCreateTriggerTypeRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggertypes", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggertypes")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewDeleteTriggerTypeRequest constructs an http.Request for the DeleteTriggerType method
+// NewDeleteTriggerTypeRequest builds the DeleteTriggerType request for server, without a context: the
+// DeleteTriggerType method sends it with one.
 func NewDeleteTriggerTypeRequest(server string, triggertypeRefOrID string) (*http.Request, error) {
-	var err error
+	return newDeleteTriggerTypeRequest(context.Background(), server, triggertypeRefOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "triggertype_ref_or_id", triggertypeRefOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newDeleteTriggerTypeRequest(ctx context.Context, server string, triggertypeRefOrID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "triggertype_ref_or_id", triggertypeRefOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggertypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetTriggerTypeRequest constructs an http.Request for the GetTriggerType method
+// NewGetTriggerTypeRequest builds the GetTriggerType request for server, without a context: the
+// GetTriggerType method sends it with one.
 func NewGetTriggerTypeRequest(server string, triggertypeRefOrID string) (*http.Request, error) {
-	var err error
+	return newGetTriggerTypeRequest(context.Background(), server, triggertypeRefOrID)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "triggertype_ref_or_id", triggertypeRefOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetTriggerTypeRequest(ctx context.Context, server string, triggertypeRefOrID string) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "triggertype_ref_or_id", triggertypeRefOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggertypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewUpdateTriggerTypeRequest calls the generic UpdateTriggerType builder with application/json body
+// NewUpdateTriggerTypeRequest builds the UpdateTriggerType request for server,
+// with body encoded as application/json, without a context: the
+// UpdateTriggerType method sends it with one.
 func NewUpdateTriggerTypeRequest(server string, triggertypeRefOrID string, body UpdateTriggerTypeJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newUpdateTriggerTypeRequest(context.Background(), server, triggertypeRefOrID, body)
+}
+
+func newUpdateTriggerTypeRequest(ctx context.Context, server string, triggertypeRefOrID string, body UpdateTriggerTypeJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewUpdateTriggerTypeRequestWithBody(server, triggertypeRefOrID, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newUpdateTriggerTypeRequestWithBody(ctx, server, triggertypeRefOrID, "application/json", bodyReader)
 }
 
-// NewUpdateTriggerTypeRequestWithBody constructs an http.Request for the UpdateTriggerType method, with any body, and a specified content type
+// NewUpdateTriggerTypeRequestWithBody builds the UpdateTriggerType request for server,
+// with body sent as contentType, without a context: the
+// UpdateTriggerTypeWithBody method sends it with one.
 func NewUpdateTriggerTypeRequestWithBody(server string, triggertypeRefOrID string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newUpdateTriggerTypeRequestWithBody(context.Background(), server, triggertypeRefOrID, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "triggertype_ref_or_id", triggertypeRefOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newUpdateTriggerTypeRequestWithBody(ctx context.Context, server string, triggertypeRefOrID string, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "triggertype_ref_or_id", triggertypeRefOrID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/triggertypes/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-// NewGetCurrentUserRequest constructs an http.Request for the GetCurrentUser method
+// NewGetCurrentUserRequest builds the GetCurrentUser request for server, without a context: the
+// GetCurrentUser method sends it with one.
 func NewGetCurrentUserRequest(server string) (*http.Request, error) {
-	var err error
+	return newGetCurrentUserRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newGetCurrentUserRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/user", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewListWebhooksRequest constructs an http.Request for the ListWebhooks method
+// NewListWebhooksRequest builds the ListWebhooks request for server, without a context: the
+// ListWebhooks method sends it with one.
 func NewListWebhooksRequest(server string) (*http.Request, error) {
-	var err error
+	return newListWebhooksRequest(context.Background(), server)
+}
 
-	serverURL, err := url.Parse(server)
+func newListWebhooksRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/webhooks", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/webhooks")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewGetWebhookRequest constructs an http.Request for the GetWebhook method
+// NewGetWebhookRequest builds the GetWebhook request for server, without a context: the
+// GetWebhook method sends it with one.
 func NewGetWebhookRequest(server string, hook Hook) (*http.Request, error) {
-	var err error
+	return newGetWebhookRequest(context.Background(), server, hook)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "hook", hook, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newGetWebhookRequest(ctx context.Context, server string, hook Hook) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "hook", hook, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/webhooks/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
 	return req, nil
 }
 
-// NewPostWebhookRequest calls the generic PostWebhook builder with application/json body
+// NewPostWebhookRequest builds the PostWebhook request for server,
+// with body encoded as application/json, without a context: the
+// PostWebhook method sends it with one.
 func NewPostWebhookRequest(server string, hook Hook, params *PostWebhookParams, body PostWebhookJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
+	return newPostWebhookRequest(context.Background(), server, hook, params, body)
+}
+
+func newPostWebhookRequest(ctx context.Context, server string, hook Hook, params *PostWebhookParams, body PostWebhookJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
-	bodyReader = bytes.NewReader(buf)
-	return NewPostWebhookRequestWithBody(server, hook, params, "application/json", bodyReader)
+	bodyReader := bytes.NewReader(buf)
+	return newPostWebhookRequestWithBody(ctx, server, hook, params, "application/json", bodyReader)
 }
 
-// NewPostWebhookRequestWithBody constructs an http.Request for the PostWebhook method, with any body, and a specified content type
+// NewPostWebhookRequestWithBody builds the PostWebhook request for server,
+// with body sent as contentType, without a context: the
+// PostWebhookWithBody method sends it with one.
 func NewPostWebhookRequestWithBody(server string, hook Hook, params *PostWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newPostWebhookRequestWithBody(context.Background(), server, hook, params, contentType, body)
+}
 
-	var pathParam0 string
-
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "hook", hook, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+func newPostWebhookRequestWithBody(ctx context.Context, server string, hook Hook, params *PostWebhookParams, contentType string, body io.Reader) (*http.Request, error) {
+	pathParam0, err := runtime.StyleParamWithOptions("simple", false, "hook", hook, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
-
-	serverURL, err := url.Parse(server)
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/webhooks/%s", 0, pathParam0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/webhooks/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "St2-Trace-Tag", params.St2TraceTag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "St2-Trace-Tag", params.St2TraceTag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("St2-Trace-Tag", value)
 		}
-
-		req.Header.Set("St2-Trace-Tag", headerParam0)
-
 	}
-
 	return req, nil
 }
 
-// NewInspectWorkflowRequestWithTextBody calls the generic InspectWorkflow builder with text/plain body
+// NewInspectWorkflowRequestWithTextBody builds the InspectWorkflow request for server,
+// with body encoded as text/plain, without a context: the
+// InspectWorkflowWithTextBody method sends it with one.
 func NewInspectWorkflowRequestWithTextBody(server string, body InspectWorkflowTextRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	if stringer, ok := interface{}(body).(fmt.Stringer); ok {
+	return newInspectWorkflowRequestWithTextBody(context.Background(), server, body)
+}
+
+func newInspectWorkflowRequestWithTextBody(ctx context.Context, server string, body InspectWorkflowTextRequestBody) (*http.Request, error) {
+	var bodyReader *strings.Reader
+	if stringer, ok := any(body).(fmt.Stringer); ok {
 		bodyReader = strings.NewReader(stringer.String())
 	} else {
 		bodyReader = strings.NewReader(fmt.Sprint(body))
 	}
-	return NewInspectWorkflowRequestWithBody(server, "text/plain", bodyReader)
+	return newInspectWorkflowRequestWithBody(ctx, server, "text/plain", bodyReader)
 }
 
-// NewInspectWorkflowRequestWithBody constructs an http.Request for the InspectWorkflow method, with any body, and a specified content type
+// NewInspectWorkflowRequestWithBody builds the InspectWorkflow request for server,
+// with body sent as contentType, without a context: the
+// InspectWorkflowWithBody method sends it with one.
 func NewInspectWorkflowRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
+	return newInspectWorkflowRequestWithBody(context.Background(), server, contentType, body)
+}
 
-	serverURL, err := url.Parse(server)
+func newInspectWorkflowRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/workflows/inspect", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return nil, err
 	}
-
-	operationPath := fmt.Sprintf("/workflows/inspect")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
 	req.Header.Add("Content-Type", contentType)
-
 	return req, nil
 }
 
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
+// send runs the client's editors, then the call's, on req and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	for _, edit := range c.RequestEditors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
 		}
 	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
 		}
 	}
+	return c.Client.Do(req)
+}
+
+// errServerURL: a query or fragment in the server URL would swallow the
+// operation path appended to it.
+var errServerURL = errors.New("server URL must not have a query or fragment")
+
+// writeRequestURL writes server, a slash if server does not end with one,
+// then path (a path template from the spec in which every parameter is
+// "%s", without its leading slash: it is relative to the server's path) with
+// each "%s" replaced by the next of pathParams, already styled and escaped.
+// extra is room reserved for a query string, so that the whole URL usually
+// takes one allocation. Any other defect of server is left to the one parse
+// of the URL, by http.NewRequestWithContext.
+func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
+	if strings.ContainsAny(server, "?#") {
+		return errServerURL
+	}
+	n := len(server) + 1 + len(path) + extra
+	for _, p := range pathParams {
+		n += len(p)
+	}
+	u.Grow(n)
+	u.WriteString(server)
+	if !strings.HasSuffix(server, "/") {
+		u.WriteByte('/')
+	}
+	path = strings.TrimPrefix(path, "/")
+	for _, p := range pathParams {
+		i := strings.Index(path, "%s")
+		if i < 0 {
+			break
+		}
+		u.WriteString(path[:i])
+		u.WriteString(p)
+		path = path[i+2:]
+	}
+	u.WriteString(path)
 	return nil
+}
+
+// writeQueryFragment appends one styled query fragment (it may itself hold
+// several "name=value" pairs) to the URL in u, whose query starts at offset
+// query: "?" before the first fragment, "&" between fragments.
+func writeQueryFragment(u *strings.Builder, query int, frag string) {
+	if u.Len() == query {
+		u.WriteByte('?')
+	} else {
+		u.WriteByte('&')
+	}
+	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -80,61 +81,55 @@ type CreateTokenJSONRequestBody = TokenRequest
 // ValidateTokenJSONRequestBody defines body for ValidateToken for application/json ContentType.
 type ValidateTokenJSONRequestBody = TokenValidationRequest
 
-// RequestEditorFn is the function signature for the RequestEditor callback function
+// RequestEditorFn changes a request just before it is sent, for instance to
+// add headers; an error aborts the call.
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
-// Doer performs HTTP requests.
-//
-// The standard http.Client implements this interface.
+// HttpRequestDoer sends requests: *http.Client satisfies it, and tests can
+// put anything in between.
 type HttpRequestDoer interface {
 	Do(req *http.Request) (*http.Response, error)
 }
 
-// Client which conforms to the OpenAPI3 specification for this service.
+// Client calls the operations of the API described by the spec.
 type Client struct {
-	// The endpoint of the server conforming to this interface, with scheme,
-	// https://api.deepmap.com for example. This can contain a path relative
-	// to the server, such as https://api.deepmap.com/dev-test, and all the
-	// paths in the swagger spec will be appended to the server.
+	// Server is the base URL every operation path is relative to, scheme
+	// included; it may carry a path prefix (https://host/api/). NewClient
+	// makes it end with a slash.
 	Server string
 
-	// Doer for performing requests, typically a *http.Client with any
-	// customized settings, such as certificate chains.
+	// Client sends the requests; NewClient uses a plain *http.Client when
+	// none is given.
 	Client HttpRequestDoer
 
-	// A list of callbacks for modifying requests which are generated before sending over
-	// the network.
+	// RequestEditors run on every request, in order, before the editors
+	// passed to the call itself.
 	RequestEditors []RequestEditorFn
 }
 
-// ClientOption allows setting custom parameters during construction
+// ClientOption configures a Client in NewClient.
 type ClientOption func(*Client) error
 
-// Creates a new Client, with reasonable defaults
+// NewClient returns a Client for server after applying opts; the
+// server URL gets a trailing slash if it lacks one, so that operation paths
+// are appended to it rather than replacing its last segment.
 func NewClient(server string, opts ...ClientOption) (*Client, error) {
-	// create a client with sane default values
-	client := Client{
-		Server: server,
-	}
-	// mutate client and add all optional params
+	client := Client{Server: server}
 	for _, o := range opts {
 		if err := o(&client); err != nil {
 			return nil, err
 		}
 	}
-	// ensure the server URL always has a trailing slash
 	if !strings.HasSuffix(client.Server, "/") {
 		client.Server += "/"
 	}
-	// create httpClient, if not already present
 	if client.Client == nil {
 		client.Client = &http.Client{}
 	}
 	return &client, nil
 }
 
-// WithHTTPClient allows overriding the default Doer, which is
-// automatically created using http.Client. This is useful for tests.
+// WithHTTPClient makes the client send its requests through doer.
 func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	return func(c *Client) error {
 		c.Client = doer
@@ -142,8 +137,7 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 	}
 }
 
-// WithRequestEditorFn allows setting up a callback function, which will be
-// called right before sending the request. This can be used to mutate the request.
+// WithRequestEditorFn adds fn to the editors run on every request.
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
@@ -151,9 +145,9 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// The interface specification for the client above.
+// ClientInterface is the set of operations of Client, for
+// callers that want to substitute it.
 type ClientInterface interface {
-
 	// GetSSOStatus Whether single sign-on is enabled.
 	//
 	// Corresponds with GET /sso (the `GetSSOStatus` operationId).
@@ -217,15 +211,11 @@ type ClientInterface interface {
 //
 // Corresponds with GET /sso (the `GetSSOStatus` operationId).
 func (c *Client) GetSSOStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetSSOStatusRequest(c.Server)
+	req, err := newGetSSOStatusRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SsoCallbackWithBody Identity provider callback.
@@ -234,15 +224,11 @@ func (c *Client) GetSSOStatus(ctx context.Context, reqEditors ...RequestEditorFn
 //
 // Corresponds with POST /sso/callback (the `SsoCallback` operationId).
 func (c *Client) SsoCallbackWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSsoCallbackRequestWithBody(c.Server, contentType, body)
+	req, err := newSsoCallbackRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // SsoCallback Identity provider callback.
@@ -251,30 +237,22 @@ func (c *Client) SsoCallbackWithBody(ctx context.Context, contentType string, bo
 //
 // Corresponds with POST /sso/callback (the `SsoCallback` operationId).
 func (c *Client) SsoCallback(ctx context.Context, body SsoCallbackJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSsoCallbackRequest(c.Server, body)
+	req, err := newSsoCallbackRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // RequestSSO Redirect to the identity provider's login page.
 //
 // Corresponds with GET /sso/request (the `RequestSSO` operationId).
 func (c *Client) RequestSSO(ctx context.Context, params *RequestSSOParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRequestSSORequest(c.Server, params)
+	req, err := newRequestSSORequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateTokenWithBody Log in: exchange a user and password for a token.
@@ -286,15 +264,11 @@ func (c *Client) RequestSSO(ctx context.Context, params *RequestSSOParams, reqEd
 //
 // Corresponds with POST /tokens (the `CreateToken` operationId).
 func (c *Client) CreateTokenWithBody(ctx context.Context, params *CreateTokenParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTokenRequestWithBody(c.Server, params, contentType, body)
+	req, err := newCreateTokenRequestWithBody(ctx, c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // CreateToken Log in: exchange a user and password for a token.
@@ -306,15 +280,11 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, params *CreateTokenPar
 //
 // Corresponds with POST /tokens (the `CreateToken` operationId).
 func (c *Client) CreateToken(ctx context.Context, params *CreateTokenParams, body CreateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateTokenRequest(c.Server, params, body)
+	req, err := newCreateTokenRequest(ctx, c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ValidateTokenWithBody Tell whether a token is valid.
@@ -323,15 +293,11 @@ func (c *Client) CreateToken(ctx context.Context, params *CreateTokenParams, bod
 //
 // Corresponds with POST /tokens/validate (the `ValidateToken` operationId).
 func (c *Client) ValidateTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewValidateTokenRequestWithBody(c.Server, contentType, body)
+	req, err := newValidateTokenRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
-		return nil, err
-	}
-	return c.Client.Do(req)
+	return c.send(ctx, req, reqEditors)
 }
 
 // ValidateToken Tell whether a token is valid.
@@ -340,238 +306,245 @@ func (c *Client) ValidateTokenWithBody(ctx context.Context, contentType string, 
 //
 // Corresponds with POST /tokens/validate (the `ValidateToken` operationId).
 func (c *Client) ValidateToken(ctx context.Context, body ValidateTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewValidateTokenRequest(c.Server, body)
+	req, err := newValidateTokenRequest(ctx, c.Server, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
-	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+	return c.send(ctx, req, reqEditors)
+}
+
+// NewGetSSOStatusRequest builds the GetSSOStatus request for server, without a context: the
+// GetSSOStatus method sends it with one.
+func NewGetSSOStatusRequest(server string) (*http.Request, error) {
+	return newGetSSOStatusRequest(context.Background(), server)
+}
+
+func newGetSSOStatusRequest(ctx context.Context, server string) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/sso", 0); err != nil {
 		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewSsoCallbackRequest builds the SsoCallback request for server,
+// with body encoded as application/json, without a context: the
+// SsoCallback method sends it with one.
+func NewSsoCallbackRequest(server string, body SsoCallbackJSONRequestBody) (*http.Request, error) {
+	return newSsoCallbackRequest(context.Background(), server, body)
+}
+
+func newSsoCallbackRequest(ctx context.Context, server string, body SsoCallbackJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newSsoCallbackRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewSsoCallbackRequestWithBody builds the SsoCallback request for server,
+// with body sent as contentType, without a context: the
+// SsoCallbackWithBody method sends it with one.
+func NewSsoCallbackRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newSsoCallbackRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newSsoCallbackRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/sso/callback", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// NewRequestSSORequest builds the RequestSSO request for server, without a context: the
+// RequestSSO method sends it with one.
+func NewRequestSSORequest(server string, params *RequestSSOParams) (*http.Request, error) {
+	return newRequestSSORequest(context.Background(), server, params)
+}
+
+func newRequestSSORequest(ctx context.Context, server string, params *RequestSSOParams) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/sso/request", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "referer", params.Referer, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("referer", value)
+		}
+	}
+	return req, nil
+}
+
+// NewCreateTokenRequest builds the CreateToken request for server,
+// with body encoded as application/json, without a context: the
+// CreateToken method sends it with one.
+func NewCreateTokenRequest(server string, params *CreateTokenParams, body CreateTokenJSONRequestBody) (*http.Request, error) {
+	return newCreateTokenRequest(context.Background(), server, params, body)
+}
+
+func newCreateTokenRequest(ctx context.Context, server string, params *CreateTokenParams, body CreateTokenJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newCreateTokenRequestWithBody(ctx, server, params, "application/json", bodyReader)
+}
+
+// NewCreateTokenRequestWithBody builds the CreateToken request for server,
+// with body sent as contentType, without a context: the
+// CreateTokenWithBody method sends it with one.
+func NewCreateTokenRequestWithBody(server string, params *CreateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
+	return newCreateTokenRequestWithBody(context.Background(), server, params, contentType, body)
+}
+
+func newCreateTokenRequestWithBody(ctx context.Context, server string, params *CreateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/tokens", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	if params != nil {
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "x-forwarded-user", params.XForwardedUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("x-forwarded-user", value)
+		}
+		{
+			value, err := runtime.StyleParamWithOptions("simple", false, "x-forwarded-for", params.XForwardedFor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("x-forwarded-for", value)
+		}
+	}
+	return req, nil
+}
+
+// NewValidateTokenRequest builds the ValidateToken request for server,
+// with body encoded as application/json, without a context: the
+// ValidateToken method sends it with one.
+func NewValidateTokenRequest(server string, body ValidateTokenJSONRequestBody) (*http.Request, error) {
+	return newValidateTokenRequest(context.Background(), server, body)
+}
+
+func newValidateTokenRequest(ctx context.Context, server string, body ValidateTokenJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader := bytes.NewReader(buf)
+	return newValidateTokenRequestWithBody(ctx, server, "application/json", bodyReader)
+}
+
+// NewValidateTokenRequestWithBody builds the ValidateToken request for server,
+// with body sent as contentType, without a context: the
+// ValidateTokenWithBody method sends it with one.
+func NewValidateTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	return newValidateTokenRequestWithBody(context.Background(), server, contentType, body)
+}
+
+func newValidateTokenRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var u strings.Builder
+	if err := writeRequestURL(&u, server, "/tokens/validate", 0); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Add("Content-Type", contentType)
+	return req, nil
+}
+
+// send runs the client's editors, then the call's, on req and sends it.
+func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestEditorFn) (*http.Response, error) {
+	for _, edit := range c.RequestEditors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	for _, edit := range editors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
 	}
 	return c.Client.Do(req)
 }
 
-// NewGetSSOStatusRequest constructs an http.Request for the GetSSOStatus method
-func NewGetSSOStatusRequest(server string) (*http.Request, error) {
-	var err error
+// errServerURL: a query or fragment in the server URL would swallow the
+// operation path appended to it.
+var errServerURL = errors.New("server URL must not have a query or fragment")
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
+// writeRequestURL writes server, a slash if server does not end with one,
+// then path (a path template from the spec in which every parameter is
+// "%s", without its leading slash: it is relative to the server's path) with
+// each "%s" replaced by the next of pathParams, already styled and escaped.
+// extra is room reserved for a query string, so that the whole URL usually
+// takes one allocation. Any other defect of server is left to the one parse
+// of the URL, by http.NewRequestWithContext.
+func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
+	if strings.ContainsAny(server, "?#") {
+		return errServerURL
 	}
-
-	operationPath := fmt.Sprintf("/sso")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
+	n := len(server) + 1 + len(path) + extra
+	for _, p := range pathParams {
+		n += len(p)
 	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
+	u.Grow(n)
+	u.WriteString(server)
+	if !strings.HasSuffix(server, "/") {
+		u.WriteByte('/')
 	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	return req, nil
-}
-
-// NewSsoCallbackRequest calls the generic SsoCallback builder with application/json body
-func NewSsoCallbackRequest(server string, body SsoCallbackJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewSsoCallbackRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewSsoCallbackRequestWithBody constructs an http.Request for the SsoCallback method, with any body, and a specified content type
-func NewSsoCallbackRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/sso/callback")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-// NewRequestSSORequest constructs an http.Request for the RequestSSO method
-func NewRequestSSORequest(server string, params *RequestSSOParams) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/sso/request")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
-	if err != nil {
-		return nil, err
-	}
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "referer", params.Referer, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
+	path = strings.TrimPrefix(path, "/")
+	for _, p := range pathParams {
+		i := strings.Index(path, "%s")
+		if i < 0 {
+			break
 		}
-
-		req.Header.Set("referer", headerParam0)
-
+		u.WriteString(path[:i])
+		u.WriteString(p)
+		path = path[i+2:]
 	}
-
-	return req, nil
-}
-
-// NewCreateTokenRequest calls the generic CreateToken builder with application/json body
-func NewCreateTokenRequest(server string, params *CreateTokenParams, body CreateTokenJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewCreateTokenRequestWithBody(server, params, "application/json", bodyReader)
-}
-
-// NewCreateTokenRequestWithBody constructs an http.Request for the CreateToken method, with any body, and a specified content type
-func NewCreateTokenRequestWithBody(server string, params *CreateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/tokens")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	if params != nil {
-
-		var headerParam0 string
-
-		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "x-forwarded-user", params.XForwardedUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("x-forwarded-user", headerParam0)
-
-		var headerParam1 string
-
-		headerParam1, err = runtime.StyleParamWithOptions("simple", false, "x-forwarded-for", params.XForwardedFor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-		if err != nil {
-			return nil, err
-		}
-
-		req.Header.Set("x-forwarded-for", headerParam1)
-
-	}
-
-	return req, nil
-}
-
-// NewValidateTokenRequest calls the generic ValidateToken builder with application/json body
-func NewValidateTokenRequest(server string, body ValidateTokenJSONRequestBody) (*http.Request, error) {
-	var bodyReader io.Reader
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, err
-	}
-	bodyReader = bytes.NewReader(buf)
-	return NewValidateTokenRequestWithBody(server, "application/json", bodyReader)
-}
-
-// NewValidateTokenRequestWithBody constructs an http.Request for the ValidateToken method, with any body, and a specified content type
-func NewValidateTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	var err error
-
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/tokens/validate")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
-
-	return req, nil
-}
-
-func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
-	for _, r := range c.RequestEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
-	for _, r := range additionalEditors {
-		if err := r(ctx, req); err != nil {
-			return err
-		}
-	}
+	u.WriteString(path)
 	return nil
+}
+
+// writeQueryFragment appends one styled query fragment (it may itself hold
+// several "name=value" pairs) to the URL in u, whose query starts at offset
+// query: "?" before the first fragment, "&" between fragments.
+func writeQueryFragment(u *strings.Builder, query int, frag string) {
+	if u.Len() == query {
+		u.WriteByte('?')
+	} else {
+		u.WriteByte('&')
+	}
+	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads
