@@ -35,6 +35,10 @@ type retryTransport struct {
 	scrub      *redact.Scrubber
 	sleep      func(context.Context, time.Duration) error
 	jitter     func(n int64) int64 // uniform in [0, n)
+	// counting is false when no logger was given: the logging layer then
+	// never puts an attempt counter in the context, and looking for one
+	// on every attempt would walk the context chain for nothing.
+	counting bool
 }
 
 func newRetryTransport(next http.RoundTripper, o facade.Options, logger *slog.Logger, scrub *redact.Scrubber,
@@ -48,6 +52,7 @@ func newRetryTransport(next http.RoundTripper, o facade.Options, logger *slog.Lo
 		scrub:      scrub,
 		sleep:      sleep,
 		jitter:     jitter,
+		counting:   o.Logger != nil,
 	}
 	if t.base <= 0 {
 		t.base = facade.DefaultRetryBaseDelay
@@ -127,7 +132,9 @@ func markRepeatable(req *http.Request, err error) error {
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	hasBody := req.Body != nil && req.Body != http.NoBody
 	if t.maxRetries == 0 || !SafeToRepeat(req) || (hasBody && req.GetBody == nil) {
-		countAttempt(req.Context())
+		if t.counting {
+			countAttempt(req.Context())
+		}
 		return t.next.RoundTrip(req)
 	}
 	ctx := req.Context()
@@ -143,7 +150,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				r.Body = body
 			}
 		}
-		countAttempt(ctx)
+		if t.counting {
+			countAttempt(ctx)
+		}
 		resp, err := t.next.RoundTrip(r)
 		if attempt > t.maxRetries {
 			return resp, err

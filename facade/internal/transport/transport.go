@@ -4,6 +4,9 @@
 //
 //	timeout -> User-Agent -> debug logging -> retry -> host-bound credentials -> base
 //
+// (the timeout and the User-Agent are one layer, so that a call pays for
+// one copy of its request up there, not two).
+//
 // The order matters. The timeout bounds the whole call, retries included,
 // until the body is closed; streams opt out with [NoTimeout]. Credentials sit below logging so the logged request
 // never holds them (redaction is then a second line of defence, not the
@@ -59,8 +62,12 @@ type Config struct {
 }
 
 // Credentials authenticate a request. Apply receives a clone of the
-// caller's request that it may modify freely, and is called on every
-// attempt, so an implementation may refresh an expiring token.
+// caller's request that it may modify freely (set, add or delete headers,
+// change the URL), and is called on every attempt, so an implementation
+// may refresh an expiring token. The clone's header values are the
+// caller's own slices, shared to spare a copy per attempt: Apply replaces
+// or appends to them (as the http.Header methods do), never writes into
+// them.
 type Credentials interface {
 	Apply(ctx context.Context, req *http.Request) error
 }
@@ -70,6 +77,20 @@ type Credentials interface {
 // the facade listing them twice.
 type SecretSource interface {
 	Secrets() []string
+}
+
+// HeaderOnly is implemented by Credentials whose Apply changes only the
+// request's header, never its URL (a token header, not a key in the
+// query), and that say so by returning true. The clone Apply receives then
+// shares the caller's URL instead of carrying a copy made on every
+// attempt. An implementation that wraps other credentials should return
+// what they return. Should Apply change the URL all the same, the
+// credential layer notices, gives the change to the clone alone and puts
+// the caller's URL back; but the caller's URL was wrong in between, so
+// when unsure, do not implement it. ([HeaderCredential] needs not: the
+// layer knows it.)
+type HeaderOnly interface {
+	HeaderOnly() bool
 }
 
 // Refresher is implemented by Credentials that can renew themselves once
@@ -160,12 +181,11 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error, jit
 		if err != nil {
 			return nil, nil, err
 		}
-		rt = &credentialTransport{next: rt, origin: o, creds: cfg.Credentials}
+		rt = newCredentialTransport(rt, o, cfg.Credentials)
 	}
 	rt = newRetryTransport(rt, opts, logger, scrub, sleep, jitter)
 	rt = &logTransport{next: rt, logger: logger, scrub: scrub}
-	rt = &userAgentTransport{next: rt, value: userAgent(opts.UserAgent)}
-	rt = &timeoutTransport{next: rt, timeout: opts.Timeout}
+	rt = &timeoutTransport{next: rt, timeout: opts.Timeout, userAgent: []string{userAgent(opts.UserAgent)}}
 
 	// No http.Client.Timeout: it would also cut off streams (st2 events)
 	// and long downloads, which opt out of the timeout layer instead.
@@ -187,26 +207,68 @@ func NoTimeout(ctx context.Context) context.Context {
 
 // timeoutTransport bounds a whole call, from sending the request to
 // closing the response body, as http.Client.Timeout would, retries
-// included, unless the request's context says NoTimeout.
+// included, unless the request's context says NoTimeout. It also
+// identifies Switchboard to platform operators with its User-Agent, unless
+// the caller set one: both need a copy of the request (a RoundTripper must
+// not modify its own), and one layer makes one copy for both.
 type timeoutTransport struct {
 	next    http.RoundTripper
 	timeout time.Duration
+	// userAgent is the one-value slice every request's header shares.
+	// Nothing writes into it: header setters replace a key's slice, and
+	// an append (Header.Add) to a full slice copies it first.
+	userAgent []string
 }
 
 // RoundTrip sends req under a deadline that ends when the body is closed.
+//
+// When the caller's context already ends no later than the timeout would,
+// that deadline bounds the call, until the body is closed (net/http
+// watches the request's context that long): no timer of ours is needed,
+// hence no cancel on close either. Without a new context or a User-Agent
+// to set, the request goes down as it is.
 func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.timeout <= 0 || req.Context().Value(noTimeoutKey{}) != nil {
-		resp, err := t.next.RoundTrip(req)
+	ctx := req.Context()
+	var cancel context.CancelFunc
+	if t.timeout > 0 && ctx.Value(noTimeoutKey{}) == nil {
+		if deadline, ok := ctx.Deadline(); !ok || deadline.After(time.Now().Add(t.timeout)) {
+			ctx, cancel = context.WithTimeout(ctx, t.timeout)
+		}
+	}
+	setUA := req.Header.Get("User-Agent") == ""
+	r := req
+	var call *timedCall
+	switch {
+	case cancel != nil:
+		call = new(timedCall)
+		call.req = *req.WithContext(ctx) // WithContext's own copy stays on the stack
+		r = &call.req
+	case setUA:
+		r = new(http.Request)
+		*r = *req
+	}
+	if setUA {
+		r.Header = ownHeader(req.Header, 1)
+		r.Header["User-Agent"] = t.userAgent
+	}
+	resp, err := t.next.RoundTrip(r)
+	if cancel == nil {
 		return resp, markRepeatable(req, err)
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
-	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		cancel()
 		return nil, markRepeatable(req, err)
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	call.body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = &call.body
 	return resp, nil
+}
+
+// timedCall is the timeout layer's copy of a request and the body that
+// ends its deadline, allocated together, once per call.
+type timedCall struct {
+	req  http.Request
+	body cancelOnClose
 }
 
 // cancelOnClose releases the call's timer when the body is closed.
@@ -245,35 +307,19 @@ func userAgent(extra string) string {
 	return ua
 }
 
-// userAgentTransport identifies Switchboard to platform operators. A
-// User-Agent the caller set on the request wins.
-type userAgentTransport struct {
-	next  http.RoundTripper
-	value string
-}
-
-// RoundTrip sets the User-Agent on a clone of req.
-func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Header.Get("User-Agent") != "" {
-		return t.next.RoundTrip(req)
+// ownHeader returns a header map of its own holding h's entries, with room
+// for extra more keys, for a layer that adds headers to its copy of a
+// request. It runs on every call, where Header.Clone would also copy every
+// value. The value slices are shared, clipped to their length: no layer
+// writes into one (setters replace a key's slice), and an append
+// (Header.Add) to a clipped slice copies it first, so neither request ever
+// sees the other's changes.
+func ownHeader(h http.Header, extra int) http.Header {
+	c := make(http.Header, len(h)+extra)
+	for k, v := range h {
+		c[k] = v[:len(v):len(v)]
 	}
-	r := withOwnHeader(req) // a RoundTripper must not modify its request
-	r.Header.Set("User-Agent", t.value)
-	return t.next.RoundTrip(r)
-}
-
-// withOwnHeader returns a shallow copy of req with a header map of its
-// own, for a layer that only sets headers. It runs on every call, where
-// Request.Clone would also copy the URL, forms and trailers that such a
-// layer never touches.
-func withOwnHeader(req *http.Request) *http.Request {
-	r := new(http.Request)
-	*r = *req
-	r.Header = req.Header.Clone()
-	if r.Header == nil {
-		r.Header = make(http.Header)
-	}
-	return r
+	return c
 }
 
 // origin is the scheme, host and port credentials are bound to, with the
@@ -315,6 +361,33 @@ type credentialTransport struct {
 	next   http.RoundTripper
 	origin origin
 	creds  Credentials
+	// keepsURL: creds implement HeaderOnly and said true, so their clone
+	// shares the URL.
+	keepsURL bool
+	// static, for a HeaderCredential, is its header, canonical key and
+	// one-value slice built once and shared by every clone (see ownHeader
+	// for why sharing is safe); its Apply is then not called.
+	static *staticHeader
+}
+
+type staticHeader struct {
+	key    string
+	values []string
+}
+
+func newCredentialTransport(next http.RoundTripper, o origin, creds Credentials) *credentialTransport {
+	t := &credentialTransport{next: next, origin: o, creds: creds}
+	// HeaderCredential itself has no HeaderOnly method, which a type
+	// embedding it to change the URL in its own Apply would inherit.
+	switch c := creds.(type) {
+	case HeaderCredential:
+		t.static = &staticHeader{key: http.CanonicalHeaderKey(c.Name), values: []string{c.Value}}
+	case *HeaderCredential: // its fields could still change: no static header
+		t.keepsURL = true
+	case HeaderOnly:
+		t.keepsURL = c.HeaderOnly()
+	}
+	return t
 }
 
 // RoundTrip applies the credentials to a clone of req when req targets the
@@ -364,19 +437,53 @@ func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	return t.next.RoundTrip(retry)
 }
 
-// authorized returns a clone of req carrying the credentials.
+// authorized returns a clone of req carrying the credentials. It must be a
+// clone on every attempt: the retry layer resends req, and req must never
+// carry credentials, since net/http copies the caller's headers onto
+// redirects.
 func (t *credentialTransport) authorized(req *http.Request) (*http.Request, error) {
-	// Apply may change the header and the URL (a key in the query): the
-	// clone owns both; the rest Request.Clone would copy stays shared, as
-	// nothing below changes it.
-	r := withOwnHeader(req)
-	u := *req.URL
-	r.URL = &u
-	if err := t.creds.Apply(r.Context(), r); err != nil {
+	// Apply may change the header and, unless the credentials are
+	// HeaderOnly, the URL (a key in the query): the clone owns those; the
+	// rest Request.Clone would copy stays shared, as nothing below changes
+	// it.
+	var r *http.Request
+	if t.static != nil || t.keepsURL {
+		r = new(http.Request)
+		*r = *req
+	} else {
+		c := &withURL{req: *req, url: *req.URL} // one allocation for both
+		r = &c.req
+		r.URL = &c.url
+	}
+	r.Header = ownHeader(req.Header, 1)
+	if t.static != nil {
+		r.Header[t.static.key] = t.static.values
+		return r, nil
+	}
+	var was url.URL
+	if t.keepsURL {
+		was = *req.URL // on the stack: comparing costs no allocation
+	}
+	err := t.creds.Apply(r.Context(), r)
+	if t.keepsURL && *req.URL != was {
+		// Not header-only after all: the change is the clone's alone.
+		if r.URL == req.URL {
+			u := *req.URL
+			r.URL = &u
+		}
+		*req.URL = was
+	}
+	if err != nil {
 		closeRequestBody(req)
 		return nil, &CredentialsError{Err: err}
 	}
 	return r, nil
+}
+
+// withURL is a request clone that owns its URL.
+type withURL struct {
+	req http.Request
+	url url.URL
 }
 
 // CredentialsError is a request that was never sent because its

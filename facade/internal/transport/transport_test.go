@@ -548,7 +548,7 @@ func TestRetryOnConnectionError(t *testing.T) {
 	c, s := newTestClient(t, srv.URL)
 	// Disable keep-alives so net/http's own retry of reused connections
 	// cannot hide ours.
-	c.Transport.(*timeoutTransport).next.(*userAgentTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport).DisableKeepAlives = true
+	c.Transport.(*timeoutTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport).DisableKeepAlives = true
 	resp := do(t, c, newRequest(t, t.Context(), "GET", srv.URL, nil))
 	if resp.StatusCode != 200 || len(s.got()) != 1 {
 		t.Errorf("status %d, sleeps %v", resp.StatusCode, s.got())
@@ -797,7 +797,7 @@ func TestTLS(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("status %d", resp.StatusCode)
 		}
-		tr := c.Transport.(*timeoutTransport).next.(*userAgentTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport)
+		tr := c.Transport.(*timeoutTransport).next.(*logTransport).next.(*retryTransport).next.(*credentialTransport).next.(*http.Transport)
 		if tr.TLSClientConfig.MinVersion != tls.VersionTLS12 || tr.TLSClientConfig.InsecureSkipVerify {
 			t.Errorf("TLS config %+v", tr.TLSClientConfig)
 		}
