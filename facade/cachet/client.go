@@ -194,16 +194,22 @@ func validateEndpoint(setting, endpoint string) error {
 // client; WithTimeZone calls it again to share the connection pool.
 func build(endpoint string, hc *http.Client, scrub *redact.Scrubber, loc *time.Location, pager paging.Policy) (*Client, error) {
 	c := &Client{endpoint: endpoint, http: hc, scrub: scrub, loc: loc, pager: pager}
-	zone := loc.String()
+	// Every request of this client shares these value slices, built once
+	// instead of by a Header.Set per header and call. Nothing writes into
+	// them: setters replace a key's slice, and Header.Add appends to a
+	// full one-value slice, which copies it first.
+	jsonValue, zoneValue := []string{"application/json"}, []string{loc.String()}
 	api, err := cachetapi.NewClient(endpoint,
 		cachetapi.WithHTTPClient(hc),
 		cachetapi.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
 			// Cachet answers 406 to requests that do not accept JSON.
-			req.Header.Set("Accept", "application/json")
+			req.Header["Accept"] = jsonValue
+			// On bodyless requests too: cachet-client sends it on every
+			// request (a session header), so servers have always seen it.
 			if req.Header.Get("Content-Type") == "" {
-				req.Header.Set("Content-Type", "application/json")
+				req.Header["Content-Type"] = jsonValue
 			}
-			req.Header.Set("Time-Zone", zone)
+			req.Header["Time-Zone"] = zoneValue
 			return nil
 		}))
 	if err != nil { // the endpoint was validated: not expected

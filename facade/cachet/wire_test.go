@@ -251,3 +251,42 @@ func TestListProgressWhenPageIgnored(t *testing.T) {
 		t.Errorf("yielded %v with %d requests; want [1] with 3", got, len(rt.requests()))
 	}
 }
+
+// TestSharedHeaderValuesStayIntact: every request shares the client's
+// Accept, Content-Type and Time-Zone value slices; a layer below that
+// appends to its request's headers (a middleware) must not change what
+// the next request sends.
+func TestSharedHeaderValuesStayIntact(t *testing.T) {
+	rt := &scripted{answers: map[string]canned{"*": {status: 204}}}
+	var seen [][]string
+	appender := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			seen = append(seen, []string{
+				strings.Join(r.Header.Values("Accept"), ","),
+				strings.Join(r.Header.Values("Content-Type"), ","),
+				strings.Join(r.Header.Values("Time-Zone"), ","),
+			})
+			r.Header.Add("Accept", "text/html")
+			r.Header.Add("Content-Type", "text/plain")
+			r.Header.Add("Time-Zone", "Europe/Paris")
+			return next.RoundTrip(r)
+		})
+	}
+	c, err := cachet.New("https://status.example.com/api/v1", "tok-123456",
+		facade.WithBaseTransport(rt), facade.WithRetry(0, 0, 0), facade.WithMiddleware(appender))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		_ = c.Components.Delete(context.Background(), 3)
+		_, _ = c.Components.Get(context.Background(), 3)
+	}
+	if len(seen) != 6 {
+		t.Fatalf("%d requests", len(seen))
+	}
+	for i, got := range seen {
+		if got[0] != "application/json" || got[1] != "application/json" || got[2] != "UTC" {
+			t.Errorf("request %d sent Accept %q, Content-Type %q, Time-Zone %q", i+1, got[0], got[1], got[2])
+		}
+	}
+}
