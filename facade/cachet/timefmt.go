@@ -63,12 +63,46 @@ func quotable(s string) string {
 // time parses a required "Y-m-d H:i:s" timestamp; an empty string is a
 // decoding error too, since the server always sends these fields.
 func (d *decoder) time(field, s string) time.Time {
+	if t, ok := parseOutput(s, d.loc); ok {
+		return t
+	}
 	t, err := time.ParseInLocation(outputLayout, s, d.loc)
 	if err != nil {
 		d.fail("%s: %q is not a Cachet timestamp (Y-m-d H:i:s)", field, quotable(s))
 		return time.Time{}
 	}
 	return t
+}
+
+// parseOutput reads a well-formed "Y-m-d H:i:s" timestamp as
+// time.ParseInLocation(outputLayout, s, loc) does, several times faster:
+// every listed item carries two or three of them. Anything it does not
+// accept (a malformed value, a date that does not exist) is left to
+// time.ParseInLocation, which gives the same answer or the error.
+func parseOutput(s string, loc *time.Location) (time.Time, bool) {
+	if len(s) != len(outputLayout) || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	year, month, day := num(0, 4), num(5, 2), num(8, 2)
+	hour, minute, sec := num(11, 2), num(14, 2), num(17, 2)
+	if year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || sec < 0 || sec > 59 {
+		return time.Time{}, false
+	}
+	// time.Date would roll 2023-02-30 over into March; the parser refuses it.
+	if day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, loc), true
 }
 
 // optTime parses a timestamp the server may omit or send as null (both
