@@ -2,10 +2,12 @@
 //
 // The client is a stack of http.RoundTripper layers, outermost first:
 //
-//	timeout -> User-Agent -> debug logging -> retry -> host-bound credentials -> base
+//	timeout -> debug logging -> retry -> host-bound credentials -> base
 //
-// (the timeout and the User-Agent are one layer, so that a call pays for
-// one copy of its request up there, not two).
+// The User-Agent is set on a copy of the request a layer makes anyway:
+// by the credential layer on its per-attempt clone for the bound origin,
+// and by the timeout layer for every other request (so the debug log
+// shows it only for those). A call then pays for one header map, not two.
 //
 // The order matters. The timeout bounds the whole call, retries included,
 // until the body is closed; streams opt out with [NoTimeout]. Credentials sit below logging so the logged request
@@ -176,16 +178,20 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error, jit
 	for i := len(opts.Middleware) - 1; i >= 0; i-- {
 		rt = opts.Middleware[i](rt)
 	}
+	ua := []string{userAgent(opts.UserAgent)}
+	var bound *origin // where the credential layer sets the User-Agent
 	if cfg.Credentials != nil {
 		o, err := parseOrigin(cfg.BaseURL)
 		if err != nil {
 			return nil, nil, err
 		}
-		rt = newCredentialTransport(rt, o, cfg.Credentials)
+		ct := newCredentialTransport(rt, o, cfg.Credentials)
+		ct.userAgent = ua
+		rt, bound = ct, &o
 	}
 	rt = newRetryTransport(rt, opts, logger, scrub, sleep, jitter)
 	rt = &logTransport{next: rt, logger: logger, scrub: scrub}
-	rt = &timeoutTransport{next: rt, timeout: opts.Timeout, userAgent: []string{userAgent(opts.UserAgent)}}
+	rt = &timeoutTransport{next: rt, timeout: opts.Timeout, userAgent: ua, bound: bound}
 
 	// No http.Client.Timeout: it would also cut off streams (st2 events)
 	// and long downloads, which opt out of the timeout layer instead.
@@ -218,6 +224,10 @@ type timeoutTransport struct {
 	// Nothing writes into it: header setters replace a key's slice, and
 	// an append (Header.Add) to a full slice copies it first.
 	userAgent []string
+	// bound, when set, is the origin whose requests get their User-Agent
+	// from the credential layer, on the copy it makes anyway: a second
+	// header map per call up here cost as much as the rest of the layer.
+	bound *origin
 }
 
 // RoundTrip sends req under a deadline that ends when the body is closed.
@@ -235,7 +245,7 @@ func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			ctx, cancel = context.WithTimeout(ctx, t.timeout)
 		}
 	}
-	setUA := req.Header.Get("User-Agent") == ""
+	setUA := req.Header.Get("User-Agent") == "" && (t.bound == nil || originOf(req.URL) != *t.bound)
 	r := req
 	var call *timedCall
 	switch {
@@ -368,6 +378,9 @@ type credentialTransport struct {
 	// one-value slice built once and shared by every clone (see ownHeader
 	// for why sharing is safe); its Apply is then not called.
 	static *staticHeader
+	// userAgent is set on every clone that has none (the timeout layer
+	// leaves requests to this origin to this layer).
+	userAgent []string
 }
 
 type staticHeader struct {
@@ -423,6 +436,7 @@ func (t *credentialTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	}
 	drainAndClose(resp.Body)
 	retry := req.Clone(req.Context())
+	t.setUserAgent(retry.Header)
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
@@ -455,7 +469,8 @@ func (t *credentialTransport) authorized(req *http.Request) (*http.Request, erro
 		r = &c.req
 		r.URL = &c.url
 	}
-	r.Header = ownHeader(req.Header, 1)
+	r.Header = ownHeader(req.Header, 2)
+	t.setUserAgent(r.Header)
 	if t.static != nil {
 		r.Header[t.static.key] = t.static.values
 		return r, nil
@@ -478,6 +493,13 @@ func (t *credentialTransport) authorized(req *http.Request) (*http.Request, erro
 		return nil, &CredentialsError{Err: err}
 	}
 	return r, nil
+}
+
+// setUserAgent gives h the client's User-Agent unless the caller set one.
+func (t *credentialTransport) setUserAgent(h http.Header) {
+	if len(t.userAgent) > 0 && h.Get("User-Agent") == "" {
+		h["User-Agent"] = t.userAgent
+	}
 }
 
 // withURL is a request clone that owns its URL.
