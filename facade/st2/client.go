@@ -254,6 +254,19 @@ func (c *credentials) Apply(ctx context.Context, req *http.Request) error {
 	return nil
 }
 
+// HeaderOnly reports whether Apply leaves the URL alone: the basic
+// credentials are a header, and so is the inner token or key when its own
+// credentials say so.
+func (c *credentials) HeaderOnly() bool {
+	switch in := c.inner.(type) {
+	case nil, transport.HeaderCredential:
+		return true
+	case transport.HeaderOnly:
+		return in.HeaderOnly()
+	}
+	return false
+}
+
 // Refresh renews a rejected token when the credentials can.
 func (c *credentials) Refresh(ctx context.Context, rejected *http.Request) error {
 	if r, ok := c.inner.(transport.Refresher); ok && ctx.Value(loginKey{}) == nil {

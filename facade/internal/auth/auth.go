@@ -238,6 +238,10 @@ func (h *headerCredentials) Apply(ctx context.Context, req *http.Request) error 
 	return nil
 }
 
+// HeaderOnly tells the credential layer that Apply never touches the URL,
+// so its per-attempt clone can share the caller's.
+func (h *headerCredentials) HeaderOnly() bool { return true }
+
 // Refresh renews the token the rejected request carried.
 func (h *headerCredentials) Refresh(ctx context.Context, rejected *http.Request) error {
 	h.src.Invalidate(strings.TrimPrefix(rejected.Header.Get(h.name), h.prefix))
