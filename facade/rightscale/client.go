@@ -183,12 +183,7 @@ type versionTransport struct{ next http.RoundTripper }
 func (t versionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := new(http.Request)
 	*r = *req
-	r.Header = make(http.Header, len(req.Header)+2)
-	for k, v := range req.Header {
-		// Clipped: an append by a layer below copies instead of writing
-		// into the caller's array.
-		r.Header[k] = v[:len(v):len(v)]
-	}
+	r.Header = transport.OwnHeader(req.Header, 2)
 	r.Header[apiVersionKey] = apiVersionValue
 	if r.Header.Get("Accept") == "" {
 		r.Header["Accept"] = acceptJSON

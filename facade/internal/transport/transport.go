@@ -258,7 +258,7 @@ func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		*r = *req
 	}
 	if setUA {
-		r.Header = ownHeader(req.Header, 1)
+		r.Header = OwnHeader(req.Header, 1)
 		r.Header["User-Agent"] = t.userAgent
 	}
 	resp, err := t.next.RoundTrip(r)
@@ -317,14 +317,14 @@ func userAgent(extra string) string {
 	return ua
 }
 
-// ownHeader returns a header map of its own holding h's entries, with room
-// for extra more keys, for a layer that adds headers to its copy of a
-// request. It runs on every call, where Header.Clone would also copy every
+// OwnHeader returns a header map of its own holding h's entries, with room
+// for extra more keys, for a layer (here or in a facade) that adds headers
+// to its copy of a request. It runs on every call, where Header.Clone would also copy every
 // value. The value slices are shared, clipped to their length: no layer
 // writes into one (setters replace a key's slice), and an append
 // (Header.Add) to a clipped slice copies it first, so neither request ever
 // sees the other's changes.
-func ownHeader(h http.Header, extra int) http.Header {
+func OwnHeader(h http.Header, extra int) http.Header {
 	c := make(http.Header, len(h)+extra)
 	for k, v := range h {
 		c[k] = v[:len(v):len(v)]
@@ -375,7 +375,7 @@ type credentialTransport struct {
 	// shares the URL.
 	keepsURL bool
 	// static, for a HeaderCredential, is its header, canonical key and
-	// one-value slice built once and shared by every clone (see ownHeader
+	// one-value slice built once and shared by every clone (see OwnHeader
 	// for why sharing is safe); its Apply is then not called.
 	static *staticHeader
 	// userAgent is set on every clone that has none (the timeout layer
@@ -469,7 +469,7 @@ func (t *credentialTransport) authorized(req *http.Request) (*http.Request, erro
 		r = &c.req
 		r.URL = &c.url
 	}
-	r.Header = ownHeader(req.Header, 2)
+	r.Header = OwnHeader(req.Header, 2)
 	t.setUserAgent(r.Header)
 	if t.static != nil {
 		r.Header[t.static.key] = t.static.values
