@@ -194,11 +194,8 @@ func validateEndpoint(setting, endpoint string) error {
 // client; WithTimeZone calls it again to share the connection pool.
 func build(endpoint string, hc *http.Client, scrub *redact.Scrubber, loc *time.Location, pager paging.Policy) (*Client, error) {
 	c := &Client{endpoint: endpoint, http: hc, scrub: scrub, loc: loc, pager: pager}
-	// Every request of this client shares these value slices, built once
-	// instead of by a Header.Set per header and call. Nothing writes into
-	// them: setters replace a key's slice, and Header.Add appends to a
-	// full one-value slice, which copies it first.
-	jsonValue, zoneValue := []string{"application/json"}, []string{loc.String()}
+	// Every request of this client shares these values.
+	jsonValue, zoneValue := transport.SharedValue("application/json"), transport.SharedValue(loc.String())
 	api, err := cachetapi.NewClient(endpoint,
 		cachetapi.WithHTTPClient(hc),
 		cachetapi.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {

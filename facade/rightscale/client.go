@@ -191,13 +191,11 @@ func (t versionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(r)
 }
 
-// The header values every request shares. Nothing writes into them:
-// setters replace a key's slice, and appending to a full one-value slice
-// copies it first.
+// The header values every request shares.
 var (
 	apiVersionKey   = http.CanonicalHeaderKey(apiVersionHeader)
-	apiVersionValue = []string{APIVersion}
-	acceptJSON      = []string{"application/json"}
+	apiVersionValue = transport.SharedValue(APIVersion)
+	acceptJSON      = transport.SharedValue("application/json")
 )
 
 func (c *Client) wire() {

@@ -64,7 +64,7 @@ const jsonContentType = "application/json"
 
 // jsonValues is the header value of Content-Type and Accept of a JSON
 // request, shared by every request (see post).
-var jsonValues = []string{jsonContentType}[:1:1]
+var jsonValues = transport.SharedValue(jsonContentType)
 
 // File is an upload sent with a GraphQL multipart request: a job artifact
 // or a catalog archive.
@@ -288,10 +288,8 @@ func (g *gqlEndpoint) post(ctx context.Context, contentType string, body []byte)
 	}
 	// The body stays a *bytes.Reader: net/http sends the headers and such
 	// a body in one write, where any other reader costs a flush (a packet)
-	// of its own. Every JSON request shares one header value slice,
-	// clipped so that an append copies it: layers replace header values,
-	// never write into them (the transport's shared User-Agent value
-	// relies on that too).
+	// of its own. Every JSON request shares one header value
+	// (transport.SharedValue).
 	if contentType == jsonContentType {
 		req.Header["Content-Type"] = jsonValues
 	} else {

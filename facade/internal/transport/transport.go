@@ -178,7 +178,7 @@ func newClient(cfg Config, sleep func(context.Context, time.Duration) error, jit
 	for i := len(opts.Middleware) - 1; i >= 0; i-- {
 		rt = opts.Middleware[i](rt)
 	}
-	ua := []string{userAgent(opts.UserAgent)}
+	ua := SharedValue(userAgent(opts.UserAgent))
 	var bound *origin // where the credential layer sets the User-Agent
 	if cfg.Credentials != nil {
 		o, err := parseOrigin(cfg.BaseURL)
@@ -220,9 +220,7 @@ func NoTimeout(ctx context.Context) context.Context {
 type timeoutTransport struct {
 	next    http.RoundTripper
 	timeout time.Duration
-	// userAgent is the one-value slice every request's header shares.
-	// Nothing writes into it: header setters replace a key's slice, and
-	// an append (Header.Add) to a full slice copies it first.
+	// userAgent is the SharedValue every request's header gets.
 	userAgent []string
 	// bound, when set, is the origin whose requests get their User-Agent
 	// from the credential layer, on the copy it makes anyway: a second
@@ -317,6 +315,14 @@ func userAgent(extra string) string {
 	return ua
 }
 
+// SharedValue returns a one-value header value that many requests may
+// share, built once instead of by a Header.Set per request. Nothing in
+// net/http or in these layers writes into a header value: setters replace
+// a key's slice, and an append (Header.Add) to this full, clipped slice
+// copies it first. Code that sets a shared value must keep to that rule
+// (never assign to an element of a header value).
+func SharedValue(v string) []string { return []string{v}[:1:1] }
+
 // OwnHeader returns a header map of its own holding h's entries, with room
 // for extra more keys, for a layer (here or in a facade) that adds headers
 // to its copy of a request. It runs on every call, where Header.Clone would also copy every
@@ -394,7 +400,7 @@ func newCredentialTransport(next http.RoundTripper, o origin, creds Credentials)
 	// embedding it to change the URL in its own Apply would inherit.
 	switch c := creds.(type) {
 	case HeaderCredential:
-		t.static = &staticHeader{key: http.CanonicalHeaderKey(c.Name), values: []string{c.Value}}
+		t.static = &staticHeader{key: http.CanonicalHeaderKey(c.Name), values: SharedValue(c.Value)}
 	case *HeaderCredential: // its fields could still change: no static header
 		t.keepsURL = true
 	case HeaderOnly:

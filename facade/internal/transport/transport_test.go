@@ -978,3 +978,12 @@ func TestRefusedCredentialsAreNotRetried(t *testing.T) {
 		})
 	}
 }
+
+func TestSharedValueSurvivesHeaderAdd(t *testing.T) {
+	v := SharedValue("application/json")
+	first, second := http.Header{"Accept": v}, http.Header{"Accept": v}
+	first.Add("Accept", "text/plain")
+	if got := second["Accept"]; len(got) != 1 || got[0] != "application/json" || len(v) != 1 {
+		t.Fatalf("an Add on one request reached the other: %q (shared %q)", got, v)
+	}
+}
