@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/switchboard-go/switchboard/internal/requesturl"
 )
 
 // Defines values for ComponentStatus.
@@ -2989,7 +2989,7 @@ func NewListComponentsRequest(server string, params *ListComponentsParams) (*htt
 
 func newListComponentsRequest(ctx context.Context, server string, params *ListComponentsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/components", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -2999,70 +2999,70 @@ func newListComponentsRequest(ctx context.Context, server string, params *ListCo
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Order != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Status != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.GroupID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "group_id", *params.GroupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Enabled != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Tags != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "tags[]", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -3102,7 +3102,7 @@ func NewCreateComponentRequestWithBody(server string, contentType string, body i
 
 func newCreateComponentRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/components", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -3121,7 +3121,7 @@ func NewListComponentGroupsRequest(server string, params *ListComponentGroupsPar
 
 func newListComponentGroupsRequest(ctx context.Context, server string, params *ListComponentGroupsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/groups", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/components/groups", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -3131,56 +3131,56 @@ func newListComponentGroupsRequest(ctx context.Context, server string, params *L
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Order != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Collapsed != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "collapsed", *params.Collapsed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Visible != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -3220,7 +3220,7 @@ func NewCreateComponentGroupRequestWithBody(server string, contentType string, b
 
 func newCreateComponentGroupRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/groups", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/components/groups", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -3243,7 +3243,7 @@ func newDeleteComponentGroupRequest(ctx context.Context, server string, group in
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -3265,7 +3265,7 @@ func newGetComponentGroupRequest(ctx context.Context, server string, group int) 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -3304,7 +3304,7 @@ func newUpdateComponentGroupRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/components/groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -3327,7 +3327,7 @@ func newDeleteComponentRequest(ctx context.Context, server string, component Com
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/components/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -3349,7 +3349,7 @@ func newGetComponentRequest(ctx context.Context, server string, component Compon
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/components/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -3388,7 +3388,7 @@ func newUpdateComponentRequestWithBody(ctx context.Context, server string, compo
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/components/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/components/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -3407,7 +3407,7 @@ func NewListIncidentsRequest(server string, params *ListIncidentsParams) (*http.
 
 func newListIncidentsRequest(ctx context.Context, server string, params *ListIncidentsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -3417,77 +3417,77 @@ func newListIncidentsRequest(ctx context.Context, server string, params *ListInc
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Order != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.UserID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ComponentID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "component_id", *params.ComponentID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Status != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Visible != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "visible", *params.Visible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Stickied != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "stickied", *params.Stickied, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -3527,7 +3527,7 @@ func NewCreateIncidentRequestWithBody(server string, contentType string, body io
 
 func newCreateIncidentRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -3546,7 +3546,7 @@ func NewListIncidentTemplatesRequest(server string, params *ListIncidentTemplate
 
 func newListIncidentTemplatesRequest(ctx context.Context, server string, params *ListIncidentTemplatesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/templates", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/templates", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -3556,14 +3556,14 @@ func newListIncidentTemplatesRequest(ctx context.Context, server string, params 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -3590,7 +3590,7 @@ func newGetIncidentTemplateRequest(ctx context.Context, server string, template 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/templates/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/templates/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -3612,7 +3612,7 @@ func newDeleteIncidentRequest(ctx context.Context, server string, incident Incid
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -3634,7 +3634,7 @@ func newGetIncidentRequest(ctx context.Context, server string, incident Incident
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -3673,7 +3673,7 @@ func newUpdateIncidentRequestWithBody(ctx context.Context, server string, incide
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -3696,7 +3696,7 @@ func newListIncidentUpdatesRequest(ctx context.Context, server string, incident 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s/updates", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s/updates", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -3706,28 +3706,28 @@ func newListIncidentUpdatesRequest(ctx context.Context, server string, incident 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Order != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -3771,7 +3771,7 @@ func newCreateIncidentUpdateRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s/updates", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s/updates", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -3798,7 +3798,7 @@ func newDeleteIncidentUpdateRequest(ctx context.Context, server string, incident
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -3824,7 +3824,7 @@ func newGetIncidentUpdateRequest(ctx context.Context, server string, incident In
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -3867,7 +3867,7 @@ func newUpdateIncidentUpdateRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/incidents/%s/updates/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -3886,7 +3886,7 @@ func NewListMetricsRequest(server string, params *ListMetricsParams) (*http.Requ
 
 func newListMetricsRequest(ctx context.Context, server string, params *ListMetricsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -3896,28 +3896,28 @@ func newListMetricsRequest(ctx context.Context, server string, params *ListMetri
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Order != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -3957,7 +3957,7 @@ func NewCreateMetricRequestWithBody(server string, contentType string, body io.R
 
 func newCreateMetricRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -3980,7 +3980,7 @@ func newDeleteMetricRequest(ctx context.Context, server string, metric MetricID)
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -4002,7 +4002,7 @@ func newGetMetricRequest(ctx context.Context, server string, metric MetricID) (*
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -4041,7 +4041,7 @@ func newUpdateMetricRequestWithBody(ctx context.Context, server string, metric M
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -4064,7 +4064,7 @@ func newListMetricPointsRequest(ctx context.Context, server string, metric Metri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics/%s/points", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics/%s/points", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -4074,14 +4074,14 @@ func newListMetricPointsRequest(ctx context.Context, server string, metric Metri
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -4125,7 +4125,7 @@ func newCreateMetricPointRequestWithBody(ctx context.Context, server string, met
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics/%s/points", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics/%s/points", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -4152,7 +4152,7 @@ func newDeleteMetricPointRequest(ctx context.Context, server string, metric Metr
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics/%s/points/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics/%s/points/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -4195,7 +4195,7 @@ func newUpdateMetricPointRequestWithBody(ctx context.Context, server string, met
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/metrics/%s/points/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/metrics/%s/points/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -4214,7 +4214,7 @@ func NewPingRequest(server string) (*http.Request, error) {
 
 func newPingRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/ping", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/ping", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -4232,7 +4232,7 @@ func NewListSchedulesRequest(server string, params *ListSchedulesParams) (*http.
 
 func newListSchedulesRequest(ctx context.Context, server string, params *ListSchedulesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/schedules", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/schedules", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -4242,28 +4242,28 @@ func newListSchedulesRequest(ctx context.Context, server string, params *ListSch
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Order != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -4303,7 +4303,7 @@ func NewCreateScheduleRequestWithBody(server string, contentType string, body io
 
 func newCreateScheduleRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/schedules", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/schedules", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -4326,7 +4326,7 @@ func newDeleteScheduleRequest(ctx context.Context, server string, schedule int) 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -4348,7 +4348,7 @@ func newGetScheduleRequest(ctx context.Context, server string, schedule int) (*h
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -4387,7 +4387,7 @@ func newUpdateScheduleRequestWithBody(ctx context.Context, server string, schedu
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/schedules/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -4406,7 +4406,7 @@ func NewGetStatusRequest(server string) (*http.Request, error) {
 
 func newGetStatusRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/status", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/status", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -4424,7 +4424,7 @@ func NewListSubscribersRequest(server string, params *ListSubscribersParams) (*h
 
 func newListSubscribersRequest(ctx context.Context, server string, params *ListSubscribersParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/subscribers", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/subscribers", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -4434,14 +4434,14 @@ func newListSubscribersRequest(ctx context.Context, server string, params *ListS
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PerPage != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -4481,7 +4481,7 @@ func NewCreateSubscriberRequestWithBody(server string, contentType string, body 
 
 func newCreateSubscriberRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/subscribers", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/subscribers", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -4504,7 +4504,7 @@ func newDeleteSubscriberRequest(ctx context.Context, server string, subscriber i
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/subscribers/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/subscribers/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -4526,7 +4526,7 @@ func newDeleteSubscriptionRequest(ctx context.Context, server string, subscripti
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/subscriptions/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/subscriptions/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -4544,7 +4544,7 @@ func NewGetVersionRequest(server string) (*http.Request, error) {
 
 func newGetVersionRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/version", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/version", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -4567,56 +4567,6 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 		}
 	}
 	return c.Client.Do(req)
-}
-
-// errServerURL: a query or fragment in the server URL would swallow the
-// operation path appended to it.
-var errServerURL = errors.New("server URL must not have a query or fragment")
-
-// writeRequestURL writes server, a slash if server does not end with one,
-// then path (a path template from the spec in which every parameter is
-// "%s", without its leading slash: it is relative to the server's path) with
-// each "%s" replaced by the next of pathParams, already styled and escaped.
-// extra is room reserved for a query string, so that the whole URL usually
-// takes one allocation. Any other defect of server is left to the one parse
-// of the URL, by http.NewRequestWithContext.
-func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
-	if strings.ContainsAny(server, "?#") {
-		return errServerURL
-	}
-	n := len(server) + 1 + len(path) + extra
-	for _, p := range pathParams {
-		n += len(p)
-	}
-	u.Grow(n)
-	u.WriteString(server)
-	if !strings.HasSuffix(server, "/") {
-		u.WriteByte('/')
-	}
-	path = strings.TrimPrefix(path, "/")
-	for _, p := range pathParams {
-		i := strings.Index(path, "%s")
-		if i < 0 {
-			break
-		}
-		u.WriteString(path[:i])
-		u.WriteString(p)
-		path = path[i+2:]
-	}
-	u.WriteString(path)
-	return nil
-}
-
-// writeQueryFragment appends one styled query fragment (it may itself hold
-// several "name=value" pairs) to the URL in u, whose query starts at offset
-// query: "?" before the first fragment, "&" between fragments.
-func writeQueryFragment(u *strings.Builder, query int, frag string) {
-	if u.Len() == query {
-		u.WriteByte('?')
-	} else {
-		u.WriteByte('&')
-	}
-	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

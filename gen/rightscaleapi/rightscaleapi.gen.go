@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/oapi-codegen/runtime"
 	"github.com/switchboard-go/switchboard/facade/rightscale/rstime"
+	"github.com/switchboard-go/switchboard/internal/requesturl"
 )
 
 // Defines values for APIBehavior.
@@ -12519,7 +12519,7 @@ func NewIndexAccountGroupsRequest(server string, params *IndexAccountGroupsParam
 
 func newIndexAccountGroupsRequest(ctx context.Context, server string, params *IndexAccountGroupsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/account_groups", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/account_groups", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -12529,7 +12529,7 @@ func newIndexAccountGroupsRequest(ctx context.Context, server string, params *In
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -12565,7 +12565,7 @@ func newShowAccountGroupRequest(ctx context.Context, server string, id ID, param
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/account_groups/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/account_groups/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -12575,7 +12575,7 @@ func newShowAccountGroupRequest(ctx context.Context, server string, id ID, param
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -12611,7 +12611,7 @@ func newShowAccountRequest(ctx context.Context, server string, id ID, params *Sh
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/accounts/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/accounts/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12638,7 +12638,7 @@ func NewIndexAlertSpecsRequest(server string, params *IndexAlertSpecsParams) (*h
 
 func newIndexAlertSpecsRequest(ctx context.Context, server string, params *IndexAlertSpecsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alert_specs", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alert_specs", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -12648,21 +12648,21 @@ func newIndexAlertSpecsRequest(ctx context.Context, server string, params *Index
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "with_inherited", params.WithInherited, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -12711,7 +12711,7 @@ func NewCreateAlertSpecRequestWithBody(server string, params *CreateAlertSpecPar
 
 func newCreateAlertSpecRequestWithBody(ctx context.Context, server string, params *CreateAlertSpecParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alert_specs", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alert_specs", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -12743,7 +12743,7 @@ func newDestroyAlertSpecRequest(ctx context.Context, server string, id ID, param
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alert_specs/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alert_specs/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -12774,7 +12774,7 @@ func newShowAlertSpecRequest(ctx context.Context, server string, id ID, params *
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alert_specs/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alert_specs/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -12784,7 +12784,7 @@ func newShowAlertSpecRequest(ctx context.Context, server string, id ID, params *
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -12837,7 +12837,7 @@ func newUpdateAlertSpecRequestWithBody(ctx context.Context, server string, id ID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alert_specs/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alert_specs/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -12865,7 +12865,7 @@ func NewIndexAlertsRequest(server string, params *IndexAlertsParams) (*http.Requ
 
 func newIndexAlertsRequest(ctx context.Context, server string, params *IndexAlertsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alerts", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alerts", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -12875,14 +12875,14 @@ func newIndexAlertsRequest(ctx context.Context, server string, params *IndexAler
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -12918,7 +12918,7 @@ func newDestroyAlertRequest(ctx context.Context, server string, id ID, params *D
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alerts/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alerts/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -12949,7 +12949,7 @@ func newShowAlertRequest(ctx context.Context, server string, id ID, params *Show
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alerts/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alerts/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -12959,7 +12959,7 @@ func newShowAlertRequest(ctx context.Context, server string, id ID, params *Show
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -12995,7 +12995,7 @@ func newDisableAlertRequest(ctx context.Context, server string, id ID, params *D
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alerts/%s/disable", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alerts/%s/disable", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -13026,7 +13026,7 @@ func newEnableAlertRequest(ctx context.Context, server string, id ID, params *En
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alerts/%s/enable", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alerts/%s/enable", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -13074,7 +13074,7 @@ func newQuenchAlertRequestWithBody(ctx context.Context, server string, id ID, pa
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/alerts/%s/quench", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/alerts/%s/quench", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13102,7 +13102,7 @@ func NewIndexAuditEntriesRequest(server string, params *IndexAuditEntriesParams)
 
 func newIndexAuditEntriesRequest(ctx context.Context, server string, params *IndexAuditEntriesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/audit_entries", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/audit_entries", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -13112,35 +13112,35 @@ func newIndexAuditEntriesRequest(ctx context.Context, server string, params *Ind
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "start_date", params.StartDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "end_date", params.EndDate, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -13189,7 +13189,7 @@ func NewCreateAuditEntryRequestWithBody(server string, params *CreateAuditEntryP
 
 func newCreateAuditEntryRequestWithBody(ctx context.Context, server string, params *CreateAuditEntryParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/audit_entries", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/audit_entries", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13221,7 +13221,7 @@ func newShowAuditEntryRequest(ctx context.Context, server string, id ID, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/audit_entries/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/audit_entries/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -13231,7 +13231,7 @@ func newShowAuditEntryRequest(ctx context.Context, server string, id ID, params 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -13284,7 +13284,7 @@ func newUpdateAuditEntryRequestWithBody(ctx context.Context, server string, id I
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/audit_entries/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/audit_entries/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13333,7 +13333,7 @@ func newAppendAuditEntryRequestWithBody(ctx context.Context, server string, id I
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/audit_entries/%s/append", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/audit_entries/%s/append", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13365,7 +13365,7 @@ func newDetailAuditEntryRequest(ctx context.Context, server string, id ID, param
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/audit_entries/%s/detail", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/audit_entries/%s/detail", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13392,7 +13392,7 @@ func NewIndexBackupsRequest(server string, params *IndexBackupsParams) (*http.Re
 
 func newIndexBackupsRequest(ctx context.Context, server string, params *IndexBackupsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/backups", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/backups", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -13402,14 +13402,14 @@ func newIndexBackupsRequest(ctx context.Context, server string, params *IndexBac
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "lineage", params.Lineage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -13458,7 +13458,7 @@ func NewCreateBackupRequestWithBody(server string, params *CreateBackupParams, c
 
 func newCreateBackupRequestWithBody(ctx context.Context, server string, params *CreateBackupParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/backups", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/backups", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13503,7 +13503,7 @@ func NewCleanupBackupsRequestWithBody(server string, params *CleanupBackupsParam
 
 func newCleanupBackupsRequestWithBody(ctx context.Context, server string, params *CleanupBackupsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/backups/cleanup", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/backups/cleanup", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13535,7 +13535,7 @@ func newDestroyBackupRequest(ctx context.Context, server string, id ID, params *
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/backups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/backups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13566,7 +13566,7 @@ func newShowBackupRequest(ctx context.Context, server string, id ID, params *Sho
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/backups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/backups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13614,7 +13614,7 @@ func newUpdateBackupRequestWithBody(ctx context.Context, server string, id ID, p
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/backups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/backups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13663,7 +13663,7 @@ func newRestoreBackupRequestWithBody(ctx context.Context, server string, id ID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/backups/%s/restore", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/backups/%s/restore", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13691,7 +13691,7 @@ func NewIndexChildAccountsRequest(server string, params *IndexChildAccountsParam
 
 func newIndexChildAccountsRequest(ctx context.Context, server string, params *IndexChildAccountsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/child_accounts", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/child_accounts", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -13701,7 +13701,7 @@ func newIndexChildAccountsRequest(ctx context.Context, server string, params *In
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -13750,7 +13750,7 @@ func NewCreateChildAccountRequestWithBody(server string, params *CreateChildAcco
 
 func newCreateChildAccountRequestWithBody(ctx context.Context, server string, params *CreateChildAccountParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/child_accounts", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/child_accounts", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13799,7 +13799,7 @@ func newUpdateChildAccountRequestWithBody(ctx context.Context, server string, id
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/child_accounts/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/child_accounts/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13827,7 +13827,7 @@ func NewIndexCloudAccountsRequest(server string, params *IndexCloudAccountsParam
 
 func newIndexCloudAccountsRequest(ctx context.Context, server string, params *IndexCloudAccountsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cloud_accounts", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cloud_accounts", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13871,7 +13871,7 @@ func NewCreateCloudAccountRequestWithBody(server string, params *CreateCloudAcco
 
 func newCreateCloudAccountRequestWithBody(ctx context.Context, server string, params *CreateCloudAccountParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cloud_accounts", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cloud_accounts", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13903,7 +13903,7 @@ func newDestroyCloudAccountRequest(ctx context.Context, server string, id ID, pa
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cloud_accounts/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cloud_accounts/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13934,7 +13934,7 @@ func newShowCloudAccountRequest(ctx context.Context, server string, id ID, param
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cloud_accounts/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cloud_accounts/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13961,7 +13961,7 @@ func NewIndexCloudsRequest(server string, params *IndexCloudsParams) (*http.Requ
 
 func newIndexCloudsRequest(ctx context.Context, server string, params *IndexCloudsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -13971,14 +13971,14 @@ func newIndexCloudsRequest(ctx context.Context, server string, params *IndexClou
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14014,7 +14014,7 @@ func newIndexDatacentersRequest(ctx context.Context, server string, cloudID Clou
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/datacenters", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/datacenters", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14024,14 +14024,14 @@ func newIndexDatacentersRequest(ctx context.Context, server string, cloudID Clou
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14071,7 +14071,7 @@ func newShowDatacenterRequest(ctx context.Context, server string, cloudID CloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/datacenters/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/datacenters/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14081,7 +14081,7 @@ func newShowDatacenterRequest(ctx context.Context, server string, cloudID CloudI
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14117,7 +14117,7 @@ func newIndexImagesRequest(ctx context.Context, server string, cloudID CloudID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/images", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/images", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14127,14 +14127,14 @@ func newIndexImagesRequest(ctx context.Context, server string, cloudID CloudID, 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14174,7 +14174,7 @@ func newShowImageRequest(ctx context.Context, server string, cloudID CloudID, id
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/images/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/images/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14184,7 +14184,7 @@ func newShowImageRequest(ctx context.Context, server string, cloudID CloudID, id
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14220,7 +14220,7 @@ func newIndexInstanceTypesRequest(ctx context.Context, server string, cloudID Cl
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instance_types", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instance_types", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14230,21 +14230,21 @@ func newIndexInstanceTypesRequest(ctx context.Context, server string, cloudID Cl
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "with_deleted", params.WithDeleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14284,7 +14284,7 @@ func newShowInstanceTypeRequest(ctx context.Context, server string, cloudID Clou
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instance_types/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instance_types/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14294,14 +14294,14 @@ func newShowInstanceTypeRequest(ctx context.Context, server string, cloudID Clou
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "with_deleted", params.WithDeleted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14337,7 +14337,7 @@ func newIndexInstancesRequest(ctx context.Context, server string, cloudID CloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14347,14 +14347,14 @@ func newIndexInstancesRequest(ctx context.Context, server string, cloudID CloudI
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14407,7 +14407,7 @@ func newCreateInstanceRequestWithBody(ctx context.Context, server string, cloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14456,7 +14456,7 @@ func newMultiRunExecutableInstancesRequestWithBody(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/multi_run_executable", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/multi_run_executable", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14466,7 +14466,7 @@ func newMultiRunExecutableInstancesRequestWithBody(ctx context.Context, server s
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14520,7 +14520,7 @@ func newMultiTerminateInstancesRequestWithBody(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/multi_terminate", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/multi_terminate", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14530,7 +14530,7 @@ func newMultiTerminateInstancesRequestWithBody(ctx context.Context, server strin
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14571,7 +14571,7 @@ func newShowInstanceRequest(ctx context.Context, server string, cloudID CloudID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -14581,7 +14581,7 @@ func newShowInstanceRequest(ctx context.Context, server string, cloudID CloudID,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -14638,7 +14638,7 @@ func newUpdateInstanceRequestWithBody(ctx context.Context, server string, cloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14691,7 +14691,7 @@ func newLaunchInstanceRequestWithBody(ctx context.Context, server string, cloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/launch", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/launch", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14727,7 +14727,7 @@ func newLockInstanceRequest(ctx context.Context, server string, cloudID CloudID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/lock", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/lock", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -14762,7 +14762,7 @@ func newRebootInstanceRequest(ctx context.Context, server string, cloudID CloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/reboot", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/reboot", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -14814,7 +14814,7 @@ func newRunExecutableInstanceRequestWithBody(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/run_executable", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/run_executable", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14850,7 +14850,7 @@ func newStartInstanceRequest(ctx context.Context, server string, cloudID CloudID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/start", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/start", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -14885,7 +14885,7 @@ func newStopInstanceRequest(ctx context.Context, server string, cloudID CloudID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/stop", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/stop", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -14920,7 +14920,7 @@ func newTerminateInstanceRequest(ctx context.Context, server string, cloudID Clo
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/terminate", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/terminate", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -14955,7 +14955,7 @@ func newUnlockInstanceRequest(ctx context.Context, server string, cloudID CloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/unlock", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/unlock", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -14990,7 +14990,7 @@ func newIndexAlertsOfInstanceRequest(ctx context.Context, server string, cloudID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/alerts", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/alerts", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15000,14 +15000,14 @@ func newIndexAlertsOfInstanceRequest(ctx context.Context, server string, cloudID
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15051,7 +15051,7 @@ func newShowAlertOfInstanceRequest(ctx context.Context, server string, cloudID C
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/alerts/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/alerts/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15061,7 +15061,7 @@ func newShowAlertOfInstanceRequest(ctx context.Context, server string, cloudID C
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15101,7 +15101,7 @@ func newIndexInputsRequest(ctx context.Context, server string, cloudID CloudID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/inputs", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/inputs", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15111,7 +15111,7 @@ func newIndexInputsRequest(ctx context.Context, server string, cloudID CloudID, 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15168,7 +15168,7 @@ func newMultiUpdateInputsRequestWithBody(ctx context.Context, server string, clo
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/inputs/multi_update", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/inputs/multi_update", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15208,7 +15208,7 @@ func newShowInstanceTaskRequest(ctx context.Context, server string, cloudID Clou
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/live/tasks/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/live/tasks/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15218,7 +15218,7 @@ func newShowInstanceTaskRequest(ctx context.Context, server string, cloudID Clou
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15258,7 +15258,7 @@ func newIndexMonitoringMetricsRequest(ctx context.Context, server string, cloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/monitoring_metrics", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/monitoring_metrics", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15268,35 +15268,35 @@ func newIndexMonitoringMetricsRequest(ctx context.Context, server string, cloudI
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "size", params.Size, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "period", params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "tz", params.Tz, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "title", params.Title, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15340,7 +15340,7 @@ func newShowMonitoringMetricRequest(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/monitoring_metrics/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/monitoring_metrics/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15350,28 +15350,28 @@ func newShowMonitoringMetricRequest(ctx context.Context, server string, cloudID 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "period", params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "tz", params.Tz, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "title", params.Title, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15415,7 +15415,7 @@ func newDataMonitoringMetricRequest(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/monitoring_metrics/%s/data", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/monitoring_metrics/%s/data", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15425,14 +15425,14 @@ func newDataMonitoringMetricRequest(ctx context.Context, server string, cloudID 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "end", params.End, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15472,7 +15472,7 @@ func newIndexVolumeAttachmentsOfInstanceRequest(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/volume_attachments", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/volume_attachments", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15482,14 +15482,14 @@ func newIndexVolumeAttachmentsOfInstanceRequest(ctx context.Context, server stri
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15546,7 +15546,7 @@ func newCreateVolumeAttachmentOfInstanceRequestWithBody(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/volume_attachments", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/volume_attachments", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15586,7 +15586,7 @@ func newDestroyVolumeAttachmentOfInstanceRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/volume_attachments/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/volume_attachments/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15625,7 +15625,7 @@ func newShowVolumeAttachmentOfInstanceRequest(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/instances/%s/volume_attachments/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/instances/%s/volume_attachments/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15635,7 +15635,7 @@ func newShowVolumeAttachmentOfInstanceRequest(ctx context.Context, server string
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15671,7 +15671,7 @@ func newIndexIPAddressBindingsRequest(ctx context.Context, server string, cloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_address_bindings", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_address_bindings", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15681,7 +15681,7 @@ func newIndexIPAddressBindingsRequest(ctx context.Context, server string, cloudI
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15734,7 +15734,7 @@ func newCreateIPAddressBindingRequestWithBody(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_address_bindings", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_address_bindings", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15770,7 +15770,7 @@ func newDestroyIPAddressBindingRequest(ctx context.Context, server string, cloud
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15805,7 +15805,7 @@ func newShowIPAddressBindingRequest(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15836,7 +15836,7 @@ func newIndexIPAddressesRequest(ctx context.Context, server string, cloudID Clou
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -15846,7 +15846,7 @@ func newIndexIPAddressesRequest(ctx context.Context, server string, cloudID Clou
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -15899,7 +15899,7 @@ func newCreateIPAddressRequestWithBody(ctx context.Context, server string, cloud
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15935,7 +15935,7 @@ func newDestroyIPAddressRequest(ctx context.Context, server string, cloudID Clou
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15970,7 +15970,7 @@ func newShowIPAddressRequest(ctx context.Context, server string, cloudID CloudID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -16022,7 +16022,7 @@ func newUpdateIPAddressRequestWithBody(ctx context.Context, server string, cloud
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -16058,7 +16058,7 @@ func newIndexIPAddressBindingsOfIPAddressRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16068,7 +16068,7 @@ func newIndexIPAddressBindingsOfIPAddressRequest(ctx context.Context, server str
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16125,7 +16125,7 @@ func newCreateIPAddressBindingOfIPAddressRequestWithBody(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -16165,7 +16165,7 @@ func newDestroyIPAddressBindingOfIPAddressRequest(ctx context.Context, server st
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -16204,7 +16204,7 @@ func newShowIPAddressBindingOfIPAddressRequest(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ip_addresses/%s/ip_address_bindings/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -16235,7 +16235,7 @@ func newIndexRecurringVolumeAttachmentsRequest(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/recurring_volume_attachments", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/recurring_volume_attachments", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16245,14 +16245,14 @@ func newIndexRecurringVolumeAttachmentsRequest(ctx context.Context, server strin
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16305,7 +16305,7 @@ func newCreateRecurringVolumeAttachmentRequestWithBody(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/recurring_volume_attachments", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/recurring_volume_attachments", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -16341,7 +16341,7 @@ func newDestroyRecurringVolumeAttachmentRequest(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/recurring_volume_attachments/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/recurring_volume_attachments/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -16376,7 +16376,7 @@ func newShowRecurringVolumeAttachmentRequest(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/recurring_volume_attachments/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/recurring_volume_attachments/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16386,7 +16386,7 @@ func newShowRecurringVolumeAttachmentRequest(ctx context.Context, server string,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16422,7 +16422,7 @@ func newIndexSecurityGroupsRequest(ctx context.Context, server string, cloudID C
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/security_groups", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/security_groups", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16432,14 +16432,14 @@ func newIndexSecurityGroupsRequest(ctx context.Context, server string, cloudID C
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16492,7 +16492,7 @@ func newCreateSecurityGroupRequestWithBody(ctx context.Context, server string, c
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/security_groups", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/security_groups", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -16528,7 +16528,7 @@ func newDestroySecurityGroupRequest(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/security_groups/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/security_groups/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -16563,7 +16563,7 @@ func newShowSecurityGroupRequest(ctx context.Context, server string, cloudID Clo
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/security_groups/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/security_groups/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16573,7 +16573,7 @@ func newShowSecurityGroupRequest(ctx context.Context, server string, cloudID Clo
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16609,7 +16609,7 @@ func newIndexSSHKeysRequest(ctx context.Context, server string, cloudID CloudID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ssh_keys", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ssh_keys", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16619,14 +16619,14 @@ func newIndexSSHKeysRequest(ctx context.Context, server string, cloudID CloudID,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16679,7 +16679,7 @@ func newCreateSSHKeyRequestWithBody(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ssh_keys", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ssh_keys", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -16715,7 +16715,7 @@ func newDestroySSHKeyRequest(ctx context.Context, server string, cloudID CloudID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ssh_keys/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ssh_keys/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -16750,7 +16750,7 @@ func newShowSSHKeyRequest(ctx context.Context, server string, cloudID CloudID, i
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/ssh_keys/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/ssh_keys/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16760,7 +16760,7 @@ func newShowSSHKeyRequest(ctx context.Context, server string, cloudID CloudID, i
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16796,7 +16796,7 @@ func newIndexSubnetsRequest(ctx context.Context, server string, cloudID CloudID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/subnets", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/subnets", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -16806,7 +16806,7 @@ func newIndexSubnetsRequest(ctx context.Context, server string, cloudID CloudID,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -16859,7 +16859,7 @@ func newCreateSubnetRequestWithBody(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/subnets", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/subnets", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -16895,7 +16895,7 @@ func newDestroySubnetRequest(ctx context.Context, server string, cloudID CloudID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/subnets/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/subnets/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -16930,7 +16930,7 @@ func newShowSubnetRequest(ctx context.Context, server string, cloudID CloudID, i
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/subnets/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/subnets/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -16982,7 +16982,7 @@ func newUpdateSubnetRequestWithBody(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/subnets/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/subnets/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -17014,7 +17014,7 @@ func newIndexVolumeAttachmentsRequest(ctx context.Context, server string, cloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_attachments", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_attachments", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17024,14 +17024,14 @@ func newIndexVolumeAttachmentsRequest(ctx context.Context, server string, cloudI
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17084,7 +17084,7 @@ func newCreateVolumeAttachmentRequestWithBody(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_attachments", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_attachments", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -17120,7 +17120,7 @@ func newDestroyVolumeAttachmentRequest(ctx context.Context, server string, cloud
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_attachments/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_attachments/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -17155,7 +17155,7 @@ func newShowVolumeAttachmentRequest(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_attachments/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_attachments/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17165,7 +17165,7 @@ func newShowVolumeAttachmentRequest(ctx context.Context, server string, cloudID 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17201,7 +17201,7 @@ func newIndexVolumeSnapshotsRequest(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17211,14 +17211,14 @@ func newIndexVolumeSnapshotsRequest(ctx context.Context, server string, cloudID 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17271,7 +17271,7 @@ func newCreateVolumeSnapshotRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -17307,7 +17307,7 @@ func newDestroyVolumeSnapshotRequest(ctx context.Context, server string, cloudID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -17342,7 +17342,7 @@ func newShowVolumeSnapshotRequest(ctx context.Context, server string, cloudID Cl
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17352,7 +17352,7 @@ func newShowVolumeSnapshotRequest(ctx context.Context, server string, cloudID Cl
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17392,7 +17392,7 @@ func newIndexRecurringVolumeAttachmentsOfVolumeSnapshotRequest(ctx context.Conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17402,14 +17402,14 @@ func newIndexRecurringVolumeAttachmentsOfVolumeSnapshotRequest(ctx context.Conte
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17466,7 +17466,7 @@ func newCreateRecurringVolumeAttachmentOfVolumeSnapshotRequestWithBody(ctx conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -17506,7 +17506,7 @@ func newDestroyRecurringVolumeAttachmentOfVolumeSnapshotRequest(ctx context.Cont
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -17545,7 +17545,7 @@ func newShowRecurringVolumeAttachmentOfVolumeSnapshotRequest(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_snapshots/%s/recurring_volume_attachments/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17555,7 +17555,7 @@ func newShowRecurringVolumeAttachmentOfVolumeSnapshotRequest(ctx context.Context
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17591,7 +17591,7 @@ func newIndexVolumeTypesRequest(ctx context.Context, server string, cloudID Clou
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_types", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_types", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17601,14 +17601,14 @@ func newIndexVolumeTypesRequest(ctx context.Context, server string, cloudID Clou
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17648,7 +17648,7 @@ func newShowVolumeTypeRequest(ctx context.Context, server string, cloudID CloudI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volume_types/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volume_types/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17658,7 +17658,7 @@ func newShowVolumeTypeRequest(ctx context.Context, server string, cloudID CloudI
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17694,7 +17694,7 @@ func newIndexVolumesRequest(ctx context.Context, server string, cloudID CloudID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17704,14 +17704,14 @@ func newIndexVolumesRequest(ctx context.Context, server string, cloudID CloudID,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17764,7 +17764,7 @@ func newCreateVolumeRequestWithBody(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -17800,7 +17800,7 @@ func newDestroyVolumeRequest(ctx context.Context, server string, cloudID CloudID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -17835,7 +17835,7 @@ func newShowVolumeRequest(ctx context.Context, server string, cloudID CloudID, i
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17845,7 +17845,7 @@ func newShowVolumeRequest(ctx context.Context, server string, cloudID CloudID, i
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -17902,7 +17902,7 @@ func newUpdateVolumeRequestWithBody(ctx context.Context, server string, cloudID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -17938,7 +17938,7 @@ func newIndexRecurringVolumeAttachmentsOfVolumeRequest(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -17948,14 +17948,14 @@ func newIndexRecurringVolumeAttachmentsOfVolumeRequest(ctx context.Context, serv
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18012,7 +18012,7 @@ func newCreateRecurringVolumeAttachmentOfVolumeRequestWithBody(ctx context.Conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -18052,7 +18052,7 @@ func newDestroyRecurringVolumeAttachmentOfVolumeRequest(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -18091,7 +18091,7 @@ func newShowRecurringVolumeAttachmentOfVolumeRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/recurring_volume_attachments/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18101,7 +18101,7 @@ func newShowRecurringVolumeAttachmentOfVolumeRequest(ctx context.Context, server
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18141,7 +18141,7 @@ func newIndexVolumeSnapshotsOfVolumeRequest(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18151,14 +18151,14 @@ func newIndexVolumeSnapshotsOfVolumeRequest(ctx context.Context, server string, 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18215,7 +18215,7 @@ func newCreateVolumeSnapshotOfVolumeRequestWithBody(ctx context.Context, server 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -18255,7 +18255,7 @@ func newDestroyVolumeSnapshotOfVolumeRequest(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -18294,7 +18294,7 @@ func newShowVolumeSnapshotOfVolumeRequest(ctx context.Context, server string, cl
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s/volumes/%s/volume_snapshots/%s", 64, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18304,7 +18304,7 @@ func newShowVolumeSnapshotOfVolumeRequest(ctx context.Context, server string, cl
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18340,7 +18340,7 @@ func newShowCloudRequest(ctx context.Context, server string, id ID, params *Show
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/clouds/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/clouds/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18350,7 +18350,7 @@ func newShowCloudRequest(ctx context.Context, server string, id ID, params *Show
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18382,7 +18382,7 @@ func NewIndexCookbookAttachmentsRequest(server string, params *IndexCookbookAtta
 
 func newIndexCookbookAttachmentsRequest(ctx context.Context, server string, params *IndexCookbookAttachmentsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbook_attachments", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbook_attachments", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18392,7 +18392,7 @@ func newIndexCookbookAttachmentsRequest(ctx context.Context, server string, para
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18441,7 +18441,7 @@ func NewCreateCookbookAttachmentRequestWithBody(server string, params *CreateCoo
 
 func newCreateCookbookAttachmentRequestWithBody(ctx context.Context, server string, params *CreateCookbookAttachmentParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbook_attachments", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbook_attachments", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -18486,7 +18486,7 @@ func NewMultiAttachCookbookAttachmentsRequestWithBody(server string, params *Mul
 
 func newMultiAttachCookbookAttachmentsRequestWithBody(ctx context.Context, server string, params *MultiAttachCookbookAttachmentsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbook_attachments/multi_attach", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbook_attachments/multi_attach", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -18531,7 +18531,7 @@ func NewMultiDetachCookbookAttachmentsRequestWithBody(server string, params *Mul
 
 func newMultiDetachCookbookAttachmentsRequestWithBody(ctx context.Context, server string, params *MultiDetachCookbookAttachmentsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbook_attachments/multi_detach", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbook_attachments/multi_detach", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -18563,7 +18563,7 @@ func newDestroyCookbookAttachmentRequest(ctx context.Context, server string, id 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbook_attachments/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbook_attachments/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -18594,7 +18594,7 @@ func newShowCookbookAttachmentRequest(ctx context.Context, server string, id ID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbook_attachments/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbook_attachments/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18604,7 +18604,7 @@ func newShowCookbookAttachmentRequest(ctx context.Context, server string, id ID,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18636,7 +18636,7 @@ func NewIndexCookbooksRequest(server string, params *IndexCookbooksParams) (*htt
 
 func newIndexCookbooksRequest(ctx context.Context, server string, params *IndexCookbooksParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18646,14 +18646,14 @@ func newIndexCookbooksRequest(ctx context.Context, server string, params *IndexC
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18689,7 +18689,7 @@ func newIndexCookbookAttachmentsOfCookbookRequest(ctx context.Context, server st
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s/cookbook_attachments", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s/cookbook_attachments", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18699,7 +18699,7 @@ func newIndexCookbookAttachmentsOfCookbookRequest(ctx context.Context, server st
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18752,7 +18752,7 @@ func newCreateCookbookAttachmentOfCookbookRequestWithBody(ctx context.Context, s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s/cookbook_attachments", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s/cookbook_attachments", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -18788,7 +18788,7 @@ func newDestroyCookbookAttachmentOfCookbookRequest(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s/cookbook_attachments/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s/cookbook_attachments/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -18823,7 +18823,7 @@ func newShowCookbookAttachmentOfCookbookRequest(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s/cookbook_attachments/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s/cookbook_attachments/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18833,7 +18833,7 @@ func newShowCookbookAttachmentOfCookbookRequest(ctx context.Context, server stri
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18869,7 +18869,7 @@ func newDestroyCookbookRequest(ctx context.Context, server string, id ID, params
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -18900,7 +18900,7 @@ func newShowCookbookRequest(ctx context.Context, server string, id ID, params *S
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -18910,7 +18910,7 @@ func newShowCookbookRequest(ctx context.Context, server string, id ID, params *S
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -18963,7 +18963,7 @@ func newFollowCookbookRequestWithBody(ctx context.Context, server string, id ID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s/follow", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s/follow", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -19012,7 +19012,7 @@ func newFreezeCookbookRequestWithBody(ctx context.Context, server string, id ID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s/freeze", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s/freeze", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -19061,7 +19061,7 @@ func newObsoleteCookbookRequestWithBody(ctx context.Context, server string, id I
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/cookbooks/%s/obsolete", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/cookbooks/%s/obsolete", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -19089,7 +19089,7 @@ func NewIndexCredentialsRequest(server string, params *IndexCredentialsParams) (
 
 func newIndexCredentialsRequest(ctx context.Context, server string, params *IndexCredentialsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/credentials", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/credentials", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19099,14 +19099,14 @@ func newIndexCredentialsRequest(ctx context.Context, server string, params *Inde
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19155,7 +19155,7 @@ func NewCreateCredentialRequestWithBody(server string, params *CreateCredentialP
 
 func newCreateCredentialRequestWithBody(ctx context.Context, server string, params *CreateCredentialParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/credentials", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/credentials", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -19187,7 +19187,7 @@ func newDestroyCredentialRequest(ctx context.Context, server string, id ID, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/credentials/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/credentials/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -19218,7 +19218,7 @@ func newShowCredentialRequest(ctx context.Context, server string, id ID, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/credentials/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/credentials/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19228,7 +19228,7 @@ func newShowCredentialRequest(ctx context.Context, server string, id ID, params 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19281,7 +19281,7 @@ func newUpdateCredentialRequestWithBody(ctx context.Context, server string, id I
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/credentials/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/credentials/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -19309,7 +19309,7 @@ func NewIndexDeploymentsRequest(server string, params *IndexDeploymentsParams) (
 
 func newIndexDeploymentsRequest(ctx context.Context, server string, params *IndexDeploymentsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19319,14 +19319,14 @@ func newIndexDeploymentsRequest(ctx context.Context, server string, params *Inde
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19375,7 +19375,7 @@ func NewCreateDeploymentRequestWithBody(server string, params *CreateDeploymentP
 
 func newCreateDeploymentRequestWithBody(ctx context.Context, server string, params *CreateDeploymentParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -19407,7 +19407,7 @@ func newIndexAlertsOfDeploymentRequest(ctx context.Context, server string, deplo
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/alerts", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/alerts", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19417,14 +19417,14 @@ func newIndexAlertsOfDeploymentRequest(ctx context.Context, server string, deplo
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19464,7 +19464,7 @@ func newShowAlertOfDeploymentRequest(ctx context.Context, server string, deploym
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/alerts/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/alerts/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19474,7 +19474,7 @@ func newShowAlertOfDeploymentRequest(ctx context.Context, server string, deploym
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19510,7 +19510,7 @@ func newIndexInputsOfDeploymentRequest(ctx context.Context, server string, deplo
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/inputs", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/inputs", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19520,7 +19520,7 @@ func newIndexInputsOfDeploymentRequest(ctx context.Context, server string, deplo
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19573,7 +19573,7 @@ func newMultiUpdateInputsOfDeploymentRequestWithBody(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/inputs/multi_update", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/inputs/multi_update", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -19605,7 +19605,7 @@ func newIndexServerArraysOfDeploymentRequest(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/server_arrays", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/server_arrays", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19615,14 +19615,14 @@ func newIndexServerArraysOfDeploymentRequest(ctx context.Context, server string,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19675,7 +19675,7 @@ func newCreateServerArrayOfDeploymentRequestWithBody(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/server_arrays", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/server_arrays", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -19711,7 +19711,7 @@ func newShowServerArrayOfDeploymentRequest(ctx context.Context, server string, d
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/server_arrays/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/server_arrays/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19721,7 +19721,7 @@ func newShowServerArrayOfDeploymentRequest(ctx context.Context, server string, d
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19757,7 +19757,7 @@ func newIndexServersOfDeploymentRequest(ctx context.Context, server string, depl
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/servers", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/servers", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19767,14 +19767,14 @@ func newIndexServersOfDeploymentRequest(ctx context.Context, server string, depl
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19827,7 +19827,7 @@ func newCreateServerOfDeploymentRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/servers", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/servers", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -19863,7 +19863,7 @@ func newShowServerOfDeploymentRequest(ctx context.Context, server string, deploy
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/servers/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/servers/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19873,7 +19873,7 @@ func newShowServerOfDeploymentRequest(ctx context.Context, server string, deploy
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -19909,7 +19909,7 @@ func newDestroyDeploymentRequest(ctx context.Context, server string, id ID, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -19940,7 +19940,7 @@ func newShowDeploymentRequest(ctx context.Context, server string, id ID, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -19950,7 +19950,7 @@ func newShowDeploymentRequest(ctx context.Context, server string, id ID, params 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -20003,7 +20003,7 @@ func newUpdateDeploymentRequestWithBody(ctx context.Context, server string, id I
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -20052,7 +20052,7 @@ func newCloneDeploymentRequestWithBody(ctx context.Context, server string, id ID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/clone", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/clone", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -20084,7 +20084,7 @@ func newLockDeploymentRequest(ctx context.Context, server string, id ID, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/lock", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/lock", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -20115,7 +20115,7 @@ func newUnlockDeploymentRequest(ctx context.Context, server string, id ID, param
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/deployments/%s/unlock", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/deployments/%s/unlock", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -20142,7 +20142,7 @@ func NewHealthCheckRequest(server string, params *HealthCheckParams) (*http.Requ
 
 func newHealthCheckRequest(ctx context.Context, server string, params *HealthCheckParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/health-check", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/health-check", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -20169,7 +20169,7 @@ func NewIndexIdentityProvidersRequest(server string, params *IndexIdentityProvid
 
 func newIndexIdentityProvidersRequest(ctx context.Context, server string, params *IndexIdentityProvidersParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/identity_providers", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/identity_providers", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -20179,14 +20179,14 @@ func newIndexIdentityProvidersRequest(ctx context.Context, server string, params
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -20222,7 +20222,7 @@ func newShowIdentityProviderRequest(ctx context.Context, server string, id ID, p
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/identity_providers/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/identity_providers/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -20232,7 +20232,7 @@ func newShowIdentityProviderRequest(ctx context.Context, server string, id ID, p
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -20264,7 +20264,7 @@ func NewIndexMultiCloudImagesRequest(server string, params *IndexMultiCloudImage
 
 func newIndexMultiCloudImagesRequest(ctx context.Context, server string, params *IndexMultiCloudImagesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/multi_cloud_images", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/multi_cloud_images", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -20274,7 +20274,7 @@ func newIndexMultiCloudImagesRequest(ctx context.Context, server string, params 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -20323,7 +20323,7 @@ func NewCreateMultiCloudImageRequestWithBody(server string, params *CreateMultiC
 
 func newCreateMultiCloudImageRequestWithBody(ctx context.Context, server string, params *CreateMultiCloudImageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/multi_cloud_images", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/multi_cloud_images", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -20355,7 +20355,7 @@ func newDestroyMultiCloudImageRequest(ctx context.Context, server string, id ID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/multi_cloud_images/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/multi_cloud_images/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -20386,7 +20386,7 @@ func newShowMultiCloudImageRequest(ctx context.Context, server string, id ID, pa
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/multi_cloud_images/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/multi_cloud_images/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -20434,7 +20434,7 @@ func newUpdateMultiCloudImageRequestWithBody(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/multi_cloud_images/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/multi_cloud_images/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -20483,7 +20483,7 @@ func newCloneMultiCloudImageRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/multi_cloud_images/%s/clone", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/multi_cloud_images/%s/clone", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -20532,7 +20532,7 @@ func newCommitMultiCloudImageRequestWithBody(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/multi_cloud_images/%s/commit", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/multi_cloud_images/%s/commit", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -20593,7 +20593,7 @@ func NewOauth2TokenRequestWithBody(server string, params *Oauth2TokenParams, con
 
 func newOauth2TokenRequestWithBody(ctx context.Context, server string, params *Oauth2TokenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/oauth2", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/oauth2", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -20621,7 +20621,7 @@ func NewIndexPermissionsRequest(server string, params *IndexPermissionsParams) (
 
 func newIndexPermissionsRequest(ctx context.Context, server string, params *IndexPermissionsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/permissions", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/permissions", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -20631,7 +20631,7 @@ func newIndexPermissionsRequest(ctx context.Context, server string, params *Inde
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -20680,7 +20680,7 @@ func NewCreatePermissionRequestWithBody(server string, params *CreatePermissionP
 
 func newCreatePermissionRequestWithBody(ctx context.Context, server string, params *CreatePermissionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/permissions", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/permissions", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -20712,7 +20712,7 @@ func newDestroyPermissionRequest(ctx context.Context, server string, id ID, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/permissions/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/permissions/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -20743,7 +20743,7 @@ func newShowPermissionRequest(ctx context.Context, server string, id ID, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/permissions/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/permissions/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -20770,7 +20770,7 @@ func NewIndexPlacementGroupsRequest(server string, params *IndexPlacementGroupsP
 
 func newIndexPlacementGroupsRequest(ctx context.Context, server string, params *IndexPlacementGroupsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/placement_groups", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/placement_groups", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -20780,14 +20780,14 @@ func newIndexPlacementGroupsRequest(ctx context.Context, server string, params *
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -20836,7 +20836,7 @@ func NewCreatePlacementGroupRequestWithBody(server string, params *CreatePlaceme
 
 func newCreatePlacementGroupRequestWithBody(ctx context.Context, server string, params *CreatePlacementGroupParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/placement_groups", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/placement_groups", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -20868,7 +20868,7 @@ func newDestroyPlacementGroupRequest(ctx context.Context, server string, id ID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/placement_groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/placement_groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -20899,7 +20899,7 @@ func newShowPlacementGroupRequest(ctx context.Context, server string, id ID, par
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/placement_groups/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/placement_groups/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -20909,7 +20909,7 @@ func newShowPlacementGroupRequest(ctx context.Context, server string, id ID, par
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -20941,7 +20941,7 @@ func NewIndexPreferencesRequest(server string, params *IndexPreferencesParams) (
 
 func newIndexPreferencesRequest(ctx context.Context, server string, params *IndexPreferencesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/preferences", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/preferences", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -20972,7 +20972,7 @@ func newDestroyPreferenceRequest(ctx context.Context, server string, id ID, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/preferences/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/preferences/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -21003,7 +21003,7 @@ func newShowPreferenceRequest(ctx context.Context, server string, id ID, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/preferences/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/preferences/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -21051,7 +21051,7 @@ func newUpdatePreferenceRequestWithBody(ctx context.Context, server string, id I
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/preferences/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/preferences/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -21083,7 +21083,7 @@ func newShowPublicationLineageRequest(ctx context.Context, server string, id ID,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/publication_lineages/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/publication_lineages/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21093,7 +21093,7 @@ func newShowPublicationLineageRequest(ctx context.Context, server string, id ID,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21125,7 +21125,7 @@ func NewIndexPublicationsRequest(server string, params *IndexPublicationsParams)
 
 func newIndexPublicationsRequest(ctx context.Context, server string, params *IndexPublicationsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/publications", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/publications", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21135,14 +21135,14 @@ func newIndexPublicationsRequest(ctx context.Context, server string, params *Ind
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21178,7 +21178,7 @@ func newShowPublicationRequest(ctx context.Context, server string, id ID, params
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/publications/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/publications/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21188,7 +21188,7 @@ func newShowPublicationRequest(ctx context.Context, server string, id ID, params
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21224,7 +21224,7 @@ func newImportPublicationRequest(ctx context.Context, server string, id ID, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/publications/%s/import", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/publications/%s/import", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -21251,7 +21251,7 @@ func NewIndexRepositoriesRequest(server string, params *IndexRepositoriesParams)
 
 func newIndexRepositoriesRequest(ctx context.Context, server string, params *IndexRepositoriesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21261,14 +21261,14 @@ func newIndexRepositoriesRequest(ctx context.Context, server string, params *Ind
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21317,7 +21317,7 @@ func NewCreateRepositoryRequestWithBody(server string, params *CreateRepositoryP
 
 func newCreateRepositoryRequestWithBody(ctx context.Context, server string, params *CreateRepositoryParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -21362,7 +21362,7 @@ func NewResolveRepositoriesRequestWithBody(server string, params *ResolveReposit
 
 func newResolveRepositoriesRequestWithBody(ctx context.Context, server string, params *ResolveRepositoriesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/resolve", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/resolve", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -21394,7 +21394,7 @@ func newDestroyRepositoryRequest(ctx context.Context, server string, id ID, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -21425,7 +21425,7 @@ func newShowRepositoryRequest(ctx context.Context, server string, id ID, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21435,7 +21435,7 @@ func newShowRepositoryRequest(ctx context.Context, server string, id ID, params 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21488,7 +21488,7 @@ func newUpdateRepositoryRequestWithBody(ctx context.Context, server string, id I
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -21537,7 +21537,7 @@ func newCookbookImportRepositoryRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s/cookbook_import", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s/cookbook_import", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -21586,7 +21586,7 @@ func newCookbookImportPreviewRepositoryRequestWithBody(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s/cookbook_import_preview", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s/cookbook_import_preview", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -21635,7 +21635,7 @@ func newRefetchRepositoryRequestWithBody(ctx context.Context, server string, id 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s/refetch", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s/refetch", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -21667,7 +21667,7 @@ func newIndexRepositoryAssetsRequest(ctx context.Context, server string, reposit
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s/repository_assets", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s/repository_assets", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21677,7 +21677,7 @@ func newIndexRepositoryAssetsRequest(ctx context.Context, server string, reposit
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21717,7 +21717,7 @@ func newShowRepositoryAssetRequest(ctx context.Context, server string, repositor
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/repositories/%s/repository_assets/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/repositories/%s/repository_assets/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21727,7 +21727,7 @@ func newShowRepositoryAssetRequest(ctx context.Context, server string, repositor
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21759,7 +21759,7 @@ func NewIndexRightScriptsRequest(server string, params *IndexRightScriptsParams)
 
 func newIndexRightScriptsRequest(ctx context.Context, server string, params *IndexRightScriptsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21769,21 +21769,21 @@ func newIndexRightScriptsRequest(ctx context.Context, server string, params *Ind
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "latest_only", params.LatestOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21832,7 +21832,7 @@ func NewCreateRightScriptRequestWithBody(server string, params *CreateRightScrip
 
 func newCreateRightScriptRequestWithBody(ctx context.Context, server string, params *CreateRightScriptParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -21864,7 +21864,7 @@ func newDestroyRightScriptRequest(ctx context.Context, server string, id ID, par
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -21895,7 +21895,7 @@ func newShowRightScriptRequest(ctx context.Context, server string, id ID, params
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -21905,7 +21905,7 @@ func newShowRightScriptRequest(ctx context.Context, server string, id ID, params
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -21958,7 +21958,7 @@ func newUpdateRightScriptRequestWithBody(ctx context.Context, server string, id 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -22007,7 +22007,7 @@ func newCommitRightScriptRequestWithBody(ctx context.Context, server string, id 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts/%s/commit", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts/%s/commit", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -22039,7 +22039,7 @@ func newShowSourceRightScriptRequest(ctx context.Context, server string, id ID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts/%s/source", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts/%s/source", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -22088,7 +22088,7 @@ func newUpdateSourceRightScriptRequestWithBody(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/right_scripts/%s/source", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/right_scripts/%s/source", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -22116,7 +22116,7 @@ func NewIndexServerArraysRequest(server string, params *IndexServerArraysParams)
 
 func newIndexServerArraysRequest(ctx context.Context, server string, params *IndexServerArraysParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22126,14 +22126,14 @@ func newIndexServerArraysRequest(ctx context.Context, server string, params *Ind
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22182,7 +22182,7 @@ func NewCreateServerArrayRequestWithBody(server string, params *CreateServerArra
 
 func newCreateServerArrayRequestWithBody(ctx context.Context, server string, params *CreateServerArrayParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -22214,7 +22214,7 @@ func newDestroyServerArrayRequest(ctx context.Context, server string, id ID, par
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -22245,7 +22245,7 @@ func newShowServerArrayRequest(ctx context.Context, server string, id ID, params
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22255,7 +22255,7 @@ func newShowServerArrayRequest(ctx context.Context, server string, id ID, params
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22308,7 +22308,7 @@ func newUpdateServerArrayRequestWithBody(ctx context.Context, server string, id 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -22340,7 +22340,7 @@ func newCloneServerArrayRequest(ctx context.Context, server string, id ID, param
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/clone", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/clone", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -22371,7 +22371,7 @@ func newCurrentInstancesServerArrayRequest(ctx context.Context, server string, i
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/current_instances", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/current_instances", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22381,14 +22381,14 @@ func newCurrentInstancesServerArrayRequest(ctx context.Context, server string, i
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22441,7 +22441,7 @@ func newLaunchServerArrayRequestWithBody(ctx context.Context, server string, id 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/launch", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/launch", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -22490,7 +22490,7 @@ func newMultiRunExecutableServerArrayRequestWithBody(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/multi_run_executable", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/multi_run_executable", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -22539,7 +22539,7 @@ func newMultiTerminateServerArrayRequestWithBody(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/multi_terminate", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/multi_terminate", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -22571,7 +22571,7 @@ func newIndexAlertsOfServerArrayRequest(ctx context.Context, server string, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/alerts", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/alerts", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22581,14 +22581,14 @@ func newIndexAlertsOfServerArrayRequest(ctx context.Context, server string, serv
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22628,7 +22628,7 @@ func newShowAlertOfServerArrayRequest(ctx context.Context, server string, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/alerts/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/alerts/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22638,7 +22638,7 @@ func newShowAlertOfServerArrayRequest(ctx context.Context, server string, server
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22678,7 +22678,7 @@ func newShowServerArrayTaskRequest(ctx context.Context, server string, serverArr
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_arrays/%s/live/tasks/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_arrays/%s/live/tasks/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22688,7 +22688,7 @@ func newShowServerArrayTaskRequest(ctx context.Context, server string, serverArr
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22720,7 +22720,7 @@ func NewIndexServerTemplateMultiCloudImagesRequest(server string, params *IndexS
 
 func newIndexServerTemplateMultiCloudImagesRequest(ctx context.Context, server string, params *IndexServerTemplateMultiCloudImagesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_template_multi_cloud_images", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_template_multi_cloud_images", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22730,14 +22730,14 @@ func newIndexServerTemplateMultiCloudImagesRequest(ctx context.Context, server s
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22786,7 +22786,7 @@ func NewCreateServerTemplateMultiCloudImageRequestWithBody(server string, params
 
 func newCreateServerTemplateMultiCloudImageRequestWithBody(ctx context.Context, server string, params *CreateServerTemplateMultiCloudImageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_template_multi_cloud_images", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_template_multi_cloud_images", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -22818,7 +22818,7 @@ func newDestroyServerTemplateMultiCloudImageRequest(ctx context.Context, server 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_template_multi_cloud_images/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_template_multi_cloud_images/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -22849,7 +22849,7 @@ func newShowServerTemplateMultiCloudImageRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_template_multi_cloud_images/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_template_multi_cloud_images/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22859,7 +22859,7 @@ func newShowServerTemplateMultiCloudImageRequest(ctx context.Context, server str
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22895,7 +22895,7 @@ func newMakeDefaultServerTemplateMultiCloudImageRequest(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_template_multi_cloud_images/%s/make_default", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_template_multi_cloud_images/%s/make_default", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -22922,7 +22922,7 @@ func NewIndexServerTemplatesRequest(server string, params *IndexServerTemplatesP
 
 func newIndexServerTemplatesRequest(ctx context.Context, server string, params *IndexServerTemplatesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -22932,14 +22932,14 @@ func newIndexServerTemplatesRequest(ctx context.Context, server string, params *
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -22988,7 +22988,7 @@ func NewCreateServerTemplateRequestWithBody(server string, params *CreateServerT
 
 func newCreateServerTemplateRequestWithBody(ctx context.Context, server string, params *CreateServerTemplateParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -23020,7 +23020,7 @@ func newDestroyServerTemplateRequest(ctx context.Context, server string, id ID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -23051,7 +23051,7 @@ func newShowServerTemplateRequest(ctx context.Context, server string, id ID, par
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -23061,7 +23061,7 @@ func newShowServerTemplateRequest(ctx context.Context, server string, id ID, par
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -23114,7 +23114,7 @@ func newUpdateServerTemplateRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -23163,7 +23163,7 @@ func newCloneServerTemplateRequestWithBody(ctx context.Context, server string, i
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/clone", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/clone", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -23212,7 +23212,7 @@ func newCommitServerTemplateRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/commit", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/commit", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -23244,7 +23244,7 @@ func newDetectChangesInHeadServerTemplateRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/detect_changes_in_head", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/detect_changes_in_head", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -23292,7 +23292,7 @@ func newPublishServerTemplateRequestWithBody(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/publish", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/publish", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -23324,7 +23324,7 @@ func newResolveServerTemplateRequest(ctx context.Context, server string, id ID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/resolve", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/resolve", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -23372,7 +23372,7 @@ func newSwapRepositoryServerTemplateRequestWithBody(ctx context.Context, server 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/swap_repository", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/swap_repository", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -23404,7 +23404,7 @@ func newIndexCookbookAttachmentsOfServerTemplateRequest(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/cookbook_attachments", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/cookbook_attachments", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -23414,7 +23414,7 @@ func newIndexCookbookAttachmentsOfServerTemplateRequest(ctx context.Context, ser
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -23467,7 +23467,7 @@ func newCreateCookbookAttachmentOfServerTemplateRequestWithBody(ctx context.Cont
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/cookbook_attachments", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/cookbook_attachments", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -23503,7 +23503,7 @@ func newDestroyCookbookAttachmentOfServerTemplateRequest(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/cookbook_attachments/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/cookbook_attachments/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -23538,7 +23538,7 @@ func newShowCookbookAttachmentOfServerTemplateRequest(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/cookbook_attachments/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/cookbook_attachments/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -23548,7 +23548,7 @@ func newShowCookbookAttachmentOfServerTemplateRequest(ctx context.Context, serve
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -23584,7 +23584,7 @@ func newIndexInputsOfServerTemplateRequest(ctx context.Context, server string, s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/inputs", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/inputs", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -23594,7 +23594,7 @@ func newIndexInputsOfServerTemplateRequest(ctx context.Context, server string, s
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -23647,7 +23647,7 @@ func newMultiUpdateInputsOfServerTemplateRequestWithBody(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/inputs/multi_update", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/inputs/multi_update", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -23679,7 +23679,7 @@ func newIndexMultiCloudImagesOfServerTemplateRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/multi_cloud_images", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/multi_cloud_images", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -23689,7 +23689,7 @@ func newIndexMultiCloudImagesOfServerTemplateRequest(ctx context.Context, server
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -23742,7 +23742,7 @@ func newCreateMultiCloudImageOfServerTemplateRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/multi_cloud_images", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/multi_cloud_images", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -23778,7 +23778,7 @@ func newDestroyMultiCloudImageOfServerTemplateRequest(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/multi_cloud_images/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/multi_cloud_images/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -23813,7 +23813,7 @@ func newShowMultiCloudImageOfServerTemplateRequest(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/multi_cloud_images/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/multi_cloud_images/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -23865,7 +23865,7 @@ func newUpdateMultiCloudImageOfServerTemplateRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/multi_cloud_images/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/multi_cloud_images/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -23897,7 +23897,7 @@ func newIndexRunnableBindingsRequest(ctx context.Context, server string, serverT
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/runnable_bindings", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/runnable_bindings", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -23907,7 +23907,7 @@ func newIndexRunnableBindingsRequest(ctx context.Context, server string, serverT
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -23960,7 +23960,7 @@ func newCreateRunnableBindingRequestWithBody(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/runnable_bindings", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/runnable_bindings", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24009,7 +24009,7 @@ func newMultiUpdateRunnableBindingsRequestWithBody(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/runnable_bindings/multi_update", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/runnable_bindings/multi_update", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -24045,7 +24045,7 @@ func newDestroyRunnableBindingRequest(ctx context.Context, server string, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/runnable_bindings/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/runnable_bindings/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -24080,7 +24080,7 @@ func newShowRunnableBindingRequest(ctx context.Context, server string, serverTem
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/server_templates/%s/runnable_bindings/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/server_templates/%s/runnable_bindings/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24090,7 +24090,7 @@ func newShowRunnableBindingRequest(ctx context.Context, server string, serverTem
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24122,7 +24122,7 @@ func NewIndexServersRequest(server string, params *IndexServersParams) (*http.Re
 
 func newIndexServersRequest(ctx context.Context, server string, params *IndexServersParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24132,14 +24132,14 @@ func newIndexServersRequest(ctx context.Context, server string, params *IndexSer
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24188,7 +24188,7 @@ func NewCreateServerRequestWithBody(server string, params *CreateServerParams, c
 
 func newCreateServerRequestWithBody(ctx context.Context, server string, params *CreateServerParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24220,7 +24220,7 @@ func newDestroyServerRequest(ctx context.Context, server string, id ID, params *
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -24251,7 +24251,7 @@ func newShowServerRequest(ctx context.Context, server string, id ID, params *Sho
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24261,7 +24261,7 @@ func newShowServerRequest(ctx context.Context, server string, id ID, params *Sho
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24314,7 +24314,7 @@ func newUpdateServerRequestWithBody(ctx context.Context, server string, id ID, p
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -24346,7 +24346,7 @@ func newCloneServerRequest(ctx context.Context, server string, id ID, params *Cl
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s/clone", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s/clone", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -24394,7 +24394,7 @@ func newLaunchServerRequestWithBody(ctx context.Context, server string, id ID, p
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s/launch", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s/launch", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24426,7 +24426,7 @@ func newRebootServerRequest(ctx context.Context, server string, id ID, params *R
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s/reboot", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s/reboot", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -24457,7 +24457,7 @@ func newTerminateServerRequest(ctx context.Context, server string, id ID, params
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s/terminate", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s/terminate", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -24488,7 +24488,7 @@ func newIndexAlertsOfServerRequest(ctx context.Context, server string, serverID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s/alerts", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s/alerts", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24498,14 +24498,14 @@ func newIndexAlertsOfServerRequest(ctx context.Context, server string, serverID 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		{
 			frag, err := runtime.StyleParamWithOptions("form", true, "view", params.View, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24545,7 +24545,7 @@ func newShowAlertOfServerRequest(ctx context.Context, server string, serverID Se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/servers/%s/alerts/%s", 64, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/api/servers/%s/alerts/%s", 64, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24555,7 +24555,7 @@ func newShowAlertOfServerRequest(ctx context.Context, server string, serverID Se
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24587,7 +24587,7 @@ func NewIndexSessionAliasRequest(server string, params *IndexSessionAliasParams)
 
 func newIndexSessionAliasRequest(ctx context.Context, server string, params *IndexSessionAliasParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/session", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/session", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24597,7 +24597,7 @@ func newIndexSessionAliasRequest(ctx context.Context, server string, params *Ind
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24662,7 +24662,7 @@ func NewCreateSessionAliasRequestWithBody(server string, params *CreateSessionAl
 
 func newCreateSessionAliasRequestWithBody(ctx context.Context, server string, params *CreateSessionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/session", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/session", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24690,7 +24690,7 @@ func NewIndexSessionsRequest(server string, params *IndexSessionsParams) (*http.
 
 func newIndexSessionsRequest(ctx context.Context, server string, params *IndexSessionsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/sessions", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/sessions", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24700,7 +24700,7 @@ func newIndexSessionsRequest(ctx context.Context, server string, params *IndexSe
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24765,7 +24765,7 @@ func NewCreateSessionRequestWithBody(server string, params *CreateSessionParams,
 
 func newCreateSessionRequestWithBody(ctx context.Context, server string, params *CreateSessionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/sessions", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/sessions", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24793,7 +24793,7 @@ func NewAccountsSessionsRequest(server string, params *AccountsSessionsParams) (
 
 func newAccountsSessionsRequest(ctx context.Context, server string, params *AccountsSessionsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/sessions/accounts", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/sessions/accounts", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -24803,7 +24803,7 @@ func newAccountsSessionsRequest(ctx context.Context, server string, params *Acco
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -24852,7 +24852,7 @@ func NewByResourceTagsRequestWithBody(server string, params *ByResourceTagsParam
 
 func newByResourceTagsRequestWithBody(ctx context.Context, server string, params *ByResourceTagsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/tags/by_resource", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/tags/by_resource", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24897,7 +24897,7 @@ func NewByTagTagsRequestWithBody(server string, params *ByTagTagsParams, content
 
 func newByTagTagsRequestWithBody(ctx context.Context, server string, params *ByTagTagsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/tags/by_tag", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/tags/by_tag", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24942,7 +24942,7 @@ func NewMultiAddTagsRequestWithBody(server string, params *MultiAddTagsParams, c
 
 func newMultiAddTagsRequestWithBody(ctx context.Context, server string, params *MultiAddTagsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/tags/multi_add", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/tags/multi_add", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -24987,7 +24987,7 @@ func NewMultiDeleteTagsRequestWithBody(server string, params *MultiDeleteTagsPar
 
 func newMultiDeleteTagsRequestWithBody(ctx context.Context, server string, params *MultiDeleteTagsParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/tags/multi_delete", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/tags/multi_delete", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -25015,7 +25015,7 @@ func NewIndexUsersRequest(server string, params *IndexUsersParams) (*http.Reques
 
 func newIndexUsersRequest(ctx context.Context, server string, params *IndexUsersParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/users", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/api/users", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -25025,7 +25025,7 @@ func newIndexUsersRequest(ctx context.Context, server string, params *IndexUsers
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -25074,7 +25074,7 @@ func NewCreateUserRequestWithBody(server string, params *CreateUserParams, conte
 
 func newCreateUserRequestWithBody(ctx context.Context, server string, params *CreateUserParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/users", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/users", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -25106,7 +25106,7 @@ func newShowUserRequest(ctx context.Context, server string, id ID, params *ShowU
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/users/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/users/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -25154,7 +25154,7 @@ func newUpdateUserRequestWithBody(ctx context.Context, server string, id ID, par
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/api/users/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/api/users/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -25187,56 +25187,6 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 		}
 	}
 	return c.Client.Do(req)
-}
-
-// errServerURL: a query or fragment in the server URL would swallow the
-// operation path appended to it.
-var errServerURL = errors.New("server URL must not have a query or fragment")
-
-// writeRequestURL writes server, a slash if server does not end with one,
-// then path (a path template from the spec in which every parameter is
-// "%s", without its leading slash: it is relative to the server's path) with
-// each "%s" replaced by the next of pathParams, already styled and escaped.
-// extra is room reserved for a query string, so that the whole URL usually
-// takes one allocation. Any other defect of server is left to the one parse
-// of the URL, by http.NewRequestWithContext.
-func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
-	if strings.ContainsAny(server, "?#") {
-		return errServerURL
-	}
-	n := len(server) + 1 + len(path) + extra
-	for _, p := range pathParams {
-		n += len(p)
-	}
-	u.Grow(n)
-	u.WriteString(server)
-	if !strings.HasSuffix(server, "/") {
-		u.WriteByte('/')
-	}
-	path = strings.TrimPrefix(path, "/")
-	for _, p := range pathParams {
-		i := strings.Index(path, "%s")
-		if i < 0 {
-			break
-		}
-		u.WriteString(path[:i])
-		u.WriteString(p)
-		path = path[i+2:]
-	}
-	u.WriteString(path)
-	return nil
-}
-
-// writeQueryFragment appends one styled query fragment (it may itself hold
-// several "name=value" pairs) to the URL in u, whose query starts at offset
-// query: "?" before the first fragment, "&" between fragments.
-func writeQueryFragment(u *strings.Builder, query int, frag string) {
-	if u.Len() == query {
-		u.WriteByte('?')
-	} else {
-		u.WriteByte('&')
-	}
-	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/switchboard-go/switchboard/internal/requesturl"
 )
 
 // Defines values for LogStream.
@@ -1349,7 +1349,7 @@ func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Reques
 
 func newListGroupsRequest(ctx context.Context, server string, params *ListGroupsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/groups", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/groups", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -1393,7 +1393,7 @@ func NewCreateGroupRequestWithBody(server string, params *CreateGroupParams, con
 
 func newCreateGroupRequestWithBody(ctx context.Context, server string, params *CreateGroupParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/groups", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/groups", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -1425,7 +1425,7 @@ func newDeleteGroupRequest(ctx context.Context, server string, name GroupName, p
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -1456,7 +1456,7 @@ func newGetGroupRequest(ctx context.Context, server string, name GroupName, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -1483,7 +1483,7 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 
 func newListUsersRequest(ctx context.Context, server string, params *ListUsersParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/users", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/users", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -1527,7 +1527,7 @@ func NewCreateUserRequestWithBody(server string, params *CreateUserParams, conte
 
 func newCreateUserRequestWithBody(ctx context.Context, server string, params *CreateUserParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/users", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/users", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -1559,7 +1559,7 @@ func newDeleteUserRequest(ctx context.Context, server string, login string, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/users/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/users/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -1590,7 +1590,7 @@ func newGetUserRequest(ctx context.Context, server string, login string, params 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/auth/api/users/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/auth/api/users/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -1634,7 +1634,7 @@ func NewAuthenticateRequestWithBody(server string, params *AuthenticateParams, c
 
 func newAuthenticateRequestWithBody(ctx context.Context, server string, params *AuthenticateParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/authentication/api/open/authenticate", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/authentication/api/open/authenticate", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -1679,7 +1679,7 @@ func NewChangePasswordRequestWithBody(server string, params *ChangePasswordParam
 
 func newChangePasswordRequestWithBody(ctx context.Context, server string, params *ChangePasswordParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/authentication/api/open/password/change", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/authentication/api/open/password/change", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -1724,7 +1724,7 @@ func NewGatewayGraphQLRequestWithBody(server string, contentType string, body io
 
 func newGatewayGraphQLRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/gateway/api/graphql", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/gateway/api/graphql", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -1759,7 +1759,7 @@ func newGetAppExecutionLogsRequest(ctx context.Context, server string, realm Rea
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/log-proxy/api/logs/%s/platform/%s/project/%s/app_execution/%s", 64, pathParam0, pathParam1, pathParam2, pathParam3); err != nil {
+	if err := requesturl.Write(&u, server, "/log-proxy/api/logs/%s/platform/%s/project/%s/app_execution/%s", 64, pathParam0, pathParam1, pathParam2, pathParam3); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -1769,21 +1769,21 @@ func newGetAppExecutionLogsRequest(ctx context.Context, server string, realm Rea
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Skip != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Streams != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "streams", *params.Streams, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -1831,7 +1831,7 @@ func newGetConditionInstanceLogsRequest(ctx context.Context, server string, real
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/log-proxy/api/logs/%s/platform/%s/project/%s/condition_instance/%s", 64, pathParam0, pathParam1, pathParam2, pathParam3); err != nil {
+	if err := requesturl.Write(&u, server, "/log-proxy/api/logs/%s/platform/%s/project/%s/condition_instance/%s", 64, pathParam0, pathParam1, pathParam2, pathParam3); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -1841,21 +1841,21 @@ func newGetConditionInstanceLogsRequest(ctx context.Context, server string, real
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Skip != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Streams != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "streams", *params.Streams, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -1887,7 +1887,7 @@ func NewListProfilesRequest(server string, params *ListProfilesParams) (*http.Re
 
 func newListProfilesRequest(ctx context.Context, server string, params *ListProfilesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/profiles/api/", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/profiles/api/", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -1918,7 +1918,7 @@ func newGetProfileRequest(ctx context.Context, server string, login string, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/profiles/api/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/profiles/api/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -1966,7 +1966,7 @@ func newEditProfileRequestWithBody(ctx context.Context, server string, login str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/profiles/api/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/profiles/api/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -2015,7 +2015,7 @@ func newProjectsGraphQLRequestWithBody(ctx context.Context, server string, platf
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/projects/api/platform/%s/graphql", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/projects/api/platform/%s/graphql", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -2054,7 +2054,7 @@ func newDownloadJobArtifactRequest(ctx context.Context, server string, platformI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/projects/api/platform/%s/project/%s/job/%s/version/%s/artifact/%s", 0, pathParam0, pathParam1, pathParam2, pathParam3, pathParam4); err != nil {
+	if err := requesturl.Write(&u, server, "/projects/api/platform/%s/project/%s/job/%s/version/%s/artifact/%s", 0, pathParam0, pathParam1, pathParam2, pathParam3, pathParam4); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -2076,7 +2076,7 @@ func newGetProjectPermissionsRequest(ctx context.Context, server string, platfor
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/security/api/groups/authorizations/%s/permissions/projects", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/security/api/groups/authorizations/%s/permissions/projects", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -2107,7 +2107,7 @@ func newGetGroupPermissionsRequest(ctx context.Context, server string, name Grou
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/security/api/groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/security/api/groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -2155,7 +2155,7 @@ func newEditGroupPermissionsRequestWithBody(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/security/api/groups/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/security/api/groups/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -2188,56 +2188,6 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 		}
 	}
 	return c.Client.Do(req)
-}
-
-// errServerURL: a query or fragment in the server URL would swallow the
-// operation path appended to it.
-var errServerURL = errors.New("server URL must not have a query or fragment")
-
-// writeRequestURL writes server, a slash if server does not end with one,
-// then path (a path template from the spec in which every parameter is
-// "%s", without its leading slash: it is relative to the server's path) with
-// each "%s" replaced by the next of pathParams, already styled and escaped.
-// extra is room reserved for a query string, so that the whole URL usually
-// takes one allocation. Any other defect of server is left to the one parse
-// of the URL, by http.NewRequestWithContext.
-func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
-	if strings.ContainsAny(server, "?#") {
-		return errServerURL
-	}
-	n := len(server) + 1 + len(path) + extra
-	for _, p := range pathParams {
-		n += len(p)
-	}
-	u.Grow(n)
-	u.WriteString(server)
-	if !strings.HasSuffix(server, "/") {
-		u.WriteByte('/')
-	}
-	path = strings.TrimPrefix(path, "/")
-	for _, p := range pathParams {
-		i := strings.Index(path, "%s")
-		if i < 0 {
-			break
-		}
-		u.WriteString(path[:i])
-		u.WriteString(p)
-		path = path[i+2:]
-	}
-	u.WriteString(path)
-	return nil
-}
-
-// writeQueryFragment appends one styled query fragment (it may itself hold
-// several "name=value" pairs) to the URL in u, whose query starts at offset
-// query: "?" before the first fragment, "&" between fragments.
-func writeQueryFragment(u *strings.Builder, query int, frag string) {
-	if u.Len() == query {
-		u.WriteByte('?')
-	} else {
-		u.WriteByte('&')
-	}
-	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

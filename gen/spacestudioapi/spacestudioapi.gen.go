@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/oapi-codegen/runtime"
+	"github.com/switchboard-go/switchboard/internal/requesturl"
 )
 
 // Defines values for TokenRequestGrantType.
@@ -11720,7 +11720,7 @@ func NewGetUserInfoRequest(server string) (*http.Request, error) {
 
 func newGetUserInfoRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/infos", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/infos", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -11742,7 +11742,7 @@ func newListAntennaDefinitionsRequest(ctx context.Context, server string, userID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/antennadefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -11781,7 +11781,7 @@ func newCreateAntennaDefinitionsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/antennadefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -11808,7 +11808,7 @@ func newDeleteAntennaDefinitionsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/antennadefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -11851,7 +11851,7 @@ func newUpdateAntennaDefinitionsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/antennadefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/antennadefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -11874,7 +11874,7 @@ func newListBatteryDefinitionsRequest(ctx context.Context, server string, userID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/batterydefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -11913,7 +11913,7 @@ func newCreateBatteryDefinitionsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/batterydefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -11940,7 +11940,7 @@ func newDeleteBatteryDefinitionsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/batterydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -11983,7 +11983,7 @@ func newUpdateBatteryDefinitionsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/batterydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/batterydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -12010,7 +12010,7 @@ func newGetComputationLogRequest(ctx context.Context, server string, userID User
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/computationlogs/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/computationlogs/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12032,7 +12032,7 @@ func newListConstellationDefinitionsRequest(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12071,7 +12071,7 @@ func newCreateConstellationDefinitionsRequestWithBody(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -12098,7 +12098,7 @@ func newDeleteConstellationDefinitionsRequest(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -12141,7 +12141,7 @@ func newUpdateConstellationDefinitionsRequestWithBody(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -12164,7 +12164,7 @@ func newListConstellationGenerationRequestsRequest(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationgenerationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12203,7 +12203,7 @@ func newCreateConstellationGenerationRequestsRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationgenerationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -12230,7 +12230,7 @@ func newComputeConstellationGenerationRequestsRequest(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationgenerationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12256,7 +12256,7 @@ func newStatusConstellationGenerationRequestsRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationgenerationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12282,7 +12282,7 @@ func newDeleteConstellationGenerationRequestsRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationgenerationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -12325,7 +12325,7 @@ func newUpdateConstellationGenerationRequestsRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationgenerationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationgenerationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -12348,7 +12348,7 @@ func newListConstellationOptimizationRequestsRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationoptimizationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12387,7 +12387,7 @@ func newCreateConstellationOptimizationRequestsRequestWithBody(ctx context.Conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationoptimizationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -12414,7 +12414,7 @@ func newComputeConstellationOptimizationRequestsRequest(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationoptimizationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12440,7 +12440,7 @@ func newStatusConstellationOptimizationRequestsRequest(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationoptimizationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12466,7 +12466,7 @@ func newDeleteConstellationOptimizationRequestsRequest(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationoptimizationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -12509,7 +12509,7 @@ func newUpdateConstellationOptimizationRequestsRequestWithBody(ctx context.Conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationoptimizationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationoptimizationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -12532,7 +12532,7 @@ func newListConstellationPerformanceAnalysisRequestsRequest(ctx context.Context,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12571,7 +12571,7 @@ func newCreateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx contex
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -12598,7 +12598,7 @@ func newComputeConstellationPerformanceAnalysisRequestsRequest(ctx context.Conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12624,7 +12624,7 @@ func newStatusConstellationPerformanceAnalysisRequestsRequest(ctx context.Contex
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12650,7 +12650,7 @@ func newDeleteConstellationPerformanceAnalysisRequestsRequest(ctx context.Contex
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -12693,7 +12693,7 @@ func newUpdateConstellationPerformanceAnalysisRequestsRequestWithBody(ctx contex
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationperformanceanalysisrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -12716,7 +12716,7 @@ func newListConstellationSimulationRequestsRequest(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationsimulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12755,7 +12755,7 @@ func newCreateConstellationSimulationRequestsRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationsimulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -12782,7 +12782,7 @@ func newComputeConstellationSimulationRequestsRequest(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12808,7 +12808,7 @@ func newStatusConstellationSimulationRequestsRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12834,7 +12834,7 @@ func newDeleteConstellationSimulationRequestsRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -12877,7 +12877,7 @@ func newUpdateConstellationSimulationRequestsRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/constellationsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/constellationsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -12900,7 +12900,7 @@ func newListDeploymentRequestsRequest(ctx context.Context, server string, userID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/deploymentrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12939,7 +12939,7 @@ func newCreateDeploymentRequestsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/deploymentrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -12966,7 +12966,7 @@ func newComputeDeploymentRequestsRequest(ctx context.Context, server string, use
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/deploymentrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -12992,7 +12992,7 @@ func newStatusDeploymentRequestsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/deploymentrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13018,7 +13018,7 @@ func newDeleteDeploymentRequestsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/deploymentrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13061,7 +13061,7 @@ func newUpdateDeploymentRequestsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/deploymentrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/deploymentrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13084,7 +13084,7 @@ func newListEarthMeshDefinitionsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/earthmeshdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13123,7 +13123,7 @@ func newCreateEarthMeshDefinitionsRequestWithBody(ctx context.Context, server st
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/earthmeshdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13150,7 +13150,7 @@ func newDeleteEarthMeshDefinitionsRequest(ctx context.Context, server string, us
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/earthmeshdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13193,7 +13193,7 @@ func newUpdateEarthMeshDefinitionsRequestWithBody(ctx context.Context, server st
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/earthmeshdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/earthmeshdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13216,7 +13216,7 @@ func newListFormationFlyingSimulationRequestsRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/formationflyingsimulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13255,7 +13255,7 @@ func newCreateFormationFlyingSimulationRequestsRequestWithBody(ctx context.Conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/formationflyingsimulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13282,7 +13282,7 @@ func newComputeFormationFlyingSimulationRequestsRequest(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13308,7 +13308,7 @@ func newStatusFormationFlyingSimulationRequestsRequest(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13334,7 +13334,7 @@ func newDeleteFormationFlyingSimulationRequestsRequest(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13377,7 +13377,7 @@ func newUpdateFormationFlyingSimulationRequestsRequestWithBody(ctx context.Conte
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/formationflyingsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13404,7 +13404,7 @@ func newDownloadFileAsCSVRequest(ctx context.Context, server string, userID User
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/gridfs/ascsv/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/gridfs/ascsv/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13430,7 +13430,7 @@ func newDownloadFileAsJSONRequest(ctx context.Context, server string, userID Use
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/gridfs/asjson/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/gridfs/asjson/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13456,7 +13456,7 @@ func newGetCSVFileAsJSONRequest(ctx context.Context, server string, userID UserI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/gridfs/csvasjson/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/gridfs/csvasjson/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13478,7 +13478,7 @@ func newListGroundStationDefinitionsRequest(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/groundstationdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13517,7 +13517,7 @@ func newCreateGroundStationDefinitionsRequestWithBody(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/groundstationdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13544,7 +13544,7 @@ func newDeleteGroundStationDefinitionsRequest(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/groundstationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13587,7 +13587,7 @@ func newUpdateGroundStationDefinitionsRequestWithBody(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/groundstationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/groundstationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13610,7 +13610,7 @@ func newListInspectionSimulationRequestsRequest(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/inspectionsimulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13649,7 +13649,7 @@ func newCreateInspectionSimulationRequestsRequestWithBody(ctx context.Context, s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/inspectionsimulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13676,7 +13676,7 @@ func newComputeInspectionSimulationRequestsRequest(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/inspectionsimulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13702,7 +13702,7 @@ func newStatusInspectionSimulationRequestsRequest(ctx context.Context, server st
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/inspectionsimulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13728,7 +13728,7 @@ func newDeleteInspectionSimulationRequestsRequest(ctx context.Context, server st
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/inspectionsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13771,7 +13771,7 @@ func newUpdateInspectionSimulationRequestsRequestWithBody(ctx context.Context, s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/inspectionsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/inspectionsimulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13794,7 +13794,7 @@ func newListLaunchDefinitionsRequest(ctx context.Context, server string, userID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/launchdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13833,7 +13833,7 @@ func newCreateLaunchDefinitionsRequestWithBody(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/launchdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13860,7 +13860,7 @@ func newDeleteLaunchDefinitionsRequest(ctx context.Context, server string, userI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/launchdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -13903,7 +13903,7 @@ func newUpdateLaunchDefinitionsRequestWithBody(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/launchdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/launchdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -13926,7 +13926,7 @@ func newListOrbitDefinitionsRequest(ctx context.Context, server string, userID U
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/orbitdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -13965,7 +13965,7 @@ func newCreateOrbitDefinitionsRequestWithBody(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/orbitdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -13992,7 +13992,7 @@ func newDeleteOrbitDefinitionsRequest(ctx context.Context, server string, userID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/orbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -14035,7 +14035,7 @@ func newUpdateOrbitDefinitionsRequestWithBody(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/orbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/orbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14058,7 +14058,7 @@ func newListParametricMagneticTorquerDefinitionsRequest(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14097,7 +14097,7 @@ func newCreateParametricMagneticTorquerDefinitionsRequestWithBody(ctx context.Co
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14124,7 +14124,7 @@ func newDeleteParametricMagneticTorquerDefinitionsRequest(ctx context.Context, s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -14167,7 +14167,7 @@ func newUpdateParametricMagneticTorquerDefinitionsRequestWithBody(ctx context.Co
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricmagnetictorquerdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14190,7 +14190,7 @@ func newListParametricOrbitDefinitionsRequest(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricorbitdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14229,7 +14229,7 @@ func newCreateParametricOrbitDefinitionsRequestWithBody(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricorbitdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14256,7 +14256,7 @@ func newDeleteParametricOrbitDefinitionsRequest(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricorbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -14299,7 +14299,7 @@ func newUpdateParametricOrbitDefinitionsRequestWithBody(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricorbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricorbitdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14322,7 +14322,7 @@ func newListParametricPropulsionSystemDefinitionsRequest(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14361,7 +14361,7 @@ func newCreateParametricPropulsionSystemDefinitionsRequestWithBody(ctx context.C
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14388,7 +14388,7 @@ func newDeleteParametricPropulsionSystemDefinitionsRequest(ctx context.Context, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -14431,7 +14431,7 @@ func newUpdateParametricPropulsionSystemDefinitionsRequestWithBody(ctx context.C
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricpropulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14454,7 +14454,7 @@ func newListParametricSpacecraftDefinitionsRequest(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14493,7 +14493,7 @@ func newCreateParametricSpacecraftDefinitionsRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14520,7 +14520,7 @@ func newDeleteParametricSpacecraftDefinitionsRequest(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -14563,7 +14563,7 @@ func newUpdateParametricSpacecraftDefinitionsRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricspacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14586,7 +14586,7 @@ func newListParametricStudyRequestsRequest(ctx context.Context, server string, u
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricstudyrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14625,7 +14625,7 @@ func newCreateParametricStudyRequestsRequestWithBody(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricstudyrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14652,7 +14652,7 @@ func newComputeParametricStudyRequestsRequest(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricstudyrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14678,7 +14678,7 @@ func newStatusParametricStudyRequestsRequest(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricstudyrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14704,7 +14704,7 @@ func newDeleteParametricStudyRequestsRequest(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricstudyrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -14747,7 +14747,7 @@ func newUpdateParametricStudyRequestsRequestWithBody(ctx context.Context, server
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/parametricstudyrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/parametricstudyrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14770,7 +14770,7 @@ func newListPayloadDefinitionsRequest(ctx context.Context, server string, userID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/payloaddefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14809,7 +14809,7 @@ func newCreatePayloadDefinitionsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/payloaddefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14836,7 +14836,7 @@ func newDeletePayloadDefinitionsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/payloaddefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -14879,7 +14879,7 @@ func newUpdatePayloadDefinitionsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/payloaddefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/payloaddefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -14902,7 +14902,7 @@ func newListPointOfInterestDefinitionsRequest(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/pointofinterestdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -14941,7 +14941,7 @@ func newCreatePointOfInterestDefinitionsRequestWithBody(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/pointofinterestdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -14968,7 +14968,7 @@ func newDeletePointOfInterestDefinitionsRequest(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/pointofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15011,7 +15011,7 @@ func newUpdatePointOfInterestDefinitionsRequestWithBody(ctx context.Context, ser
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/pointofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/pointofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15034,7 +15034,7 @@ func newListPropulsionSystemDefinitionsRequest(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/propulsionsystemdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15073,7 +15073,7 @@ func newCreatePropulsionSystemDefinitionsRequestWithBody(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/propulsionsystemdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15100,7 +15100,7 @@ func newDeletePropulsionSystemDefinitionsRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/propulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15143,7 +15143,7 @@ func newUpdatePropulsionSystemDefinitionsRequestWithBody(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/propulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/propulsionsystemdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15166,7 +15166,7 @@ func newListReactionWheelDefinitionsRequest(ctx context.Context, server string, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/reactionwheeldefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15205,7 +15205,7 @@ func newCreateReactionWheelDefinitionsRequestWithBody(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/reactionwheeldefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15232,7 +15232,7 @@ func newDeleteReactionWheelDefinitionsRequest(ctx context.Context, server string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/reactionwheeldefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15275,7 +15275,7 @@ func newUpdateReactionWheelDefinitionsRequestWithBody(ctx context.Context, serve
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/reactionwheeldefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/reactionwheeldefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15298,7 +15298,7 @@ func newListSimulationRequestsRequest(ctx context.Context, server string, userID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15337,7 +15337,7 @@ func newCreateSimulationRequestsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15364,7 +15364,7 @@ func newComputeSimulationRequestsRequest(ctx context.Context, server string, use
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests/compute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15407,7 +15407,7 @@ func newComputeSimulationRequestUntilDurationRequestWithBody(ctx context.Context
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/compute_until_duration/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests/compute_until_duration/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15455,7 +15455,7 @@ func newCreateSimulationRequestFromResultsRequestWithBody(ctx context.Context, s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/create_from_results/%s/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests/create_from_results/%s/%s", 0, pathParam0, pathParam1, pathParam2); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15482,7 +15482,7 @@ func newGetSimulationRequestMergedResultsRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/create_merged_results/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests/create_merged_results/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15508,7 +15508,7 @@ func newStatusSimulationRequestsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests/status/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15534,7 +15534,7 @@ func newDeleteSimulationRequestsRequest(ctx context.Context, server string, user
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15577,7 +15577,7 @@ func newUpdateSimulationRequestsRequestWithBody(ctx context.Context, server stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/simulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/simulationrequests/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15600,7 +15600,7 @@ func newListSpacecraftDefinitionsRequest(ctx context.Context, server string, use
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15639,7 +15639,7 @@ func newCreateSpacecraftDefinitionsRequestWithBody(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15666,7 +15666,7 @@ func newDeleteSpacecraftDefinitionsRequest(ctx context.Context, server string, u
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15709,7 +15709,7 @@ func newUpdateSpacecraftDefinitionsRequestWithBody(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15732,7 +15732,7 @@ func newListSpacecraftGeometryDefinitionsRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15771,7 +15771,7 @@ func newCreateSpacecraftGeometryDefinitionsRequestWithBody(ctx context.Context, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15798,7 +15798,7 @@ func newDeleteSpacecraftGeometryDefinitionsRequest(ctx context.Context, server s
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15841,7 +15841,7 @@ func newUpdateSpacecraftGeometryDefinitionsRequestWithBody(ctx context.Context, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/spacecraftgeometrydefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15864,7 +15864,7 @@ func newListSubConstellationDefinitionsRequest(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/subconstellationdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -15903,7 +15903,7 @@ func newCreateSubConstellationDefinitionsRequestWithBody(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/subconstellationdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -15930,7 +15930,7 @@ func newDeleteSubConstellationDefinitionsRequest(ctx context.Context, server str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/subconstellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -15973,7 +15973,7 @@ func newUpdateSubConstellationDefinitionsRequestWithBody(ctx context.Context, se
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/subconstellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/subconstellationdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -15996,7 +15996,7 @@ func newListZoneOfInterestDefinitionsRequest(ctx context.Context, server string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/zoneofinterestdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -16035,7 +16035,7 @@ func newCreateZoneOfInterestDefinitionsRequestWithBody(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/zoneofinterestdefinitions", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -16062,7 +16062,7 @@ func newDeleteZoneOfInterestDefinitionsRequest(ctx context.Context, server strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/zoneofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -16105,7 +16105,7 @@ func newUpdateZoneOfInterestDefinitionsRequestWithBody(ctx context.Context, serv
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/exoops/users/%s/zoneofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/exoops/users/%s/zoneofinterestdefinitions/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -16141,7 +16141,7 @@ func NewRequestTokenRequestWithBody(server string, contentType string, body io.R
 
 func newRequestTokenRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/realms/spacestudio-users/protocol/openid-connect/token", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/realms/spacestudio-users/protocol/openid-connect/token", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -16165,56 +16165,6 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 		}
 	}
 	return c.Client.Do(req)
-}
-
-// errServerURL: a query or fragment in the server URL would swallow the
-// operation path appended to it.
-var errServerURL = errors.New("server URL must not have a query or fragment")
-
-// writeRequestURL writes server, a slash if server does not end with one,
-// then path (a path template from the spec in which every parameter is
-// "%s", without its leading slash: it is relative to the server's path) with
-// each "%s" replaced by the next of pathParams, already styled and escaped.
-// extra is room reserved for a query string, so that the whole URL usually
-// takes one allocation. Any other defect of server is left to the one parse
-// of the URL, by http.NewRequestWithContext.
-func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
-	if strings.ContainsAny(server, "?#") {
-		return errServerURL
-	}
-	n := len(server) + 1 + len(path) + extra
-	for _, p := range pathParams {
-		n += len(p)
-	}
-	u.Grow(n)
-	u.WriteString(server)
-	if !strings.HasSuffix(server, "/") {
-		u.WriteByte('/')
-	}
-	path = strings.TrimPrefix(path, "/")
-	for _, p := range pathParams {
-		i := strings.Index(path, "%s")
-		if i < 0 {
-			break
-		}
-		u.WriteString(path[:i])
-		u.WriteString(p)
-		path = path[i+2:]
-	}
-	u.WriteString(path)
-	return nil
-}
-
-// writeQueryFragment appends one styled query fragment (it may itself hold
-// several "name=value" pairs) to the URL in u, whose query starts at offset
-// query: "?" before the first fragment, "&" between fragments.
-func writeQueryFragment(u *strings.Builder, query int, frag string) {
-	if u.Len() == query {
-		u.WriteByte('?')
-	} else {
-		u.WriteByte('&')
-	}
-	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

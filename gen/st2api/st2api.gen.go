@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	"github.com/switchboard-go/switchboard/internal/requesturl"
 )
 
 // Defines values for ExecutionStatus.
@@ -5474,7 +5474,7 @@ func NewGetAPIInfoRequest(server string) (*http.Request, error) {
 
 func newGetAPIInfoRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -5492,7 +5492,7 @@ func NewListActionAliasesRequest(server string, params *ListActionAliasesParams)
 
 func newListActionAliasesRequest(ctx context.Context, server string, params *ListActionAliasesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actionalias", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/actionalias", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -5502,49 +5502,49 @@ func newListActionAliasesRequest(ctx context.Context, server string, params *Lis
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -5584,7 +5584,7 @@ func NewCreateActionAliasRequestWithBody(server string, contentType string, body
 
 func newCreateActionAliasRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actionalias", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/actionalias", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -5603,7 +5603,7 @@ func NewGetActionAliasHelpRequest(server string, params *GetActionAliasHelpParam
 
 func newGetActionAliasHelpRequest(ctx context.Context, server string, params *GetActionAliasHelpParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actionalias/help", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/actionalias/help", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -5613,28 +5613,28 @@ func newGetActionAliasHelpRequest(ctx context.Context, server string, params *Ge
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Filter != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -5674,7 +5674,7 @@ func NewMatchActionAliasRequestWithBody(server string, contentType string, body 
 
 func newMatchActionAliasRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actionalias/match", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/actionalias/match", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -5697,7 +5697,7 @@ func newDeleteActionAliasRequest(ctx context.Context, server string, refOrID Ref
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -5719,7 +5719,7 @@ func newGetActionAliasRequest(ctx context.Context, server string, refOrID RefOrI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -5758,7 +5758,7 @@ func newUpdateActionAliasRequestWithBody(ctx context.Context, server string, ref
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actionalias/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -5777,7 +5777,7 @@ func NewListActionsRequest(server string, params *ListActionsParams) (*http.Requ
 
 func newListActionsRequest(ctx context.Context, server string, params *ListActionsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/actions", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -5787,56 +5787,56 @@ func newListActionsRequest(ctx context.Context, server string, params *ListActio
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Tags != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "tags", *params.Tags, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -5876,7 +5876,7 @@ func NewCreateActionRequestWithBody(server string, contentType string, body io.R
 
 func newCreateActionRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -5899,7 +5899,7 @@ func newGetActionEntryPointRequest(ctx context.Context, server string, refOrID R
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/views/entry_point/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/views/entry_point/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -5917,7 +5917,7 @@ func NewListActionOverviewsRequest(server string, params *ListActionOverviewsPar
 
 func newListActionOverviewsRequest(ctx context.Context, server string, params *ListActionOverviewsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/views/overview", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/views/overview", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -5927,49 +5927,49 @@ func newListActionOverviewsRequest(ctx context.Context, server string, params *L
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -5996,7 +5996,7 @@ func newGetActionOverviewRequest(ctx context.Context, server string, refOrID Ref
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/views/overview/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/views/overview/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -6018,7 +6018,7 @@ func newGetActionParametersRequest(ctx context.Context, server string, refOrID R
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/views/parameters/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/views/parameters/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -6057,7 +6057,7 @@ func newDeleteActionRequestWithBody(ctx context.Context, server string, refOrID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), body)
@@ -6080,7 +6080,7 @@ func newGetActionRequest(ctx context.Context, server string, refOrID RefOrID) (*
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -6119,7 +6119,7 @@ func newUpdateActionRequestWithBody(ctx context.Context, server string, refOrID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -6159,7 +6159,7 @@ func newCloneActionRequestWithBody(ctx context.Context, server string, refOrID R
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/actions/%s/clone", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/actions/%s/clone", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -6195,7 +6195,7 @@ func NewExecuteActionAliasRequestWithBody(server string, params *ExecuteActionAl
 
 func newExecuteActionAliasRequestWithBody(ctx context.Context, server string, params *ExecuteActionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/aliasexecution", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/aliasexecution", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6205,7 +6205,7 @@ func newExecuteActionAliasRequestWithBody(ctx context.Context, server string, pa
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6246,7 +6246,7 @@ func NewMatchAndExecuteActionAliasRequestWithBody(server string, params *MatchAn
 
 func newMatchAndExecuteActionAliasRequestWithBody(ctx context.Context, server string, params *MatchAndExecuteActionAliasParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/aliasexecution/match_and_execute", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/aliasexecution/match_and_execute", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6256,7 +6256,7 @@ func newMatchAndExecuteActionAliasRequestWithBody(ctx context.Context, server st
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6280,7 +6280,7 @@ func NewListAPIKeysRequest(server string, params *ListAPIKeysParams) (*http.Requ
 
 func newListAPIKeysRequest(ctx context.Context, server string, params *ListAPIKeysParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/apikeys", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/apikeys", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6290,21 +6290,21 @@ func newListAPIKeysRequest(ctx context.Context, server string, params *ListAPIKe
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6344,7 +6344,7 @@ func NewCreateAPIKeyRequestWithBody(server string, contentType string, body io.R
 
 func newCreateAPIKeyRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/apikeys", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/apikeys", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -6367,7 +6367,7 @@ func newDeleteAPIKeyRequest(ctx context.Context, server string, apiKeyIDOrKey st
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/apikeys/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/apikeys/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -6389,7 +6389,7 @@ func newGetAPIKeyRequest(ctx context.Context, server string, apiKeyIDOrKey strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/apikeys/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/apikeys/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6399,7 +6399,7 @@ func newGetAPIKeyRequest(ctx context.Context, server string, apiKeyIDOrKey strin
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6443,7 +6443,7 @@ func newUpdateAPIKeyRequestWithBody(ctx context.Context, server string, apiKeyID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/apikeys/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/apikeys/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -6462,7 +6462,7 @@ func NewListConfigSchemasRequest(server string, params *ListConfigSchemasParams)
 
 func newListConfigSchemasRequest(ctx context.Context, server string, params *ListConfigSchemasParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/config_schemas", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/config_schemas", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6472,35 +6472,35 @@ func newListConfigSchemasRequest(ctx context.Context, server string, params *Lis
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6527,7 +6527,7 @@ func newGetConfigSchemaRequest(ctx context.Context, server string, packRef strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/config_schemas/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/config_schemas/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -6545,7 +6545,7 @@ func NewListPackConfigsRequest(server string, params *ListPackConfigsParams) (*h
 
 func newListPackConfigsRequest(ctx context.Context, server string, params *ListPackConfigsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/configs", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/configs", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6555,42 +6555,42 @@ func newListPackConfigsRequest(ctx context.Context, server string, params *ListP
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ShowSecrets != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6617,7 +6617,7 @@ func newGetPackConfigRequest(ctx context.Context, server string, packRef string,
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/configs/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/configs/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6627,7 +6627,7 @@ func newGetPackConfigRequest(ctx context.Context, server string, packRef string,
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6671,7 +6671,7 @@ func newSetPackConfigRequestWithBody(ctx context.Context, server string, packRef
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/configs/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/configs/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6681,7 +6681,7 @@ func newSetPackConfigRequestWithBody(ctx context.Context, server string, packRef
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6705,7 +6705,7 @@ func NewListExecutionsRequest(server string, params *ListExecutionsParams) (*htt
 
 func newListExecutionsRequest(ctx context.Context, server string, params *ListExecutionsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/executions", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6715,161 +6715,161 @@ func newListExecutionsRequest(ctx context.Context, server string, params *ListEx
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.SortAsc != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort_asc", *params.SortAsc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.SortDesc != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort_desc", *params.SortDesc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Status != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Parent != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "parent", *params.Parent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TriggerType != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_type", *params.TriggerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Trigger != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TriggerInstance != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Rule != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "rule", *params.Rule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Action != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Runner != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "runner", *params.Runner, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.User != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Liveaction != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "liveaction", *params.Liveaction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Timestamp != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp", *params.Timestamp, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TimestampLt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_lt", *params.TimestampLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TimestampGt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_gt", *params.TimestampGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Filter != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "filter", *params.Filter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ShowSecrets != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6909,7 +6909,7 @@ func NewCreateExecutionRequestWithBody(server string, params *CreateExecutionPar
 
 func newCreateExecutionRequestWithBody(ctx context.Context, server string, params *CreateExecutionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/executions", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6919,7 +6919,7 @@ func newCreateExecutionRequestWithBody(ctx context.Context, server string, param
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6952,7 +6952,7 @@ func NewGetExecutionFiltersRequest(server string, params *GetExecutionFiltersPar
 
 func newGetExecutionFiltersRequest(ctx context.Context, server string, params *GetExecutionFiltersParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/views/filters", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/views/filters", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6962,7 +6962,7 @@ func newGetExecutionFiltersRequest(ctx context.Context, server string, params *G
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -6989,7 +6989,7 @@ func newCancelExecutionRequest(ctx context.Context, server string, id ExecutionI
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -6999,7 +6999,7 @@ func newCancelExecutionRequest(ctx context.Context, server string, id ExecutionI
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7026,7 +7026,7 @@ func newGetExecutionRequest(ctx context.Context, server string, id ExecutionID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7036,28 +7036,28 @@ func newGetExecutionRequest(ctx context.Context, server string, id ExecutionID, 
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ShowSecrets != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.MaxResultSize != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "max_result_size", *params.MaxResultSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7101,7 +7101,7 @@ func newUpdateExecutionRequestWithBody(ctx context.Context, server string, id Ex
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7111,7 +7111,7 @@ func newUpdateExecutionRequestWithBody(ctx context.Context, server string, id Ex
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7143,7 +7143,7 @@ func newGetExecutionAttributeRequest(ctx context.Context, server string, id Exec
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s/attribute/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s/attribute/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -7165,7 +7165,7 @@ func newListExecutionChildrenRequest(ctx context.Context, server string, id Exec
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s/children", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s/children", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7175,14 +7175,14 @@ func newListExecutionChildrenRequest(ctx context.Context, server string, id Exec
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ResultFmt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "result_fmt", *params.ResultFmt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7209,7 +7209,7 @@ func newGetExecutionOutputRequest(ctx context.Context, server string, id Executi
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s/output", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s/output", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7219,7 +7219,7 @@ func newGetExecutionOutputRequest(ctx context.Context, server string, id Executi
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7263,7 +7263,7 @@ func newRerunExecutionRequestWithBody(ctx context.Context, server string, id Exe
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s/re_run", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s/re_run", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7273,7 +7273,7 @@ func newRerunExecutionRequestWithBody(ctx context.Context, server string, id Exe
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7301,7 +7301,7 @@ func newGetExecutionResultRequest(ctx context.Context, server string, id Executi
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s/result", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s/result", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7311,21 +7311,21 @@ func newGetExecutionResultRequest(ctx context.Context, server string, id Executi
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Compress != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "compress", *params.Compress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.PrettyFormat != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pretty_format", *params.PrettyFormat, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7348,7 +7348,7 @@ func NewListInquiriesRequest(server string, params *ListInquiriesParams) (*http.
 
 func newListInquiriesRequest(ctx context.Context, server string, params *ListInquiriesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/inquiries", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/inquiries", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7358,21 +7358,21 @@ func newListInquiriesRequest(ctx context.Context, server string, params *ListInq
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7399,7 +7399,7 @@ func newGetInquiryRequest(ctx context.Context, server string, inquiryID string) 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/inquiries/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/inquiries/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -7438,7 +7438,7 @@ func newRespondToInquiryRequestWithBody(ctx context.Context, server string, inqu
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/inquiries/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/inquiries/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -7457,7 +7457,7 @@ func NewListKeysRequest(server string, params *ListKeysParams) (*http.Request, e
 
 func newListKeysRequest(ctx context.Context, server string, params *ListKeysParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/keys", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/keys", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7467,63 +7467,63 @@ func newListKeysRequest(ctx context.Context, server string, params *ListKeysPara
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Scope != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Decrypt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "decrypt", *params.Decrypt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.User != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7550,7 +7550,7 @@ func newDeleteKeyRequest(ctx context.Context, server string, name string, params
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/keys/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/keys/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7560,14 +7560,14 @@ func newDeleteKeyRequest(ctx context.Context, server string, name string, params
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.User != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7594,7 +7594,7 @@ func newGetKeyRequest(ctx context.Context, server string, name string, params *G
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/keys/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/keys/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7604,21 +7604,21 @@ func newGetKeyRequest(ctx context.Context, server string, name string, params *G
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Decrypt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "decrypt", *params.Decrypt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.User != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "user", *params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7662,7 +7662,7 @@ func newSetKeyRequestWithBody(ctx context.Context, server string, name string, c
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/keys/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/keys/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -7681,7 +7681,7 @@ func NewListPacksRequest(server string, params *ListPacksParams) (*http.Request,
 
 func newListPacksRequest(ctx context.Context, server string, params *ListPacksParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/packs", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -7691,56 +7691,56 @@ func newListPacksRequest(ctx context.Context, server string, params *ListPacksPa
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Ref != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "ref", *params.Ref, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -7763,7 +7763,7 @@ func NewGetPackIndexRequest(server string) (*http.Request, error) {
 
 func newGetPackIndexRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/index", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/index", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -7781,7 +7781,7 @@ func NewGetPackIndexHealthRequest(server string) (*http.Request, error) {
 
 func newGetPackIndexHealthRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/index/health", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/index/health", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -7816,7 +7816,7 @@ func NewSearchPackIndexRequestWithBody(server string, contentType string, body i
 
 func newSearchPackIndexRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/index/search", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/index/search", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -7852,7 +7852,7 @@ func NewInstallPacksRequestWithBody(server string, contentType string, body io.R
 
 func newInstallPacksRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/install", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/install", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -7888,7 +7888,7 @@ func NewRegisterPacksRequestWithBody(server string, contentType string, body io.
 
 func newRegisterPacksRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/register", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/register", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -7924,7 +7924,7 @@ func NewUninstallPacksRequestWithBody(server string, contentType string, body io
 
 func newUninstallPacksRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/uninstall", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/uninstall", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -7951,7 +7951,7 @@ func newGetPackFileRequest(ctx context.Context, server string, refOrID RefOrID, 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/views/file/%s/%s", 0, pathParam0, pathParam1); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/views/file/%s/%s", 0, pathParam0, pathParam1); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -7989,7 +7989,7 @@ func newListPackFilesRequest(ctx context.Context, server string, refOrID RefOrID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/views/files/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/views/files/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8011,7 +8011,7 @@ func newGetPackRequest(ctx context.Context, server string, refOrID RefOrID) (*ht
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/packs/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/packs/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8029,7 +8029,7 @@ func NewListPoliciesRequest(server string, params *ListPoliciesParams) (*http.Re
 
 func newListPoliciesRequest(ctx context.Context, server string, params *ListPoliciesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/policies", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/policies", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8039,42 +8039,42 @@ func newListPoliciesRequest(ctx context.Context, server string, params *ListPoli
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8114,7 +8114,7 @@ func NewCreatePolicyRequestWithBody(server string, contentType string, body io.R
 
 func newCreatePolicyRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/policies", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/policies", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -8137,7 +8137,7 @@ func newDeletePolicyRequest(ctx context.Context, server string, refOrID RefOrID)
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/policies/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/policies/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -8159,7 +8159,7 @@ func newGetPolicyRequest(ctx context.Context, server string, refOrID RefOrID) (*
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/policies/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/policies/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8198,7 +8198,7 @@ func newUpdatePolicyRequestWithBody(ctx context.Context, server string, refOrID 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/policies/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/policies/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -8217,7 +8217,7 @@ func NewListPolicyTypesRequest(server string, params *ListPolicyTypesParams) (*h
 
 func newListPolicyTypesRequest(ctx context.Context, server string, params *ListPolicyTypesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/policytypes", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/policytypes", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8227,56 +8227,56 @@ func newListPolicyTypesRequest(ctx context.Context, server string, params *ListP
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ResourceType != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "resource_type", *params.ResourceType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8303,7 +8303,7 @@ func newGetPolicyTypeRequest(ctx context.Context, server string, refOrID RefOrID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/policytypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/policytypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8321,7 +8321,7 @@ func NewListPermissionTypesRequest(server string) (*http.Request, error) {
 
 func newListPermissionTypesRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rbac/permission_types", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/rbac/permission_types", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8343,7 +8343,7 @@ func newGetPermissionTypesRequest(ctx context.Context, server string, resourceTy
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rbac/permission_types/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/rbac/permission_types/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8361,7 +8361,7 @@ func NewListRoleAssignmentsRequest(server string, params *ListRoleAssignmentsPar
 
 func newListRoleAssignmentsRequest(ctx context.Context, server string, params *ListRoleAssignmentsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rbac/role_assignments", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/rbac/role_assignments", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8371,28 +8371,28 @@ func newListRoleAssignmentsRequest(ctx context.Context, server string, params *L
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Role != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "role", *params.Role, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Source != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Remote != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "remote", *params.Remote, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8419,7 +8419,7 @@ func newGetRoleAssignmentRequest(ctx context.Context, server string, id string) 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rbac/role_assignments/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/rbac/role_assignments/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8437,7 +8437,7 @@ func NewListRolesRequest(server string, params *ListRolesParams) (*http.Request,
 
 func newListRolesRequest(ctx context.Context, server string, params *ListRolesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rbac/roles", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/rbac/roles", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8447,7 +8447,7 @@ func newListRolesRequest(ctx context.Context, server string, params *ListRolesPa
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8474,7 +8474,7 @@ func newGetRoleRequest(ctx context.Context, server string, nameOrID string) (*ht
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rbac/roles/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/rbac/roles/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8492,7 +8492,7 @@ func NewListRuleEnforcementsRequest(server string, params *ListRuleEnforcementsP
 
 func newListRuleEnforcementsRequest(ctx context.Context, server string, params *ListRuleEnforcementsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/ruleenforcements", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/ruleenforcements", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8502,91 +8502,91 @@ func newListRuleEnforcementsRequest(ctx context.Context, server string, params *
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Execution != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.RuleRef != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "rule_ref", *params.RuleRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.RuleID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "rule_id", *params.RuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TriggerInstance != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.EnforcedAtGt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_gt", *params.EnforcedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.EnforcedAtLt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_lt", *params.EnforcedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8609,7 +8609,7 @@ func NewListRuleEnforcementViewsRequest(server string, params *ListRuleEnforceme
 
 func newListRuleEnforcementViewsRequest(ctx context.Context, server string, params *ListRuleEnforcementViewsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/ruleenforcements/views", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/ruleenforcements/views", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8619,91 +8619,91 @@ func newListRuleEnforcementViewsRequest(ctx context.Context, server string, para
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Execution != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.RuleRef != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "rule_ref", *params.RuleRef, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.RuleID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "rule_id", *params.RuleID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TriggerInstance != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.EnforcedAtGt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_gt", *params.EnforcedAtGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.EnforcedAtLt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enforced_at_lt", *params.EnforcedAtLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8730,7 +8730,7 @@ func newGetRuleEnforcementViewRequest(ctx context.Context, server string, id str
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/ruleenforcements/views/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/ruleenforcements/views/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8752,7 +8752,7 @@ func newGetRuleEnforcementRequest(ctx context.Context, server string, id string)
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/ruleenforcements/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/ruleenforcements/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -8770,7 +8770,7 @@ func NewListRulesRequest(server string, params *ListRulesParams) (*http.Request,
 
 func newListRulesRequest(ctx context.Context, server string, params *ListRulesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rules", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/rules", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8780,70 +8780,70 @@ func newListRulesRequest(ctx context.Context, server string, params *ListRulesPa
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Action != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Trigger != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Enabled != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ShowSecrets != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "show_secrets", *params.ShowSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8883,7 +8883,7 @@ func NewCreateRuleRequestWithBody(server string, contentType string, body io.Rea
 
 func newCreateRuleRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rules", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/rules", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -8902,7 +8902,7 @@ func NewListRuleViewsRequest(server string, params *ListRuleViewsParams) (*http.
 
 func newListRuleViewsRequest(ctx context.Context, server string, params *ListRuleViewsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rules/views", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/rules/views", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -8912,63 +8912,63 @@ func newListRuleViewsRequest(ctx context.Context, server string, params *ListRul
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Action != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "action", *params.Action, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Trigger != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Enabled != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -8995,7 +8995,7 @@ func newGetRuleViewRequest(ctx context.Context, server string, refOrID RefOrID) 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rules/views/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/rules/views/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9017,7 +9017,7 @@ func newDeleteRuleRequest(ctx context.Context, server string, refOrID RefOrID) (
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rules/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/rules/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -9039,7 +9039,7 @@ func newGetRuleRequest(ctx context.Context, server string, refOrID RefOrID, para
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rules/%s", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/rules/%s", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -9049,7 +9049,7 @@ func newGetRuleRequest(ctx context.Context, server string, refOrID RefOrID, para
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -9093,7 +9093,7 @@ func newUpdateRuleRequestWithBody(ctx context.Context, server string, refOrID Re
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/rules/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/rules/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -9112,7 +9112,7 @@ func NewListRuleTypesRequest(server string) (*http.Request, error) {
 
 func newListRuleTypesRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/ruletypes", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/ruletypes", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9134,7 +9134,7 @@ func newGetRuleTypeRequest(ctx context.Context, server string, id string) (*http
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/ruletypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/ruletypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9152,7 +9152,7 @@ func NewListRunnerTypesRequest(server string, params *ListRunnerTypesParams) (*h
 
 func newListRunnerTypesRequest(ctx context.Context, server string, params *ListRunnerTypesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/runnertypes", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/runnertypes", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -9162,49 +9162,49 @@ func newListRunnerTypesRequest(ctx context.Context, server string, params *ListR
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -9231,7 +9231,7 @@ func newGetRunnerTypeRequest(ctx context.Context, server string, nameOrID string
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/runnertypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/runnertypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9270,7 +9270,7 @@ func newUpdateRunnerTypeRequestWithBody(ctx context.Context, server string, name
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/runnertypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/runnertypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -9289,7 +9289,7 @@ func NewListSensorTypesRequest(server string, params *ListSensorTypesParams) (*h
 
 func newListSensorTypesRequest(ctx context.Context, server string, params *ListSensorTypesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/sensortypes", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/sensortypes", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -9299,56 +9299,56 @@ func newListSensorTypesRequest(ctx context.Context, server string, params *ListS
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Trigger != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Enabled != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -9375,7 +9375,7 @@ func newGetSensorTypeRequest(ctx context.Context, server string, refOrID RefOrID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/sensortypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/sensortypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9414,7 +9414,7 @@ func newUpdateSensorTypeRequestWithBody(ctx context.Context, server string, refO
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/sensortypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/sensortypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -9433,7 +9433,7 @@ func NewListServiceRegistryGroupsRequest(server string) (*http.Request, error) {
 
 func newListServiceRegistryGroupsRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/service_registry/groups", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/service_registry/groups", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9455,7 +9455,7 @@ func newListServiceRegistryMembersRequest(ctx context.Context, server string, gr
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/service_registry/groups/%s/members", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/service_registry/groups/%s/members", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9473,7 +9473,7 @@ func NewListTimersRequest(server string, params *ListTimersParams) (*http.Reques
 
 func newListTimersRequest(ctx context.Context, server string, params *ListTimersParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/timers", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/timers", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -9483,7 +9483,7 @@ func newListTimersRequest(ctx context.Context, server string, params *ListTimers
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -9510,7 +9510,7 @@ func newGetTimerRequest(ctx context.Context, server string, refOrID RefOrID) (*h
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/timers/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/timers/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9528,7 +9528,7 @@ func NewListTracesRequest(server string, params *ListTracesParams) (*http.Reques
 
 func newListTracesRequest(ctx context.Context, server string, params *ListTracesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/traces", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/traces", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -9538,91 +9538,91 @@ func newListTracesRequest(ctx context.Context, server string, params *ListTraces
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TraceTag != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trace_tag", *params.TraceTag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Execution != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "execution", *params.Execution, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Rule != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "rule", *params.Rule, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TriggerInstance != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_instance", *params.TriggerInstance, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.SortAsc != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort_asc", *params.SortAsc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.SortDesc != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort_desc", *params.SortDesc, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -9649,7 +9649,7 @@ func newGetTraceRequest(ctx context.Context, server string, id string) (*http.Re
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/traces/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/traces/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9667,7 +9667,7 @@ func NewListTriggerInstancesRequest(server string, params *ListTriggerInstancesP
 
 func newListTriggerInstancesRequest(ctx context.Context, server string, params *ListTriggerInstancesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggerinstances", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/triggerinstances", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -9677,77 +9677,77 @@ func newListTriggerInstancesRequest(ctx context.Context, server string, params *
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Trigger != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger", *params.Trigger, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TimestampLt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_lt", *params.TimestampLt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TimestampGt != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "timestamp_gt", *params.TimestampGt, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.TriggerType != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "trigger_type", *params.TriggerType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -9774,7 +9774,7 @@ func newGetTriggerInstanceRequest(ctx context.Context, server string, instanceID
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggerinstances/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggerinstances/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9796,7 +9796,7 @@ func newReemitTriggerInstanceRequest(ctx context.Context, server string, trigger
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggerinstances/%s/re_emit", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggerinstances/%s/re_emit", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), nil)
@@ -9814,7 +9814,7 @@ func NewListTriggersRequest(server string) (*http.Request, error) {
 
 func newListTriggersRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggers", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggers", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9849,7 +9849,7 @@ func NewCreateTriggerRequestWithBody(server string, contentType string, body io.
 
 func newCreateTriggerRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggers", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggers", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -9872,7 +9872,7 @@ func newDeleteTriggerRequest(ctx context.Context, server string, triggerID strin
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -9894,7 +9894,7 @@ func newGetTriggerRequest(ctx context.Context, server string, triggerID string) 
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -9933,7 +9933,7 @@ func newUpdateTriggerRequestWithBody(ctx context.Context, server string, trigger
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggers/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -9952,7 +9952,7 @@ func NewListTriggerTypesRequest(server string, params *ListTriggerTypesParams) (
 
 func newListTriggerTypesRequest(ctx context.Context, server string, params *ListTriggerTypesParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggertypes", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/triggertypes", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -9962,56 +9962,56 @@ func newListTriggerTypesRequest(ctx context.Context, server string, params *List
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExcludeAttributes != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "exclude_attributes", *params.ExcludeAttributes, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Limit != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Offset != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Sort != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "id", *params.ID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Name != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.Pack != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -10051,7 +10051,7 @@ func NewCreateTriggerTypeRequestWithBody(server string, contentType string, body
 
 func newCreateTriggerTypeRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggertypes", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggertypes", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -10074,7 +10074,7 @@ func newDeleteTriggerTypeRequest(ctx context.Context, server string, triggertype
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, u.String(), nil)
@@ -10096,7 +10096,7 @@ func newGetTriggerTypeRequest(ctx context.Context, server string, triggertypeRef
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -10135,7 +10135,7 @@ func newUpdateTriggerTypeRequestWithBody(ctx context.Context, server string, tri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/triggertypes/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
@@ -10154,7 +10154,7 @@ func NewGetCurrentUserRequest(server string) (*http.Request, error) {
 
 func newGetCurrentUserRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/user", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/user", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -10172,7 +10172,7 @@ func NewListWebhooksRequest(server string) (*http.Request, error) {
 
 func newListWebhooksRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/webhooks", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/webhooks", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -10194,7 +10194,7 @@ func newGetWebhookRequest(ctx context.Context, server string, hook Hook) (*http.
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/webhooks/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/webhooks/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -10233,7 +10233,7 @@ func newPostWebhookRequestWithBody(ctx context.Context, server string, hook Hook
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/webhooks/%s", 0, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/webhooks/%s", 0, pathParam0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -10279,7 +10279,7 @@ func NewInspectWorkflowRequestWithBody(server string, contentType string, body i
 
 func newInspectWorkflowRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/workflows/inspect", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/workflows/inspect", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -10303,56 +10303,6 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 		}
 	}
 	return c.Client.Do(req)
-}
-
-// errServerURL: a query or fragment in the server URL would swallow the
-// operation path appended to it.
-var errServerURL = errors.New("server URL must not have a query or fragment")
-
-// writeRequestURL writes server, a slash if server does not end with one,
-// then path (a path template from the spec in which every parameter is
-// "%s", without its leading slash: it is relative to the server's path) with
-// each "%s" replaced by the next of pathParams, already styled and escaped.
-// extra is room reserved for a query string, so that the whole URL usually
-// takes one allocation. Any other defect of server is left to the one parse
-// of the URL, by http.NewRequestWithContext.
-func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
-	if strings.ContainsAny(server, "?#") {
-		return errServerURL
-	}
-	n := len(server) + 1 + len(path) + extra
-	for _, p := range pathParams {
-		n += len(p)
-	}
-	u.Grow(n)
-	u.WriteString(server)
-	if !strings.HasSuffix(server, "/") {
-		u.WriteByte('/')
-	}
-	path = strings.TrimPrefix(path, "/")
-	for _, p := range pathParams {
-		i := strings.Index(path, "%s")
-		if i < 0 {
-			break
-		}
-		u.WriteString(path[:i])
-		u.WriteString(p)
-		path = path[i+2:]
-	}
-	u.WriteString(path)
-	return nil
-}
-
-// writeQueryFragment appends one styled query fragment (it may itself hold
-// several "name=value" pairs) to the URL in u, whose query starts at offset
-// query: "?" before the first fragment, "&" between fragments.
-func writeQueryFragment(u *strings.Builder, query int, frag string) {
-	if u.Len() == query {
-		u.WriteByte('?')
-	} else {
-		u.WriteByte('&')
-	}
-	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

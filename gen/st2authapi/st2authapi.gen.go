@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	"github.com/switchboard-go/switchboard/internal/requesturl"
 )
 
 // Error defines model for Error.
@@ -321,7 +321,7 @@ func NewGetSSOStatusRequest(server string) (*http.Request, error) {
 
 func newGetSSOStatusRequest(ctx context.Context, server string) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/sso", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/sso", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -356,7 +356,7 @@ func NewSsoCallbackRequestWithBody(server string, contentType string, body io.Re
 
 func newSsoCallbackRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/sso/callback", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/sso/callback", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -375,7 +375,7 @@ func NewRequestSSORequest(server string, params *RequestSSOParams) (*http.Reques
 
 func newRequestSSORequest(ctx context.Context, server string, params *RequestSSOParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/sso/request", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/sso/request", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -419,7 +419,7 @@ func NewCreateTokenRequestWithBody(server string, params *CreateTokenParams, con
 
 func newCreateTokenRequestWithBody(ctx context.Context, server string, params *CreateTokenParams, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/tokens", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/tokens", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -471,7 +471,7 @@ func NewValidateTokenRequestWithBody(server string, contentType string, body io.
 
 func newValidateTokenRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/tokens/validate", 0); err != nil {
+	if err := requesturl.Write(&u, server, "/tokens/validate", 0); err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
@@ -495,56 +495,6 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 		}
 	}
 	return c.Client.Do(req)
-}
-
-// errServerURL: a query or fragment in the server URL would swallow the
-// operation path appended to it.
-var errServerURL = errors.New("server URL must not have a query or fragment")
-
-// writeRequestURL writes server, a slash if server does not end with one,
-// then path (a path template from the spec in which every parameter is
-// "%s", without its leading slash: it is relative to the server's path) with
-// each "%s" replaced by the next of pathParams, already styled and escaped.
-// extra is room reserved for a query string, so that the whole URL usually
-// takes one allocation. Any other defect of server is left to the one parse
-// of the URL, by http.NewRequestWithContext.
-func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
-	if strings.ContainsAny(server, "?#") {
-		return errServerURL
-	}
-	n := len(server) + 1 + len(path) + extra
-	for _, p := range pathParams {
-		n += len(p)
-	}
-	u.Grow(n)
-	u.WriteString(server)
-	if !strings.HasSuffix(server, "/") {
-		u.WriteByte('/')
-	}
-	path = strings.TrimPrefix(path, "/")
-	for _, p := range pathParams {
-		i := strings.Index(path, "%s")
-		if i < 0 {
-			break
-		}
-		u.WriteString(path[:i])
-		u.WriteString(p)
-		path = path[i+2:]
-	}
-	u.WriteString(path)
-	return nil
-}
-
-// writeQueryFragment appends one styled query fragment (it may itself hold
-// several "name=value" pairs) to the URL in u, whose query starts at offset
-// query: "?" before the first fragment, "&" between fragments.
-func writeQueryFragment(u *strings.Builder, query int, frag string) {
-	if u.Len() == query {
-		u.WriteByte('?')
-	} else {
-		u.WriteByte('&')
-	}
-	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads

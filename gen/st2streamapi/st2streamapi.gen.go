@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/oapi-codegen/runtime"
+	"github.com/switchboard-go/switchboard/internal/requesturl"
 )
 
 // Defines values for EventName.
@@ -263,7 +263,7 @@ func newStreamExecutionOutputRequest(ctx context.Context, server string, id stri
 		return nil, err
 	}
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/executions/%s/output", 64, pathParam0); err != nil {
+	if err := requesturl.Write(&u, server, "/executions/%s/output", 64, pathParam0); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -273,7 +273,7 @@ func newStreamExecutionOutputRequest(ctx context.Context, server string, id stri
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -296,7 +296,7 @@ func NewStreamEventsRequest(server string, params *StreamEventsParams) (*http.Re
 
 func newStreamEventsRequest(ctx context.Context, server string, params *StreamEventsParams) (*http.Request, error) {
 	var u strings.Builder
-	if err := writeRequestURL(&u, server, "/stream", 64); err != nil {
+	if err := requesturl.Write(&u, server, "/stream", 64); err != nil {
 		return nil, err
 	}
 	query := u.Len()
@@ -306,35 +306,35 @@ func newStreamEventsRequest(ctx context.Context, server string, params *StreamEv
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ActionRefs != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "action_refs", *params.ActionRefs, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.ExecutionIds != nil {
 			frag, err := runtime.StyleParamWithOptions("form", false, "execution_ids", *params.ExecutionIds, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.EndExecutionID != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "end_execution_id", *params.EndExecutionID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 		if params.EndEvent != nil {
 			frag, err := runtime.StyleParamWithOptions("form", true, "end_event", *params.EndEvent, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
-			writeQueryFragment(&u, query, frag)
+			requesturl.AppendQuery(&u, query, frag)
 		}
 	}
 	rawURL := u.String()
@@ -362,56 +362,6 @@ func (c *Client) send(ctx context.Context, req *http.Request, editors []RequestE
 		}
 	}
 	return c.Client.Do(req)
-}
-
-// errServerURL: a query or fragment in the server URL would swallow the
-// operation path appended to it.
-var errServerURL = errors.New("server URL must not have a query or fragment")
-
-// writeRequestURL writes server, a slash if server does not end with one,
-// then path (a path template from the spec in which every parameter is
-// "%s", without its leading slash: it is relative to the server's path) with
-// each "%s" replaced by the next of pathParams, already styled and escaped.
-// extra is room reserved for a query string, so that the whole URL usually
-// takes one allocation. Any other defect of server is left to the one parse
-// of the URL, by http.NewRequestWithContext.
-func writeRequestURL(u *strings.Builder, server, path string, extra int, pathParams ...string) error {
-	if strings.ContainsAny(server, "?#") {
-		return errServerURL
-	}
-	n := len(server) + 1 + len(path) + extra
-	for _, p := range pathParams {
-		n += len(p)
-	}
-	u.Grow(n)
-	u.WriteString(server)
-	if !strings.HasSuffix(server, "/") {
-		u.WriteByte('/')
-	}
-	path = strings.TrimPrefix(path, "/")
-	for _, p := range pathParams {
-		i := strings.Index(path, "%s")
-		if i < 0 {
-			break
-		}
-		u.WriteString(path[:i])
-		u.WriteString(p)
-		path = path[i+2:]
-	}
-	u.WriteString(path)
-	return nil
-}
-
-// writeQueryFragment appends one styled query fragment (it may itself hold
-// several "name=value" pairs) to the URL in u, whose query starts at offset
-// query: "?" before the first fragment, "&" between fragments.
-func writeQueryFragment(u *strings.Builder, query int, frag string) {
-	if u.Len() == query {
-		u.WriteByte('?')
-	} else {
-		u.WriteByte('&')
-	}
-	u.WriteString(frag)
 }
 
 // ClientWithResponses builds on ClientInterface to offer response payloads
