@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -134,7 +133,7 @@ add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
 		},
 	}
 	if a.StartSandbox == nil {
-		a.StartSandbox = startSandbox
+		a.StartSandbox = sandbox.Seeded
 	}
 	root.SetIn(a.In)
 	root.SetOut(a.Out)
@@ -147,15 +146,6 @@ add --sandbox, or start one with 'switchboard sandbox serve <platform>'.`,
 	output.AddFlags(pf, &a.Output)
 	app.AddVersionFlag(root)
 	return root
-}
-
-// startSandbox starts any of the five emulators for --sandbox.
-func startSandbox(ctx context.Context, platform string, now func() time.Time) (app.Sandbox, error) {
-	inst, err := sandbox.Start(ctx, platform, sandbox.Options{Seed: true, Now: now})
-	if err != nil {
-		return nil, err
-	}
-	return inst, nil
 }
 
 func joinPlatforms(p []string) string { return strings.Join(p, ", ") }

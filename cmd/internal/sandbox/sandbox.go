@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/facade/fault"
 )
 
@@ -137,4 +138,15 @@ func Start(ctx context.Context, platform string, opts Options) (*Instance, error
 		opts.Addr = "127.0.0.1:0"
 	}
 	return start(ctx, opts)
+}
+
+// Seeded starts the emulator of platform as --sandbox runs it: seeded with
+// demo data, on the clock now (nil: the real time). It is switchboard's
+// [app.SandboxStarter], and the one tests give the st2 drop-in.
+func Seeded(ctx context.Context, platform string, now func() time.Time) (app.Sandbox, error) {
+	inst, err := Start(ctx, platform, Options{Seed: true, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	return inst, nil
 }

@@ -24,9 +24,22 @@ func DropInVersion() string {
 // Main runs the drop-in `st2` command with args (without the program
 // name) and returns the process exit code. It never calls os.Exit, so
 // tests and benchmarks run it in-process.
+//
+// The drop-in has no emulator of its own (no --sandbox): linking one
+// costs every start of the binary about a millisecond and a half, for a
+// feature `switchboard --sandbox st2` and `switchboard sandbox serve st2`
+// already give.
 func Main(ctx context.Context, args []string, streams app.IO) int {
+	return MainWithSandbox(ctx, args, streams, nil)
+}
+
+// MainWithSandbox is [Main] with a global --sandbox flag that runs every
+// command against the emulator start starts (as `switchboard --sandbox
+// st2` does), for tests that drive the drop-in without a server. A nil
+// start is Main: no --sandbox flag.
+func MainWithSandbox(ctx context.Context, args []string, streams app.IO, start app.SandboxStarter) int {
 	a := app.New(streams)
-	a.StartSandbox = startSandbox
+	a.StartSandbox = start
 	defer a.Close()
 	args = output.NormalizeArgs(RewriteArgs(args), dropInMultiValueFlags)
 	root := newDropIn(a, args)
@@ -54,8 +67,8 @@ var dropInMultiValueFlags = map[string]bool{"-a": true, "--attr": true, "-w": tr
 
 // NewDropIn builds the command tree of the drop-in `st2` binary: st2's
 // global options on the root and the same commands as `switchboard st2`,
-// printed with DropInProfile. The hidden --sandbox flag runs them against
-// the built-in emulator (for demos and tests); users never need it.
+// printed with DropInProfile. When a.StartSandbox is set, a hidden
+// --sandbox flag runs them against its emulator (see [MainWithSandbox]).
 func NewDropIn(a *app.App) *cobra.Command { return newDropIn(a, nil) }
 
 // newDropIn builds the root with only the command args run (see
@@ -91,8 +104,10 @@ from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &app.UsageError{Err: err} })
 	pf := root.PersistentFlags()
 	pf.BoolVar(&a.Debug, "debug", false, "log every request and response (secrets redacted) to stderr")
-	pf.BoolVar(&a.Sandbox, "sandbox", false, "run against a built-in StackStorm emulator filled with demo data")
-	_ = pf.MarkHidden("sandbox")
+	if a.StartSandbox != nil {
+		pf.BoolVar(&a.Sandbox, "sandbox", false, "run against a built-in StackStorm emulator filled with demo data")
+		_ = pf.MarkHidden("sandbox")
+	}
 	pf.BoolVar(&printCfg, "print-config", false, "parse the config file, print its values (secrets masked) and exit with 3")
 	output.AddFlags(pf, &a.Output)
 	e.AddConnectionFlags(root)

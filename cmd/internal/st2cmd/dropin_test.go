@@ -14,10 +14,11 @@ import (
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/golden"
 	"github.com/switchboard-go/switchboard/cmd/internal/golden/transcript"
+	"github.com/switchboard-go/switchboard/cmd/internal/sandbox"
 	"github.com/switchboard-go/switchboard/cmd/internal/st2cmd"
 )
 
-// dropIn runs the drop-in `st2` (st2cmd.Main) for goldens in the
+// dropIn runs the drop-in `st2` (st2cmd.MainWithSandbox) for goldens in the
 // transcript format of package transcript, whose Session runs switchboard
 // only: "=== st2 <args>" instead of "=== switchboard <args>".
 type dropIn struct {
@@ -57,7 +58,7 @@ func (d dropIn) exec(t testing.TB, r transcript.Run) transcript.Result {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	code := st2cmd.Main(ctx, r.Args, streams)
+	code := st2cmd.MainWithSandbox(ctx, r.Args, streams, sandbox.Seeded)
 	return transcript.Result{Code: code, Stdout: out.String(), Stderr: errOut.String()}
 }
 
@@ -106,8 +107,8 @@ func (d dropIn) check(t *testing.T, name string, runs []transcript.Run) string {
 	return got
 }
 
-// dropInSandbox runs the drop-in against its hidden --sandbox, with the
-// scrubbing of the switchboard goldens.
+// dropInSandbox runs the drop-in with the hidden --sandbox the tests give
+// it (MainWithSandbox), with the scrubbing of the switchboard goldens.
 var dropInSandbox = dropIn{env: map[string]string{"ST2_COLORIZE": "0"}, scrub: session.Scrub}
 
 // st2sb builds the arguments of a sandboxed drop-in command.

@@ -14,9 +14,10 @@
 // Connection settings are st2's: --url, --auth-url, --api-url,
 // --stream-url, --api-version, --config-file, --skip-config, --cacert,
 // -t/--token and --api-key (plus --insecure, as on the other platforms), falling back on the ST2_* variables and
-// ~/.st2/config as facade/st2's LoadConfig reads them. With the global
-// --sandbox flag every command runs against the in-process emulator of
-// facade/st2/st2test, seeded with demo data.
+// ~/.st2/config as facade/st2's LoadConfig reads them. With switchboard's
+// global --sandbox flag every command runs against the in-process emulator
+// of facade/st2/st2test, seeded with demo data; the drop-in links no
+// emulator (see [Main]).
 //
 // Deliberate differences from the Python CLI: errors go to stderr (st2
 // prints them on stdout); the dots `st2 run` prints while it waits go to
