@@ -118,8 +118,11 @@ func WithLogger(l *slog.Logger) Option {
 	return func(o *Options) { o.Logger = l }
 }
 
-// WithTimeout bounds each call, retries included; zero disables the limit
-// (the caller's context still applies).
+// WithTimeout bounds each call, retries and body reading included; zero
+// disables the limit (the caller's context still applies). Calls whose
+// context can never end by itself (context.Background, or values only)
+// and that start close together share one timer, so their deadline may
+// fall up to 1% of d (at most a second) later than d.
 func WithTimeout(d time.Duration) Option {
 	return func(o *Options) { o.Timeout = max(d, 0) }
 }

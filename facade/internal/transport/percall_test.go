@@ -99,6 +99,11 @@ func TestCallerRequestNeverModified(t *testing.T) {
 		timeout  time.Duration
 	}{
 		{name: "default", timeout: facade.DefaultTimeout},
+		// Contexts that cannot end by themselves get a shared deadline.
+		{name: "background", timeout: facade.DefaultTimeout, ctx: func(context.Context) context.Context { return context.Background() }},
+		{name: "values only", timeout: facade.DefaultTimeout, ctx: func(context.Context) context.Context {
+			return context.WithValue(context.Background(), ctxKey{}, "v")
+		}},
 		{name: "earlier caller deadline", timeout: time.Hour, ctx: func(ctx context.Context) context.Context {
 			ctx, cancel := context.WithTimeout(ctx, time.Minute)
 			t.Cleanup(cancel)

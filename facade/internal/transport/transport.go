@@ -10,7 +10,8 @@
 // shows it only for those). A call then pays for one header map, not two.
 //
 // The order matters. The timeout bounds the whole call, retries included,
-// until the body is closed; streams opt out with [NoTimeout]. Credentials sit below logging so the logged request
+// until the body is closed (calls that nothing else can end share their
+// timers: see sharedDeadlines); streams opt out with [NoTimeout]. Credentials sit below logging so the logged request
 // never holds them (redaction is then a second line of defence, not the
 // only one), and below retry so a credential that refreshes itself is
 // applied afresh on each attempt. Credentials are added inside the stack,
@@ -220,6 +221,9 @@ func NoTimeout(ctx context.Context) context.Context {
 type timeoutTransport struct {
 	next    http.RoundTripper
 	timeout time.Duration
+	// deadlines are the timers shared by calls whose context can never
+	// end by itself.
+	deadlines sharedDeadlines
 	// userAgent is the SharedValue every request's header gets.
 	userAgent []string
 	// bound, when set, is the origin whose requests get their User-Agent
@@ -233,13 +237,21 @@ type timeoutTransport struct {
 // When the caller's context already ends no later than the timeout would,
 // that deadline bounds the call, until the body is closed (net/http
 // watches the request's context that long): no timer of ours is needed,
-// hence no cancel on close either. Without a new context or a User-Agent
-// to set, the request goes down as it is.
+// hence no cancel on close either. When nothing but the timeout can end
+// the call (the caller's context has no Done channel), the deadline is a
+// shared one (see sharedDeadlines): no timer of its own either. Without a
+// new context or a User-Agent to set, the request goes down as it is.
 func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	var cancel context.CancelFunc
+	var shared *sharedCall
 	if t.timeout > 0 && ctx.Value(noTimeoutKey{}) == nil {
-		if deadline, ok := ctx.Deadline(); !ok || deadline.After(time.Now().Add(t.timeout)) {
+		switch deadline, ok := ctx.Deadline(); {
+		case !ok && ctx.Done() == nil:
+			// Nothing but this timeout can end the call (a Background
+			// context, or one with values only): a shared timer does.
+			shared = t.deadlines.call(ctx, t.timeout)
+		case !ok || deadline.After(time.Now().Add(t.timeout)):
 			ctx, cancel = context.WithTimeout(ctx, t.timeout)
 		}
 	}
@@ -247,9 +259,12 @@ func (t *timeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	r := req
 	var call *timedCall
 	switch {
+	case shared != nil:
+		shared.req = *req.WithContext(shared.context()) // WithContext's own copy stays on the stack
+		r = &shared.req
 	case cancel != nil:
 		call = new(timedCall)
-		call.req = *req.WithContext(ctx) // WithContext's own copy stays on the stack
+		call.req = *req.WithContext(ctx)
 		r = &call.req
 	case setUA:
 		r = new(http.Request)
