@@ -96,6 +96,11 @@ func (e *resourceNotFound) Is(target error) bool {
 
 // classify adds what the status code alone does not say.
 func classify(err error) error {
+	if err == nil {
+		// Every successful call passes here: skip the errors.As target,
+		// which escapes.
+		return nil
+	}
 	var ae *facade.APIError
 	if errors.As(err, &ae) && ae.StatusCode == 422 && strings.HasPrefix(ae.Message, "ResourceNotFound") {
 		return &resourceNotFound{err: ae}
