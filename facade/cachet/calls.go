@@ -42,8 +42,19 @@ func (c *Client) decodeError(op string, resp *http.Response, err error) error {
 	return c.call(op).ConversionError(resp, err)
 }
 
-// decoder starts a conversion in the client's zone.
-func (c *Client) decoder() *decoder { return &decoder{loc: c.loc} }
+// decoding is one answer being read: the generated envelope E and the
+// decoder converting its payload. Both escape (the envelope into
+// encoding/json, the decoder through the conversion function), so they are
+// allocated together, once per answer.
+type decoding[E any] struct {
+	env E
+	d   decoder
+}
+
+// newDecoding starts reading an answer, converting in the client's zone.
+func newDecoding[E any](c *Client) *decoding[E] {
+	return &decoding[E]{d: decoder{loc: c.loc}}
+}
 
 // decodeOne reads a {"data": {...}} answer into a domain value: E is the
 // generated envelope, data picks its payload, conv converts it. The
@@ -51,15 +62,15 @@ func (c *Client) decoder() *decoder { return &decoder{loc: c.loc} }
 // payload without an id is a DecodeError as well.
 func decodeOne[E, M, T any](c *Client, op string, resp *http.Response, err error,
 	data func(E) M, id func(M) int, conv func(*decoder, M) T) (*T, error) {
-	env, err := wire.Decode[E](c.call(op), resp, err)
-	if err != nil {
+	st := newDecoding[E](c)
+	if err := wire.DecodeInto(c.call(op), resp, err, &st.env); err != nil {
 		return nil, err
 	}
-	m := data(env)
+	m := data(st.env)
 	if id(m) == 0 {
 		return nil, c.decodeError(op, resp, errors.New("data: missing or without an id"))
 	}
-	d := c.decoder()
+	d := &st.d
 	v := conv(d, m)
 	if d.err != nil {
 		return nil, c.decodeError(op, resp, d.err)
@@ -77,23 +88,32 @@ type pageOf[T any] struct {
 // decodePage reads a list answer. A list without its pagination block
 // (which the server always sends, with total_pages of at least 1) is a
 // DecodeError: without it, paging could not know when to stop.
-func decodePage[E, M, T any](c *Client, op string, resp *http.Response, err error,
-	parts func(E) ([]M, cachetapi.Pagination), conv func(*decoder, M) T) (pageOf[T], error) {
-	env, err := wire.Decode[E](c.call(op), resp, err)
-	if err != nil {
+//
+// parts points into the generated envelope E at its items and its
+// pagination. The items are decoded into a slice made with room for hint
+// of them (see [pageQuery.sizeHint]): encoding/json fills a slice's spare
+// capacity before growing it, and growing from nothing to a page of 20
+// took six allocations and three times the page's bytes.
+func decodePage[E, M, T any](c *Client, op string, resp *http.Response, err error, hint int,
+	parts func(*E) (*[]M, *cachetapi.Pagination), conv func(*decoder, M) T) (pageOf[T], error) {
+	st := newDecoding[E](c)
+	data, p := parts(&st.env)
+	if hint > 0 {
+		*data = make([]M, 0, hint)
+	}
+	if err := wire.DecodeInto(c.call(op), resp, err, &st.env); err != nil {
 		return pageOf[T]{}, err
 	}
-	data, p := parts(env)
 	if p.TotalPages < 1 || p.CurrentPage < 1 {
 		return pageOf[T]{}, c.decodeError(op, resp, errors.New("meta.pagination: missing or invalid"))
 	}
-	d := c.decoder()
+	d := &st.d
 	out := pageOf[T]{
-		items:      make([]T, 0, len(data)),
+		items:      make([]T, 0, len(*data)),
 		total:      p.Total,
 		totalPages: p.TotalPages,
 	}
-	for _, m := range data {
+	for _, m := range *data {
 		out.items = append(out.items, conv(d, m))
 	}
 	if d.err != nil {

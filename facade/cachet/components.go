@@ -221,13 +221,12 @@ func (m *ComponentManager) Count(ctx context.Context, opts ComponentListOptions)
 
 func (m *ComponentManager) lister(opts ComponentListOptions) *lister[Component] {
 	const op = "ListComponents"
-	return &lister[Component]{
+	l := &lister[Component]{
 		c:        m.c,
-		spec:     listSpec{op: "Components.List", sorts: []string{"id", "name", "status", "order", "group_id", "enabled"}},
+		spec:     listSpec{op: "Components.List", sorts: componentSorts},
 		id:       func(c Component) int { return c.ID },
 		columns:  opts.columns(),
 		pageable: len(opts.Tags) > 0,
-		match:    opts.match,
 		fetch: func(ctx context.Context, q pageQuery) (pageOf[Component], error) {
 			params := &cachetapi.ListComponentsParams{
 				Page:    ptrIf(q.page),
@@ -246,14 +245,23 @@ func (m *ComponentManager) lister(opts ComponentListOptions) *lister[Component] 
 				params.Tags = &tags
 			}
 			resp, err := m.c.api.ListComponents(ctx, params)
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.ComponentList) ([]cachetapi.Component, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.ComponentList) (*[]cachetapi.Component, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).component)
 		},
 	}
+	if l.columns || l.pageable {
+		// Only a filtered list checks its items: an unfiltered one skips
+		// the call per item and the method value's allocation.
+		l.match = opts.match
+	}
+	return l
 }
+
+// componentSorts are the sort columns of components, made once.
+var componentSorts = []string{"id", "name", "status", "order", "group_id", "enabled"}
 
 // meta converts user meta for the generated bodies: nil stays absent, as
 // a JSON null makes the server fail.

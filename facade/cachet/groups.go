@@ -126,12 +126,11 @@ func (m *ComponentGroupManager) Count(ctx context.Context, opts ComponentGroupLi
 
 func (m *ComponentGroupManager) lister(opts ComponentGroupListOptions) *lister[ComponentGroup] {
 	const op = "ListComponentGroups"
-	return &lister[ComponentGroup]{
+	l := &lister[ComponentGroup]{
 		c:       m.c,
-		spec:    listSpec{op: "ComponentGroups.List", sorts: []string{"id", "name", "order", "collapsed", "visible"}, honorsOrder: true},
+		spec:    listSpec{op: "ComponentGroups.List", sorts: groupSorts, honorsOrder: true},
 		id:      func(g ComponentGroup) int { return g.ID },
 		columns: opts.columns(),
-		match:   opts.match,
 		fetch: func(ctx context.Context, q pageQuery) (pageOf[ComponentGroup], error) {
 			params := &cachetapi.ListComponentGroupsParams{
 				Page:    ptrIf(q.page),
@@ -145,11 +144,18 @@ func (m *ComponentGroupManager) lister(opts ComponentGroupListOptions) *lister[C
 				params.Visible = (*cachetapi.GroupVisibility)(opts.Visible)
 			}
 			resp, err := m.c.api.ListComponentGroups(ctx, params)
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.ComponentGroupList) ([]cachetapi.ComponentGroup, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.ComponentGroupList) (*[]cachetapi.ComponentGroup, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).group)
 		},
 	}
+	if l.columns {
+		l.match = opts.match // see ComponentManager.lister
+	}
+	return l
 }
+
+// groupSorts are the sort columns of component groups, made once.
+var groupSorts = []string{"id", "name", "order", "collapsed", "visible"}

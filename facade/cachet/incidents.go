@@ -232,13 +232,11 @@ func (m *IncidentManager) Count(ctx context.Context, opts IncidentListOptions) (
 
 func (m *IncidentManager) lister(opts IncidentListOptions) *lister[Incident] {
 	const op = "ListIncidents"
-	return &lister[Incident]{
-		c: m.c,
-		spec: listSpec{op: "Incidents.List", sorts: []string{
-			"id", "user_id", "name", "status", "visible", "stickied", "message", "occurred_at"}},
+	l := &lister[Incident]{
+		c:       m.c,
+		spec:    listSpec{op: "Incidents.List", sorts: incidentSorts},
 		id:      func(i Incident) int { return i.ID },
 		columns: opts.columns(),
-		match:   opts.match,
 		fetch: func(ctx context.Context, q pageQuery) (pageOf[Incident], error) {
 			params := &cachetapi.ListIncidentsParams{
 				Page:    ptrIf(q.page),
@@ -255,11 +253,18 @@ func (m *IncidentManager) lister(opts IncidentListOptions) *lister[Incident] {
 				params.Stickied = flag(opts.Stickied)
 			}
 			resp, err := m.c.api.ListIncidents(ctx, params)
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.IncidentList) ([]cachetapi.Incident, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.IncidentList) (*[]cachetapi.Incident, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).incident)
 		},
 	}
+	if l.columns {
+		l.match = opts.match // see ComponentManager.lister
+	}
+	return l
 }
+
+// incidentSorts are the sort columns of incidents, made once.
+var incidentSorts = []string{"id", "user_id", "name", "status", "visible", "stickied", "message", "occurred_at"}

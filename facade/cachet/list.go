@@ -88,6 +88,32 @@ type pageQuery struct {
 	pageable bool
 }
 
+// Page sizes the answer to a page request is expected to hold, for
+// [pageQuery.sizeHint].
+const (
+	// defaultPageSize is the server's page size when per_page is not sent.
+	defaultPageSize = 20
+	// maxSizeHint bounds the room made ahead for a page's items: a large
+	// PerPage on a short list should not cost a large allocation up
+	// front. Bigger pages grow from there as they are decoded.
+	maxSizeHint = 100
+)
+
+// sizeHint is the number of items the answer to q is expected to hold,
+// to make room for them before decoding; 0 when unknown. A filtered
+// request asks for a large page (filteredPageSize) that usually holds a
+// few matches, so it gets no room ahead.
+func (q pageQuery) sizeHint() int {
+	if q.columns {
+		return 0
+	}
+	n := q.perPage
+	if n == 0 {
+		n = defaultPageSize
+	}
+	return min(n, maxSizeHint)
+}
+
 // lister runs one List call: it fetches pages, filters and orders them.
 type lister[T any] struct {
 	c    *Client
@@ -159,7 +185,7 @@ type cursor[T any] struct {
 }
 
 type listState[T any] struct {
-	seen     idSet
+	seen     idSeen
 	backward bool
 	tail     []T // page 1 of a backward walk, yielded last
 	// A backward walk that meets an empty page is past the real end (a
@@ -189,14 +215,13 @@ func (l *lister[T]) seq(ctx context.Context, opts ListOptions) iter.Seq2[T, erro
 }
 
 func (l *lister[T]) start(ctx context.Context, p plan, perPage int) (paging.Page[T, cursor[T]], error) {
-	st := &listState[T]{seen: idSet{}}
 	if l.columns {
 		pg, err := l.fetch(ctx, pageQuery{perPage: max(perPage, filteredPageSize), sort: p.sort, order: p.order, columns: true})
 		if err != nil {
 			return paging.Page[T, cursor[T]]{}, err
 		}
 		if pg.total <= len(pg.items) {
-			return paging.Page[T, cursor[T]]{Items: st.keep(l, pg.items, p.reverse)}, nil
+			return paging.Page[T, cursor[T]]{Items: keepOnly(l, pg.items, p.reverse)}, nil
 		}
 		// More matches than one unpageable request holds: read
 		// everything unfiltered instead.
@@ -208,11 +233,12 @@ func (l *lister[T]) start(ctx context.Context, p plan, perPage int) (paging.Page
 	// Progress is judged on the page asked for, not the one the server
 	// says it sent, so a server ignoring "page" cannot loop the walk.
 	more := 1 < pg.totalPages && len(pg.items) > 0
-	if !p.reverse {
-		return paging.Page[T, cursor[T]]{Items: st.keep(l, pg.items, false), More: more, Next: cursor[T]{page: 2, state: st}}, nil
-	}
 	if !more {
-		return paging.Page[T, cursor[T]]{Items: st.keep(l, pg.items, true)}, nil
+		return paging.Page[T, cursor[T]]{Items: keepOnly(l, pg.items, p.reverse)}, nil
+	}
+	st := &listState[T]{}
+	if !p.reverse {
+		return paging.Page[T, cursor[T]]{Items: st.keep(l, pg.items, false), More: true, Next: cursor[T]{page: 2, state: st}}, nil
 	}
 	st.backward, st.tail = true, pg.items
 	return paging.Page[T, cursor[T]]{More: true, Next: cursor[T]{page: pg.totalPages, state: st}}, nil
@@ -264,6 +290,14 @@ func (st *listState[T]) backwardStep(l *lister[T], page int, items []T) paging.P
 	return paging.Page[T, cursor[T]]{Items: st.keep(l, found, true), More: true, Next: cursor[T]{page: st.lo - 1, state: st}}
 }
 
+// keepOnly is keep for a walk whose first page is its only one: the
+// state lives and dies here, on the stack, so a list of one page (the
+// most common) allocates none.
+func keepOnly[T any](l *lister[T], items []T, reverse bool) []T {
+	var st listState[T]
+	return st.keep(l, items, reverse)
+}
+
 // query is an unfiltered (but for pageable filters) page request.
 func (l *lister[T]) query(p plan, perPage, page int) pageQuery {
 	return pageQuery{page: page, perPage: perPage, sort: p.sort, order: p.order, pageable: l.pageable}
@@ -305,6 +339,48 @@ func (s idSet) add(id int) bool {
 	}
 	s[word] |= bit
 	return true
+}
+
+// idSeen is an idSet whose first words are kept inline, in the walk's
+// state: the ids of a page or two of an auto-increment table fall in a
+// few 64-id words, so most lists (one page of 20, the default) need no map
+// at all, where the map and its first bucket were two allocations per
+// List call. Further words go to the map, so memory stays as flat as
+// idSet's however long the walk.
+type idSeen struct {
+	n     int // words in use
+	words [4]idWord
+	more  idSet // nil until the inline words are full
+}
+
+type idWord struct {
+	word int
+	bits uint64
+}
+
+// add records id and reports whether it was new, as idSet.add does. A
+// word lives in one place only: inline if it was among the first ones
+// met, in the map otherwise.
+func (s *idSeen) add(id int) bool {
+	word, bit := id>>6, uint64(1)<<(uint(id)&63)
+	for i := range s.n {
+		if w := &s.words[i]; w.word == word {
+			if w.bits&bit != 0 {
+				return false
+			}
+			w.bits |= bit
+			return true
+		}
+	}
+	if s.n < len(s.words) {
+		s.words[s.n] = idWord{word: word, bits: bit}
+		s.n++
+		return true
+	}
+	if s.more == nil {
+		s.more = idSet{}
+	}
+	return s.more.add(id)
 }
 
 // count returns the server's total for a query, with one request of one

@@ -171,3 +171,37 @@ func TestNameFilterCollation(t *testing.T) {
 		}
 	}
 }
+
+// TestSinglePageYieldsEachIDOnce: a list of one page (its walk state is
+// kept on the stack) still yields an item the page repeats only once, in
+// both orders and through the filtered single request, and keeps the
+// server's order (reversed for Ascending, which is read backwards).
+func TestSinglePageYieldsEachIDOnce(t *testing.T) {
+	item := func(id int, name string) string {
+		return `{"id":` + strconv.Itoa(id) + `,"name":"` + name + `","description":"","link":"","status":1,"status_name":"Operational","order":0,"group_id":0,"enabled":true,"meta":null,"created_at":"2024-05-01 12:00:00","updated_at":"2024-05-01 12:00:00","deleted_at":null,"tags":[]}`
+	}
+	page := `{"meta":{"pagination":{"total":4,"count":4,"per_page":20,"current_page":1,"total_pages":1,"links":{"next_page":null,"previous_page":null}}},"data":[` +
+		item(9, "web") + "," + item(7, "api") + "," + item(9, "web") + "," + item(3, "api") + `]}`
+	for _, tc := range []struct {
+		name string
+		opts cachet.ComponentListOptions
+		want []int
+	}{
+		{"server order", cachet.ComponentListOptions{}, []int{9, 7, 3}},
+		{"ascending", cachet.ComponentListOptions{ListOptions: cachet.ListOptions{Order: cachet.Ascending}}, []int{3, 7, 9}},
+		{"filtered", cachet.ComponentListOptions{Name: new("api")}, []int{7, 3}},
+		{"filtered ascending", cachet.ComponentListOptions{Name: new("web"), ListOptions: cachet.ListOptions{Order: cachet.Ascending}}, []int{9}},
+	} {
+		c, _ := scriptedClient(t, map[string]canned{"GET /api/v1/components": {status: 200, ctype: "application/json", body: page}})
+		var got []int
+		for comp, err := range c.Components.List(context.Background(), tc.opts) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, comp.ID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: yielded %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -162,13 +162,15 @@ func (m *MetricManager) Count(ctx context.Context) (int, error) {
 	return m.lister().count(ctx)
 }
 
+// metricSorts are the sort columns of metrics, made once.
+var metricSorts = []string{"id", "name", "display_chart", "default_value", "calc_type", "order", "visible"}
+
 func (m *MetricManager) lister() *lister[Metric] {
 	const op = "ListMetrics"
 	return &lister[Metric]{
-		c: m.c,
-		spec: listSpec{op: "Metrics.List", sorts: []string{
-			"id", "name", "display_chart", "default_value", "calc_type", "order", "visible"}},
-		id: func(x Metric) int { return x.ID },
+		c:    m.c,
+		spec: listSpec{op: "Metrics.List", sorts: metricSorts},
+		id:   func(x Metric) int { return x.ID },
 		fetch: func(ctx context.Context, q pageQuery) (pageOf[Metric], error) {
 			resp, err := m.c.api.ListMetrics(ctx, &cachetapi.ListMetricsParams{
 				Page:    ptrIf(q.page),
@@ -176,9 +178,9 @@ func (m *MetricManager) lister() *lister[Metric] {
 				Sort:    sortParam[cachetapi.ListMetricsParamsSort](q.sort),
 				Order:   orderParam[cachetapi.SortOrder](q.order),
 			})
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.MetricList) ([]cachetapi.Metric, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.MetricList) (*[]cachetapi.Metric, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).metric)
 		},
@@ -313,9 +315,9 @@ func (m *MetricPointManager) lister(metricID int) *lister[MetricPoint] {
 				Page:    ptrIf(q.page),
 				PerPage: ptrIf(q.perPage),
 			})
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.MetricPointList) ([]cachetapi.MetricPoint, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.MetricPointList) (*[]cachetapi.MetricPoint, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).point)
 		},

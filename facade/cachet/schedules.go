@@ -107,13 +107,15 @@ func (m *ScheduleManager) Count(ctx context.Context) (int, error) {
 	return m.lister().count(ctx)
 }
 
+// scheduleSorts are the sort columns of schedules, made once.
+var scheduleSorts = []string{"id", "name", "status", "scheduled_at", "completed_at", "created_at", "updated_at"}
+
 func (m *ScheduleManager) lister() *lister[Schedule] {
 	const op = "ListSchedules"
 	return &lister[Schedule]{
-		c: m.c,
-		spec: listSpec{op: "Schedules.List", sorts: []string{
-			"id", "name", "status", "scheduled_at", "completed_at", "created_at", "updated_at"}},
-		id: func(s Schedule) int { return s.ID },
+		c:    m.c,
+		spec: listSpec{op: "Schedules.List", sorts: scheduleSorts},
+		id:   func(s Schedule) int { return s.ID },
 		fetch: func(ctx context.Context, q pageQuery) (pageOf[Schedule], error) {
 			resp, err := m.c.api.ListSchedules(ctx, &cachetapi.ListSchedulesParams{
 				Page:    ptrIf(q.page),
@@ -121,9 +123,9 @@ func (m *ScheduleManager) lister() *lister[Schedule] {
 				Sort:    sortParam[cachetapi.ListSchedulesParamsSort](q.sort),
 				Order:   orderParam[cachetapi.SortOrder](q.order),
 			})
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.ScheduleList) ([]cachetapi.Schedule, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.ScheduleList) (*[]cachetapi.Schedule, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).schedule)
 		},

@@ -105,9 +105,9 @@ func (m *SubscriberManager) lister() *lister[Subscriber] {
 				Page:    ptrIf(q.page),
 				PerPage: ptrIf(q.perPage),
 			})
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.SubscriberList) ([]cachetapi.Subscriber, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.SubscriberList) (*[]cachetapi.Subscriber, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).subscriber)
 		},

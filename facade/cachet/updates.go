@@ -123,9 +123,9 @@ func (m *IncidentUpdateManager) lister(incidentID int) *lister[IncidentUpdate] {
 				Page:    ptrIf(q.page),
 				PerPage: ptrIf(q.perPage),
 			})
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.IncidentUpdateList) ([]cachetapi.IncidentUpdate, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.IncidentUpdateList) (*[]cachetapi.IncidentUpdate, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).incidentUpdate)
 		},
@@ -168,9 +168,9 @@ func (m *IncidentTemplateManager) lister() *lister[IncidentTemplate] {
 				Page:    ptrIf(q.page),
 				PerPage: ptrIf(q.perPage),
 			})
-			return decodePage(m.c, op, resp, err,
-				func(e cachetapi.IncidentTemplateList) ([]cachetapi.IncidentTemplate, cachetapi.Pagination) {
-					return e.Data, e.Meta.Pagination
+			return decodePage(m.c, op, resp, err, q.sizeHint(),
+				func(e *cachetapi.IncidentTemplateList) (*[]cachetapi.IncidentTemplate, *cachetapi.Pagination) {
+					return &e.Data, &e.Meta.Pagination
 				},
 				(*decoder).template)
 		},
