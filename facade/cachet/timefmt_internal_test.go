@@ -62,3 +62,16 @@ func FuzzParseOutput(f *testing.F) {
 		checkParseOutput(t, s, time.UTC)
 	})
 }
+
+// daysIn agrees with time.Date's calendar on every month of every year
+// parseOutput can read (0000 to 9999).
+func TestDaysInAgreesWithTimeDate(t *testing.T) {
+	for year := 0; year <= 9999; year++ {
+		for month := 1; month <= 12; month++ {
+			want := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			if got := daysIn(month, year); got != want {
+				t.Fatalf("daysIn(%d, %d) = %d, time.Date says %d", month, year, got, want)
+			}
+		}
+	}
+}
