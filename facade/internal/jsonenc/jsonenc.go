@@ -35,12 +35,16 @@ const hexDigits = "0123456789abcdef"
 // AppendString appends s as json.Marshal writes a string: with HTML escaping
 // on (json.Marshal's default): <, > and & as \u003c etc., U+2028 and
 // U+2029 escaped, invalid UTF-8 as \ufffd.
-func AppendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte { return AppendStringHTML(b, s, true) }
+
+// AppendStringHTML is AppendString with the HTML escaping of <, > and &
+// on or off, as a json.Encoder writes a string after SetEscapeHTML(html).
+func AppendStringHTML(b []byte, s string, html bool) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

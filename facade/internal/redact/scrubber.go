@@ -2,13 +2,14 @@ package redact
 
 import (
 	"cmp"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/switchboard-go/switchboard/facade/internal/jsonenc"
 )
 
 // MinSecretLen is the shortest secret a [Scrubber] hides: replacing every
@@ -81,14 +82,8 @@ func (s *Scrubber) Add(secrets ...string) {
 // jsonEscape spells v as inside a JSON string, with or without the HTML
 // escaping Go's encoder applies by default.
 func jsonEscape(v string, html bool) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(html)
-	if err := enc.Encode(v); err != nil {
-		return v
-	}
-	out := strings.TrimSuffix(b.String(), "\n")
-	return out[1 : len(out)-1]
+	out := jsonenc.AppendStringHTML(make([]byte, 0, len(v)+2), v, html)
+	return string(out[1 : len(out)-1])
 }
 
 // String returns v with every registered secret replaced.
