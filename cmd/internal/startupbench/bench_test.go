@@ -34,6 +34,10 @@ var cliBinaries = []string{"switchboard", "st2"}
 // file since testdata is outside the module's package patterns.
 const floorSource = "./cmd/internal/startupbench/testdata/floor/main.go"
 
+// httpFloorSource is the minimal HTTP client doing what `st2 action list`
+// does, built as the CLIs are (static, -trimpath).
+const httpFloorSource = "./cmd/internal/startupbench/testdata/httpfloor/main.go"
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binDir != "" {
@@ -78,15 +82,17 @@ func build(b *testing.B) map[string]string {
 		for _, step := range [][]string{
 			{"make", "-s", "build", "BIN=" + binDir},
 			{"go", "build", "-o", filepath.Join(binDir, "floor"), floorSource},
+			{"go", "build", "-trimpath", "-o", filepath.Join(binDir, "httpfloor"), httpFloorSource},
 		} {
 			cmd := exec.Command(step[0], step[1:]...)
 			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 			if msg, err := cmd.CombinedOutput(); err != nil {
 				buildErr = fmt.Errorf("%s: %v\n%s", strings.Join(step, " "), err, msg)
 				return
 			}
 		}
-		for _, name := range append(cliBinaries, "floor") {
+		for _, name := range append(cliBinaries, "floor", "httpfloor") {
 			if _, err := os.Stat(filepath.Join(binDir, name)); err != nil {
 				buildErr = err
 				return
@@ -219,6 +225,10 @@ func BenchmarkStartup(b *testing.B) {
 	b.Run("st2_--version", func(b *testing.B) {
 		bins := build(b)
 		measure(b, command{bin: bins["st2"], args: []string{"--version"}, want: "st2"}, bins["floor"])
+	})
+	b.Run("httpfloor_action_list", func(b *testing.B) {
+		bins := build(b)
+		measure(b, command{bin: bins["httpfloor"], env: st2Env(b), want: "core.local"}, bins["floor"])
 	})
 	b.Run("st2_action_list", func(b *testing.B) {
 		bins := build(b)

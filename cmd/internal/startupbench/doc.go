@@ -10,5 +10,8 @@
 // command (ms/floor), and the ratio of the two wall times (x/floor). The
 // machine is shared and noisy, so the medians and the ratio are the figures
 // to read (the CPU time does not count waiting for a core); the target is a
-// median of at most 15 ms.
+// median of at most 15 ms. httpfloor_action_list times the smallest Go
+// HTTP client doing what `st2 action list` does (testdata/httpfloor: one
+// GET, decoded and printed), against the same emulator: what any Go
+// program pays for that command on the machine, before anything of ours.
 package startupbench
