@@ -11,9 +11,10 @@
 //
 // The order matters. The timeout bounds the whole call, retries included,
 // until the body is closed (calls that nothing else can end share their
-// timers: see sharedDeadlines); streams opt out with [NoTimeout]. Credentials sit below logging so the logged request
-// never holds them (redaction is then a second line of defence, not the
-// only one), and below retry so a credential that refreshes itself is
+// timers: see sharedDeadlines); streams opt out with [NoTimeout].
+// Credentials sit below logging so the logged request never holds them
+// (redaction is then a second line of defence, not the only one), and
+// below retry so a credential that refreshes itself is
 // applied afresh on each attempt. Credentials are added inside the stack,
 // on a clone of the request, because net/http copies the headers of the
 // original request onto redirects to other hosts: a token set by the
