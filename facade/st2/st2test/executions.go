@@ -269,12 +269,19 @@ func (st *state) newExecution(now time.Time, req execRequest) (doc, error) {
 	tr.add("action_executions", id, req.ref, causedBy, now)
 	st.executions.add(d)
 	st.runs[id] = r
+	st.inFlight++ // delayed or requested
 	st.emitExecution("create", d)
 	return d, nil
 }
 
 // setStatus moves an execution to status and publishes the update.
 func (st *state) setStatus(d doc, r *run, status string, now time.Time) {
+	switch was, done := isCompleted(str(d["status"])), isCompleted(status); {
+	case !was && done:
+		st.inFlight--
+	case was && !done: // no path revives a completed execution today
+		st.inFlight++
+	}
 	d["status"] = status
 	log, _ := d["log"].([]any)
 	d["log"] = append(log, doc{"timestamp": formatTime(now), "status": status})
@@ -314,6 +321,9 @@ func (st *state) finish(d doc, r *run, status string, result map[string]any, now
 // advance moves every execution on to where the clock says; see
 // Server.Tick. It loops so that zero delays cascade in one call.
 func (st *state) advance(now time.Time) {
+	if st.inFlight == 0 {
+		return
+	}
 	for range 64 {
 		changed := false
 		for _, d := range slices.Clone(st.executions.items) {

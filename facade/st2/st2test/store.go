@@ -87,8 +87,12 @@ type state struct {
 	schemas map[string]doc // pack -> config schema
 	files   map[string]map[string]string
 
-	outputs  map[string][]doc // execution id -> output chunks
-	runs     map[string]*run  // execution id -> runtime
+	outputs map[string][]doc // execution id -> output chunks
+	runs    map[string]*run  // execution id -> runtime
+	// inFlight counts the runs whose execution has not completed yet:
+	// while it is 0, advance (called on every request) has nothing to
+	// move on and returns at once.
+	inFlight int
 	handlers map[string]ActionFunc
 	cipher   *cipherKey
 }
