@@ -60,27 +60,10 @@ func TestSharedDeadlineWindow(t *testing.T) {
 // timeout until its body is closed, and the layers below see the caller's
 // values and the deadline.
 func TestSharedDeadlineBoundsTheCall(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/silent" {
-			w.Header().Set("Content-Type", "text/event-stream")
-			_, _ = io.WriteString(w, "event: a\n\n")
-			w.(http.Flusher).Flush()
-		}
-		select { // until the client gives up, or long after it should have
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	defer srv.Close()
+	srv := stallingServer(t)
 	const timeout = 150 * time.Millisecond
-	var below context.Context
-	spy := func(next http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			below = r.Context()
-			return next.RoundTrip(r)
-		})
-	}
-	c, _ := newTestClient(t, srv.URL, facade.WithTimeout(timeout), facade.WithMiddleware(spy))
+	spy := &contextSpy{}
+	c, _ := newTestClient(t, srv.URL, facade.WithTimeout(timeout), facade.WithMiddleware(spy.wrap))
 	for name, ctx := range map[string]context.Context{
 		"background":  context.Background(),
 		"values only": context.WithValue(context.Background(), ctxKey{}, "mine"),
@@ -99,6 +82,7 @@ func TestSharedDeadlineBoundsTheCall(t *testing.T) {
 			if took < timeout || took > 4*time.Second {
 				t.Errorf("%s %s: ended after %v, want the %v timeout", name, path, took, timeout)
 			}
+			below := spy.last()
 			if at, ok := below.Deadline(); !ok || at.Before(start.Add(timeout)) || at.After(time.Now().Add(timeout)) {
 				t.Errorf("%s %s: layers below saw deadline %v (set: %t)", name, path, at, ok)
 			}
@@ -128,17 +112,12 @@ func TestSharedDeadlineSurvivesOtherCalls(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	var below []context.Context
-	spy := func(next http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			below = append(below, r.Context())
-			return next.RoundTrip(r)
-		})
-	}
-	c, _ := newTestClient(t, srv.URL, facade.WithTimeout(time.Minute), facade.WithMiddleware(spy))
+	spy := &contextSpy{}
+	c, _ := newTestClient(t, srv.URL, facade.WithTimeout(time.Minute), facade.WithMiddleware(spy.wrap))
 	first := do(t, c, newRequest(t, context.Background(), "GET", srv.URL+"/first", nil))
 	second := do(t, c, newRequest(t, context.Background(), "GET", srv.URL+"/second", nil))
 	defer second.Body.Close()
+	below := spy.seen
 	if len(below) != 2 || below[0] != below[1] {
 		t.Fatal("two calls a moment apart did not share their deadline")
 	}
@@ -193,3 +172,37 @@ func TestCallContextChildren(t *testing.T) {
 		t.Error("a Background call got a wrapper instead of the shared deadline itself")
 	}
 }
+
+// stallingServer answers /silent with nothing and any other path with one
+// event, then holds the exchange open until the client gives up (or long
+// after it should have), for tests of what ends a call.
+func stallingServer(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/silent" {
+			w.Header().Set("Content-Type", "text/event-stream")
+			_, _ = io.WriteString(w, "event: a\n\n")
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// contextSpy is a middleware that records the context of every request
+// that reaches it (user middleware sits just above the base transport,
+// below every layer of ours).
+type contextSpy struct{ seen []context.Context }
+
+func (s *contextSpy) wrap(next http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		s.seen = append(s.seen, r.Context())
+		return next.RoundTrip(r)
+	})
+}
+
+// last is the context of the latest request.
+func (s *contextSpy) last() context.Context { return s.seen[len(s.seen)-1] }

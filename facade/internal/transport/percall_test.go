@@ -260,18 +260,7 @@ func TestCredentialsStayHomeOnEveryPath(t *testing.T) {
 // deadline, end with context.DeadlineExceeded. A later caller deadline
 // still gets the client's timeout.
 func TestCallerDeadlineBoundsTheCall(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/silent" {
-			w.Header().Set("Content-Type", "text/event-stream")
-			_, _ = io.WriteString(w, "event: a\n\n")
-			w.(http.Flusher).Flush()
-		}
-		select { // until the client gives up, or long after it should have
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	defer srv.Close()
+	srv := stallingServer(t)
 
 	for _, tc := range []struct {
 		name            string
@@ -283,14 +272,8 @@ func TestCallerDeadlineBoundsTheCall(t *testing.T) {
 		{"later caller deadline", 150 * time.Millisecond, time.Hour, false, 150 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var below context.Context
-			spy := func(next http.RoundTripper) http.RoundTripper {
-				return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-					below = r.Context()
-					return next.RoundTrip(r)
-				})
-			}
-			c, _ := newTestClient(t, srv.URL, facade.WithTimeout(tc.client), facade.WithMiddleware(spy))
+			spy := &contextSpy{}
+			c, _ := newTestClient(t, srv.URL, facade.WithTimeout(tc.client), facade.WithMiddleware(spy.wrap))
 			for _, path := range []string{"/silent", "/stream"} {
 				ctx, cancel := context.WithTimeout(t.Context(), tc.caller)
 				start := time.Now()
@@ -307,7 +290,7 @@ func TestCallerDeadlineBoundsTheCall(t *testing.T) {
 				if took < tc.wantWithinRange || took > 4*time.Second {
 					t.Errorf("%s: ended after %v, want the %v deadline", path, took, tc.wantWithinRange)
 				}
-				if (below == ctx) != tc.callerCtxBelow {
+				if below := spy.last(); (below == ctx) != tc.callerCtxBelow {
 					t.Errorf("%s: layers below saw the caller's context: %v, want %v", path, below == ctx, tc.callerCtxBelow)
 				}
 			}
@@ -340,14 +323,8 @@ func TestBodyCloseEndsTheCall(t *testing.T) {
 		{"caller deadline", time.Hour, time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var below context.Context
-			spy := func(next http.RoundTripper) http.RoundTripper {
-				return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-					below = r.Context()
-					return next.RoundTrip(r)
-				})
-			}
-			c, _ := newTestClient(t, srv.URL, facade.WithTimeout(tc.client), facade.WithMiddleware(spy))
+			spy := &contextSpy{}
+			c, _ := newTestClient(t, srv.URL, facade.WithTimeout(tc.client), facade.WithMiddleware(spy.wrap))
 			ctx, cancel := context.WithTimeout(t.Context(), tc.caller)
 			defer cancel()
 			resp, err := c.Do(newRequest(t, ctx, "GET", srv.URL, nil))
@@ -358,6 +335,7 @@ func TestBodyCloseEndsTheCall(t *testing.T) {
 			if _, err := io.ReadFull(resp.Body, line); err != nil {
 				t.Fatal(err)
 			}
+			below := spy.last()
 			if below.Err() != nil {
 				t.Fatal("call's context ended before the body was closed")
 			}
