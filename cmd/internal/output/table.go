@@ -40,73 +40,91 @@ func (t *prettyTable) widths() []int {
 	return ws
 }
 
-func (t *prettyTable) hrule(ws []int) string {
-	var b strings.Builder
+// writeRule writes the horizontal rule: a '+' at every column border and
+// '-' across each column and its padding.
+func (t *prettyTable) writeRule(b *strings.Builder, ws []int) {
 	b.WriteByte('+')
 	for _, w := range ws {
-		b.WriteString(strings.Repeat("-", w+t.lpad+t.rpad))
+		writeRepeat(b, '-', w+t.lpad+t.rpad)
 		b.WriteByte('+')
 	}
-	return b.String()
 }
 
-// justifyLeft is prettytable's _justify(text, width, "l"); a negative
-// excess (a line wcswidth cannot measure) adds no padding, as in Python.
-func justifyLeft(text string, width int) string {
-	excess := width - blockWidth(text)
-	if excess <= 0 {
-		return text
+// writeCell writes one line of a cell: padding, the text left-justified
+// to width as prettytable's _justify(text, width, "l") (a line wcswidth
+// cannot measure gets no filling, as in Python), padding and the border.
+func (t *prettyTable) writeCell(b *strings.Builder, text string, width int) {
+	writeRepeat(b, ' ', t.lpad)
+	b.WriteString(text)
+	writeRepeat(b, ' ', width-blockWidth(text))
+	writeRepeat(b, ' ', t.rpad)
+	b.WriteByte('|')
+}
+
+// writeRepeat writes c n times; nothing when n is not positive.
+func writeRepeat(b *strings.Builder, c byte, n int) {
+	for range n {
+		b.WriteByte(c)
 	}
-	return text + strings.Repeat(" ", excess)
+}
+
+// cellLines is a cell's lines as prettytable prints them: each line of v
+// longer than width broken by textwrap.fill.
+func cellLines(v string, width int) []string {
+	lines := make([]string, 0, 1)
+	for line := range strings.SplitSeq(v, "\n") {
+		if blockWidth(line) > width {
+			// The wrapped text has no line breaks: line came from
+			// splitting on them.
+			if wrapped := textwrapWrap(line, width); len(wrapped) > 0 {
+				lines = append(lines, wrapped...)
+				continue
+			}
+			line = "" // textwrap.fill of blank text
+		}
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // String renders the table like PrettyTable.get_string(), without a
 // trailing newline.
 func (t *prettyTable) String() string {
 	ws := t.widths()
-	rule := t.hrule(ws)
-	var lines []string
-	pad := func(n int) string { return strings.Repeat(" ", n) }
+	var b strings.Builder
+	t.writeRule(&b, ws)
 	if !t.noHeader {
-		var b strings.Builder
-		b.WriteByte('|')
+		b.WriteString("\n|")
 		for i, f := range t.fields {
 			if ws[i] >= 0 && blockWidth(f) > ws[i] {
-				f = string([]rune(f)[:ws[i]])
+				rs := []rune(f)
+				f = string(rs[:min(ws[i], len(rs))])
 			}
-			b.WriteString(pad(t.lpad) + justifyLeft(f, ws[i]) + pad(t.rpad) + "|")
+			t.writeCell(&b, f, ws[i])
 		}
-		lines = append(lines, rule, b.String(), rule)
-	} else {
-		lines = append(lines, rule)
+		b.WriteByte('\n')
+		t.writeRule(&b, ws)
 	}
+	var cells [][]string
 	for _, row := range t.rows {
-		cells := make([][]string, len(row))
+		cells = cells[:0]
 		height := 0
 		for i, v := range row {
-			var wrapped []string
-			for _, line := range strings.Split(v, "\n") {
-				if blockWidth(line) > ws[i] {
-					line = textwrapFill(line, ws[i])
-				}
-				wrapped = append(wrapped, line)
-			}
-			cells[i] = strings.Split(strings.Join(wrapped, "\n"), "\n")
+			cells = append(cells, cellLines(v, ws[i]))
 			height = max(height, len(cells[i]))
 		}
-		for y := 0; y < height; y++ {
-			var b strings.Builder
-			b.WriteByte('|')
+		for y := range height {
+			b.WriteString("\n|")
 			for i := range row {
 				line := ""
 				if y < len(cells[i]) {
 					line = cells[i][y]
 				}
-				b.WriteString(pad(t.lpad) + justifyLeft(line, ws[i]) + pad(t.rpad) + "|")
+				t.writeCell(&b, line, ws[i])
 			}
-			lines = append(lines, b.String())
 		}
 	}
-	lines = append(lines, rule)
-	return strings.Join(lines, "\n")
+	b.WriteByte('\n')
+	t.writeRule(&b, ws)
+	return b.String()
 }

@@ -21,15 +21,21 @@ var ansiRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\
 // character (wcswidth's answer, which makes prettytable neither wrap nor
 // measure such a line properly: kept for fidelity).
 func blockWidth(s string) int {
+	if w, ok := printableASCIIWidth(s); ok {
+		return w
+	}
 	if strings.IndexByte(s, '\x1b') >= 0 { // every match starts with ESC
 		s = ansiRE().ReplaceAllString(s, "")
 	}
-	rs := []rune(s)
 	w := 0
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		if r == 0x200d { // zero width joiner: it and the next rune count 0
-			i++
+	joined := false // the previous rune was a zero width joiner
+	for _, r := range s {
+		if joined { // it and the rune after it count 0
+			joined = false
+			continue
+		}
+		if r == 0x200d {
+			joined = true
 			continue
 		}
 		cw := runeWidth(r)
@@ -39,6 +45,17 @@ func blockWidth(s string) int {
 		w += cw
 	}
 	return w
+}
+
+// printableASCIIWidth is the width of s when every byte of it is printable
+// ASCII (one column each), the common case of a table cell.
+func printableASCIIWidth(s string) (int, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return 0, false
+		}
+	}
+	return len(s), true
 }
 
 // runeWidth is wcwidth.wcwidth, with a compact table of wide ranges.
@@ -106,11 +123,10 @@ func isWide(r rune) bool {
 
 // cellSize is prettytable's _get_size width: the widest line of a cell.
 func cellSize(s string) int {
-	w := 0
-	for i, line := range strings.Split(s, "\n") {
-		lw := blockWidth(line)
-		if i == 0 || lw > w {
-			w = lw
+	w, first := 0, true
+	for line := range strings.SplitSeq(s, "\n") {
+		if lw := blockWidth(line); first || lw > w {
+			w, first = lw, false
 		}
 	}
 	return w
