@@ -47,6 +47,10 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 	} else {
 		root = newRoot(a, only)
 	}
+	// A line that runs a platform's command, or only answers --version,
+	// cannot be asking for cobra's completion command: it is not built
+	// then (its help texts were a few hundred microseconds of every start).
+	root.CompletionOptions.DisableDefaultCmd = only != "" || app.VersionOnly(norm)
 	root.SetArgs(norm)
 	err := root.ExecuteContext(ctx)
 	if err != nil {

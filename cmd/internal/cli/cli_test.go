@@ -209,6 +209,13 @@ func TestUsage(t *testing.T) {
 		{[]string{"--sandbox", "cachet", "ping", "-j", "-y"}, app.ExitUsage, "", "only one of -j/--json and -y/--yaml"},
 		{[]string{"--sandbox", "cachet", "component", "get", "404"}, app.ExitFailed, "", "404 Not Found"},
 		{[]string{"--sandbox", "cachet", "ping"}, app.ExitOK, "Pong!\n", ""},
+		// cobra's completion command, which lines running a platform's
+		// command leave out, is there for the lines that ask for it.
+		{[]string{"--help"}, app.ExitOK, "completion", ""},
+		{[]string{"completion", "bash"}, app.ExitOK, "__start_switchboard", ""},
+		{[]string{"__complete", "comp"}, app.ExitOK, "completion\t", "Completion ended"},
+		{[]string{"__complete", "st2", "ac"}, app.ExitOK, "action\t", "Completion ended"},
+		{[]string{"cachet", "completion"}, app.ExitUsage, "", "unknown command \"completion\" for \"switchboard cachet\""},
 	} {
 		code, out, stderr := main(t, nil, tc.args...)
 		if code != tc.code || !strings.Contains(out, tc.stdout) || !strings.Contains(stderr, tc.stderr) || (tc.stderr == "" && stderr != "") {

@@ -112,9 +112,10 @@ from -t/--token (ST2_AUTH_TOKEN), --api-key (ST2_API_KEY) or the
 	output.AddFlags(pf, &a.Output)
 	e.AddConnectionFlags(root)
 	app.AddVersionFlag(root)
-	if !app.VersionOnly(args) {
-		e.Mount(root, args)
-	}
+	// A line that runs one command, or only answers --version, cannot
+	// be asking for cobra's completion command: it is not built then
+	// (its help texts were a few hundred microseconds of every start).
+	root.CompletionOptions.DisableDefaultCmd = app.VersionOnly(args) || e.Mount(root, args)
 	root.CompletionOptions.HiddenDefaultCmd = false
 	app.EnforceUsageErrors(root)
 	// st2 with no arguments prints its usage on stderr and exits 2.

@@ -60,5 +60,11 @@ func TestDropInBuildsOnlyTheCommandRun(t *testing.T) {
 		if got := names(c.args...); !slices.Equal(got, c.want) {
 			t.Errorf("%q builds %q, want %q", c.args, got, c.want)
 		}
+		// cobra's completion command is left out exactly when the line
+		// cannot be asking for it.
+		whole := len(c.want) == len(all)
+		if got := newDropIn(newTestApp(), c.args).CompletionOptions.DisableDefaultCmd; got == whole {
+			t.Errorf("%q: completion command disabled = %v, want %v", c.args, got, !whole)
+		}
 	}
 }

@@ -29,6 +29,7 @@ package st2cmd
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,15 +158,17 @@ var topCommands = []topCommand{
 // they run one, and every command otherwise (help, completion, a
 // mistake, or nil args: those need the whole tree). args are the
 // arguments after parent's own name. Building the whole tree was 1.3 ms
-// and 1,300 allocations of every `st2` run, for one command used.
-func (e *Env) Mount(parent *cobra.Command, args []string) {
+// and 1,300 allocations of every `st2` run, for one command used. Mount
+// reports whether it added the one command args run.
+func (e *Env) Mount(parent *cobra.Command, args []string) (one bool) {
 	if i := commandOf(parent, args); i >= 0 {
 		parent.AddCommand(topCommands[i].build(e))
-		return
+		return true
 	}
 	for _, c := range topCommands {
 		parent.AddCommand(c.build(e))
 	}
+	return false
 }
 
 // commandOf returns the index in topCommands of the command args run
@@ -173,6 +176,17 @@ func (e *Env) Mount(parent *cobra.Command, args []string) {
 // say which options take a value) with an empty command per entry.
 func commandOf(parent *cobra.Command, args []string) int {
 	if len(args) == 0 {
+		return -1
+	}
+	// A first argument that is not an option is the command's name or
+	// alias, as cobra reads it (it matches no prefixes): no need for the
+	// stubs.
+	if !strings.HasPrefix(args[0], "-") {
+		for i, c := range topCommands {
+			if slices.Contains(c.words, args[0]) {
+				return i
+			}
+		}
 		return -1
 	}
 	stubs := make([]*cobra.Command, len(topCommands))
