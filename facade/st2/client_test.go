@@ -2,8 +2,10 @@ package st2_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -211,6 +213,48 @@ func TestListPagesWithTotals(t *testing.T) {
 	// A break stops fetching: only the first page is needed.
 	for range c.Actions.List(ctx, st2.ActionListOptions{Pack: st2.String("paged")}) {
 		break
+	}
+}
+
+func TestPageJSON(t *testing.T) {
+	srv := newServer(t, packs("paged"))
+	c := newClient(t, srv, st2.Config{})
+	ctx := t.Context()
+	for i := range 3 {
+		if _, err := c.Actions.Create(ctx, st2.Action{Name: fmt.Sprintf("a%d", i), Pack: "paged", RunnerType: "noop"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := st2.ActionListOptions{Pack: st2.String("paged")}
+	typed, err := c.Actions.Page(ctx, q, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := c.Actions.PageJSON(ctx, q, 2, 1)
+	if err != nil || raw.Total != typed.Total || len(raw.Items) != len(typed.Items) {
+		t.Fatalf("PageJSON: %d items, total %d, %v; Page: %d items, total %d", len(raw.Items), raw.Total, err, len(typed.Items), typed.Total)
+	}
+	for i, item := range raw.Items {
+		var obj map[string]any
+		if err := json.Unmarshal(item, &obj); err != nil {
+			t.Fatalf("item %d is not a JSON object: %v: %s", i, err, item)
+		}
+		// The server's own fields, those the typed model reads and those
+		// it does not (uid, action:<pack>:<name>, is not a field of Action).
+		a := typed.Items[i]
+		if obj["ref"] != a.Ref || obj["uid"] != "action:"+a.Pack+":"+a.Name {
+			t.Errorf("item %d: ref %v uid %v, want %q", i, obj["ref"], obj["uid"], typed.Items[i].Ref)
+		}
+	}
+
+	// The same errors as Page.
+	if _, err := c.Rules.PageJSON(ctx, st2.RuleListOptions{}, 0, 5); !errors.Is(err, st2.ErrUnsupported) {
+		t.Errorf("an offset on the rules list: %v, want ErrUnsupported", err)
+	}
+	srv.FailNext(1, http.StatusInternalServerError, "GET /api/v1/actions")
+	var apiErr *facade.APIError
+	if _, err := c.Actions.PageJSON(ctx, q, 0, 0); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError {
+		t.Errorf("a 500: %v, want an *APIError with status 500", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package st2
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -163,12 +164,38 @@ type Page[T any] struct {
 // (zero: the endpoint's default) from offset. Endpoints without offset
 // refuse a non-zero offset with ErrUnsupported.
 func (m *Manager[T, Q]) Page(ctx context.Context, q Q, limit, offset int) (Page[T], error) {
+	if err := m.pageable(offset); err != nil {
+		return Page[T]{}, err
+	}
+	resp, err := m.listPage(ctx, q, limit, offset)
+	return decodeList[T](m.c.call("List"+m.b.plural), resp, err)
+}
+
+// PageJSON is Page with each object as the server sent it, not decoded
+// into T: for callers that pass the JSON on (a command line printing it,
+// a proxy) or read fields T does not have. The objects are checked to be
+// JSON, nothing more.
+func (m *Manager[T, Q]) PageJSON(ctx context.Context, q Q, limit, offset int) (Page[json.RawMessage], error) {
+	if err := m.pageable(offset); err != nil {
+		return Page[json.RawMessage]{}, err
+	}
+	resp, err := m.listPage(ctx, q, limit, offset)
+	return decodeList[json.RawMessage](m.c.call("List"+m.b.plural), resp, err)
+}
+
+// pageable says why Page cannot ask for a page from offset, if it cannot.
+func (m *Manager[T, Q]) pageable(offset int) error {
 	if m.b.list == nil {
-		return Page[T]{}, m.unsupported("list")
+		return m.unsupported("list")
 	}
 	if offset != 0 && m.b.mode != pageOffset {
-		return Page[T]{}, fmt.Errorf("st2: the %s list takes no offset: %w", m.b.kind, ErrUnsupported)
+		return fmt.Errorf("st2: the %s list takes no offset: %w", m.b.kind, ErrUnsupported)
 	}
+	return nil
+}
+
+// listPage sends Page's request: limit and offset only when not zero.
+func (m *Manager[T, Q]) listPage(ctx context.Context, q Q, limit, offset int) (*http.Response, error) {
 	var lp, op *int
 	if limit != 0 {
 		lp = &limit
@@ -176,8 +203,7 @@ func (m *Manager[T, Q]) Page(ctx context.Context, q Q, limit, offset int) (Page[
 	if offset != 0 {
 		op = &offset
 	}
-	resp, err := m.b.list(ctx, q, lp, op)
-	return decodeList[T](m.c.call("List"+m.b.plural), resp, err)
+	return m.b.list(ctx, q, lp, op)
 }
 
 // Count returns X-Total-Count for q (one request for a single row).

@@ -168,10 +168,11 @@ func (e *Env) actionListCmd() *cobra.Command {
 			}
 			// One request without a limit: the server returns every
 			// action, as st2's get_all asks.
-			items, err := e.rawList("/actions", func() error {
-				_, err := c.Actions.Page(cmd.Context(), q, 0, 0)
+			page, err := c.Actions.PageJSON(cmd.Context(), q, 0, 0)
+			if err != nil {
 				return err
-			})
+			}
+			items, err := jsonItems(page)
 			if err != nil {
 				return err
 			}

@@ -241,7 +241,10 @@ func (e *Env) rawObject(method, suffix string, call func() error) (*output.Map, 
 }
 
 // rawList runs call and returns every element of the JSON arrays it got
-// to GET on suffix (all the pages it read), in order.
+// to GET on suffix (all the pages it read), in order: for calls that walk
+// pages or whose typed result the command uses too. A command printing
+// one page reads it with PageJSON and jsonItems instead, and skips
+// decoding it into the facade's types.
 func (e *Env) rawList(suffix string, call func() error) ([]any, error) {
 	mark := e.rec.mark()
 	if err := call(); err != nil {
@@ -258,6 +261,21 @@ func (e *Env) rawList(suffix string, call func() error) ([]any, error) {
 			return nil, fmt.Errorf("st2: the server answered GET %s with a JSON value that is not an array", suffix)
 		}
 		items = append(items, page...)
+	}
+	return items, nil
+}
+
+// jsonItems normalizes the objects of a page read as JSON, for printing:
+// the server's own JSON, in its order, with nothing decoded into the
+// facade's types first.
+func jsonItems(page st2.Page[json.RawMessage]) ([]any, error) {
+	items := make([]any, len(page.Items))
+	for i, raw := range page.Items {
+		v, err := output.Normalize(raw)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = v
 	}
 	return items, nil
 }

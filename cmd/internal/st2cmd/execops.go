@@ -248,11 +248,11 @@ its stored output. The id defaults to "last", the newest execution.`,
 			ctx := cmd.Context()
 			var raw *output.Map
 			if id == "last" {
-				var page st2.Page[st2.Execution]
-				items, err := e.rawList("/executions", func() (err error) {
-					page, err = c.Executions.Page(ctx, st2.ExecutionListOptions{}, 1, 0)
+				page, err := c.Executions.PageJSON(ctx, st2.ExecutionListOptions{}, 1, 0)
+				if err != nil {
 					return err
-				})
+				}
+				items, err := jsonItems(page)
 				if err != nil {
 					return err
 				}
@@ -261,7 +261,6 @@ its stored output. The id defaults to "last", the newest execution.`,
 					return err
 				}
 				raw, _ = items[0].(*output.Map)
-				_ = page
 			} else {
 				raw, err = e.rawObject(http.MethodGet, "/executions/"+id, func() error {
 					_, err := c.Executions.Get(ctx, id)

@@ -82,11 +82,11 @@ holds more than -n, a note on stderr says so.`,
 			if err != nil {
 				return err
 			}
-			var page st2.Page[st2.Execution]
-			items, err := e.rawList("/executions", func() (err error) {
-				page, err = c.Executions.Page(cmd.Context(), q, last, 0)
+			page, err := c.Executions.PageJSON(cmd.Context(), q, last, 0)
+			if err != nil {
 				return err
-			})
+			}
+			items, err := jsonItems(page)
 			if err != nil {
 				return err
 			}

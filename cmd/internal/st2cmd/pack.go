@@ -193,10 +193,11 @@ func (e *Env) printPacks(all []any, names []string) error {
 
 // allPacks reads every installed pack as the server sends it.
 func (e *Env) allPacks(ctx context.Context, c *st2.Client) ([]any, error) {
-	return e.rawList("", func() error {
-		_, err := c.Packs.Page(ctx, st2.PackListOptions{}, 0, 0)
-		return err
-	})
+	page, err := c.Packs.PageJSON(ctx, st2.PackListOptions{}, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	return jsonItems(page)
 }
 
 func (e *Env) packInstallCmd() *cobra.Command {
