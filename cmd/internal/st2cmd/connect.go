@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -148,13 +149,16 @@ const maxRecorded = 64 << 20
 // not model, false and empty values), as st2 does. The facade still
 // decodes and checks every answer. Streams and text answers pass through.
 //
-// The facade has no way to hand out raw answers yet; see the package
-// report. Commands run one request at a time, so "the answers since a
-// mark" is well defined.
+// Commands whose facade call has a raw form (Manager.PageJSON,
+// Client.CreateRaw) use that instead. Commands run one request at a time,
+// so "the answers since a mark" is well defined. Nothing is recorded
+// before the first mark: a command that never asks for answers does not
+// pay for copying them.
 type recorder struct {
-	base http.RoundTripper
-	mu   sync.Mutex
-	log  []exchange
+	base      http.RoundTripper
+	recording atomic.Bool // set by the first mark
+	mu        sync.Mutex
+	log       []exchange
 }
 
 type exchange struct {
@@ -172,7 +176,7 @@ func (r *recorder) wrap(next http.RoundTripper) http.RoundTripper {
 // RoundTrip records JSON answers whole.
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := r.base.RoundTrip(req)
-	if err != nil {
+	if err != nil || !r.recording.Load() {
 		return resp, err
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
@@ -193,8 +197,10 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// mark returns the position after the last recorded answer.
+// mark returns the position after the last recorded answer, and starts
+// recording.
 func (r *recorder) mark() int {
+	r.recording.Store(true)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.log)
