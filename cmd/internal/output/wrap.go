@@ -173,8 +173,9 @@ func textwrapWrap(text string, width int) []string {
 		stack = append(stack, chunks[i])
 	}
 	var lines []string
+	var cur [][]rune // the line being filled; its backing array is reused
 	for len(stack) > 0 {
-		var cur [][]rune
+		cur = cur[:0]
 		curLen := 0
 		if isPyBlank(stack[len(stack)-1]) && len(lines) > 0 {
 			stack = stack[:len(stack)-1]
@@ -211,8 +212,11 @@ func textwrapWrap(text string, width int) []string {
 		}
 		if len(cur) > 0 {
 			var b strings.Builder
+			b.Grow(curLen)
 			for _, c := range cur {
-				b.WriteString(string(c))
+				for _, r := range c {
+					b.WriteRune(r)
+				}
 			}
 			lines = append(lines, b.String())
 		}
