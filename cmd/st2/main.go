@@ -13,15 +13,13 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/st2cmd"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := app.InterruptContext(context.Background())
 	code := st2cmd.Main(ctx, os.Args[1:], app.OSIO())
 	stop()
 	os.Exit(code)
