@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 )
@@ -178,67 +177,137 @@ func isGeneric(v any) bool {
 	return false
 }
 
+// decodeOrdered decodes one JSON value, objects as *Map in their key
+// order, numbers as json.Number. raw is checked by json.Valid first (no
+// allocation), so the walk below only ever sees well-formed JSON: it is
+// json.Decoder.Token's result without Token's cost (an error value built
+// for every scalar it reads).
 func decodeOrdered(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	v, err := decodeValue(dec)
-	if err != nil {
+	if !json.Valid(raw) {
+		var v any
+		err := json.Unmarshal(raw, &v) // says where and why
+		if err == nil {
+			err = errors.New("invalid JSON")
+		}
 		return nil, fmt.Errorf("output: cannot decode value: %w", err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("output: trailing data after JSON value")
-	}
-	return v, nil
+	w := jsonWalker{data: raw}
+	return w.value()
 }
 
-func decodeValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			m := NewMap()
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, ok := kt.(string)
-				if !ok {
-					return nil, fmt.Errorf("object key is %T", kt)
-				}
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				m.Set(k, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			return m, nil
-		case '[':
-			list := []any{}
-			for dec.More() {
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				list = append(list, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			return list, nil
+// jsonWalker reads values out of valid JSON.
+type jsonWalker struct {
+	data []byte
+	pos  int
+}
+
+func (w *jsonWalker) skipSpace() {
+	for w.pos < len(w.data) {
+		switch w.data[w.pos] {
+		case ' ', '\t', '\n', '\r':
+			w.pos++
 		default:
-			return nil, fmt.Errorf("unexpected delimiter %v", t)
+			return
 		}
-	default:
-		return tok, nil
 	}
+}
+
+func (w *jsonWalker) value() (any, error) {
+	w.skipSpace()
+	switch c := w.data[w.pos]; {
+	case c == '{':
+		w.pos++
+		m := NewMap()
+		for {
+			w.skipSpace()
+			if w.data[w.pos] == '}' {
+				w.pos++
+				return m, nil
+			}
+			if w.data[w.pos] == ',' {
+				w.pos++
+				w.skipSpace()
+			}
+			k, err := w.str()
+			if err != nil {
+				return nil, err
+			}
+			w.skipSpace()
+			w.pos++ // ':'
+			v, err := w.value()
+			if err != nil {
+				return nil, err
+			}
+			m.Set(k, v)
+		}
+	case c == '[':
+		w.pos++
+		list := []any{}
+		for {
+			w.skipSpace()
+			if w.data[w.pos] == ']' {
+				w.pos++
+				return list, nil
+			}
+			if w.data[w.pos] == ',' {
+				w.pos++
+			}
+			v, err := w.value()
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+	case c == '"':
+		return w.str()
+	case c == 't':
+		w.pos += len("true")
+		return true, nil
+	case c == 'f':
+		w.pos += len("false")
+		return false, nil
+	case c == 'n':
+		w.pos += len("null")
+		return nil, nil
+	default: // a number
+		start := w.pos
+		for w.pos < len(w.data) && strings.IndexByte("+-.0123456789eE", w.data[w.pos]) >= 0 {
+			w.pos++
+		}
+		return json.Number(w.data[start:w.pos]), nil
+	}
+}
+
+// str reads the string at w.pos. One without escapes or bytes outside
+// printable ASCII is its own text; any other is unquoted by encoding/json,
+// for its exact handling of escapes, surrogates and invalid UTF-8.
+func (w *jsonWalker) str() (string, error) {
+	start := w.pos
+	w.pos++ // the opening quote
+	plain := true
+	for {
+		c := w.data[w.pos]
+		if c == '"' {
+			break
+		}
+		if c == '\\' {
+			plain = false
+			w.pos++ // the escaped byte cannot end the string
+		} else if c < 0x20 || c >= 0x80 {
+			plain = false
+		}
+		w.pos++
+	}
+	w.pos++ // the closing quote
+	quoted := w.data[start:w.pos]
+	if plain {
+		return string(quoted[1 : len(quoted)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(quoted, &s); err != nil {
+		return "", fmt.Errorf("output: cannot decode value: %w", err)
+	}
+	return s, nil
 }
 
 // isEmptyCollection reports an empty object or array; st2 shows those as an
