@@ -166,33 +166,30 @@ func textwrapWrap(text string, width int) []string {
 	if width <= 0 {
 		width = 1 // Python raises; never reached from prettytable
 	}
-	// chunks is used as a stack, last element on top, like Python's
-	// reversed list.
-	stack := make([][]rune, 0, len(chunks))
-	for i := len(chunks) - 1; i >= 0; i-- {
-		stack = append(stack, chunks[i])
-	}
+	// chunks[next:] are the chunks left, first one first: Python's
+	// reversed list, read from its end.
+	next := 0
 	var lines []string
 	var cur [][]rune // the line being filled; its backing array is reused
-	for len(stack) > 0 {
+	for next < len(chunks) {
 		cur = cur[:0]
 		curLen := 0
-		if isPyBlank(stack[len(stack)-1]) && len(lines) > 0 {
-			stack = stack[:len(stack)-1]
+		if isPyBlank(chunks[next]) && len(lines) > 0 {
+			next++
 		}
-		for len(stack) > 0 {
-			l := len(stack[len(stack)-1])
+		for next < len(chunks) {
+			l := len(chunks[next])
 			if curLen+l > width {
 				break
 			}
-			cur = append(cur, stack[len(stack)-1])
-			stack = stack[:len(stack)-1]
+			cur = append(cur, chunks[next])
+			next++
 			curLen += l
 		}
-		if len(stack) > 0 && len(stack[len(stack)-1]) > width {
+		if next < len(chunks) && len(chunks[next]) > width {
 			// _handle_long_word
 			spaceLeft := width - curLen
-			chunk := stack[len(stack)-1]
+			chunk := chunks[next]
 			end := spaceLeft
 			if len(chunk) > spaceLeft {
 				hyphen := lastIndexRune(chunk[:spaceLeft], '-')
@@ -201,7 +198,7 @@ func textwrapWrap(text string, width int) []string {
 				}
 			}
 			cur = append(cur, chunk[:end])
-			stack[len(stack)-1] = chunk[end:]
+			chunks[next] = chunk[end:]
 			curLen = 0
 			for _, c := range cur {
 				curLen += len(c)
