@@ -70,13 +70,13 @@ func writeRepeat(b *strings.Builder, c byte, n int) {
 
 // cellLines is a cell's lines as prettytable prints them: each line of v
 // longer than width broken by textwrap.fill.
-func cellLines(v string, width int) []string {
+func cellLines(v string, width int, w *textWrapper) []string {
 	lines := make([]string, 0, 1)
 	for line := range strings.SplitSeq(v, "\n") {
 		if blockWidth(line) > width {
 			// The wrapped text has no line breaks: line came from
 			// splitting on them.
-			if wrapped := textwrapWrap(line, width); len(wrapped) > 0 {
+			if wrapped := w.wrap(line, width); len(wrapped) > 0 {
 				lines = append(lines, wrapped...)
 				continue
 			}
@@ -91,7 +91,28 @@ func cellLines(v string, width int) []string {
 // trailing newline.
 func (t *prettyTable) String() string {
 	ws := t.widths()
+	// Every cell's lines first, to size the text once.
+	var wrapper textWrapper
+	rows := make([][][]string, len(t.rows))
+	heights := make([]int, len(t.rows))
+	lines := 3 // the rules, or two rules and the header
+	if t.noHeader {
+		lines = 2
+	}
+	for r, row := range t.rows {
+		rows[r] = make([][]string, len(row))
+		for i, v := range row {
+			rows[r][i] = cellLines(v, ws[i], &wrapper)
+			heights[r] = max(heights[r], len(rows[r][i]))
+		}
+		lines += heights[r]
+	}
+	lineLen := 1
+	for _, w := range ws {
+		lineLen += max(w, 0) + t.lpad + t.rpad + 1
+	}
 	var b strings.Builder
+	b.Grow(lines * (lineLen + 1)) // exact for ASCII; wide runes grow it
 	t.writeRule(&b, ws)
 	if !t.noHeader {
 		b.WriteString("\n|")
@@ -105,15 +126,9 @@ func (t *prettyTable) String() string {
 		b.WriteByte('\n')
 		t.writeRule(&b, ws)
 	}
-	var cells [][]string
-	for _, row := range t.rows {
-		cells = cells[:0]
-		height := 0
-		for i, v := range row {
-			cells = append(cells, cellLines(v, ws[i]))
-			height = max(height, len(cells[i]))
-		}
-		for y := range height {
+	for r, row := range t.rows {
+		cells := rows[r]
+		for y := range heights[r] {
 			b.WriteString("\n|")
 			for i := range row {
 				line := ""

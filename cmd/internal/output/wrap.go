@@ -162,7 +162,26 @@ func TextwrapFill(text string, width int, indent string) string {
 // can measure, which excludes every control character, so the tab expansion and whitespace translation that
 // TextWrapper does first are left out: the text has no \t\n\v\f\r.
 func textwrapWrap(text string, width int) []string {
-	chunks := splitChunks([]rune(text))
+	var w textWrapper
+	return w.wrap(text, width)
+}
+
+// textWrapper is textwrapWrap with its buffers kept from one call to the
+// next, for a table wrapping many cells.
+type textWrapper struct {
+	runes  []rune
+	chunks [][]rune
+	cur    [][]rune
+}
+
+// wrap is textwrapWrap; the lines it returns share nothing with w.
+func (w *textWrapper) wrap(text string, width int) []string {
+	w.runes = w.runes[:0]
+	for _, r := range text {
+		w.runes = append(w.runes, r)
+	}
+	w.chunks = splitChunks(w.chunks[:0], w.runes)
+	chunks := w.chunks
 	if width <= 0 {
 		width = 1 // Python raises; never reached from prettytable
 	}
@@ -170,7 +189,8 @@ func textwrapWrap(text string, width int) []string {
 	// reversed list, read from its end.
 	next := 0
 	var lines []string
-	var cur [][]rune // the line being filled; its backing array is reused
+	cur := w.cur // the line being filled; its backing array is reused
+	defer func() { w.cur = cur[:0] }()
 	for next < len(chunks) {
 		cur = cur[:0]
 		curLen := 0
@@ -265,8 +285,8 @@ func isWrapSpace(r rune) bool {
 
 // splitChunks is re.split(wordsep_re, text) minus empty strings: runs of
 // whitespace, em-dashes between words, and words split after hyphens that
-// join two letters.
-func splitChunks(rs []rune) [][]rune {
+// join two letters. It appends the chunks of rs to chunks.
+func splitChunks(chunks [][]rune, rs []rune) [][]rune {
 	at := func(i int) rune {
 		if i < 0 || i >= len(rs) {
 			return -1
@@ -285,7 +305,6 @@ func splitChunks(rs []rune) [][]rune {
 		}
 		return 0, false
 	}
-	var chunks [][]rune
 	p := 0
 	for p < len(rs) {
 		if isWrapSpace(rs[p]) {
