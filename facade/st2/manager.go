@@ -180,7 +180,12 @@ func (m *Manager[T, Q]) PageJSON(ctx context.Context, q Q, limit, offset int) (P
 		return Page[json.RawMessage]{}, err
 	}
 	resp, err := m.listPage(ctx, q, limit, offset)
-	return decodeList[json.RawMessage](m.c.call("List"+m.b.plural), resp, err)
+	total := totalCount(resp, err)
+	items, err := wire.DecodeArray(m.c.call("List"+m.b.plural), resp, err)
+	if err != nil {
+		return Page[json.RawMessage]{Total: -1}, err
+	}
+	return Page[json.RawMessage]{Items: items, Total: total}, nil
 }
 
 // pageable says why Page cannot ask for a page from offset, if it cannot.
@@ -235,19 +240,25 @@ func (m *Manager[T, Q]) fetch(ctx context.Context, q Q, size, offset int) (Page[
 
 // decodeList decodes a JSON array and reads X-Total-Count.
 func decodeList[T any](call wire.Call, resp *http.Response, err error) (Page[T], error) {
-	total := -1
-	if err == nil && resp != nil {
-		if v := resp.Header.Get("X-Total-Count"); v != "" {
-			if n, perr := strconv.Atoi(strings.TrimSpace(v)); perr == nil && n >= 0 {
-				total = n
-			}
-		}
-	}
+	total := totalCount(resp, err)
 	items, err := wire.Decode[[]T](call, resp, err)
 	if err != nil {
 		return Page[T]{Total: -1}, err
 	}
 	return Page[T]{Items: items, Total: total}, nil
+}
+
+// totalCount reads X-Total-Count off a list answer; -1 when there is none.
+func totalCount(resp *http.Response, err error) int {
+	if err != nil || resp == nil {
+		return -1
+	}
+	if v := resp.Header.Get("X-Total-Count"); v != "" {
+		if n, perr := strconv.Atoi(strings.TrimSpace(v)); perr == nil && n >= 0 {
+			return n
+		}
+	}
+	return -1
 }
 
 // Query returns every object matching q as a slice.

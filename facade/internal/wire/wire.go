@@ -120,6 +120,80 @@ func DecodeInto[T any](c Call, resp *http.Response, err error, v *T) error {
 	return nil
 }
 
+// DecodeArray is [Decode] of a JSON array into its elements, each as the
+// server sent it. The elements share one copy of the body, each capped at
+// its end so that an append to one never runs into the next: one
+// allocation for the answer rather than one per element. Anything but an
+// array is a *facade.DecodeError.
+func DecodeArray(c Call, resp *http.Response, err error) ([]json.RawMessage, error) {
+	raw, err := Decode[json.RawMessage](c, resp, err)
+	if err != nil {
+		return nil, err
+	}
+	items, ok := splitArray(raw)
+	if !ok {
+		return nil, c.decodeError(resp, raw[:min(len(raw), maxExcerpt)], errNotArray)
+	}
+	return items, nil
+}
+
+var errNotArray = errors.New("the JSON value is not an array")
+
+// splitArray returns the elements of raw, a valid JSON value, or false when
+// it is not an array. Validity is the decoder's: the walk only tells
+// strings, nesting and separators apart.
+func splitArray(raw json.RawMessage) ([]json.RawMessage, bool) {
+	i := 0
+	for i < len(raw) && isJSONSpace(raw[i]) {
+		i++
+	}
+	if i == len(raw) || raw[i] != '[' {
+		return nil, false
+	}
+	items := []json.RawMessage{}
+	depth, start, end := 0, -1, 0
+	inString := false
+	for i++; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++ // the escaped byte
+			} else if c == '"' {
+				inString = false
+				end = i + 1
+			}
+			continue
+		case isJSONSpace(c):
+			continue
+		case depth == 0 && (c == ',' || c == ']'):
+			if start >= 0 {
+				items = append(items, raw[start:end:end])
+			}
+			if c == ']' {
+				return items, true
+			}
+			start = -1
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		}
+		end = i + 1
+	}
+	return nil, false // never reached for valid JSON
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
 // readerState is the reading side of one Decode: the capped body, the
 // excerpt captured from it, and the small buffer of the first-byte check
 // (json.Decoder buffers itself, and bufio passes its large reads straight
