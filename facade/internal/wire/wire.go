@@ -1,6 +1,6 @@
 // Package wire turns the (*http.Response, error) pair returned by the
 // generated oapi-codegen clients into a typed result or one of the facade's
-// error types. Facades call one of its three functions on every operation,
+// error types. Facades call one of its functions on every operation,
 // so no facade can forget a status check, leak an unclosed body or return a
 // nil result for an HTML error page.
 package wire
