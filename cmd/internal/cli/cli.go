@@ -31,14 +31,18 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 	a := app.New(streams)
 	defer a.Close()
 	norm := output.NormalizeArgs(args, multiValueFlags)
-	only := subtreeOf(a, norm)
+	versionOnly := app.VersionOnly(norm)
+	only := ""
+	if !versionOnly {
+		only = subtreeOf(a, norm)
+	}
 	if only == "st2" {
 		// st2's two-letter -tg/-tl of `execution list`, which no flag
 		// parser reads, become their long spellings first.
 		norm = st2cmd.RewriteArgs(norm)
 	}
 	var root *cobra.Command
-	if only == "" && app.VersionOnly(norm) {
+	if versionOnly {
 		// `switchboard --version` runs no command: the bare root answers
 		// it, without building every platform's subtree first.
 		root = bareRoot(a)
@@ -50,7 +54,7 @@ func Main(ctx context.Context, args []string, streams app.IO) int {
 	// A line that runs a platform's command, or only answers --version,
 	// cannot be asking for cobra's completion command: it is not built
 	// then (its help texts were a few hundred microseconds of every start).
-	root.CompletionOptions.DisableDefaultCmd = only != "" || app.VersionOnly(norm)
+	root.CompletionOptions.DisableDefaultCmd = only != "" || versionOnly
 	root.SetArgs(norm)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
@@ -88,6 +92,16 @@ var subtrees = []struct {
 // those need the whole tree. It finds it as cobra will, on a root with the
 // real global flags and an empty command per subtree.
 func subtreeOf(a *app.App, args []string) string {
+	// A first argument that is not an option is the command's name, as
+	// cobra reads it (no prefixes): no need for the probe.
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, s := range subtrees {
+			if s.name == args[0] {
+				return s.name
+			}
+		}
+		return ""
+	}
 	probe := bareRoot(a)
 	for _, s := range subtrees {
 		probe.AddCommand(&cobra.Command{Use: s.name, Run: func(*cobra.Command, []string) {}})
