@@ -5,10 +5,10 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/switchboard-go/switchboard/cmd/internal/binarytest"
 	"github.com/switchboard-go/switchboard/facade/st2"
 	"github.com/switchboard-go/switchboard/facade/st2/st2test"
 )
@@ -18,13 +18,7 @@ import (
 // script, and commands against an emulator it reaches through the ST2_*
 // variables, as it would reach a real server.
 func TestBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "st2")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binarytest.Build(t, "st2")
 	srv := st2test.NewServer(st2test.WithDemoData())
 	t.Cleanup(srv.Close)
 	run := func(stdin string, args ...string) (code int, stdout, stderr string) {

@@ -6,24 +6,19 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/switchboard-go/switchboard/cmd/internal/binarytest"
 )
 
 // TestInterruptStopsServeGracefully builds the binary, starts `sandbox
 // serve` and interrupts it as Ctrl-C would: the command winds down and
 // exits 0, not killed by the signal.
 func TestInterruptStopsServeGracefully(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "switchboard")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binarytest.Build(t, "switchboard")
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		cmd := exec.Command(bin, "sandbox", "serve", "st2")
 		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
