@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // TestTextwrapMatchesPython replays random strings that gen_golden.py sent
-// through Python's textwrap.fill.
+// through Python's textwrap.fill: wrapped afresh, and by one textWrapper
+// whose buffers are reused from case to case, as a table reuses them from
+// cell to cell.
 func TestTextwrapMatchesPython(t *testing.T) {
 	var cases []struct {
 		Text  string `json:"text"`
@@ -16,9 +19,13 @@ func TestTextwrapMatchesPython(t *testing.T) {
 		Want  string `json:"want"`
 	}
 	readJSON(t, "fuzz_textwrap.json", &cases)
+	var reused textWrapper
 	for i, c := range cases {
 		if got := textwrapFill(c.Text, c.Width); got != c.Want {
 			t.Errorf("case %d: textwrap.fill(%q, %d)\n got %q\nwant %q", i, c.Text, c.Width, got, c.Want)
+		}
+		if got := strings.Join(reused.wrap(c.Text, c.Width), "\n"); got != c.Want {
+			t.Errorf("case %d, reused buffers: textwrap.fill(%q, %d)\n got %q\nwant %q", i, c.Text, c.Width, got, c.Want)
 		}
 	}
 }

@@ -1,9 +1,6 @@
 package output
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 func TestBlockWidth(t *testing.T) {
 	for _, c := range []struct {
@@ -49,22 +46,5 @@ func TestPrettyTableWrapsAndPads(t *testing.T) {
 +----+-------------+`
 	if got := tb.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-}
-
-// TestTextWrapperReused: one wrapper, its buffers reused from case to case
-// (as a table reuses it from cell to cell), wraps each text as Python does.
-func TestTextWrapperReused(t *testing.T) {
-	var cases []struct {
-		Text  string `json:"text"`
-		Width int    `json:"width"`
-		Want  string `json:"want"`
-	}
-	readJSON(t, "fuzz_textwrap.json", &cases)
-	var w textWrapper
-	for i, c := range cases {
-		if got := strings.Join(w.wrap(c.Text, c.Width), "\n"); got != c.Want {
-			t.Errorf("case %d: wrap(%q, %d)\n got %q\nwant %q", i, c.Text, c.Width, got, c.Want)
-		}
 	}
 }
