@@ -150,7 +150,7 @@ const maxRecorded = 64 << 20
 // decodes and checks every answer. Streams and text answers pass through.
 //
 // Commands whose facade call has a raw form (Manager.PageJSON,
-// Client.CreateRaw) use that instead. Commands run one request at a time,
+// Client.CreateRaw and UpdateRaw) print that instead. Commands run one request at a time,
 // so "the answers since a mark" is well defined. Nothing is recorded
 // before the first mark: a command that never asks for answers does not
 // pay for copying them.
@@ -235,13 +235,19 @@ func (e *Env) rawObject(method, suffix string, call func() error) (*output.Map, 
 	if len(bodies) == 0 {
 		return nil, errNoRaw
 	}
-	v, err := output.Normalize(json.RawMessage(bodies[len(bodies)-1]))
+	return objectOf(bodies[len(bodies)-1], method+" "+suffix)
+}
+
+// objectOf decodes raw, the server's answer to what, as an ordered
+// object.
+func objectOf(raw json.RawMessage, what string) (*output.Map, error) {
+	v, err := output.Normalize(raw)
 	if err != nil {
 		return nil, err
 	}
 	m, ok := v.(*output.Map)
 	if !ok {
-		return nil, fmt.Errorf("st2: the server answered %s %s with a JSON value that is not an object", method, suffix)
+		return nil, fmt.Errorf("st2: the server answered %s with a JSON value that is not an object", what)
 	}
 	return m, nil
 }

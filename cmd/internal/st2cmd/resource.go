@@ -281,6 +281,25 @@ func (e *Env) printObject(method string, call func() error) error {
 	if err != nil {
 		return err
 	}
+	return e.printAnswer(raw)
+}
+
+// printRawObject prints the object a raw facade call (CreateRaw,
+// UpdateRaw) returned, as printObject does.
+func (e *Env) printRawObject(raw json.RawMessage, err error, what string) error {
+	if err != nil {
+		return err
+	}
+	m, err := objectOf(raw, what)
+	if err != nil {
+		return err
+	}
+	return e.printAnswer(m)
+}
+
+// printAnswer prints one object the server answered with, every
+// attribute in st2's default order.
+func (e *Env) printAnswer(raw *output.Map) error {
 	p := e.printer()
 	p.Options.Attrs = nil
 	return p.Get(raw, defaultOrder)
@@ -304,11 +323,8 @@ func (e *Env) createCmd(w writable, example string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			err = e.printObject(http.MethodPost, func() error {
-				_, err := c.CreateRaw(cmd.Context(), w.raw, body)
-				return err
-			})
-			if err != nil {
+			raw, err := c.CreateRaw(cmd.Context(), w.raw, body)
+			if err := e.printRawObject(raw, err, "POST "+string(w.raw)); err != nil {
 				return &operationFailure{msg: err.Error()}
 			}
 			return nil
@@ -357,10 +373,8 @@ func (e *Env) putObject(ctx context.Context, c *st2.Client, w writable, id strin
 	if err != nil {
 		return err
 	}
-	return e.printObject(http.MethodPut, func() error {
-		_, err := c.UpdateRaw(ctx, w.raw, id, body)
-		return err
-	})
+	raw, err := c.UpdateRaw(ctx, w.raw, id, body)
+	return e.printRawObject(raw, err, "PUT "+string(w.raw)+"/"+id)
 }
 
 // deleteCmd is st2's ResourceDeleteCommand: a missing object prints the
