@@ -70,12 +70,7 @@ func TestSharedDeadlineBoundsTheCall(t *testing.T) {
 	} {
 		for _, path := range []string{"/silent", "/stream"} {
 			start := time.Now()
-			resp, err := c.Do(newRequest(t, ctx, "GET", srv.URL+path, nil))
-			if err == nil {
-				_, err = io.ReadAll(resp.Body)
-				resp.Body.Close()
-			}
-			took := time.Since(start)
+			took, err := getAll(t, c, ctx, srv.URL+path)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("%s %s: err = %v, want a deadline error", name, path, err)
 			}
@@ -206,3 +201,16 @@ func (s *contextSpy) wrap(next http.RoundTripper) http.RoundTripper {
 
 // last is the context of the latest request.
 func (s *contextSpy) last() context.Context { return s.seen[len(s.seen)-1] }
+
+// getAll sends a GET through c and reads the whole answer; it returns how
+// long that took and the error of whichever step failed.
+func getAll(t *testing.T, c *http.Client, ctx context.Context, url string) (time.Duration, error) {
+	t.Helper()
+	start := time.Now()
+	resp, err := c.Do(newRequest(t, ctx, "GET", url, nil))
+	if err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	return time.Since(start), err
+}

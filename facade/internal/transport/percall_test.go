@@ -276,13 +276,7 @@ func TestCallerDeadlineBoundsTheCall(t *testing.T) {
 			c, _ := newTestClient(t, srv.URL, facade.WithTimeout(tc.client), facade.WithMiddleware(spy.wrap))
 			for _, path := range []string{"/silent", "/stream"} {
 				ctx, cancel := context.WithTimeout(t.Context(), tc.caller)
-				start := time.Now()
-				resp, err := c.Do(newRequest(t, ctx, "GET", srv.URL+path, nil))
-				if err == nil {
-					_, err = io.ReadAll(resp.Body)
-					resp.Body.Close()
-				}
-				took := time.Since(start)
+				took, err := getAll(t, c, ctx, srv.URL+path)
 				cancel()
 				if !errors.Is(err, context.DeadlineExceeded) {
 					t.Fatalf("%s: err = %v, want a deadline error", path, err)
