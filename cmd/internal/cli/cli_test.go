@@ -282,3 +282,16 @@ func TestSandboxServeEmptyHostIsLoopback(t *testing.T) {
 		t.Skip("no /proc/net/tcp listing of the port on this system")
 	}
 }
+
+// TestInterruptedCommandFails: an interrupt cancels the command's context
+// (app.InterruptContext); the command stops, says why and exits 1, as the
+// README says.
+func TestInterruptedCommandFails(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	code := cli.Main(ctx, []string{"--sandbox", "st2", "action", "list"}, app.IO{Out: &out, Err: &errOut})
+	if code != app.ExitFailed || out.Len() != 0 || !strings.Contains(errOut.String(), "context canceled") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d and the cancellation on stderr", code, out.String(), errOut.String(), app.ExitFailed)
+	}
+}
