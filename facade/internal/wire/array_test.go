@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -94,5 +98,39 @@ func TestDecodeArray(t *testing.T) {
 	_, err = DecodeArray(call(), resp, nil)
 	if de := (*facade.DecodeError)(nil); !errors.As(err, &de) || de.Body != `{"id":1}` || de.StatusCode != 200 {
 		t.Errorf("not an array: the error shows %+v", err)
+	}
+}
+
+// TestDecodeArrayBodySize holds DecodeArray's single read of the body to
+// MaxBody, and to what the server really sends whatever its
+// Content-Length says.
+func TestDecodeArrayBodySize(t *testing.T) {
+	doc := `[` + strings.Repeat(`{"ref":"core.local"},`, 100) + `{"ref":"core.remote"}]`
+	newResp := func(contentLength int64) *http.Response {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: contentLength,
+			Body: io.NopCloser(strings.NewReader(doc)), Request: httptest.NewRequest("GET", "http://h/actions", nil)}
+	}
+
+	_, err := DecodeArray(Call{Platform: "test", MaxBody: int64(len(doc)) - 1}, newResp(int64(len(doc))), nil)
+	var de *facade.DecodeError
+	if !errors.As(err, &de) || !errors.Is(err, facade.ErrResponseTooLarge) {
+		t.Fatalf("a body over MaxBody: %v, want a *facade.DecodeError wrapping ErrResponseTooLarge", err)
+	}
+	if !strings.HasPrefix(doc, de.Body) || len(de.Body) == 0 || len(de.Body) > maxExcerpt {
+		t.Errorf("the error quotes %d bytes %q, want the start of the body", len(de.Body), de.Body)
+	}
+
+	for _, cl := range []int64{-1, 0, 10, int64(len(doc)), 1 << 40} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		items, err := DecodeArray(Call{Platform: "test"}, newResp(cl), nil) // the default MaxBody, 256 MiB
+		runtime.ReadMemStats(&after)
+		if err != nil || len(items) != 101 || string(items[100]) != `{"ref":"core.remote"}` {
+			t.Fatalf("Content-Length %d: %d items, %v", cl, len(items), err)
+		}
+		// A Content-Length of a terabyte must not be believed.
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 4*maxPresize {
+			t.Errorf("Content-Length %d: allocated %d bytes for a %d-byte body", cl, grew, len(doc))
+		}
 	}
 }

@@ -98,10 +98,7 @@ func DecodeInto[T any](c Call, resp *http.Response, err error, v *T) error {
 	}
 	defer drainAndClose(resp.Body)
 
-	limit := c.MaxBody
-	if limit <= 0 {
-		limit = DefaultMaxBody
-	}
+	limit := c.maxBody()
 	// The readers around the body come from a pool: Decode runs on every
 	// call of every facade, and allocating them (with the excerpt's
 	// buffer) each time was a measurable part of the per-call overhead.
@@ -121,27 +118,65 @@ func DecodeInto[T any](c Call, resp *http.Response, err error, v *T) error {
 }
 
 // DecodeArray is [Decode] of a JSON array into its elements, each as the
-// server sent it. The elements share one copy of the body, each capped at
-// its end so that an append to one never runs into the next: one
-// allocation for the answer rather than one per element. Anything but an
-// array is a *facade.DecodeError.
+// server sent it. The body is read once into one buffer (sized by its
+// Content-Length when there is one), checked and cut into elements, each
+// capped at its end so that an append to one never runs into the next:
+// one pass over the bytes and one allocation for the answer, where
+// decoding into []json.RawMessage scans everything twice and copies every
+// element. Anything but an array is a *facade.DecodeError, with the same
+// error Decode would give.
 func DecodeArray(c Call, resp *http.Response, err error) ([]json.RawMessage, error) {
-	raw, err := Decode[json.RawMessage](c, resp, err)
-	if err != nil {
+	if err := c.check(resp, err); err != nil {
 		return nil, err
 	}
-	items, ok := splitArray(raw)
-	if !ok {
-		return nil, c.decodeError(resp, raw[:min(len(raw), maxExcerpt)], errNotArray)
+	defer drainAndClose(resp.Body)
+	raw, err := readBody(resp, c.maxBody())
+	if err != nil {
+		return nil, c.decodeError(resp, raw[:min(len(raw), maxExcerpt+excerptSlack)], err)
 	}
-	return items, nil
+	if json.Valid(raw) {
+		if items, ok := splitArray(raw); ok {
+			return items, nil
+		}
+	}
+	// Not an array: let the decoder say what is wrong, as Decode does.
+	var v json.RawMessage
+	if err := decodeInto(bufio.NewReader(bytes.NewReader(raw)), &v); err != nil {
+		return nil, c.decodeError(resp, raw[:min(len(raw), maxExcerpt+excerptSlack)], err)
+	}
+	return nil, c.decodeError(resp, raw[:min(len(raw), maxExcerpt)], errNotArray)
+}
+
+// maxPresize bounds the buffer allocated on the word of a Content-Length
+// header, which a hostile server can inflate; beyond it the buffer grows
+// as the bytes actually arrive.
+const maxPresize = 1 << 20
+
+// readBody reads a 2xx body whole, failing with ErrResponseTooLarge past
+// limit bytes.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 {
+		// MinRead more, so the read that meets the end needs no growth.
+		buf.Grow(int(min(n, limit, maxPresize)) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(&cappedReader{r: resp.Body, left: limit})
+	return buf.Bytes(), err
+}
+
+// maxBody is MaxBody with its default.
+func (c Call) maxBody() int64 {
+	if c.MaxBody <= 0 {
+		return DefaultMaxBody
+	}
+	return c.MaxBody
 }
 
 var errNotArray = errors.New("the JSON value is not an array")
 
 // splitArray returns the elements of raw, a valid JSON value, or false when
-// it is not an array. Validity is the decoder's: the walk only tells
-// strings, nesting and separators apart.
+// it is not an array. Validity is checked before, by json.Valid: the walk
+// only tells strings, nesting and separators apart.
 func splitArray(raw json.RawMessage) ([]json.RawMessage, bool) {
 	i := 0
 	for i < len(raw) && isJSONSpace(raw[i]) {
