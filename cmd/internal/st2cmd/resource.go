@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/oasdiff/yaml"
 	"github.com/spf13/cobra"
 
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
@@ -459,7 +458,9 @@ func (e *Env) enableCmd(w writable, on bool, example string) *cobra.Command {
 var metaExts = []string{".json", ".yaml", ".yml"}
 
 // readMetaFile is st2's load_meta_file, up to the decoding: the file must
-// exist and end in .json, .yaml or .yml; YAML is turned into JSON.
+// exist and end in .json, .yaml or .yml; YAML is read as PyYAML's
+// safe_load reads it (YAML 1.1: yes is true, 0777 is 511) and turned into
+// JSON.
 func readMetaFile(path string) ([]byte, error) {
 	if fi, err := os.Stat(path); err != nil || fi.IsDir() {
 		return nil, st2Errorf("File %q does not exist.", path)
@@ -473,7 +474,7 @@ func readMetaFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if ext != ".json" {
-		if data, err = yaml.YAMLToJSON(data); err != nil {
+		if data, err = output.PyYAMLToJSON(data); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}

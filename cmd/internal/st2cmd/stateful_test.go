@@ -2,6 +2,7 @@ package st2cmd_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -436,5 +437,38 @@ func TestBasicAuth(t *testing.T) {
 	defer mu.Unlock()
 	if len(seen) != 1 || seen[0] != "true gate:pr0xy-pass key=k3y" {
 		t.Errorf("requests: %q", seen)
+	}
+}
+
+// TestCreateFromYAMLReadsYAML11: a metadata file is read as st2 reads it,
+// with PyYAML: a plain no is false and 010 is octal, while 1e3 (no dot)
+// stays a string. YAML 1.2 readers make a string of the first and ten of
+// the second, and the server gets the wrong action.
+func TestCreateFromYAMLReadsYAML11(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "action.yaml")
+	meta := "name: yaml11\npack: examples\nrunner_type: local-shell-cmd\nenabled: no\nentry_point: ''\n" +
+		"description: 1e3\nparameters:\n  count:\n    type: integer\n    default: 010\n"
+	if err := os.WriteFile(path, []byte(meta), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := session.Exec(t, transcript.Run{Args: []string{"--sandbox", "st2", "action", "create", path, "-j"}})
+	if res.Code != 0 {
+		t.Fatalf("exit %d: %s", res.Code, res.Stderr)
+	}
+	var got struct {
+		Enabled     any `json:"enabled"`
+		Description any `json:"description"`
+		Parameters  struct {
+			Count struct {
+				Default any `json:"default"`
+			} `json:"count"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal([]byte(res.Stdout), &got); err != nil {
+		t.Fatalf("%v: %s", err, res.Stdout)
+	}
+	if got.Enabled != false || got.Description != "1e3" || got.Parameters.Count.Default != 8.0 {
+		t.Errorf("created enabled=%#v description=%#v count default=%#v, want false, \"1e3\", 8",
+			got.Enabled, got.Description, got.Parameters.Count.Default)
 	}
 }
