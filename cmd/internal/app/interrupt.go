@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -28,22 +29,50 @@ func InterruptContext(parent context.Context) (context.Context, context.CancelFu
 }
 
 func interruptContext(parent context.Context, delay time.Duration, sigs ...os.Signal) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(parent)
-	t := time.AfterFunc(delay, func() {
-		if ctx.Err() != nil {
-			return
-		}
-		ch := make(chan os.Signal, 1)
-		signal.Notify(ch, sigs...)
-		defer signal.Stop(ch)
-		select {
-		case <-ch:
-			cancel()
-		case <-ctx.Done():
-		}
+	base, cancel := context.WithCancel(parent)
+	var once sync.Once
+	// arm registers the handler (synchronously, so that a signal sent
+	// after it returns is the context's) and waits for a signal on a
+	// goroutine of its own.
+	arm := func() {
+		once.Do(func() {
+			if base.Err() != nil {
+				return
+			}
+			ch := make(chan os.Signal, 1)
+			signal.Notify(ch, sigs...)
+			go func() {
+				defer signal.Stop(ch)
+				select {
+				case <-ch:
+					cancel()
+				case <-base.Done():
+				}
+			}()
+		})
+	}
+	t := time.AfterFunc(delay, arm)
+	ctx := context.WithValue(base, armKey{}, func() {
+		t.Stop()
+		arm()
 	})
 	return ctx, func() {
 		t.Stop()
 		cancel()
+	}
+}
+
+type armKey struct{}
+
+// ArmInterrupt makes the InterruptContext that ctx comes from handle
+// SIGINT and SIGTERM from now on, without waiting for its delay; under
+// any other context it does nothing. A command calls it before it puts
+// the terminal in a state it must undo (echo turned off for a password),
+// so that Ctrl-C cancels the command, which restores the terminal, where
+// the signal's default action would end the process at once and leave
+// the terminal as it was set.
+func ArmInterrupt(ctx context.Context) {
+	if arm, ok := ctx.Value(armKey{}).(func()); ok {
+		arm()
 	}
 }

@@ -64,3 +64,23 @@ func TestInterruptContextFollowsItsParent(t *testing.T) {
 		t.Fatal("the parent's cancellation did not reach the context")
 	}
 }
+
+// TestArmInterruptSkipsTheDelay: armed, the context is cancelled by a
+// signal long before its delay; the same signal is lost otherwise (see
+// TestInterruptContextWaitsForItsDelay).
+func TestArmInterruptSkipsTheDelay(t *testing.T) {
+	ctx, stop := interruptContext(context.Background(), time.Hour, syscall.SIGWINCH)
+	defer stop()
+	ArmInterrupt(ctx)
+	ArmInterrupt(ctx) // once is enough; twice changes nothing
+	// One signal, right after arming: the handler is in place by then.
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGWINCH); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("an armed context was not cancelled by the signal")
+	}
+	ArmInterrupt(context.Background()) // not an interrupt context: nothing happens
+}

@@ -2,6 +2,7 @@ package st2cmd
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -40,7 +41,7 @@ func (e *Env) newToken(cmd *cobra.Command, user string, c credentials) (st2.Toke
 		return st2.Token{}, app.Usagef("-l/--ttl %d: want a positive number of seconds", c.ttl)
 	}
 	if c.password == "" {
-		p, err := e.readPassword()
+		p, err := e.readPassword(cmd.Context())
 		if err != nil {
 			return st2.Token{}, err
 		}
@@ -56,18 +57,47 @@ func (e *Env) newToken(cmd *cobra.Command, user string, c credentials) (st2.Toke
 // readPassword is getpass: a "Password: " prompt on stderr and a line
 // read without echo from the terminal, or a plain line from stdin when it
 // is not one.
-func (e *Env) readPassword() (string, error) {
+func (e *Env) readPassword(ctx context.Context) (string, error) {
 	fmt.Fprint(e.a.Err, "Password: ")
 	if f, ok := e.a.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		b, err := term.ReadPassword(int(f.Fd()))
+		p, err := readTerminalPassword(ctx, int(f.Fd()))
 		fmt.Fprintln(e.a.Err)
-		return string(b), err
+		return p, err
 	}
 	line, err := bufio.NewReader(e.a.In).ReadString('\n')
 	if err != nil && (!errors.Is(err, io.EOF) || line == "") {
 		return "", app.Usagef("no password given: use -p/--password or type it when asked")
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// readTerminalPassword is term.ReadPassword that Ctrl-C ends with the
+// terminal as it was, as getpass does: the interrupt handler is armed
+// before echo goes off, and when ctx ends first the terminal's state is
+// put back and the command ends with ctx's error. The read itself cannot
+// be cancelled; it is left to end with the process.
+func readTerminalPassword(ctx context.Context, fd int) (string, error) {
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
+	app.ArmInterrupt(ctx)
+	type result struct {
+		password []byte
+		err      error
+	}
+	done := make(chan result, 1)
+	go func() {
+		p, err := term.ReadPassword(fd)
+		done <- result{p, err}
+	}()
+	select {
+	case r := <-done:
+		return string(r.password), r.err
+	case <-ctx.Done():
+		_ = term.Restore(fd, state)
+		return "", ctx.Err()
+	}
 }
 
 // home is the user's home folder, from the invocation's HOME (so tests
@@ -164,7 +194,7 @@ func (e *Env) login(cmd *cobra.Command, user string, c credentials, writePasswor
 		return err
 	}
 	if c.password == "" {
-		if c.password, err = e.readPassword(); err != nil {
+		if c.password, err = e.readPassword(cmd.Context()); err != nil {
 			return err
 		}
 	}
