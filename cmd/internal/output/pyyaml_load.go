@@ -26,7 +26,10 @@ import (
 // it returns but JSON cannot carry (a timestamp, binary data, an infinite
 // or NaN float, a structure that contains itself) is an error naming the
 // line, where st2 would fail with a Python exception.
-func PyYAMLToJSON(data []byte) ([]byte, error) {
+func PyYAMLToJSON(data []byte) ([]byte, error) { return pyYAMLToJSON(data, maxYAMLNodes) }
+
+// pyYAMLToJSON is PyYAMLToJSON with budget as the bound on values.
+func pyYAMLToJSON(data []byte, budget int) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -34,7 +37,7 @@ func PyYAMLToJSON(data []byte) ([]byte, error) {
 	if doc.Kind == 0 { // an empty document is None
 		return []byte("null"), nil
 	}
-	l := yamlLoader{budget: maxYAMLNodes, open: map[*yaml.Node]bool{}}
+	l := yamlLoader{budget: budget, open: map[*yaml.Node]bool{}, merging: map[*yaml.Node]bool{}}
 	v, err := l.value(&doc)
 	if err != nil {
 		return nil, err
@@ -53,8 +56,10 @@ var errYAMLTooLarge = errors.New("the YAML document expands to too many values t
 type yamlLoader struct {
 	budget int
 	// open holds the nodes being converted, so an alias to one of them (a
-	// structure containing itself) is caught rather than followed forever.
-	open map[*yaml.Node]bool
+	// structure containing itself) is caught rather than followed forever;
+	// merging does the same for the mappings whose merge keys are being
+	// flattened.
+	open, merging map[*yaml.Node]bool
 }
 
 // yamlError is a conversion failure at a node, located as yaml3 locates
@@ -137,6 +142,11 @@ func (l *yamlLoader) mapping(n *yaml.Node) (any, error) {
 // mappings, the last one's pairs come first, so that the earlier ones and
 // then n's own keys override them.
 func (l *yamlLoader) mergedPairs(n *yaml.Node) ([]*yaml.Node, error) {
+	if l.merging[n] {
+		return nil, yamlError(n, "a merge key (<<) merges a mapping into itself")
+	}
+	l.merging[n] = true
+	defer delete(l.merging, n)
 	var merged, own []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -172,7 +182,11 @@ func (l *yamlLoader) mergedPairs(n *yaml.Node) ([]*yaml.Node, error) {
 			return nil, yamlError(v, "a merge key (<<) takes a mapping or a list of mappings")
 		}
 	}
-	return append(merged, own...), nil
+	pairs := append(merged, own...)
+	if l.budget -= len(pairs) / 2; l.budget < 0 {
+		return nil, errYAMLTooLarge
+	}
+	return pairs, nil
 }
 
 // isMergeKey reports a << key: plain, or tagged !!merge.
