@@ -94,8 +94,8 @@ func (l *yamlLoader) value(n *yaml.Node) (any, error) {
 	defer delete(l.open, n)
 	switch n.Kind {
 	case yaml.SequenceNode:
-		if n.Style&yaml.TaggedStyle != 0 && n.ShortTag() != "!!seq" {
-			return nil, yamlError(n, "the tag %s is not supported (safe_load would not build it into JSON data)", n.Tag)
+		if err := collectionTag(n, "!!seq"); err != nil {
+			return nil, err
 		}
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
@@ -114,8 +114,8 @@ func (l *yamlLoader) value(n *yaml.Node) (any, error) {
 
 // mapping converts a mapping, its merge keys first (see mergedPairs).
 func (l *yamlLoader) mapping(n *yaml.Node) (any, error) {
-	if n.Style&yaml.TaggedStyle != 0 && n.ShortTag() != "!!map" {
-		return nil, yamlError(n, "the tag %s is not supported (safe_load would not build it into JSON data)", n.Tag)
+	if err := collectionTag(n, "!!map"); err != nil {
+		return nil, err
 	}
 	pairs, err := l.mergedPairs(n)
 	if err != nil {
@@ -276,7 +276,20 @@ func pyYAMLScalar(n *yaml.Node) (any, error) {
 	case "!!timestamp":
 		return nil, yamlError(n, "%s is a timestamp, which has no JSON form (st2 fails on it too): quote it to send it as a string", n.Value)
 	}
-	return nil, yamlError(n, "the tag %s is not supported (safe_load would not build it into JSON data)", tag)
+	return nil, unsupportedTag(n, tag)
+}
+
+// collectionTag refuses an explicit tag on a sequence or mapping other
+// than its plain one (!!set, !!omap, a custom tag).
+func collectionTag(n *yaml.Node, plain string) error {
+	if n.Style&yaml.TaggedStyle != 0 && n.ShortTag() != plain {
+		return unsupportedTag(n, n.Tag)
+	}
+	return nil
+}
+
+func unsupportedTag(n *yaml.Node, tag string) error {
+	return yamlError(n, "the tag %s is not supported (safe_load would not build it into JSON data)", tag)
 }
 
 // pyYAMLResolve returns the tag PyYAML's resolver gives a plain scalar:
