@@ -98,6 +98,7 @@ type Client struct {
 	tokens     *auth.Source
 	projects   *gqlEndpoint
 	gateway    *gqlEndpoint
+	ops        opCache // both endpoints' operations
 	// pager is how the instance, event and log iterators walk pages,
 	// from the options (prefetching, re-fetches of a garbled answer).
 	pager paging.Policy

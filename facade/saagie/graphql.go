@@ -122,7 +122,7 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 	}
 	// A query changes nothing: the transport may retry it like a GET, and
 	// its failures never leave the outcome unknown. Mutations go once.
-	info := operation(req)
+	info := g.c.ops.operation(req)
 	readOnly := info.query
 	if readOnly {
 		ctx = transport.Idempotent(ctx)
@@ -175,13 +175,14 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 // opCache holds, per document and operation name, what every call of that
 // operation shares: whether it is a query, and the JSON of the request
 // body's fixed parts. The generated operations are a fixed set, so each
-// document is parsed and encoded once, where encoding/json would escape
-// the whole document (hundreds of bytes of tabs and newlines) on every
-// call. opCacheLen bounds it, should other documents ever be sent.
-var (
-	opCache    sync.Map // opKey -> *opInfo
-	opCacheLen atomic.Int32
-)
+// document is parsed and encoded once per client, where encoding/json
+// would escape the whole document (hundreds of bytes of tabs and
+// newlines) on every call. It is bounded by maxCachedOps, should other
+// documents ever be sent. The zero value is ready to use.
+type opCache struct {
+	ops sync.Map // opKey -> *opInfo
+	len atomic.Int32
+}
 
 const maxCachedOps = 1024
 
@@ -198,10 +199,11 @@ type opInfo struct {
 	head, tail []byte
 }
 
-// operation returns the cached facts of req's operation.
-func operation(req *graphql.Request) *opInfo {
+// operation returns the facts of req's operation, from the cache when
+// they are there.
+func (c *opCache) operation(req *graphql.Request) *opInfo {
 	key := opKey{req.Query, req.OpName}
-	if v, ok := opCache.Load(key); ok {
+	if v, ok := c.ops.Load(key); ok {
 		return v.(*opInfo)
 	}
 	info := &opInfo{query: parseIsQuery(req)}
@@ -210,20 +212,17 @@ func operation(req *graphql.Request) *opInfo {
 	name, _ := json.Marshal(req.OpName)
 	info.head = append([]byte(`{"query":`), doc...)
 	info.tail = append(append([]byte(`,"operationName":`), name...), '}')
-	if opCacheLen.Load() < maxCachedOps { // a few over under a race: harmless
-		opCacheLen.Add(1)
-		opCache.Store(key, info)
+	if c.len.Load() < maxCachedOps { // a few over under a race: harmless
+		c.len.Add(1)
+		c.ops.Store(key, info)
 	}
 	return info
 }
 
-// isQuery reports whether req's operation is a query (a read), as opposed
-// to a mutation or subscription.
-func isQuery(req *graphql.Request) bool { return operation(req).query }
-
-// parseIsQuery parses req's document for [isQuery]. A document that does
-// not parse, or whose operation cannot be found, counts as a write:
-// retrying it is the mistake that cannot be undone.
+// parseIsQuery reports whether req's operation is a query (a read), as
+// opposed to a mutation or subscription. A document that does not parse,
+// or whose operation cannot be found, counts as a write: retrying it is
+// the mistake that cannot be undone.
 func parseIsQuery(req *graphql.Request) bool {
 	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
 	if err != nil {

@@ -3,6 +3,7 @@ package saagie
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -29,9 +30,9 @@ func TestIsQueryClassifiesEveryGeneratedOperation(t *testing.T) {
 		}
 		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
 			doc := m[1] + " " + m[2] + m[3]
-			got := isQuery(&graphql.Request{Query: doc, OpName: m[2]})
+			got := parseIsQuery(&graphql.Request{Query: doc, OpName: m[2]})
 			if got != (m[1] == "query") {
-				t.Errorf("%s %s: isQuery = %v", m[1], m[2], got)
+				t.Errorf("%s %s: parseIsQuery = %v", m[1], m[2], got)
 			}
 			if m[1] == "query" {
 				queries++
@@ -56,8 +57,8 @@ func TestIsQueryClassifiesEveryGeneratedOperation(t *testing.T) {
 		{"query A { a }", "Other", false}, // no such operation: treated as a write
 		{"not graphql", "", false},
 	} {
-		if got := isQuery(&graphql.Request{Query: tc.doc, OpName: tc.op}); got != tc.want {
-			t.Errorf("isQuery(%q, %q) = %v, want %v", tc.doc, tc.op, got, tc.want)
+		if got := parseIsQuery(&graphql.Request{Query: tc.doc, OpName: tc.op}); got != tc.want {
+			t.Errorf("parseIsQuery(%q, %q) = %v, want %v", tc.doc, tc.op, got, tc.want)
 		}
 	}
 }
@@ -87,6 +88,7 @@ func TestOperationBodyIsWhatJSONMarshalGives(t *testing.T) {
 		map[string]any{"z": 1, "a": []int{1, 2}},
 		json.RawMessage(`{"raw": true}`),
 	}
+	var ops opCache
 	for _, doc := range docs {
 		for _, op := range []string{"GetProject", "", "<op>"} {
 			for _, v := range vars {
@@ -96,7 +98,7 @@ func TestOperationBodyIsWhatJSONMarshalGives(t *testing.T) {
 					t.Fatal(err)
 				}
 				for range 2 { // built, then from the cache
-					got, err := operation(req).body(req)
+					got, err := ops.operation(req).body(req)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -109,14 +111,52 @@ func TestOperationBodyIsWhatJSONMarshalGives(t *testing.T) {
 	}
 	// A value encoding/json refuses is an error, not a truncated body.
 	req := &graphql.Request{Query: docs[0], OpName: "GetProject", Variables: map[string]any{"f": func() {}}}
-	if got, err := operation(req).body(req); err == nil {
+	if got, err := ops.operation(req).body(req); err == nil {
 		t.Errorf("unencodable variables gave %s", got)
 	}
 	// The failed encoding left nothing behind in the pooled buffer.
 	req = &graphql.Request{Query: docs[0], OpName: "GetProject", Variables: &input{ID: "x"}}
 	want, _ := json.Marshal(req)
-	if got, _ := operation(req).body(req); !bytes.Equal(got, want) {
+	if got, _ := ops.operation(req).body(req); !bytes.Equal(got, want) {
 		t.Errorf("after a failure: got %s, want %s", got, want)
+	}
+}
+
+// TestOpCacheIsPerClientAndBounded checks that an operation's facts are
+// built once per cache, that caches share nothing, and that a client sent
+// ever new documents stops caching at maxCachedOps yet still answers.
+func TestOpCacheIsPerClientAndBounded(t *testing.T) {
+	var a, b opCache
+	req := &graphql.Request{Query: "query Q { a }", OpName: "Q"}
+	first := a.operation(req)
+	if a.operation(req) != first {
+		t.Error("the same operation was built twice by one cache")
+	}
+	if b.operation(req) == first {
+		t.Error("two caches share an entry")
+	}
+	if !first.query {
+		t.Error("query Q counted as a write")
+	}
+
+	var c opCache
+	for i := range maxCachedOps {
+		c.operation(&graphql.Request{Query: fmt.Sprintf("query Q%d { a }", i), OpName: fmt.Sprintf("Q%d", i)})
+	}
+	extra := &graphql.Request{Query: "mutation M { b }", OpName: "M"}
+	info := c.operation(extra)
+	if info.query {
+		t.Error("a mutation past the bound counted as a query")
+	}
+	if got := c.len.Load(); got != maxCachedOps {
+		t.Errorf("cache holds %d entries, want the bound %d", got, maxCachedOps)
+	}
+	if _, ok := c.ops.Load(opKey{extra.Query, extra.OpName}); ok {
+		t.Error("an operation past the bound was cached")
+	}
+	want, _ := json.Marshal(extra)
+	if got, err := info.body(extra); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("body past the bound: %s, %v; want %s", got, err, want)
 	}
 }
 
