@@ -279,7 +279,7 @@ func (st *state) setStatus(d doc, r *run, status string, now time.Time) {
 	switch was, done := isCompleted(str(d["status"])), isCompleted(status); {
 	case !was && done:
 		st.inFlight--
-	case was && !done: // no path revives a completed execution today
+	case was && !done: // no request revives a completed execution today
 		st.inFlight++
 	}
 	d["status"] = status

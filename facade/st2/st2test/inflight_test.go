@@ -108,4 +108,23 @@ func TestInFlightCountsUnfinishedRuns(t *testing.T) {
 	if got, _ := recount(); got != 0 {
 		t.Fatalf("inFlight %d after every run finished", got)
 	}
+
+	// No request moves a completed execution back to running; should one
+	// ever do so, the count follows it there and back.
+	s.mu.Lock()
+	var d doc
+	for _, e := range s.st.executions.items {
+		if s.st.runs[str(e["id"])] != nil {
+			d = e
+			break
+		}
+	}
+	r := s.st.runs[str(d["id"])]
+	s.st.setStatus(d, r, "running", time.Now())
+	s.mu.Unlock()
+	check("completed execution revived")
+	s.mu.Lock()
+	s.st.setStatus(d, r, "succeeded", time.Now())
+	s.mu.Unlock()
+	check("revived execution completed again")
 }
