@@ -190,3 +190,46 @@ func TestFaultsAndConflicts(t *testing.T) {
 	expect(t, call(t, srv, "GET", "/actions?", "{bad json"), 200) // GET ignores bodies
 	expect(t, call(t, srv, "POST", "/actions", "{bad json"), 400)
 }
+
+// TestEnabledFilterReadsBoolsAsSt2Does: the enabled filter of rules and
+// sensors takes the spellings st2's transform_to_bool takes (the Python
+// client sends True), and refuses any other with st2's message; rule
+// views filter by name and pack only.
+func TestEnabledFilterReadsBoolsAsSt2Does(t *testing.T) {
+	srv, _ := newServer(t, st2test.WithDemoData())
+	expect(t, call(t, srv, "POST", "/rules", map[string]any{"name": "off", "pack": "examples",
+		"trigger": map[string]any{"type": "core.st2.IntervalTimer", "parameters": map[string]any{"unit": "seconds", "delta": 5}},
+		"action":  map[string]any{"ref": "core.noop"}}), 201) // created disabled
+	refs := func(path string) string {
+		t.Helper()
+		var out []string
+		for _, d := range expect(t, call(t, srv, "GET", path, nil), 200).list(t) {
+			out = append(out, d["ref"].(string))
+		}
+		return strings.Join(out, ",")
+	}
+	for path, want := range map[string]string{
+		"/rules":                             "examples.off,examples.webhook_echo",
+		"/rules?enabled=":                    "examples.off,examples.webhook_echo",
+		"/rules?enabled=1":                   "examples.webhook_echo",
+		"/rules?enabled=true":                "examples.webhook_echo",
+		"/rules?enabled=True":                "examples.webhook_echo",
+		"/rules?enabled=0":                   "examples.off",
+		"/rules?enabled=false":               "examples.off",
+		"/rules?enabled=False&pack=examples": "examples.off",
+		"/rules/views?enabled=False":         "examples.off,examples.webhook_echo",
+		"/rules/views?name=off":              "examples.off",
+		"/sensortypes?enabled=True":          "linux.FileWatchSensor",
+		"/sensortypes?enabled=False":         "",
+	} {
+		if got := refs(path); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	for _, path := range []string{"/rules?enabled=yes", "/rules?enabled=TRUE", "/sensortypes?enabled=no"} {
+		v := path[strings.LastIndex(path, "=")+1:]
+		if f := expect(t, call(t, srv, "GET", path, nil), 400).fault(t); f != `Invalid bool representation "`+v+`" provided.` {
+			t.Errorf("%s: %q", path, f)
+		}
+	}
+}

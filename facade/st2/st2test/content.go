@@ -313,7 +313,10 @@ func (st *state) listRules(c *reqCtx) (int, any, error) {
 	items := slices.Clone(st.rules.items)
 	items = c.eqFilter(items, "action", "action.ref", false)
 	items = c.eqFilter(items, "trigger", "trigger.ref", false)
-	items = c.eqFilter(items, "enabled", "enabled", false)
+	items, err := c.boolFilter(items, "enabled", "enabled")
+	if err != nil {
+		return 0, nil, err
+	}
 	items = c.eqFilter(items, "name", "name", false)
 	items = c.eqFilter(items, "pack", "pack", false)
 	items = c.eqFilter(items, "id", "id", true)
@@ -371,7 +374,9 @@ func (st *state) ruleView(r doc) doc {
 }
 
 func (st *state) listRuleViews(c *reqCtx) (int, any, error) {
+	// st2's rule views filter by name and pack only.
 	items := c.eqFilter(slices.Clone(st.rules.items), "pack", "pack", false)
+	items = c.eqFilter(items, "name", "name", false)
 	out := make([]doc, len(items))
 	for i, r := range items {
 		out[i] = st.ruleView(r)
@@ -645,7 +650,10 @@ func (st *state) listSensors(c *reqCtx) (int, any, error) {
 	items := slices.Clone(st.sensors.items)
 	items = c.eqFilter(items, "name", "name", false)
 	items = c.eqFilter(items, "pack", "pack", false)
-	items = c.eqFilter(items, "enabled", "enabled", false)
+	items, err := c.boolFilter(items, "enabled", "enabled")
+	if err != nil {
+		return 0, nil, err
+	}
 	if t := c.q.Get("trigger"); t != "" {
 		items = slices.DeleteFunc(items, func(d doc) bool { return !slices.Contains(stringsOf(d["trigger_types"]), t) })
 	}

@@ -532,6 +532,29 @@ func (c *reqCtx) eqFilter(items []doc, param, field string, multi bool) []doc {
 	})
 }
 
+// boolFilter keeps the items whose boolean field matches the query
+// parameter, when it is given, read as st2's transform_to_bool reads the
+// enabled filter of rules and sensors: 1, true or True, and 0, false or
+// False. Anything else is a 400, where boolParam's yes/no are refused too.
+func (c *reqCtx) boolFilter(items []doc, param, field string) ([]doc, error) {
+	v := c.q.Get(param)
+	var want bool
+	switch v {
+	case "":
+		return items, nil
+	case "1", "true", "True":
+		want = true
+	case "0", "false", "False":
+	default:
+		return nil, errBad("Invalid bool representation \"%s\" provided.", v)
+	}
+	return slices.DeleteFunc(slices.Clone(items), func(d doc) bool {
+		got, _ := lookup(d, field)
+		b, ok := got.(bool)
+		return !ok || b != want
+	}), nil
+}
+
 // one answers a single object, with include/exclude_attributes when
 // declared.
 func (c *reqCtx) one(d doc, projection bool) (int, any, error) {
