@@ -154,7 +154,11 @@ func (m *WebhookManager) post(ctx context.Context, hook string, body any, opts P
 	if err != nil {
 		return call.ConversionError(nil, err)
 	}
-	resp, err := m.c.api.PostWebhookWithBody(ctx, hook, &st2api.PostWebhookParams{St2TraceTag: opts.TraceTag}, "application/json", bytes.NewReader(b))
+	params := &st2api.PostWebhookParams{}
+	if opts.TraceTag != "" {
+		params.St2TraceTag = &opts.TraceTag
+	}
+	resp, err := m.c.api.PostWebhookWithBody(ctx, hook, params, "application/json", bytes.NewReader(b))
 	_, err = wire.Decode[json.RawMessage](call, resp, err)
 	return err
 }

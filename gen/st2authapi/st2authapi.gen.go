@@ -62,14 +62,14 @@ type SsoCallbackJSONBody map[string]interface{}
 
 // RequestSSOParams defines parameters for RequestSSO.
 type RequestSSOParams struct {
-	Referer string `json:"referer,omitempty"`
+	Referer *string `json:"referer,omitempty"`
 }
 
 // CreateTokenParams defines parameters for CreateToken.
 type CreateTokenParams struct {
 	// XForwardedUser Remote user, in proxy mode only.
-	XForwardedUser string `json:"x-forwarded-user,omitempty"`
-	XForwardedFor  string `json:"x-forwarded-for,omitempty"`
+	XForwardedUser *string `json:"x-forwarded-user,omitempty"`
+	XForwardedFor  *string `json:"x-forwarded-for,omitempty"`
 }
 
 // SsoCallbackJSONRequestBody defines body for SsoCallback for application/json ContentType.
@@ -383,8 +383,8 @@ func newRequestSSORequest(ctx context.Context, server string, params *RequestSSO
 		return nil, err
 	}
 	if params != nil {
-		{
-			value, err := runtime.StyleParamWithOptions("simple", false, "referer", params.Referer, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if params.Referer != nil {
+			value, err := runtime.StyleParamWithOptions("simple", false, "referer", *params.Referer, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -428,15 +428,15 @@ func newCreateTokenRequestWithBody(ctx context.Context, server string, params *C
 	}
 	req.Header.Add("Content-Type", contentType)
 	if params != nil {
-		{
-			value, err := runtime.StyleParamWithOptions("simple", false, "x-forwarded-user", params.XForwardedUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if params.XForwardedUser != nil {
+			value, err := runtime.StyleParamWithOptions("simple", false, "x-forwarded-user", *params.XForwardedUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
 			req.Header.Set("x-forwarded-user", value)
 		}
-		{
-			value, err := runtime.StyleParamWithOptions("simple", false, "x-forwarded-for", params.XForwardedFor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if params.XForwardedFor != nil {
+			value, err := runtime.StyleParamWithOptions("simple", false, "x-forwarded-for", *params.XForwardedFor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
@@ -1223,33 +1223,34 @@ func ParseValidateTokenResponse(rsp *http.Response) (*ValidateTokenResponse, err
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"5Fhrb+u4Ef0rA7bAvQFkWc693Yf3U/Zi0RoNkDROuovGRk1LY4sbidQlR34g8H8vhpL8lJPdYhMU6KfI",
-	"CjVDnjlnHnwWsckLo1GTE/1n4eIUc+kff7LWWH4orCnQkkL/eibLjBxZpef8k9YFir6oX2w2gbD4tVQW",
-	"E9F/PFg8DprFZvorxiQ2gRgOb4YkqXSnflDLacZWtj6mxmQotXdyYunePKFusbIqlF3zU4IutqogZbTo",
-	"i8HwpvPdN1EPHu6/wFJRCrmKrXEYG504kDoBCWSlypSew79CEYiZsbkk0ReJJOyQylEEx8cPhEpaUAlE",
-	"jiQTSZL/KZNE8TZkdru3V7IltpyLmnOdmCwd2tcj4Fc1ZoIGj/E5BO/wa4mOToEkyk5RvFYzZCBAaaih",
-	"C0ASZCgdQa+CkSA3joBSBId2gfaDA7+dfxNl8DFBTxL47pvPUXTBQOdKq7zMRb8XCF1mGfPgCB+lCedo",
-	"X6DCP2WmEsn7PH+kBtozTvYQfd2HK7MWFwtecYbC+1Gq1p1GZRMIh3FpFa2HrMzKqizU39GTWnEUUpSJ",
-	"D7KWOX88pMvOVaE6vGZrsf5mE9RP/yjR7kx89b+2FhxddmShOk9nLJSUbvXWuoVfOlclpZ37mnXnLby4",
-	"jVWH13XonJWpdCpmR6fMvE8RmPofHLAxz8RCOrc0NmGO+TznI8I2dsZTokJsGHelZ6bdrqNL3pdns4qx",
-	"D4WxBN/3ogg+FpJSx5yfdCdgLEy6i97kIqge+Sv+DVNMlU68JAoZP8k5JqDnSq/Ckf7ZKiLUMF1Dyrue",
-	"GQvDpaI4nRppE5hZk8MylQTKwZM2Sw1mtqeuEDywDjLW4OVnSE1pHZurlfbDSCOndgfSIkyeR/tZeiT6",
-	"MBJhGI7EZhKOPOyKsopWMn4akrE58EFQk4o9+eHqdgAfa1QuRCAWaF0F16ewF3GkTIFaFsq/icJPIhAe",
-	"KMa365zHeY5eP6web3WQiL74K9KuRLBkXGG0q1RwGUX8JzaaUFOliyKr99T91Rm9K2j89GeLM9EXf+ru",
-	"Kl63LnfdnRMf+8OYV/8Jhf+Hx+oP81vV2BafV3oNPkrhQRIQ/cdxIFyZ55JlI35OkVK04JSeZwhOzXXH",
-	"aGZGXT6Z6yTnjpPMcHgjxmyNIe/GMsumMn7yScu4FvCHznxpFlXpCh39aJL17zr+76h2myotvhhjwhV1",
-	"U8qzQy/HKfsUUCjkHIFYOKwr5yXjUwuQ8T+WOIWHgY/z56j39jG+Qz42x+i9mWU8aX4DvwYJy5zWUFiz",
-	"UAlaaGhznlh2V29bNV3XY/6I04CVORJaNnSmmFicofUvzsd7fEScT9G3p8n7DhNlMaYm4Or4dHyoyrs3",
-	"cm0q6F+h2ntGbzi8gUQ5r20uKrOqQ305iq+e+4ODzMyV9hppj6xXittPFocb+9v9/S34YgqxRe9AZq4p",
-	"TVyKQxho9rhaQ24S3JYsFSOQLR1VkrSYG6q+GOmPk1VnZuxS2gSTDr+bXIDSjlAmIXAxnppkzfnOFFWS",
-	"+QGkBswLWlf/ku7J+RrKtptekyiratshM79YlIRN03JEzWMqbXcZcPe7dy6jszVj2Mrl4+O8SOrg+XUj",
-	"M/MbhPHfZe6XCHowLLQm7t4f66tNDBx/jcsqix9p95fO1e2g83B3fUrV23KaqRge7q4benIDU1MxfBHN",
-	"ja8N0dvrnEcjOTWLSiax0TM1Ly0mkMsVD0e+o5QalPajg+f6+1WuQe3VWMiV4+ZjX/R+H395D5QGmtBq",
-	"mcHQt77wU13R/ofK6fP+lPI43hwk5mszB6X7gKs4lXqOIH1GOZhWfPKSO443qbnq8g+yc3dRDaR4vqer",
-	"R9Ztknuz3HA6f28Oh17uADdv2NK3T+gtEfRrFDXyid5PPu8rWs6W3L2hBUUOsxmXTW1of5qrm9H/b/Fu",
-	"5XmPWQbLesSqJcig+ei1a/FY/HtXJY9jLujN3U396+geZH/N7hXnDI9RWyfS3Ebw2EcOzFJX9xE8kMeZ",
-	"Qk0f3Lbx8Su58KWSYw/dRc9fuZU2qy8/+t1u7/LbMAqjsNf/vhfx+H7s8sez1xcHply/23V0GeJK5kWG",
-	"YWzy5gpE8Jlq9J6btqZGkf01N1nDG7EZb/4TAAD//w==",
+	"5Fhtb+O4Ef4rA7bAZgFJtrPbe/F9yi0OrdEASeNs79AkaGhpbPFCkVpyFNsI/N+LoSS/ykm3yAYF7pMl",
+	"mpohn3memSGfRGqL0ho05MXwSfg0x0KGx1+cs44fSmdLdKQwDE9lpcmTU2bGr7QsUQxFM7BaRcLhl0o5",
+	"zMTwZmfyXdROtpPfMSWxisR4fDEmSZU/9INGTjRbWfuYWKtRmuDkwNK1fUDTYWVRKrfkpwx96lRJyhox",
+	"FKPxRfzDd/0BfL7+BHNFORQqddZjak3mQZoMJJCTSiszg38lIhJT6wpJYigySRiTKlBE+9uPhMo6UIlE",
+	"gSQzSZL/lFmmeBlSX26tlVyFHfuidl8HJiuP7uUIhFmtmajF4+4Yglf4pUJPh0AS6UMUz9UUGQhQBhro",
+	"IpAEGqUnGNQwEhTWE1CO4NE9onvnISzn30QaTjIMJIEfvvvY779noAtlVFEVYjiIhKm0Zh7s4aMM4Qzd",
+	"M1T4p9Qqk7zO41tqoT3iZAvRl334Sne4eOQZRyi8HaV63mFUVpHwmFZO0XLMyqytylL9HQOpFUchR5mF",
+	"IBtZ8MdjOo3PShXznLXF5ptV1Dz9o0K3MfElvK0teDqNZanihyMWKsrXeutcwm/xWUV5fN2w7riFZ5ex",
+	"iHleTMesTKRXKTs6ZOZ1jsDUf+eBjQUmltL7uXUZcyzkuRARtrExnhOVYsW4KzO13XY9nfK6AptVikMo",
+	"rSP4cdDvw0kpKffM+fvePVgH973Hwf37qH7kr/gdJpgrkwVJlDJ9kDPMwMyUWSS35leniNDAZAk5r3pq",
+	"HYznitJ8YqXLYOpsAfNcEigPD8bODdjplroSCMB60KzB04+Q28p5Ntco7adbg5zaPUiHcP90u52lb8UQ",
+	"bkWSJLdidZ/cBtgV6ZpWMn0Yk3UF8EbQkEoD+eHscgQnDSrvRSQe0fkarg/JoM+RsiUaWaow0k8+iEgE",
+	"oBjfnvcB5xkG/bB6gtVRJobir0ibEsGS8aU1vlbBab/PP6k1hIZqXZS6WVPvd2/NpqDx058dTsVQ/Km3",
+	"qXi9ptz1Nk5C7HdjXv+TiPBHwOrV/NY1tsPnmVlCiFKykwTE8OYuEr4qCsmyEb/mSDk68MrMNIJXMxNb",
+	"w8xoyidzneTMc5IZjy/EHVtjyHup1Hoi04eQtKzvAH/s7ad2Up2u0NPPNlt+1fa/otqt6rT4bIwJF9TL",
+	"qdC7XvZT9iGgUMoZArFwWFc+SCakFiAbXuY4gc+jEOeP/cG3j/EV8rY5Rm/NLBtI81/wa5SxzGkJpbOP",
+	"KkMHLW2OE8tt6m2nppt6zB9xGnCyQELHho4UE4dTdGHgWLwjsYhnNubB2D+oMrZlTbm4tNwqODGcSu1x",
+	"tbrbI9iH/veHSf4KM+UwpZYYah8F3ny9ymDk3NYheoGSbxnl8fgCMuVDDuDiM6072eej/eK+33nQdqZM",
+	"0FI3A4Ki/HZS2V3Y366vLyEUXUgdBgdS+7aEcclOYGTY42IJhc1wXdpUikCu8lRL12Fhqf7i1pzcL+Kp",
+	"dXPpMsxiHrt/D8p4QpklwEV7YrMl58WWGT+BNIBFScv6L+kffKi1bLvtSYl0XQN3GfzJoSRsm5s9Cu9T",
+	"ab3KiLvkrX1Zo5eMYSfn97fzKuSPnl52NrWvKLT/rWI8R/idQ0pnwRi8rq8ucTGfDM7r6rGXC36Lzy5H",
+	"8eer80PqX1YTrVL4fHXe0p0bp4bayTOo1/v8+Ir9ztG8wUcyObGPtexSa6ZqVjnMoJALPpSFTlYaUCYc",
+	"WYJ23q5ijhqv1kGhPDc920kkrOMvb4HSiKlupIZxaLnhl6aS/h+V8aft09HN3Won0Z/bGSgzBFykuTQz",
+	"BBky1M4pKSRDueF4m+rr08VOtu891gdhPN5LNkflddL8Zrnh8Ny/2j1sc+e5+oZHie6bgY4IhjmKWvn0",
+	"304+bytazpbcNaIDRR71lMuwsbR9imya4D+2eNfyvEatYd4c7RoJMmghet1a3Bf/1hXNzR0X/vbOqHnb",
+	"u3/ZnrMZ4pwRMOrqbNpbED5ukgc7N/U9yImn01QrNPTOrxupMJMLXy459tB7HISrvsrp5tJl2OsNTr9P",
+	"+kk/GQx/HPT7gle06/Lno9cmO6b8sNfzdJrgQhalxiS1RXv1InhPDXpPbfvToMj+2hu08YVY3a3+EwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

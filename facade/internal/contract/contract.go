@@ -27,6 +27,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -306,7 +307,31 @@ func (s *Spec) begin(req *http.Request, body []byte) *exchange {
 	ex.route = route
 	ex.input = &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route, Options: s.opts}
 	ex.requestErr = openapi3filter.ValidateRequest(req.Context(), ex.input)
+	if ex.requestErr == nil {
+		ex.requestErr = emptyHeaderParam(route, vreq.Header)
+	}
 	return ex
+}
+
+// emptyHeaderParam reports a header parameter of the operation sent with
+// an empty value, which kin-openapi lets through: a generated client that
+// sends an unset optional header that way (a non-pointer field) tells the
+// server something the caller never said.
+func emptyHeaderParam(route *routers.Route, h http.Header) error {
+	params := route.Operation.Parameters
+	if route.PathItem != nil {
+		params = append(slices.Clip(params), route.PathItem.Parameters...)
+	}
+	for _, ref := range params {
+		p := ref.Value
+		if p == nil || p.In != openapi3.ParameterInHeader {
+			continue
+		}
+		if values, ok := h[http.CanonicalHeaderKey(p.Name)]; ok && !slices.ContainsFunc(values, func(v string) bool { return v != "" }) {
+			return fmt.Errorf("header parameter %q sent with an empty value", p.Name)
+		}
+	}
+	return nil
 }
 
 // finish reports what the exchange got wrong, given the response.
