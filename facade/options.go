@@ -113,10 +113,36 @@ func WithMiddleware(mw func(next http.RoundTripper) http.RoundTripper) Option {
 	}
 }
 
-// WithLogger sends redacted debug records of the HTTP traffic to l.
+// WithLogger sends redacted debug records of the HTTP traffic to l: one
+// record per call as the caller made it ([LogRequest]), one per retry
+// ([LogRetry]) and one for the outcome ([LogResponse] or [LogError]). The
+// credentials are added below the logging layer, so no record holds them.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *Options) { o.Logger = l }
 }
+
+// The messages of the debug records [WithLogger] receives, for a
+// slog.Handler that formats them itself (the st2 drop-in prints them as
+// st2's curl lines). Every record has the string attributes "method" and
+// "url" (secrets in the query masked).
+const (
+	// LogRequest is a call about to be sent. Its other attributes are
+	// "headers" (an http.Header, secret values masked) and, when the body
+	// is text that can be read without consuming it, "body" (an excerpt
+	// of at most 4 KiB, secrets masked) and "body_truncated".
+	LogRequest = "http request"
+	// LogResponse is the answer of a call: "status", "headers",
+	// "duration", "attempts" and, for a textual body, "body" and
+	// "body_truncated" as for LogRequest. Login and token answers carry
+	// no body attributes.
+	LogResponse = "http response"
+	// LogError is a call that got no answer: "error" (masked), "duration"
+	// and "attempts".
+	LogError = "http error"
+	// LogRetry is an attempt that is about to be repeated: "attempt",
+	// "delay", and "status" or "error".
+	LogRetry = "http retry"
+)
 
 // WithTimeout bounds each call, retries and body reading included; zero
 // disables the limit (the caller's context still applies). Calls whose

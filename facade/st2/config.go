@@ -102,6 +102,11 @@ type Config struct {
 	NoTokenCache bool
 	// TokenCacheDir is where tokens are cached; default ~/.st2.
 	TokenCacheDir string
+	// Debug is the config file's [cli] debug, which turns on st2client's
+	// printing of every HTTP exchange. New does not act on it: the caller
+	// decides what debug output is (the st2 drop-in prints st2's curl
+	// lines; see facade.WithLogger for the records).
+	Debug bool
 
 	// ConfigFile is the INI file LoadConfig reads (ST2_CONFIG_FILE,
 	// default ~/.st2/config). A missing default file is not an error; a
@@ -208,6 +213,11 @@ func loadConfig(c Config, getenv func(string) string) (Config, error) {
 		return c, withPlatform(err)
 	} else if ok && !cache {
 		c.NoTokenCache = true
+	}
+	if debug, ok, err := ini.Bool("cli", "debug"); err != nil {
+		return c, withPlatform(err)
+	} else if ok && debug {
+		c.Debug = true
 	}
 	// The file's credentials count only when nothing stronger was given:
 	// an explicit or environment token/key, or an explicit user.

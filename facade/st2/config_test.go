@@ -102,6 +102,19 @@ func TestConfigPrecedence(t *testing.T) {
 			t.Fatalf("want a ConfigError at line 4, got %v", err)
 		}
 	})
+	t.Run("[cli] debug", func(t *testing.T) {
+		for body, want := range map[string]bool{"[cli]\ndebug = True\n": true, "[cli]\ndebug = 0\n": false, "[general]\ndebug = True\n": false, "": false} {
+			c, err := loadConfig(Config{}, envOf(map[string]string{EnvConfigFile: writeConfig(t, body)}))
+			if err != nil || c.Debug != want {
+				t.Errorf("%q: Debug %v, %v; want %v", body, c.Debug, err, want)
+			}
+		}
+		bad := writeConfig(t, "[cli]\ndebug = loud\n")
+		var ce *facade.ConfigError
+		if _, err := loadConfig(Config{}, envOf(map[string]string{EnvConfigFile: bad})); !errors.As(err, &ce) || ce.Line != 2 {
+			t.Errorf("debug = loud: want a ConfigError at line 2, got %v", err)
+		}
+	})
 	t.Run("password in a world-readable file warns", func(t *testing.T) {
 		p := writeConfig(t, "[credentials]\nusername = u\npassword = hunter2\n")
 		if err := os.Chmod(p, 0o644); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"os"
@@ -105,7 +106,7 @@ func (e *Env) connect(cmd *cobra.Command) (*st2.Client, error) {
 	}
 	e.rec = &recorder{}
 	opts := []facade.Option{
-		facade.WithLogger(e.a.Logger()),
+		facade.WithLogger(e.logger(cfg)),
 		facade.WithTimeout(e.timeout),
 		facade.WithMiddleware(e.rec.wrap),
 		facade.WithUserAgent("switchboard-st2"),
@@ -290,6 +291,18 @@ func jsonItems(page st2.Page[json.RawMessage]) ([]any, error) {
 		items[i] = v
 	}
 	return items, nil
+}
+
+// logger is the facade's debug logger: on with --debug or the config
+// file's [cli] debug; the drop-in's prints the exchanges as st2 does.
+func (e *Env) logger(cfg st2.Config) *slog.Logger {
+	if cfg.Debug {
+		e.a.Debug = true
+	}
+	if e.a.Debug && e.profile.CurlDebug {
+		return newCurlLogger(e.a.Out, e.a.Err)
+	}
+	return e.a.Logger()
 }
 
 // configTimezone reads [cli] timezone from the st2 config file at path:

@@ -3,6 +3,7 @@ package st2cmd_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -235,4 +236,76 @@ func TestDropInPrintConfig(t *testing.T) {
 	if strings.Contains(got, "hunter2") {
 		t.Error("--print-config shows the password")
 	}
+}
+
+// TestDropInDebugPrintsCurlLines: the drop-in's --debug, and [cli] debug
+// in the config file, print every exchange as st2 does, a numbered curl
+// line and then the answer, on stdout before the command's own output.
+// No credential shows: the API key is added below the log, and a login's
+// answer, which holds the new token, is left out. switchboard st2 keeps
+// its log records on stderr.
+func TestDropInDebugPrintsCurlLines(t *testing.T) {
+	srv := newStatefulServer(t, &gate{release: make(chan struct{})}, func() time.Time { return future })
+	home := t.TempDir()
+	d := dropIn{now: func() time.Time { return future }}
+	env := serverEnv(srv, home, true)
+	noSecret := func(res transcript.Result, secrets ...string) {
+		t.Helper()
+		for _, s := range append(secrets, srv.APIKey, password) {
+			if strings.Contains(res.Stdout+res.Stderr, s) {
+				t.Errorf("%q shows in the output:\n%s\n%s", s, res.Stdout, res.Stderr)
+			}
+		}
+	}
+
+	res := d.exec(t, transcript.Run{Args: []string{"--debug", "action", "get", "core.local", "-j"}, Env: env})
+	head := "# -------- begin 1 request ----------\ncurl -X GET " + srv.APIURL + "/actions/core.local\n" +
+		"# -------- begin 1 response ----------\n{\"description\":"
+	if res.Code != 0 || !strings.HasPrefix(res.Stdout, head) || !strings.Contains(res.Stdout, "\n# -------- end 1 response ------------\n\n{\n    \"") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	noSecret(res)
+
+	// A body and a header, quoted for the shell as st2 quotes them.
+	res = d.exec(t, transcript.Run{Args: []string{"--debug", "key", "set", "greeting", "it's me"}, Env: env})
+	curl := regexp.MustCompile(`(?m)^curl -X PUT -H  'Content-Type: application/json' --data-binary '(.*)' ` + regexp.QuoteMeta(srv.APIURL) + `/keys/greeting$`).FindStringSubmatch(res.Stdout)
+	if res.Code != 0 || curl == nil || !strings.Contains(curl[1], `"value":"it'"'"'s me"`) || !strings.Contains(res.Stdout, "# -------- end 1 response ------------\n") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	noSecret(res)
+
+	// A login: the password goes as basic credentials, the token comes
+	// back in the answer; neither shows.
+	loginEnv := serverEnv(srv, home, false)
+	res = d.exec(t, transcript.Run{Args: []string{"--debug", "login", "st2admin", "-p", password}, Env: loginEnv})
+	if res.Code != 0 || !strings.Contains(res.Stdout, "curl -X POST") || !strings.Contains(res.Stdout, "Logged in as st2admin") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	tok, err := os.ReadFile(home + "/.st2/token-st2admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cached struct{ Token string }
+	if err := json.Unmarshal(tok, &cached); err != nil || cached.Token == "" {
+		t.Fatalf("token cache %s: %v", tok, err)
+	}
+	noSecret(res, cached.Token)
+
+	// [cli] debug in the config file turns it on too.
+	cfg := home + "/.st2/config"
+	if err := os.WriteFile(cfg, []byte("[cli]\ndebug = True\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res = d.exec(t, transcript.Run{Args: []string{"action", "get", "core.local", "-j"}, Env: env})
+	if res.Code != 0 || !strings.HasPrefix(res.Stdout, head) {
+		t.Errorf("[cli] debug: exit %d, stdout:\n%s", res.Code, res.Stdout)
+	}
+	os.Remove(cfg)
+
+	// switchboard st2 logs records on stderr and prints only its output.
+	res = session.Exec(t, transcript.Run{Args: []string{"--debug", "st2", "action", "get", "core.local", "-j"}, Env: env})
+	if res.Code != 0 || strings.Contains(res.Stdout, "# --------") || !strings.Contains(res.Stderr, `msg="http response"`) {
+		t.Errorf("switchboard st2: exit %d, stdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	noSecret(res)
 }

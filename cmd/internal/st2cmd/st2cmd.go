@@ -53,13 +53,17 @@ type Profile struct {
 	// ST2Colors uses st2's colour rule (TERM and ST2_COLORIZE) instead of
 	// switchboard's (a terminal, and NO_COLOR unset).
 	ST2Colors bool
+	// CurlDebug prints --debug's HTTP exchanges as st2 does, curl lines
+	// and answers on stdout, instead of switchboard's log records on
+	// stderr.
+	CurlDebug bool
 }
 
 // SwitchboardProfile is the profile of `switchboard st2`.
 var SwitchboardProfile = Profile{Prog: "switchboard st2", PlainWhenPiped: true}
 
 // DropInProfile is the profile of the drop-in `st2` binary.
-var DropInProfile = Profile{Prog: "st2", ST2Colors: true}
+var DropInProfile = Profile{Prog: "st2", ST2Colors: true, CurlDebug: true}
 
 // Env is the state shared by the commands of one invocation: the app, the
 // connection flags and, once connected, the client.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/redact"
 )
 
@@ -51,7 +52,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !quiet {
 		attrs = append(attrs, t.requestBody(req)...)
 	}
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "http request", attrs...)
+	t.logger.LogAttrs(ctx, slog.LevelDebug, facade.LogRequest, attrs...)
 
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
@@ -63,7 +64,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", t.scrub.String(err.Error())))
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "http error", attrs...)
+		t.logger.LogAttrs(ctx, slog.LevelDebug, facade.LogError, attrs...)
 		return resp, err
 	}
 	attrs = append(attrs,
@@ -73,7 +74,7 @@ func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !quiet {
 		attrs = append(attrs, t.responseBody(req, resp)...)
 	}
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "http response", attrs...)
+	t.logger.LogAttrs(ctx, slog.LevelDebug, facade.LogResponse, attrs...)
 	return resp, nil
 }
 

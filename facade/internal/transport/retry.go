@@ -309,7 +309,7 @@ func (t *retryTransport) logRetry(ctx context.Context, req *http.Request, attemp
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "http retry", attrs...)
+	t.logger.LogAttrs(ctx, slog.LevelDebug, facade.LogRetry, attrs...)
 }
 
 // sleepContext waits d or until ctx is done, whichever comes first.
