@@ -105,8 +105,11 @@ func (e *Env) connect(cmd *cobra.Command) (*st2.Client, error) {
 		}
 	}
 	e.rec = &recorder{}
+	if cfg.Debug { // [cli] debug = True
+		e.a.Debug = true
+	}
 	opts := []facade.Option{
-		facade.WithLogger(e.logger(cfg)),
+		facade.WithLogger(e.logger()),
 		facade.WithTimeout(e.timeout),
 		facade.WithMiddleware(e.rec.wrap),
 		facade.WithUserAgent("switchboard-st2"),
@@ -293,12 +296,9 @@ func jsonItems(page st2.Page[json.RawMessage]) ([]any, error) {
 	return items, nil
 }
 
-// logger is the facade's debug logger: on with --debug or the config
-// file's [cli] debug; the drop-in's prints the exchanges as st2 does.
-func (e *Env) logger(cfg st2.Config) *slog.Logger {
-	if cfg.Debug {
-		e.a.Debug = true
-	}
+// logger is the facade's debug logger, silent without --debug; the
+// drop-in's prints the exchanges as st2 does.
+func (e *Env) logger() *slog.Logger {
 	if e.a.Debug && e.profile.CurlDebug {
 		return newCurlLogger(e.a.Out, e.a.Err)
 	}
