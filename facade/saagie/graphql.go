@@ -137,6 +137,14 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 	call.Idempotent = readOnly
 	out := graphQLBody{Data: slot.Interface()}
 	if err := wire.DecodeInto(call, hr, err, &out); err != nil {
+		// encoding/json reads on past a value of the wrong type, so the
+		// errors are there even when data is not what the operation
+		// asked for: a server that failed may send data it filled only
+		// in part. Its reasons say more than the decoder's.
+		var typeErr *json.UnmarshalTypeError
+		if len(out.Errors) > 0 && errors.As(err, &typeErr) {
+			return g.graphQLError(op, out.Errors)
+		}
 		return err
 	}
 	if got := slot.Elem(); !got.IsNil() {
@@ -146,30 +154,35 @@ func (g *gqlEndpoint) MakeRequest(ctx context.Context, req *graphql.Request, res
 	}
 	resp.Extensions = out.Extensions
 	if len(out.Errors) > 0 {
-		// Error prints the paths and the extensions' reasons as well as
-		// the messages: scrub all three.
-		for i := range out.Errors {
-			p := &out.Errors[i]
-			p.Message = g.c.scrub.String(p.Message)
-			for j, el := range p.Path {
-				if s, ok := el.(string); ok {
-					p.Path[j] = g.c.scrub.String(s)
-				}
-			}
-			if p.Extensions != nil {
-				ext := make(map[string]any, len(p.Extensions))
-				for k, v := range p.Extensions {
-					if s, ok := v.(string); ok {
-						v = g.c.scrub.String(s)
-					}
-					ext[g.c.scrub.String(k)] = v
-				}
-				p.Extensions = ext
-			}
-		}
-		return &GraphQLError{Operation: op, Errors: out.Errors}
+		return g.graphQLError(op, out.Errors)
 	}
 	return nil
+}
+
+// graphQLError is the *GraphQLError of the server's errors, scrubbed:
+// Error prints the paths and the extensions' reasons as well as the
+// messages.
+func (g *gqlEndpoint) graphQLError(op string, problems []GraphQLProblem) *GraphQLError {
+	for i := range problems {
+		p := &problems[i]
+		p.Message = g.c.scrub.String(p.Message)
+		for j, el := range p.Path {
+			if s, ok := el.(string); ok {
+				p.Path[j] = g.c.scrub.String(s)
+			}
+		}
+		if p.Extensions != nil {
+			ext := make(map[string]any, len(p.Extensions))
+			for k, v := range p.Extensions {
+				if s, ok := v.(string); ok {
+					v = g.c.scrub.String(s)
+				}
+				ext[g.c.scrub.String(k)] = v
+			}
+			p.Extensions = ext
+		}
+	}
+	return &GraphQLError{Operation: op, Errors: problems}
 }
 
 // opCache holds, per document and operation name, what every call of that

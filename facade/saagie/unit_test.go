@@ -274,6 +274,37 @@ func TestGraphQLPartialData(t *testing.T) {
 	}
 }
 
+// TestGraphQLErrorsBeatWrongTypedData: an answer whose data does not have
+// the operation's shape but that carries errors is the server's
+// *GraphQLError, not a decoding failure, whichever member comes first; a
+// wrong-typed data alone, or broken JSON, stays a *facade.DecodeError.
+func TestGraphQLErrorsBeatWrongTypedData(t *testing.T) {
+	for _, tc := range []struct {
+		body     string
+		graphQL  bool
+		notFound bool
+	}{
+		{`{"data":{"project":"p1"},"errors":[{"message":"Project not found","path":["project"],"extensions":{"project":"NOT_EXISTS"}}]}`, true, true},
+		{`{"errors":[{"message":"boom"}],"data":{"project":[1,2]}}`, true, false},
+		{`{"data":{"project":"p1"}}`, false, false},
+		{`{"data":{"project":"p1"},"errors":[{"message":"boom"}]`, false, false}, // cut short
+	} {
+		f := newFake(t, time.Hour)
+		f.answer = func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, tc.body) }
+		_, err := f.client(t).Projects.Get(context.Background(), "p1")
+		var ge *saagie.GraphQLError
+		var de *facade.DecodeError
+		switch {
+		case tc.graphQL && (!errors.As(err, &ge) || ge.Operation != "GetProject" || len(ge.Errors) != 1 || errors.As(err, &de)):
+			t.Errorf("%s: got %T %v, want a *GraphQLError", tc.body, err, err)
+		case !tc.graphQL && (!errors.As(err, &de) || errors.As(err, &ge)):
+			t.Errorf("%s: got %T %v, want a *facade.DecodeError", tc.body, err, err)
+		case errors.Is(err, facade.ErrNotFound) != tc.notFound:
+			t.Errorf("%s: errors.Is(ErrNotFound) = %v", tc.body, !tc.notFound)
+		}
+	}
+}
+
 func TestGraphQLNullWithoutError(t *testing.T) {
 	f := newFake(t, time.Hour)
 	f.answer = func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"data":{"project":null}}`) }
