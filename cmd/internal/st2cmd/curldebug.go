@@ -60,7 +60,7 @@ func (h curlHandler) Handle(ctx context.Context, r slog.Record) error {
 		return nil
 	case facade.LogError:
 		h.mu.Lock()
-		h.take(r) // never answered: its number is free
+		h.take(attrsOf(r).key()) // never answered: its number is free
 		h.mu.Unlock()
 	}
 	return h.rest.Handle(ctx, r)
@@ -83,6 +83,9 @@ type recordAttrs struct {
 	headers           http.Header
 	truncated         bool
 }
+
+// key pairs a response or an error with its request.
+func (a recordAttrs) key() string { return a.method + " " + a.url }
 
 func attrsOf(r slog.Record) recordAttrs {
 	var a recordAttrs
@@ -109,8 +112,7 @@ func (h curlHandler) request(r slog.Record) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.n++
-	key := a.method + " " + a.url
-	h.pending[key] = append(h.pending[key], h.n)
+	h.pending[a.key()] = append(h.pending[a.key()], h.n)
 	fmt.Fprintf(h.out, "# -------- begin %d request ----------\n%s\n", h.n, curlLine(a))
 }
 
@@ -118,7 +120,7 @@ func (h curlHandler) response(r slog.Record) {
 	a := attrsOf(r)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	n := h.take(r)
+	n := h.take(a.key())
 	var b strings.Builder
 	fmt.Fprintf(&b, "# -------- begin %d response ----------\n%s\n", n, a.body)
 	if a.truncated {
@@ -128,11 +130,9 @@ func (h curlHandler) response(r slog.Record) {
 	io.WriteString(h.out, b.String())
 }
 
-// take removes and returns the number of the oldest pending exchange of
-// r's method and URL; 0 when none is pending. h.mu is held.
-func (h curlHandler) take(r slog.Record) int {
-	a := attrsOf(r)
-	key := a.method + " " + a.url
+// take removes and returns the number of the oldest pending exchange
+// under key; 0 when none is pending. h.mu is held.
+func (h curlHandler) take(key string) int {
 	q := h.pending[key]
 	if len(q) == 0 {
 		return 0
