@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/switchboard-go/switchboard/cmd/internal/shellquote"
 	"github.com/switchboard-go/switchboard/facade"
 )
 
@@ -148,45 +149,24 @@ func (h curlHandler) take(key string) int {
 
 // curlLine writes the request as st2client does: the method, a -H per
 // header (here in name order), the body as --data-binary and the URL,
-// each quoted for a POSIX shell where it needs to be.
+// each quoted for a POSIX shell as st2 quotes it (shlex.quote).
 func curlLine(a recordAttrs) string {
 	parts := []string{"curl"}
 	if a.method == http.MethodHead {
 		parts = append(parts, "--head")
 	} else {
-		parts = append(parts, "-X", shellQuote(a.method))
+		parts = append(parts, "-X", shellquote.Quote(a.method))
 	}
 	for _, name := range slices.Sorted(maps.Keys(a.headers)) {
 		for _, v := range a.headers[name] {
 			// st2 joins "-H " and the quoted header with a space: two
 			// spaces in all.
-			parts = append(parts, "-H ", shellQuote(name+": "+v))
+			parts = append(parts, "-H ", shellquote.Quote(name+": "+v))
 		}
 	}
 	if a.body != "" {
-		parts = append(parts, "--data-binary", shellQuote(a.body))
+		parts = append(parts, "--data-binary", shellquote.Quote(a.body))
 	}
-	parts = append(parts, shellQuote(a.url))
+	parts = append(parts, shellquote.Quote(a.url))
 	return strings.Join(parts, " ")
-}
-
-// shellQuote quotes s for a POSIX shell as Python's shlex.quote does:
-// unchanged when it is made only of letters, digits and @%+=:,./-_, and
-// otherwise in single quotes, each ' written '"'"'.
-func shellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("@%+=:,./-_", c) >= 0) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }

@@ -11,26 +11,6 @@ import (
 	"github.com/switchboard-go/switchboard/facade"
 )
 
-// TestShellQuoteIsShlexQuote: the words of a curl line are quoted as
-// Python's shlex.quote quotes them (cases checked against Python 3.11).
-func TestShellQuoteIsShlexQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                         "''",
-		"GET":                      "GET",
-		"@%+=:,./-_azAZ09":         "@%+=:,./-_azAZ09",
-		"http://h:9101/v1/actions": "http://h:9101/v1/actions",
-		"http://h/a?x=1&y=2":       "'http://h/a?x=1&y=2'",
-		"Accept: */*":              "'Accept: */*'",
-		"it's":                     `'it'"'"'s'`,
-		"é":                        "'é'",
-		"a\nb":                     "'a\nb'",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // TestCurlHandlerPairsExchanges: two requests to one URL in flight at once
 // get their answers in the order they were sent; a call that got no answer
 // frees its number and goes to stderr with the other records, whatever

@@ -31,6 +31,7 @@ import (
 	"github.com/switchboard-go/switchboard/cmd/internal/app"
 	"github.com/switchboard-go/switchboard/cmd/internal/cli"
 	"github.com/switchboard-go/switchboard/cmd/internal/golden"
+	"github.com/switchboard-go/switchboard/cmd/internal/shellquote"
 )
 
 // update is the -update flag of every test binary that imports this
@@ -187,31 +188,9 @@ func write(b *strings.Builder, r Run, res Result, scrub func(string) string) {
 	}
 }
 
-// QuoteArgs joins args as a POSIX shell would read them back: arguments
-// made only of characters no shell treats specially stay as they are,
-// others go in single quotes (the rule of Python's shlex.quote).
-func QuoteArgs(args []string) string {
-	q := make([]string, len(args))
-	for i, a := range args {
-		q[i] = quote(a)
-	}
-	return strings.Join(q, " ")
-}
-
-func quote(a string) string {
-	if a != "" && strings.IndexFunc(a, unsafe) < 0 {
-		return a
-	}
-	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-}
-
-func unsafe(r rune) bool {
-	switch {
-	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
-		return false
-	}
-	return !strings.ContainsRune("@%+=:,./-_", r)
-}
+// QuoteArgs joins args as a POSIX shell would read them back (the rule
+// of Python's shlex.quote).
+func QuoteArgs(args []string) string { return shellquote.Join(args) }
 
 // Args returns a builder of argument lists that start with prefix, such as
 // the --sandbox flag and a platform's name.

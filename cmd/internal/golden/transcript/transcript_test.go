@@ -15,7 +15,7 @@ func TestQuoteArgs(t *testing.T) {
 			"--sandbox cachet -a id,name --url http://127.0.0.1:80/api/v1 -n -1 50% a+b x@y k=v a_b"},
 		{[]string{"--env-file", ""}, "--env-file ''"},
 		{[]string{"Hello World"}, "'Hello World'"},
-		{[]string{"it's"}, `'it'\''s'`},
+		{[]string{"it's"}, `'it'"'"'s'`},
 		{[]string{"state<>operational", "0 3 * * *", "{}", "[x]", "$HOME", "a;b", "a|b", "a&b", "~", "#", "é"},
 			"'state<>operational' '0 3 * * *' '{}' '[x]' '$HOME' 'a;b' 'a|b' 'a&b' '~' '#' 'é'"},
 	} {
