@@ -9,7 +9,8 @@ import "strings"
 
 // Quote returns s unchanged when it is made only of ASCII letters and
 // digits and @%+=:,./-_ (no shell treats those specially), and otherwise
-// in single quotes, each ' written '"'"'. The empty string is ''.
+// in single quotes, each ' written '"'"'. The empty string becomes
+// two single quotes.
 func Quote(s string) string {
 	if s != "" && strings.IndexFunc(s, unsafe) < 0 {
 		return s
