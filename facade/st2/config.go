@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
 	"github.com/switchboard-go/switchboard/facade/internal/config"
@@ -102,6 +103,11 @@ type Config struct {
 	NoTokenCache bool
 	// TokenCacheDir is where tokens are cached; default ~/.st2.
 	TokenCacheDir string
+	// Timezone is the config file's [cli] timezone: the zone the st2 CLI
+	// shows times in. Nil is UTC (also when the file says UTC); an
+	// unknown zone is a *facade.ConfigError naming the file and line. New
+	// does not act on it.
+	Timezone *time.Location
 	// Debug is the config file's [cli] debug, which turns on st2client's
 	// printing of every HTTP exchange. New does not act on it: the caller
 	// decides what debug output is (the st2 drop-in prints st2's curl
@@ -213,6 +219,18 @@ func loadConfig(c Config, getenv func(string) string) (Config, error) {
 		return c, withPlatform(err)
 	} else if ok && !cache {
 		c.NoTokenCache = true
+	}
+	if zone, err := get("cli", "timezone"); err != nil {
+		return c, err
+	} else if zone != "" && !strings.EqualFold(zone, "UTC") {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			e, _ := ini.Get("cli", "timezone")
+			ce := ini.Invalid(e, "unknown time zone", err)
+			ce.Value = zone
+			return c, withPlatform(ce)
+		}
+		c.Timezone = loc
 	}
 	if debug, ok, err := ini.Bool("cli", "debug"); err != nil {
 		return c, withPlatform(err)

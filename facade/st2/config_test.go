@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-go/switchboard/facade"
 )
@@ -100,6 +101,26 @@ func TestConfigPrecedence(t *testing.T) {
 		var ce *facade.ConfigError
 		if !errors.As(err, &ce) || ce.File != bad || ce.Line != 4 {
 			t.Fatalf("want a ConfigError at line 4, got %v", err)
+		}
+	})
+	t.Run("[cli] timezone", func(t *testing.T) {
+		if _, err := time.LoadLocation("Europe/Paris"); err != nil {
+			t.Skip("no time zone database:", err)
+		}
+		for body, want := range map[string]string{"[cli]\ntimezone = Europe/Paris\n": "Europe/Paris", "[cli]\ntimezone: UTC\n": "", "[general]\ntimezone = Europe/Paris\n": "", "": ""} {
+			c, err := loadConfig(Config{}, envOf(map[string]string{EnvConfigFile: writeConfig(t, body)}))
+			got := ""
+			if c.Timezone != nil {
+				got = c.Timezone.String()
+			}
+			if err != nil || got != want {
+				t.Errorf("%q: Timezone %q, %v; want %q", body, got, err, want)
+			}
+		}
+		bad := writeConfig(t, "[general]\n\n[cli]\ntimezone = Mars/Olympus\n")
+		var ce *facade.ConfigError
+		if _, err := loadConfig(Config{}, envOf(map[string]string{EnvConfigFile: bad})); !errors.As(err, &ce) || ce.File != bad || ce.Line != 4 || ce.Value != "Mars/Olympus" {
+			t.Errorf("unknown zone: want a ConfigError at line 4, got %v", err)
 		}
 	})
 	t.Run("[cli] debug", func(t *testing.T) {

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -98,11 +97,7 @@ func (e *Env) connect(cmd *cobra.Command) (*st2.Client, error) {
 		if cfg, err = st2.LoadConfig(cfg); err != nil {
 			return nil, asUsage(err)
 		}
-		if !cfg.SkipConfig && cfg.ConfigFile != "" {
-			if e.loc, err = configTimezone(cfg.ConfigFile); err != nil {
-				return nil, &app.UsageError{Err: err}
-			}
-		}
+		e.loc = cfg.Timezone
 	}
 	e.rec = &recorder{}
 	if cfg.Debug { // [cli] debug = True
@@ -303,47 +298,4 @@ func (e *Env) logger() *slog.Logger {
 		return newCurlLogger(e.a.Out, e.a.Err)
 	}
 	return e.a.Logger()
-}
-
-// configTimezone reads [cli] timezone from the st2 config file at path:
-// the zone st2 shows times in (default UTC). A missing file or setting is
-// UTC; an unknown zone is an error naming the file, as st2 fails on it.
-func configTimezone(path string) (*time.Location, error) {
-	if strings.HasPrefix(path, "~/") {
-		if h, err := os.UserHomeDir(); err == nil {
-			path = filepath.Join(h, path[2:])
-		}
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil // LoadConfig already reported a file it needed
-	}
-	section := ""
-	for n, line := range strings.Split(string(b), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]") {
-			section = strings.TrimSpace(t[1 : len(t)-1])
-			continue
-		}
-		if section != "cli" || t == "" || t[0] == '#' || t[0] == ';' {
-			continue
-		}
-		k, v, ok := strings.Cut(t, "=")
-		if !ok {
-			k, v, ok = strings.Cut(t, ":")
-		}
-		if !ok || strings.TrimSpace(strings.ToLower(k)) != "timezone" {
-			continue
-		}
-		zone := strings.TrimSpace(v)
-		if zone == "" || strings.EqualFold(zone, "UTC") {
-			return nil, nil
-		}
-		loc, err := time.LoadLocation(zone)
-		if err != nil {
-			return nil, fmt.Errorf("st2: config file %q, line %d: [cli] timezone %q: unknown time zone", path, n+1, zone)
-		}
-		return loc, nil
-	}
-	return nil, nil
 }

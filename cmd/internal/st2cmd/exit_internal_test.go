@@ -1,8 +1,6 @@
 package st2cmd
 
 import (
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -92,26 +90,9 @@ func TestUpdateCredentials(t *testing.T) {
 	}
 }
 
-// TestConfigTimezone: [cli] timezone of the config file; UTC when absent,
-// an error naming the file for an unknown zone.
-func TestConfigTimezone(t *testing.T) {
-	dir := t.TempDir()
-	write := func(text string) string {
-		p := dir + "/config"
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	if loc, err := configTimezone(write("[cli]\ntimezone = Europe/Paris\n")); err != nil || loc == nil || loc.String() != "Europe/Paris" {
-		t.Errorf("Europe/Paris: %v, %v", loc, err)
-	}
-	if loc, err := configTimezone(write("[general]\ntimezone = Europe/Paris\n")); err != nil || loc != nil {
-		t.Errorf("other section: %v, %v", loc, err)
-	}
-	if _, err := configTimezone(write("[cli]\ntimezone = Mars/Olympus\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Errorf("unknown zone: %v", err)
-	}
+// TestTimezoneTransforms: the zone of [cli] timezone (read by
+// st2.LoadConfig) is the one the execution views print times in.
+func TestTimezoneTransforms(t *testing.T) {
 	tf := (&Env{loc: mustLoc(t, "Europe/Paris")}).executionTransforms(false)
 	if got := tf["start_timestamp"]("2024-05-01T12:00:00.000000Z"); got != "Wed, 01 May 2024 14:00:00 CEST" {
 		t.Errorf("timestamp in Europe/Paris: %v", got)
