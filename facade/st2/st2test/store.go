@@ -535,7 +535,7 @@ func (c *reqCtx) eqFilter(items []doc, param, field string, multi bool) []doc {
 // boolFilter keeps the items whose boolean field matches the query
 // parameter, when it is given, read as st2's transform_to_bool reads the
 // enabled filter of rules and sensors: 1, true or True, and 0, false or
-// False. Anything else is a 400, where boolParam's yes/no are refused too.
+// False. Anything else is a 400: unlike boolParam, it refuses yes and no.
 func (c *reqCtx) boolFilter(items []doc, param, field string) ([]doc, error) {
 	v := c.q.Get(param)
 	var want bool
